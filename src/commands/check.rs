@@ -1,0 +1,204 @@
+//! `fiches check`: every deck file, every problem, one summary line.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+
+use crate::cli::{CheckArgs, CheckFormat};
+use crate::deck::{self, Diagnostic, LoadedDeck, Severity, diag};
+
+use super::{Failure, Status};
+
+/// What a check found, for printing and for the exit status.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub decks: Vec<LoadedDeck>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files that could not be read, with the reason.
+    pub unreadable: Vec<String>,
+}
+
+impl Report {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+
+    pub fn cards(&self) -> usize {
+        self.decks.iter().map(LoadedDeck::card_count).sum()
+    }
+
+    pub fn status(&self) -> Status {
+        if !self.unreadable.is_empty() {
+            Status::Usage
+        } else if self.count(Severity::Error) > 0 {
+            Status::Problems
+        } else {
+            Status::Success
+        }
+    }
+}
+
+/// Reads and checks every deck under `paths`; `strict` makes warnings errors.
+pub fn check_paths(paths: &[PathBuf], strict: bool) -> Result<Report, Failure> {
+    let files = deck::find_deck_files(paths)
+        .map_err(|err| Failure::usage(format!("cannot read {err}")))?;
+    if files.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(Failure::usage(format!(
+            "no deck files (*.yaml, *.yml) found in {}",
+            shown.join(", ")
+        )));
+    }
+    let mut report = Report::default();
+    for file in files {
+        match deck::read_deck(&file) {
+            Ok(loaded) => report.decks.push(loaded),
+            Err(err) => report
+                .unreadable
+                .push(format!("cannot read {}: {err}", file.display())),
+        }
+    }
+    report.diagnostics = report
+        .decks
+        .iter()
+        .flat_map(|d| d.diagnostics.iter().cloned())
+        .chain(deck::cross_check(&report.decks))
+        .collect();
+    if strict {
+        for d in &mut report.diagnostics {
+            d.severity = Severity::Error;
+        }
+    }
+    report
+        .diagnostics
+        .sort_by(|a, b| (&a.path, a.pos).cmp(&(&b.path, b.pos)));
+    Ok(report)
+}
+
+pub fn run(args: &CheckArgs) -> Result<Status, Failure> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("decks")]
+    } else {
+        args.paths.clone()
+    };
+    let report = check_paths(&paths, args.strict)?;
+    let printed = match args.format {
+        CheckFormat::Human => print_human(&report),
+        CheckFormat::Json => print_json(&report),
+        CheckFormat::Github => print_github(&report),
+    };
+    printed.map_err(|err| Failure::usage(format!("cannot write the report: {err}")))?;
+    Ok(report.status())
+}
+
+fn summary(report: &Report) -> String {
+    format!(
+        "checked {} deck{}, {} card{}: {} error{}, {} warning{}",
+        report.decks.len(),
+        plural(report.decks.len()),
+        report.cards(),
+        plural(report.cards()),
+        report.count(Severity::Error),
+        plural(report.count(Severity::Error)),
+        report.count(Severity::Warning),
+        plural(report.count(Severity::Warning)),
+    )
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn print_human(report: &Report) -> io::Result<()> {
+    let stderr = io::stderr();
+    let show_excerpt = stderr.is_terminal();
+    let mut out = stderr.lock();
+    for d in &report.diagnostics {
+        writeln!(out, "{d}")?;
+        if show_excerpt {
+            let text = report
+                .decks
+                .iter()
+                .find(|l| l.path == d.path)
+                .map(|l| l.text.as_str());
+            if let Some(excerpt) = text.and_then(|t| diag::excerpt(t, d.pos)) {
+                writeln!(out, "{excerpt}")?;
+            }
+        }
+    }
+    for problem in &report.unreadable {
+        writeln!(out, "fiches: error: {problem}")?;
+    }
+    writeln!(out, "{}", summary(report))
+}
+
+fn print_json(report: &Report) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    for d in &report.diagnostics {
+        let object = serde_json::json!({
+            "type": "diagnostic",
+            "path": d.path.display().to_string(),
+            "line": d.pos.line,
+            "column": d.pos.column,
+            "severity": d.severity.as_str(),
+            "message": d.message,
+        });
+        writeln!(out, "{object}")?;
+    }
+    for problem in &report.unreadable {
+        let object = serde_json::json!({"type": "io-error", "message": problem});
+        writeln!(out, "{object}")?;
+    }
+    let object = serde_json::json!({
+        "type": "summary",
+        "decks": report.decks.len(),
+        "cards": report.cards(),
+        "errors": report.count(Severity::Error),
+        "warnings": report.count(Severity::Warning),
+    });
+    writeln!(out, "{object}")
+}
+
+fn print_github(report: &Report) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    for d in &report.diagnostics {
+        writeln!(
+            out,
+            "::{} file={},line={},col={}::{}",
+            d.severity.as_str(),
+            escape_property(&d.path.display().to_string()),
+            d.pos.line,
+            d.pos.column,
+            escape_data(&d.message)
+        )?;
+    }
+    for problem in &report.unreadable {
+        writeln!(out, "::error::{}", escape_data(problem))?;
+    }
+    writeln!(out, "{}", summary(report))
+}
+
+/// GitHub workflow commands reserve `%`, CR and LF in messages.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Properties also reserve `:` and `,`.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_escaping() {
+        assert_eq!(escape_data("50% done\nnext"), "50%25 done%0Anext");
+        assert_eq!(escape_property("a,b:c.yaml"), "a%2Cb%3Ac.yaml");
+    }
+}

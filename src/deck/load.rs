@@ -1,0 +1,785 @@
+//! From bytes to a [`Deck`], collecting every problem instead of stopping at
+//! the first, so an author fixes a whole file in one pass.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::diag::Diagnostic;
+use super::yaml::{self, Node, Pos, Value};
+use super::{Answer, Card, CardKind, Deck, DeckId, LoadedDeck};
+use crate::text;
+
+/// Larger files are refused before parsing: a deck that big is a mistake, and
+/// parsing it would cost more memory than a review session is allowed.
+pub const MAX_DECK_BYTES: u64 = 32 * 1024 * 1024;
+
+const DECK_FIELDS: &[&str] = &["title", "id", "description", "source", "tags", "cards"];
+const CARD_FIELDS: &[&str] = &[
+    "q", "a", "id", "points", "tags", "note", "source", "kind",
+];
+const FUTURE_KINDS: &[&str] = &["truefalse", "choice", "cloze", "match"];
+const PLACEHOLDERS: &[&str] = &["-", "…", "...", "todo", "?", "tbd"];
+
+/// Reads and checks one deck file. I/O failures are the caller's to report.
+pub fn read_deck(path: &Path) -> io::Result<LoadedDeck> {
+    let size = fs::metadata(path)?.len();
+    if size > MAX_DECK_BYTES {
+        let message = format!(
+            "deck file is {} MiB, over the {} MiB limit: split it into several decks",
+            size / (1024 * 1024),
+            MAX_DECK_BYTES / (1024 * 1024)
+        );
+        return Ok(LoadedDeck {
+            path: path.to_path_buf(),
+            text: String::new(),
+            deck: None,
+            entries: 0,
+            diagnostics: vec![Diagnostic::error(path, Pos::new(1, 1), message)],
+        });
+    }
+    let bytes = fs::read(path)?;
+    Ok(parse_deck(path, &bytes))
+}
+
+/// Checks a deck given as bytes; `path` names it in diagnostics and gives the
+/// default deck id.
+pub fn parse_deck(path: &Path, bytes: &[u8]) -> LoadedDeck {
+    let mut loaded = LoadedDeck {
+        path: path.to_path_buf(),
+        text: String::new(),
+        deck: None,
+        entries: 0,
+        diagnostics: Vec::new(),
+    };
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let (pos, byte) = invalid_utf8_position(bytes, err.valid_up_to());
+            loaded.diagnostics.push(Diagnostic::error(
+                path,
+                pos,
+                format!(
+                    "file is not UTF-8 text (byte 0x{byte:02X} here): save it as UTF-8 (in most editors: \"Save with encoding\" → UTF-8)"
+                ),
+            ));
+            return loaded;
+        }
+    };
+    // Decks saved on Windows often start with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(at) = text.find('\0') {
+        let pos = position_of(text, at);
+        loaded.diagnostics.push(Diagnostic::error(
+            path,
+            pos,
+            "file contains a NUL byte: it is binary, not a YAML deck",
+        ));
+        return loaded;
+    }
+    loaded.text = text.to_string();
+    match yaml::parse(text) {
+        Ok(root) => {
+            let mut checker = Checker {
+                path,
+                diagnostics: Vec::new(),
+                entries: 0,
+            };
+            loaded.deck = checker.deck(&root);
+            loaded.entries = checker.entries;
+            loaded.diagnostics = checker.diagnostics;
+        }
+        Err(err) => loaded
+            .diagnostics
+            .push(Diagnostic::error(path, err.pos, err.message)),
+    }
+    loaded
+}
+
+/// Finds the deck files under the given paths, in a stable order.
+/// A missing path is an I/O error; an explicit file is taken whatever its name.
+pub fn find_deck_files(paths: &[PathBuf]) -> io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        let meta = fs::metadata(path)
+            .map_err(|err| io::Error::new(err.kind(), format!("{}: {err}", path.display())))?;
+        if meta.is_dir() {
+            walk(path, &mut files)?;
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> io::Result<()> {
+    let mut entries = fs::read_dir(dir)
+        .map_err(|err| io::Error::new(err.kind(), format!("{}: {err}", dir.display())))?
+        .collect::<Result<Vec<_>, _>>()?;
+    entries.sort_by_key(|entry| entry.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if hidden {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            walk(&path, files)?;
+        } else if is_deck_name(&path) {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn is_deck_name(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
+}
+
+fn invalid_utf8_position(bytes: &[u8], valid_up_to: usize) -> (Pos, u8) {
+    let valid = &bytes[..valid_up_to.min(bytes.len())];
+    // The prefix is valid UTF-8 by construction.
+    let prefix = String::from_utf8_lossy(valid);
+    let pos = position_of(&prefix, prefix.len());
+    (pos, bytes.get(valid_up_to).copied().unwrap_or(0))
+}
+
+/// Line and column (in characters, 1-based) of a byte offset in `text`.
+fn position_of(text: &str, offset: usize) -> Pos {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    Pos::new(
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+    )
+}
+
+struct Checker<'a> {
+    path: &'a Path,
+    diagnostics: Vec<Diagnostic>,
+    entries: usize,
+}
+
+/// The entries of a mapping by key, once unknown and non-text keys have
+/// been reported.
+struct Fields<'n> {
+    map: HashMap<&'n str, (&'n Node, &'n Node)>,
+}
+
+impl<'n> Fields<'n> {
+    fn get(&self, key: &str) -> Option<&'n Node> {
+        self.map.get(key).map(|(_, value)| *value)
+    }
+}
+
+impl Checker<'_> {
+    fn error(&mut self, pos: Pos, message: impl Into<String>) {
+        self.diagnostics
+            .push(Diagnostic::error(self.path, pos, message));
+    }
+
+    fn warning(&mut self, pos: Pos, message: impl Into<String>) {
+        self.diagnostics
+            .push(Diagnostic::warning(self.path, pos, message));
+    }
+
+    fn fields<'n>(&mut self, entries: &'n [(Node, Node)], known: &[&str], what: &str) -> Fields<'n> {
+        let mut map = HashMap::with_capacity(entries.len());
+        for (key, value) in entries {
+            let Value::Str(name) = &key.value else {
+                self.error(
+                    key.pos,
+                    format!("{what} keys are field names, found {}", key.value.describe()),
+                );
+                continue;
+            };
+            if known.contains(&name.as_str()) {
+                map.insert(name.as_str(), (key, value));
+            } else {
+                let hint = suggestion(name, known)
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .unwrap_or_else(|| format!("known fields: {}", known.join(", ")));
+                self.error(key.pos, format!("unknown {what} field `{name}`: {hint}"));
+            }
+        }
+        Fields { map }
+    }
+
+    fn deck(&mut self, root: &Node) -> Option<Deck> {
+        let entries = match &root.value {
+            Value::Map(entries) => entries,
+            Value::Null => {
+                self.error(
+                    root.pos,
+                    "empty deck: a deck is a mapping with a `title` and a list of `cards`",
+                );
+                return None;
+            }
+            other => {
+                self.error(
+                    root.pos,
+                    format!(
+                        "a deck is a mapping with a `title` and a list of `cards`, found {}",
+                        other.describe()
+                    ),
+                );
+                return None;
+            }
+        };
+        let fields = self.fields(entries, DECK_FIELDS, "deck");
+        let title = match fields.get("title") {
+            Some(node) => self.required_text(node, "title"),
+            None => {
+                self.error(
+                    root.pos,
+                    "missing `title`: add a line `title: \"…\"` at the top of the deck",
+                );
+                None
+            }
+        };
+        let id = match fields.get("id") {
+            Some(node) => self.identifier(node, "deck `id`").map(DeckId),
+            None => Some(default_deck_id(self.path)),
+        };
+        let description = fields.get("description").and_then(|n| self.optional_text(n, "description"));
+        let source = fields.get("source").and_then(|n| self.optional_text(n, "source"));
+        let tags = fields.get("tags").map(|n| self.tags(n)).unwrap_or_default();
+        let cards = match fields.get("cards") {
+            Some(node) => self.cards(node),
+            None => {
+                self.error(
+                    root.pos,
+                    "missing `cards`: add `cards:` followed by the list of cards",
+                );
+                Vec::new()
+            }
+        };
+        Some(Deck {
+            id: id.unwrap_or_else(|| default_deck_id(self.path)),
+            title: title.unwrap_or_default(),
+            description,
+            source,
+            tags,
+            cards,
+        })
+    }
+
+    fn cards(&mut self, node: &Node) -> Vec<Card> {
+        let items = match &node.value {
+            Value::Seq(items) => items,
+            Value::Null => {
+                self.warning(node.pos, "deck has no cards");
+                return Vec::new();
+            }
+            other => {
+                self.error(
+                    node.pos,
+                    format!(
+                        "`cards` must be a list of cards (lines starting with `- `), found {}",
+                        other.describe()
+                    ),
+                );
+                return Vec::new();
+            }
+        };
+        if items.is_empty() {
+            self.warning(node.pos, "deck has no cards");
+        }
+        self.entries = items.len();
+        let mut cards = Vec::with_capacity(items.len());
+        let mut ids: HashMap<String, Pos> = HashMap::new();
+        let mut questions: HashMap<String, Pos> = HashMap::new();
+        for item in items {
+            let Some(card) = self.card(item) else {
+                continue;
+            };
+            if let Some(id) = &card.id {
+                if let Some(first) = ids.get(id) {
+                    self.error(
+                        card.pos,
+                        format!(
+                            "duplicate card id `{id}` (first used by the card at line {}): card ids must be unique",
+                            first.line
+                        ),
+                    );
+                } else {
+                    ids.insert(id.clone(), card.pos);
+                }
+            }
+            let normalized = text::normalize(&card.question);
+            if let Some(first) = questions.get(&normalized) {
+                self.warning(
+                    card.pos,
+                    format!(
+                        "same question as the card at line {}: merge the two cards or reword one",
+                        first.line
+                    ),
+                );
+            } else {
+                questions.insert(normalized, card.pos);
+            }
+            cards.push(card);
+        }
+        cards
+    }
+
+    fn card(&mut self, node: &Node) -> Option<Card> {
+        let Value::Map(entries) = &node.value else {
+            self.error(
+                node.pos,
+                format!(
+                    "a card is a mapping with `q` and `a`, found {}",
+                    node.value.describe()
+                ),
+            );
+            return None;
+        };
+        let errors_before = self.error_count();
+        let fields = self.fields(entries, CARD_FIELDS, "card");
+        let kind = match fields.get("kind") {
+            Some(kind) => self.kind(kind),
+            None => Some(CardKind::Basic),
+        };
+        let question = match fields.get("q") {
+            Some(q) => self.required_text(q, "q"),
+            None => {
+                self.error(node.pos, "card has no `q` (the question): add `q: \"…\"`");
+                None
+            }
+        };
+        let answer = match fields.get("a") {
+            Some(a) => self.answer(a),
+            None => {
+                self.error(node.pos, "card has no `a` (the answer): add `a: \"…\"` or a list of items");
+                None
+            }
+        };
+        let id = fields.get("id").and_then(|n| self.identifier(n, "card `id`"));
+        let points = fields.get("points").and_then(|n| self.points(n));
+        let tags = fields.get("tags").map(|n| self.tags(n)).unwrap_or_default();
+        let note = fields.get("note").and_then(|n| self.optional_text(n, "note"));
+        let source = fields.get("source").and_then(|n| self.optional_text(n, "source"));
+
+        if let (Some(points), Some(answer), Some(points_node)) = (points, &answer, fields.get("points")) {
+            let items = answer.items().len();
+            if usize::try_from(points).ok() != Some(items) {
+                self.warning(
+                    points_node.pos,
+                    format!(
+                        "`points: {points}` but the answer has {items} item{}: make them agree",
+                        if items == 1 { "" } else { "s" }
+                    ),
+                );
+            }
+        }
+        if self.error_count() > errors_before {
+            return None;
+        }
+        Some(Card {
+            id,
+            question: question?,
+            answer: answer?,
+            points,
+            tags,
+            note,
+            source,
+            kind: kind?,
+            pos: node.pos,
+        })
+    }
+
+    fn error_count(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == super::Severity::Error)
+            .count()
+    }
+
+    fn kind(&mut self, node: &Node) -> Option<CardKind> {
+        let Value::Str(name) = &node.value else {
+            self.error(
+                node.pos,
+                format!("`kind` must be text such as `basic`, found {}", node.value.describe()),
+            );
+            return None;
+        };
+        match name.as_str() {
+            "basic" => Some(CardKind::Basic),
+            future if FUTURE_KINDS.contains(&future) => {
+                self.error(
+                    node.pos,
+                    format!("card kind `{future}` is not supported by this version of fiches yet: use `basic`"),
+                );
+                None
+            }
+            other => {
+                self.error(
+                    node.pos,
+                    format!("unknown card kind `{other}`: the known kind is `basic`"),
+                );
+                None
+            }
+        }
+    }
+
+    fn answer(&mut self, node: &Node) -> Option<Answer> {
+        match &node.value {
+            Value::Seq(items) => {
+                if items.is_empty() {
+                    self.error(node.pos, "`a` is an empty list: give at least one answer item");
+                    return None;
+                }
+                let mut texts = Vec::with_capacity(items.len());
+                for item in items {
+                    texts.push(self.answer_text(item)?);
+                }
+                Some(Answer::List(texts))
+            }
+            _ => self.answer_text(node).map(Answer::Text),
+        }
+    }
+
+    fn answer_text(&mut self, node: &Node) -> Option<String> {
+        let text = self.required_text(node, "a")?;
+        if PLACEHOLDERS.contains(&text.trim().to_lowercase().as_str()) {
+            self.warning(
+                node.pos,
+                format!("placeholder answer `{}`: write the real answer", text.trim()),
+            );
+        }
+        Some(text)
+    }
+
+    fn required_text(&mut self, node: &Node, field: &str) -> Option<String> {
+        match &node.value {
+            Value::Str(text) if text.trim().is_empty() => {
+                self.error(node.pos, format!("`{field}` is empty"));
+                None
+            }
+            Value::Str(text) => Some(text.clone()),
+            Value::Null => {
+                self.error(node.pos, format!("`{field}` is empty"));
+                None
+            }
+            other => {
+                self.error(node.pos, type_message(field, "text", other));
+                None
+            }
+        }
+    }
+
+    fn optional_text(&mut self, node: &Node, field: &str) -> Option<String> {
+        match &node.value {
+            Value::Str(text) => Some(text.clone()),
+            Value::Null => None,
+            other => {
+                self.error(node.pos, type_message(field, "text", other));
+                None
+            }
+        }
+    }
+
+    fn identifier(&mut self, node: &Node, field: &str) -> Option<String> {
+        let id = match &node.value {
+            Value::Str(text) => text.trim().to_string(),
+            Value::Int(n) => n.to_string(),
+            other => {
+                self.error(node.pos, type_message(field, "text", other));
+                return None;
+            }
+        };
+        if id.is_empty() {
+            self.error(node.pos, format!("{field} is empty"));
+            return None;
+        }
+        if id.chars().any(char::is_control) {
+            self.error(node.pos, format!("{field} contains a control character"));
+            return None;
+        }
+        Some(id)
+    }
+
+    fn points(&mut self, node: &Node) -> Option<u32> {
+        match &node.value {
+            Value::Int(n) if *n >= 1 => u32::try_from(*n).ok().or_else(|| {
+                self.error(node.pos, "`points` is too large");
+                None
+            }),
+            Value::Int(n) => {
+                self.error(node.pos, format!("`points` must be 1 or more, found {n}"));
+                None
+            }
+            other => {
+                self.error(
+                    node.pos,
+                    type_message("points", "a whole number (how many items the answer holds)", other),
+                );
+                None
+            }
+        }
+    }
+
+    fn tags(&mut self, node: &Node) -> Vec<String> {
+        match &node.value {
+            Value::Seq(items) => items
+                .iter()
+                .filter_map(|item| match &item.value {
+                    Value::Str(tag) if !tag.trim().is_empty() => Some(tag.trim().to_string()),
+                    other => {
+                        self.error(item.pos, type_message("tags", "non-empty text", other));
+                        None
+                    }
+                })
+                .collect(),
+            Value::Str(tag) if !tag.trim().is_empty() => vec![tag.trim().to_string()],
+            Value::Null => Vec::new(),
+            other => {
+                self.error(node.pos, type_message("tags", "a list of text", other));
+                Vec::new()
+            }
+        }
+    }
+}
+
+fn type_message(field: &str, expected: &str, found: &Value) -> String {
+    let shown = match found {
+        Value::Str(s) => format!(" \"{s}\""),
+        Value::Int(n) => format!(" {n}"),
+        Value::Float(x) => format!(" {x}"),
+        Value::Bool(b) => format!(" {b}"),
+        _ => String::new(),
+    };
+    let hint = match found {
+        Value::Int(_) | Value::Float(_) | Value::Bool(_) if expected.contains("text") => {
+            ": put it in quotes to make it text"
+        }
+        _ => "",
+    };
+    format!(
+        "`{field}` must be {expected}, found {}{shown}{hint}",
+        found.describe()
+    )
+}
+
+fn default_deck_id(path: &Path) -> DeckId {
+    DeckId(
+        path.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "deck".to_string()),
+    )
+}
+
+/// Longer names people write for the short fields.
+const ALIASES: &[(&str, &str)] = &[
+    ("question", "q"),
+    ("answer", "a"),
+    ("reponse", "a"),
+    ("réponse", "a"),
+    ("notes", "note"),
+    ("tag", "tags"),
+    ("point", "points"),
+];
+
+/// The known name closest to a misspelt one, if it is close enough to be a typo.
+fn suggestion<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
+    let lower = name.to_lowercase();
+    let candidates = known.iter().map(|k| (*k, *k)).chain(
+        ALIASES
+            .iter()
+            .filter(|(_, field)| known.contains(field))
+            .filter_map(|(alias, field)| known.iter().find(|k| *k == field).map(|k| (*alias, *k))),
+    );
+    candidates
+        .map(|(spelling, field)| (edit_distance(&lower, spelling), field, spelling))
+        .filter(|(d, _, spelling)| *d <= 2 && *d < spelling.chars().count())
+        .min_by_key(|(d, _, _)| *d)
+        .map(|(_, field, _)| field)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            let value = (previous[j] + cost)
+                .min(previous[j + 1] + 1)
+                .min(current[j] + 1);
+            current.push(value);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deck::Severity;
+
+    fn check(yaml: &str) -> LoadedDeck {
+        parse_deck(Path::new("t.yaml"), yaml.as_bytes())
+    }
+
+    /// Each problem as "line:column severity: message".
+    fn problems(yaml: &str) -> Vec<String> {
+        check(yaml)
+            .diagnostics
+            .iter()
+            .map(|d| format!("{}:{} {}: {}", d.pos.line, d.pos.column, d.severity.as_str(), d.message))
+            .collect()
+    }
+
+    const GOOD: &str = "title: \"Chapitre 1\"\ncards:\n  - q: \"Est-ce que le client a toujours raison ?\"\n    points: 2\n    a:\n      - \"Techniquement, non;\"\n      - \"Néanmoins, sa satisfaction est primordiale.\"\n  - id: coprod\n    q: Le client participe-t-il ?\n    a: Oui.\n";
+
+    #[test]
+    fn a_good_deck_loads_every_field() {
+        let loaded = check(GOOD);
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        let deck = loaded.deck.unwrap();
+        assert_eq!(deck.id, DeckId("t".into()));
+        assert_eq!(deck.title, "Chapitre 1");
+        assert_eq!(deck.cards.len(), 2);
+        assert_eq!(deck.cards[0].points, Some(2));
+        assert_eq!(deck.cards[0].pos, Pos::new(3, 5));
+        assert_eq!(
+            deck.cards[0].answer.items()[1],
+            "Néanmoins, sa satisfaction est primordiale."
+        );
+        assert_eq!(deck.cards[1].id.as_deref(), Some("coprod"));
+        assert_eq!(deck.cards[1].answer, Answer::Text("Oui.".into()));
+    }
+
+    #[test]
+    fn bom_and_crlf_are_accepted() {
+        let windows = format!("\u{feff}{}", GOOD.replace('\n', "\r\n"));
+        let loaded = check(&windows);
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        assert_eq!(loaded.deck.unwrap().cards[1].answer, Answer::Text("Oui.".into()));
+    }
+
+    #[test]
+    fn unknown_fields_are_errors_with_a_suggestion() {
+        assert_eq!(
+            problems("title: T\ncards:\n  - q: Q\n    a: A\n    anwser: B\n"),
+            vec!["5:5 error: unknown card field `anwser`: did you mean `a`?"]
+        );
+        assert_eq!(
+            problems("titel: T\ncards: []\n")[0],
+            "1:1 error: unknown deck field `titel`: did you mean `title`?"
+        );
+    }
+
+    #[test]
+    fn missing_or_empty_question_and_answer() {
+        assert_eq!(
+            problems("title: T\ncards:\n  - a: A\n  - q: \"  \"\n    a: A\n  - q: Q\n    a: []\n  - q: Q2\n"),
+            vec![
+                "3:5 error: card has no `q` (the question): add `q: \"…\"`",
+                "4:8 error: `q` is empty",
+                "7:8 error: `a` is an empty list: give at least one answer item",
+                "8:5 error: card has no `a` (the answer): add `a: \"…\"` or a list of items",
+            ]
+        );
+    }
+
+    #[test]
+    fn wrong_types_name_the_field_and_value() {
+        assert_eq!(
+            problems("title: T\ncards:\n  - q: Q\n    a: A\n    points: trois\n"),
+            vec!["5:13 error: `points` must be a whole number (how many items the answer holds), found text \"trois\""]
+        );
+        assert_eq!(
+            problems("title: T\ncards:\n  - q: 42\n    a: A\n"),
+            vec!["3:8 error: `q` must be text, found a number 42: put it in quotes to make it text"]
+        );
+    }
+
+    #[test]
+    fn missing_title_and_cards() {
+        assert_eq!(
+            problems("description: d\n"),
+            vec![
+                "1:1 error: missing `title`: add a line `title: \"…\"` at the top of the deck",
+                "1:1 error: missing `cards`: add `cards:` followed by the list of cards",
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicate_ids_are_errors_and_duplicate_questions_warnings() {
+        let found = problems(
+            "title: T\ncards:\n  - id: x\n    q: Qualité perçue ?\n    a: A\n  - id: x\n    q: \"qualite  PERCUE\"\n    a: B\n",
+        );
+        assert_eq!(
+            found,
+            vec![
+                "6:5 error: duplicate card id `x` (first used by the card at line 3): card ids must be unique",
+                "6:5 warning: same question as the card at line 3: merge the two cards or reword one",
+            ]
+        );
+    }
+
+    #[test]
+    fn points_mismatch_and_placeholders_are_warnings() {
+        assert_eq!(
+            problems("title: T\ncards:\n  - q: Q\n    points: 3\n    a: [x, y]\n  - q: R\n    a: \"-\"\n"),
+            vec![
+                "4:13 warning: `points: 3` but the answer has 2 items: make them agree",
+                "7:8 warning: placeholder answer `-`: write the real answer",
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_point_at_the_second_key() {
+        let found = problems("title: T\ncards:\n  - q: Q\n    a: A\n    q: R\n");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("5:5 error: duplicate key `q`"), "{found:?}");
+    }
+
+    #[test]
+    fn tabs_latin1_and_nul_are_clear_errors() {
+        let tab = problems("title: T\ncards:\n\t- q: Q\n");
+        assert!(tab[0].starts_with("3:1 error: tab used for indentation"), "{tab:?}");
+
+        let latin1 = parse_deck(Path::new("t.yaml"), b"title: T\ncards:\n  - q: caf\xe9\n");
+        let d = &latin1.diagnostics[0];
+        assert_eq!((d.pos, d.severity), (Pos::new(3, 11), Severity::Error));
+        assert!(d.message.contains("not UTF-8"), "{}", d.message);
+
+        let nul = parse_deck(Path::new("t.yaml"), b"title: T\0\n");
+        assert_eq!(nul.diagnostics[0].pos, Pos::new(1, 9));
+    }
+
+    #[test]
+    fn future_kinds_are_reserved() {
+        assert_eq!(
+            problems("title: T\ncards:\n  - q: Q\n    a: A\n    kind: choice\n  - q: R\n    a: B\n    kind: flip\n"),
+            vec![
+                "5:11 error: card kind `choice` is not supported by this version of fiches yet: use `basic`",
+                "8:11 error: unknown card kind `flip`: the known kind is `basic`",
+            ]
+        );
+    }
+
+    #[test]
+    fn yaml_one_one_booleans_stay_text() {
+        let loaded = check("title: T\ncards:\n  - q: Oui ou non ?\n    a: yes\n");
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        assert_eq!(loaded.deck.unwrap().cards[0].answer, Answer::Text("yes".into()));
+    }
+
+    #[test]
+    fn deck_id_defaults_to_file_stem() {
+        let loaded = parse_deck(Path::new("decks/ch1-approche.yml"), GOOD.as_bytes());
+        assert_eq!(loaded.deck.unwrap().id, DeckId("ch1-approche".into()));
+    }
+}

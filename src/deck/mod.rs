@@ -1,0 +1,111 @@
+//! The deck format: YAML files of cards, how they are read, and the rules
+//! `fiches check` applies to them.
+
+pub mod diag;
+mod load;
+mod rules;
+pub mod yaml;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use diag::{Diagnostic, Severity};
+pub use load::{MAX_DECK_BYTES, find_deck_files, parse_deck, read_deck};
+pub use rules::cross_check;
+pub use yaml::Pos;
+
+/// A deck's identity in the review store: its `id`, or its file name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DeckId(pub String);
+
+impl fmt::Display for DeckId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deck {
+    pub id: DeckId,
+    pub title: String,
+    pub description: Option<String>,
+    pub source: Option<String>,
+    pub tags: Vec<String>,
+    pub cards: Vec<Card>,
+}
+
+/// The kinds of card the format knows. Only `basic` can be reviewed today;
+/// the others are reserved so decks written for them get a clear message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CardKind {
+    #[default]
+    Basic,
+}
+
+impl CardKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CardKind::Basic => "basic",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    Text(String),
+    List(Vec<String>),
+}
+
+impl Answer {
+    /// The answer as items, a text answer being a single item.
+    pub fn items(&self) -> &[String] {
+        match self {
+            Answer::Text(text) => std::slice::from_ref(text),
+            Answer::List(items) => items,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    /// The author's stable `id`, when the card has one.
+    pub id: Option<String>,
+    pub question: String,
+    pub answer: Answer,
+    pub points: Option<u32>,
+    pub tags: Vec<String>,
+    pub note: Option<String>,
+    pub source: Option<String>,
+    pub kind: CardKind,
+    /// Where the card starts in its file.
+    pub pos: Pos,
+}
+
+/// A deck file as read: its text, the deck when the YAML could be read at
+/// all, and every problem found.
+#[derive(Debug, Clone)]
+pub struct LoadedDeck {
+    pub path: PathBuf,
+    pub text: String,
+    pub deck: Option<Deck>,
+    /// Card entries in the file, valid or not.
+    pub entries: usize,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl LoadedDeck {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+
+    /// Cards in the file, counting those with errors.
+    pub fn card_count(&self) -> usize {
+        self.entries
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}

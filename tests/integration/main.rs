@@ -1,0 +1,7 @@
+//! The `fiches` binary as a user runs it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod check;
+mod robustness;
+mod support;

@@ -1,0 +1,105 @@
+//! `check` never panics, whatever it is given.
+
+use std::path::Path;
+
+use fiches::deck::parse_deck;
+
+use crate::support::shared;
+
+/// A small deterministic generator, so a failure can be replayed exactly.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next() % n.max(1) as u64).unwrap()
+    }
+}
+
+/// Mutations that reach the awkward corners: cut anywhere, insert YAML
+/// syntax, swap bytes, duplicate lines.
+fn mutate(rng: &mut XorShift, input: &[u8]) -> Vec<u8> {
+    const PIECES: &[&[u8]] = &[
+        b"\t", b": ", b"- ", b"\n", b"&a ", b"*a", b"[", b"]", b"{", b"}", b"\"", b"'", b"|\n",
+        b">-\n", b"---\n", b"\xef\xbb\xbf", b"\r\n", b"\xff", b"\0", b"? ", b"!!str ", b"<<: *a\n",
+        b"points: ", b"q: ", b"a:\n  - ", b"cards:\n", b"id: x\n", b"kind: choice\n", b"#",
+    ];
+    let mut out = input.to_vec();
+    for _ in 0..=rng.below(4) {
+        let at = rng.below(out.len() + 1);
+        match rng.below(4) {
+            0 => out.truncate(at),
+            1 => {
+                let piece = PIECES[rng.below(PIECES.len())];
+                out.splice(at..at, piece.iter().copied());
+            }
+            2 if !out.is_empty() => {
+                let i = rng.below(out.len());
+                out[i] = u8::try_from(rng.next() & 0xff).unwrap();
+            }
+            _ => {
+                let start = rng.below(out.len() + 1);
+                let end = (start + rng.below(40)).min(out.len());
+                let copy = out[start..end].to_vec();
+                out.splice(at..at, copy);
+            }
+        }
+    }
+    out
+}
+
+fn check_bytes(bytes: &[u8]) {
+    let loaded = parse_deck(Path::new("fuzz.yaml"), bytes);
+    for d in &loaded.diagnostics {
+        assert!(d.pos.line >= 1 && d.pos.column >= 1, "{d} from {bytes:?}");
+        assert!(!d.message.is_empty());
+    }
+}
+
+#[test]
+fn every_yaml_test_suite_input_gets_a_verdict() {
+    let Some(shared) = shared() else { return };
+    let mut seen = 0;
+    for entry in std::fs::read_dir(shared.join("yaml-test-suite")).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let loaded = parse_deck(&path, &bytes);
+        // None of these is a deck: each must be refused with a diagnostic, never accepted silently.
+        if path.extension().is_some_and(|e| e == "yaml") {
+            seen += 1;
+            assert!(
+                !loaded.diagnostics.is_empty(),
+                "{} was accepted as a deck",
+                path.display()
+            );
+        }
+    }
+    assert!(seen > 300, "only {seen} inputs found");
+}
+
+#[test]
+fn mutated_decks_and_suite_inputs_never_panic() {
+    let mut inputs: Vec<Vec<u8>> = vec![
+        std::fs::read(crate::support::fixtures().join("check/good/ch1.yaml")).unwrap(),
+    ];
+    if let Some(shared) = shared() {
+        let mut paths: Vec<_> = std::fs::read_dir(shared.join("yaml-test-suite"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        paths.sort();
+        inputs.extend(paths.iter().map(|p| std::fs::read(p).unwrap()));
+    }
+    let mut rng = XorShift(0x5eed_f1c4e5);
+    for round in 0..20_000 {
+        let base = &inputs[round % inputs.len()];
+        let mutated = mutate(&mut rng, base);
+        check_bytes(&mutated);
+    }
+}
