@@ -12,6 +12,9 @@ use clap::{Parser, Subcommand, ValueEnum};
     long_about = "Spaced-repetition flashcards in the terminal.\n\nDecks are YAML files (see decks/README.md); reviews are scheduled with SM-2."
 )]
 pub struct Cli {
+    /// The review store [default: $XDG_DATA_HOME/fiches/fiches.db or ~/.local/share/fiches/fiches.db]
+    #[arg(long, global = true, env = "FICHES_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -23,6 +26,53 @@ pub enum Command {
         after_help = "Exit status: 0 no errors, 1 some deck has errors, 2 usage or I/O problem."
     )]
     Check(CheckArgs),
+    /// Review the cards due today (and new ones), rating each 1–5
+    Review(ReviewArgs),
+    /// Bring deck edits into the review store and say what changed
+    Sync(SyncArgs),
+    /// Where each deck stands: new, learning, due, retention
+    Stats(StatsArgs),
+    /// Every card with its schedule
+    Cards(CardsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReviewArgs {
+    /// Deck files or directories [default: decks/ if it exists, else the decks in the store]
+    pub decks: Vec<PathBuf>,
+    /// Plain lines instead of the full screen (automatic when stdin or stdout is not a terminal)
+    #[arg(long)]
+    pub plain: bool,
+    /// New cards to introduce per day
+    #[arg(long, value_name = "N", default_value_t = crate::review::DEFAULT_NEW_PER_DAY)]
+    pub new: usize,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SyncArgs {
+    /// Deck files or directories [default: decks/]
+    pub decks: Vec<PathBuf>,
+    /// Show what would change without writing anything
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StatsArgs {
+    /// Deck files or directories [default: decks/ if it exists, and every deck in the store]
+    pub decks: Vec<PathBuf>,
+    /// One JSON document on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CardsArgs {
+    /// Deck files or directories [default: decks/ if it exists, and every deck in the store]
+    pub decks: Vec<PathBuf>,
+    /// A JSON array on stdout
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, clap::Args)]

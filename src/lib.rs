@@ -7,8 +7,12 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod deck;
+pub mod review;
+pub mod sched;
+pub mod store;
 pub mod text;
 
 use std::process::ExitCode;
@@ -19,6 +23,10 @@ use cli::{Cli, Command};
 pub fn run(cli: Cli) -> ExitCode {
     let result = match &cli.command {
         Command::Check(args) => commands::check::run(args),
+        Command::Review(args) => commands::review::run(args, cli.db.as_deref()),
+        Command::Sync(args) => commands::sync::run(args, cli.db.as_deref()),
+        Command::Stats(args) => commands::stats::run(args, cli.db.as_deref()),
+        Command::Cards(args) => commands::cards::run(args, cli.db.as_deref()),
     };
     match result {
         Ok(status) => status.into(),

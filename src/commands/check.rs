@@ -42,8 +42,8 @@ impl Report {
 
 /// Reads and checks every deck under `paths`; `strict` makes warnings errors.
 pub fn check_paths(paths: &[PathBuf], strict: bool) -> Result<Report, Failure> {
-    let files = deck::find_deck_files(paths)
-        .map_err(|err| Failure::usage(format!("cannot read {err}")))?;
+    let files =
+        deck::find_deck_files(paths).map_err(|err| Failure::usage(format!("cannot read {err}")))?;
     if files.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         return Err(Failure::usage(format!(
@@ -115,23 +115,33 @@ fn print_human(report: &Report) -> io::Result<()> {
     let stderr = io::stderr();
     let show_excerpt = stderr.is_terminal();
     let mut out = stderr.lock();
-    for d in &report.diagnostics {
-        writeln!(out, "{d}")?;
-        if show_excerpt {
-            let text = report
-                .decks
-                .iter()
-                .find(|l| l.path == d.path)
-                .map(|l| l.text.as_str());
-            if let Some(excerpt) = text.and_then(|t| diag::excerpt(t, d.pos)) {
-                writeln!(out, "{excerpt}")?;
-            }
-        }
-    }
+    write_diagnostics(&mut out, &report.diagnostics, &report.decks, show_excerpt)?;
     for problem in &report.unreadable {
         writeln!(out, "fiches: error: {problem}")?;
     }
     writeln!(out, "{}", summary(report))
+}
+
+/// Each diagnostic on its line, with the source line under it when `excerpt`.
+pub fn write_diagnostics(
+    out: &mut impl Write,
+    diagnostics: &[Diagnostic],
+    decks: &[LoadedDeck],
+    excerpt: bool,
+) -> io::Result<()> {
+    for d in diagnostics {
+        writeln!(out, "{d}")?;
+        if excerpt {
+            let text = decks
+                .iter()
+                .find(|l| l.path == d.path)
+                .map(|l| l.text.as_str());
+            if let Some(lines) = text.and_then(|t| diag::excerpt(t, d.pos)) {
+                writeln!(out, "{lines}")?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn print_json(report: &Report) -> io::Result<()> {

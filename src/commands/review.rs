@@ -1,0 +1,38 @@
+//! `fiches review`: the day's session.
+
+use std::io::{self, BufReader};
+
+use crate::cli::ReviewArgs;
+use crate::clock;
+use crate::review::plain::{self, PlainError};
+use crate::review::{Session, SessionError};
+
+use super::{Failure, Status, open_store, select_decks};
+
+pub fn run(args: &ReviewArgs, db: Option<&std::path::Path>) -> Result<Status, Failure> {
+    let now = clock::now()?;
+    let mut store = open_store(db)?;
+    let selection = select_decks(&mut store, &args.decks, false, now)?;
+    let mut session =
+        Session::start(&mut store, selection.decks, now, args.new).map_err(session_failure)?;
+    let stdin = io::stdin();
+    let mut input = BufReader::new(stdin.lock());
+    let mut out = io::stdout().lock();
+    match plain::run(&mut session, &mut input, &mut out, &clock::now) {
+        Ok(_) => Ok(Status::Success),
+        Err(PlainError::Session(err)) => Err(session_failure(err)),
+        Err(PlainError::Clock(err)) => Err(err.into()),
+        // stdout closed under us (a pipe to `head`): every rating is saved already.
+        Err(PlainError::Io(err)) if err.kind() == io::ErrorKind::BrokenPipe => Ok(Status::Success),
+        Err(PlainError::Io(err)) => Err(Failure::usage(format!(
+            "cannot read or write the terminal: {err}"
+        ))),
+    }
+}
+
+fn session_failure(err: SessionError) -> Failure {
+    match err {
+        SessionError::Store(err) => err.into(),
+        other => Failure::usage(other.to_string()),
+    }
+}

@@ -1,0 +1,67 @@
+//! `fiches stats`: where each deck stands.
+
+use std::io::{self, Write};
+
+use crate::cli::StatsArgs;
+use crate::clock;
+use crate::store::DeckStats;
+
+use super::{Failure, Status, open_store, select_decks};
+
+pub fn run(args: &StatsArgs, db: Option<&std::path::Path>) -> Result<Status, Failure> {
+    let now = clock::now()?;
+    let today = clock::study_day(now);
+    let mut store = open_store(db)?;
+    let selection = select_decks(&mut store, &args.decks, args.decks.is_empty(), now)?;
+    let stats = selection
+        .decks
+        .iter()
+        .map(|deck| store.deck_stats(deck, today))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut out = io::stdout().lock();
+    let written = if args.json {
+        let document = serde_json::json!({
+            "today": today.format("%Y-%m-%d").to_string(),
+            "decks": stats,
+        });
+        writeln!(out, "{document:#}")
+    } else {
+        print_table(&mut out, &stats, &today.format("%Y-%m-%d").to_string())
+    };
+    written.map_err(|err| Failure::usage(format!("cannot write the stats: {err}")))?;
+    Ok(Status::Success)
+}
+
+fn print_table(out: &mut impl Write, stats: &[DeckStats], today: &str) -> io::Result<()> {
+    writeln!(out, "Study day {today}")?;
+    for s in stats {
+        writeln!(out)?;
+        writeln!(out, "{} ({})", s.title, s.deck)?;
+        writeln!(
+            out,
+            "  cards {}: new {}, learning {}, review {}; retired {}",
+            s.cards, s.new, s.learning, s.review, s.retired
+        )?;
+        let week: Vec<String> = s.due_next_7_days.iter().map(usize::to_string).collect();
+        writeln!(
+            out,
+            "  due today {}; next 7 days: {}",
+            s.due_today,
+            week.join(" ")
+        )?;
+        let retention = match s.retention_30_days {
+            Some(share) => format!(
+                "{:.0} % of {} review ratings were 3 or more",
+                share * 100.0,
+                s.review_ratings_30_days
+            ),
+            None => "no review ratings yet".to_string(),
+        };
+        writeln!(
+            out,
+            "  reviews today {}; last 30 days: {retention}",
+            s.reviews_today
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,72 @@
+//! `fiches sync`: deck edits into the store, and what they did.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use crate::cli::SyncArgs;
+use crate::clock;
+use crate::deck;
+use crate::store::{ChangeKind, SyncReport};
+
+use super::{Failure, Status, open_store, sync_files};
+
+pub fn run(args: &SyncArgs, db: Option<&std::path::Path>) -> Result<Status, Failure> {
+    let now = clock::now()?;
+    let paths = if args.decks.is_empty() {
+        vec![PathBuf::from("decks")]
+    } else {
+        args.decks.clone()
+    };
+    let files = deck::find_deck_files(&paths)
+        .map_err(|err| Failure::usage(format!("cannot read {err}")))?;
+    if files.is_empty() {
+        return Err(Failure::usage("no deck files (*.yaml, *.yml) to sync"));
+    }
+    let mut store = open_store(db)?;
+    let report = sync_files(&mut store, &files, args.dry_run, now)?;
+    print(&mut io::stdout().lock(), &report, args.dry_run)
+        .map_err(|err| Failure::usage(format!("cannot write the report: {err}")))?;
+    Ok(Status::Success)
+}
+
+pub fn print(out: &mut impl Write, report: &SyncReport, dry_run: bool) -> io::Result<()> {
+    if dry_run {
+        writeln!(out, "dry run: nothing is written")?;
+    }
+    for deck in &report.decks {
+        let name = format!("{} ({})", deck.path.display(), deck.deck);
+        if deck.unchanged
+            || deck.changes.is_empty() && deck.renamed_from.is_none() && !deck.new_deck
+        {
+            writeln!(out, "{name}: unchanged")?;
+            continue;
+        }
+        let counts: Vec<String> = [
+            ChangeKind::Added,
+            ChangeKind::Edited,
+            ChangeKind::Retired,
+            ChangeKind::Restored,
+        ]
+        .iter()
+        .map(|&kind| format!("{} {}", deck.count(kind), kind.as_str()))
+        .collect();
+        let mut headline = format!("{name}: {}", counts.join(", "));
+        if deck.new_deck {
+            headline.push_str(" (new deck)");
+        }
+        if let Some(old) = &deck.renamed_from {
+            headline.push_str(&format!(" (deck id was `{old}`; its history follows)"));
+        }
+        writeln!(out, "{headline}")?;
+        for change in &deck.changes {
+            writeln!(
+                out,
+                "  {:<8} {} (line {})",
+                change.kind.as_str(),
+                change.card,
+                change.line
+            )?;
+        }
+    }
+    Ok(())
+}

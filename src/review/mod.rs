@@ -1,0 +1,266 @@
+//! A review session: the queue of the day, same-session relearning, undo.
+//! One model under every front end; each rating is committed before the
+//! next card is handed out.
+
+pub mod plain;
+
+use std::collections::{HashSet, VecDeque};
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+
+use crate::clock;
+use crate::deck::DeckId;
+use crate::sched::{self, Rating};
+use crate::store::{CardId, Recorded, ReviewId, Store, StoreError, StoredCard};
+
+/// New cards introduced per day unless `--new` says otherwise.
+pub const DEFAULT_NEW_PER_DAY: usize = 20;
+
+/// Why a card is in the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlotKind {
+    New,
+    Due,
+    /// Rated below 4 earlier in this session: back until it is known.
+    Relearning,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Slot {
+    card: CardId,
+    kind: SlotKind,
+}
+
+/// What one rating did to the queue, so undo can put it back exactly.
+#[derive(Debug, Clone)]
+struct Step {
+    slot: Slot,
+    recorded: Recorded,
+    requeued: bool,
+}
+
+/// Cards left in the queue, by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Remaining {
+    pub new: usize,
+    pub relearning: usize,
+    pub due: usize,
+}
+
+/// The card to show now, and where the session stands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Current {
+    pub card: StoredCard,
+    pub kind: SlotKind,
+    /// 1-based place in the session.
+    pub position: usize,
+    pub total: usize,
+    pub remaining: Remaining,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("a card of this session vanished from the store (card {0})")]
+    MissingCard(i64),
+}
+
+/// The end-of-session account.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub cards_reviewed: usize,
+    /// Ratings given, indexed by rating − 1.
+    pub ratings: [usize; 5],
+    /// Next days with cards due, with how many.
+    pub upcoming: Vec<(NaiveDate, usize)>,
+}
+
+impl Summary {
+    pub fn total_ratings(&self) -> usize {
+        self.ratings.iter().sum()
+    }
+}
+
+pub struct Session<'s> {
+    store: &'s mut Store,
+    decks: Vec<DeckId>,
+    day: NaiveDate,
+    queue: VecDeque<Slot>,
+    done: Vec<Step>,
+    current: Option<StoredCard>,
+}
+
+impl<'s> Session<'s> {
+    /// The day's queue: due cards first (most overdue first), then new cards
+    /// in deck order, up to `new_per_day` new cards a day.
+    pub fn start(
+        store: &'s mut Store,
+        decks: Vec<DeckId>,
+        now: DateTime<FixedOffset>,
+        new_per_day: usize,
+    ) -> Result<Session<'s>, SessionError> {
+        let day = clock::study_day(now);
+        let mut queue: VecDeque<Slot> = store
+            .due_cards(&decks, day)?
+            .into_iter()
+            .map(|e| Slot {
+                card: e.card,
+                kind: SlotKind::Due,
+            })
+            .collect();
+        let allowance = new_per_day.saturating_sub(store.introduced_on(&decks, day)?);
+        queue.extend(
+            store
+                .new_cards(&decks, allowance)?
+                .into_iter()
+                .map(|e| Slot {
+                    card: e.card,
+                    kind: SlotKind::New,
+                }),
+        );
+        Ok(Session {
+            store,
+            decks,
+            day,
+            queue,
+            done: Vec::new(),
+            current: None,
+        })
+    }
+
+    pub fn day(&self) -> NaiveDate {
+        self.day
+    }
+
+    pub fn remaining(&self) -> Remaining {
+        let mut left = Remaining::default();
+        for slot in &self.queue {
+            match slot.kind {
+                SlotKind::New => left.new += 1,
+                SlotKind::Due => left.due += 1,
+                SlotKind::Relearning => left.relearning += 1,
+            }
+        }
+        left
+    }
+
+    /// The card to show, or `None` when the session is over.
+    pub fn current(&mut self) -> Result<Option<Current>, SessionError> {
+        let Some(&slot) = self.queue.front() else {
+            return Ok(None);
+        };
+        let card = match &self.current {
+            Some(card) if card.id == slot.card => card.clone(),
+            _ => {
+                let card = self
+                    .store
+                    .card(slot.card)?
+                    .ok_or(SessionError::MissingCard(slot.card.0))?;
+                self.current = Some(card.clone());
+                card
+            }
+        };
+        Ok(Some(Current {
+            card,
+            kind: slot.kind,
+            position: self.done.len() + 1,
+            total: self.done.len() + self.queue.len(),
+            remaining: self.remaining(),
+        }))
+    }
+
+    /// Rates the current card and commits it. A rating below 4 brings the
+    /// card back later in the session; only the day's first rating of a
+    /// card moves its schedule.
+    pub fn rate(
+        &mut self,
+        rating: Rating,
+        at: DateTime<FixedOffset>,
+        took_ms: u64,
+        ticks: Option<&[usize]>,
+    ) -> Result<Option<Recorded>, SessionError> {
+        let Some(&slot) = self.queue.front() else {
+            return Ok(None);
+        };
+        let day = self.day;
+        let recorded = self
+            .store
+            .record(slot.card, rating, at, day, took_ms, ticks, |before| {
+                if before.schedules_on(day) {
+                    (sched::review(before, rating, day), true)
+                } else {
+                    (sched::repeat(before, rating), false)
+                }
+            })?;
+        self.queue.pop_front();
+        let requeued = rating.needs_relearning();
+        if requeued {
+            self.queue.push_back(Slot {
+                card: slot.card,
+                kind: SlotKind::Relearning,
+            });
+        }
+        self.current = None;
+        self.done.push(Step {
+            slot,
+            recorded: recorded.clone(),
+            requeued,
+        });
+        Ok(Some(recorded))
+    }
+
+    /// Takes back the session's last rating: the card's state restored, its
+    /// log entry gone, the card shown again. `Ok(None)` when there is
+    /// nothing to undo; an error when another session rated it since.
+    pub fn undo(&mut self) -> Result<Option<Recorded>, UndoError> {
+        let Some(step) = self.done.last().cloned() else {
+            return Ok(None);
+        };
+        if !self.store.undo(step.recorded.review)? {
+            return Err(UndoError::RatedElsewhere);
+        }
+        self.done.pop();
+        if step.requeued {
+            // Relearning entries are only ever pushed at the back.
+            if let Some(pos) = self
+                .queue
+                .iter()
+                .rposition(|s| s.card == step.slot.card && s.kind == SlotKind::Relearning)
+            {
+                self.queue.remove(pos);
+            }
+        }
+        self.queue.push_front(step.slot);
+        self.current = None;
+        Ok(Some(step.recorded))
+    }
+
+    pub fn last_review(&self) -> Option<ReviewId> {
+        self.done.last().map(|s| s.recorded.review)
+    }
+
+    pub fn summary(&self) -> Result<Summary, SessionError> {
+        let mut ratings = [0; 5];
+        let mut cards = HashSet::new();
+        for step in &self.done {
+            ratings[usize::from(step.recorded.rating.value() - 1)] += 1;
+            cards.insert(step.recorded.card);
+        }
+        Ok(Summary {
+            cards_reviewed: cards.len(),
+            ratings,
+            upcoming: self.store.upcoming(&self.decks, self.day, 3)?,
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UndoError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(
+        "this card has been rated since in another session: its rating cannot be taken back here"
+    )]
+    RatedElsewhere,
+}

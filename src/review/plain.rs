@@ -1,0 +1,186 @@
+//! The session as plain lines: for scripts, screen readers and terminals
+//! without a full screen. Reads one line per step; end of input ends the
+//! session with everything saved.
+
+use std::io::{self, BufRead, Write};
+use std::time::Instant;
+
+use chrono::{DateTime, FixedOffset};
+
+use super::{Session, SessionError, Summary, UndoError};
+use crate::clock::ClockError;
+use crate::deck::Answer;
+use crate::sched::Rating;
+
+pub const RATING_PROMPT: &str =
+    "How well did you know this? 1 Not at all … 5 Perfectly (u undo, q quit)";
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlainError {
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    #[error(transparent)]
+    Clock(#[from] ClockError),
+    #[error("cannot read or write the terminal: {0}")]
+    Io(#[from] io::Error),
+}
+
+enum Input {
+    Line(String),
+    End,
+}
+
+fn read(input: &mut impl BufRead) -> io::Result<Input> {
+    let mut line = String::new();
+    if input.read_line(&mut line)? == 0 {
+        return Ok(Input::End);
+    }
+    Ok(Input::Line(line.trim().to_string()))
+}
+
+/// Runs the session to its end (no more cards, `q`, or end of input) and
+/// returns its summary. `now` is the clock.
+pub fn run(
+    session: &mut Session<'_>,
+    input: &mut impl BufRead,
+    out: &mut impl Write,
+    now: &dyn Fn() -> Result<DateTime<FixedOffset>, ClockError>,
+) -> Result<Summary, PlainError> {
+    'cards: loop {
+        let Some(current) = session.current()? else {
+            writeln!(out, "No more cards to review today.")?;
+            break;
+        };
+        let card = &current.card;
+        let left = current.remaining;
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{} · card {} / {} · new {}, relearning {}, due {}",
+            card.deck_title, current.position, current.total, left.new, left.relearning, left.due
+        )?;
+        writeln!(out, "Q: {}", card.question)?;
+        if let Some(points) = card.points {
+            writeln!(
+                out,
+                "({points} point{})",
+                if points == 1 { "" } else { "s" }
+            )?;
+        }
+        writeln!(out, "[Enter: show the answer · u undo · q quit]")?;
+        out.flush()?;
+        let shown = Instant::now();
+        match read(input)? {
+            Input::End => break,
+            Input::Line(line) if line.eq_ignore_ascii_case("q") => break,
+            Input::Line(line) if line.eq_ignore_ascii_case("u") => {
+                undo(session, out)?;
+                continue;
+            }
+            Input::Line(_) => {}
+        }
+        match &card.answer {
+            Answer::Text(text) => writeln!(out, "A: {text}")?,
+            Answer::List(items) => {
+                writeln!(out, "A:")?;
+                for item in items {
+                    writeln!(out, "  • {item}")?;
+                }
+            }
+        }
+        loop {
+            writeln!(out, "{RATING_PROMPT}")?;
+            out.flush()?;
+            let line = match read(input)? {
+                Input::End => break 'cards,
+                Input::Line(line) => line,
+            };
+            if line.eq_ignore_ascii_case("q") {
+                break 'cards;
+            }
+            if line.eq_ignore_ascii_case("u") {
+                undo(session, out)?;
+                continue 'cards;
+            }
+            let Some(rating) = line.parse::<u8>().ok().and_then(Rating::new) else {
+                writeln!(out, "Please answer 1 to 5, u to undo or q to quit.")?;
+                continue;
+            };
+            let took = u64::try_from(shown.elapsed().as_millis()).unwrap_or(u64::MAX);
+            if let Some(recorded) = session.rate(rating, now()?, took, None)? {
+                let next = recorded
+                    .after
+                    .due
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default();
+                if rating.needs_relearning() {
+                    writeln!(
+                        out,
+                        "Saved {rating}: the card comes back in this session (next review {next})."
+                    )?;
+                } else {
+                    writeln!(out, "Saved {rating}: next review {next}.")?;
+                }
+            }
+            continue 'cards;
+        }
+    }
+    let summary = session.summary()?;
+    write_summary(out, &summary)?;
+    out.flush()?;
+    Ok(summary)
+}
+
+fn undo(session: &mut Session<'_>, out: &mut impl Write) -> Result<(), PlainError> {
+    match session.undo() {
+        Ok(Some(recorded)) => writeln!(out, "Undone: rating {} taken back.", recorded.rating)?,
+        Ok(None) => writeln!(out, "Nothing to undo.")?,
+        Err(UndoError::RatedElsewhere) => writeln!(out, "{}", UndoError::RatedElsewhere)?,
+        Err(UndoError::Store(err)) => return Err(SessionError::Store(err).into()),
+    }
+    Ok(())
+}
+
+pub fn write_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()> {
+    writeln!(out)?;
+    if summary.total_ratings() == 0 {
+        writeln!(out, "Session over: no cards reviewed.")?;
+    } else {
+        let per_rating: Vec<String> = summary
+            .ratings
+            .iter()
+            .enumerate()
+            .map(|(i, n)| format!("{}: {n}", i + 1))
+            .collect();
+        writeln!(
+            out,
+            "Session over: {} card{} reviewed, {} rating{} ({}).",
+            summary.cards_reviewed,
+            if summary.cards_reviewed == 1 { "" } else { "s" },
+            summary.total_ratings(),
+            if summary.total_ratings() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            per_rating.join(", ")
+        )?;
+    }
+    if summary.upcoming.is_empty() {
+        writeln!(out, "Nothing else is scheduled yet.")?;
+    } else {
+        let next: Vec<String> = summary
+            .upcoming
+            .iter()
+            .map(|(day, n)| {
+                format!(
+                    "{} ({n} card{})",
+                    day.format("%Y-%m-%d"),
+                    if *n == 1 { "" } else { "s" }
+                )
+            })
+            .collect();
+        writeln!(out, "Next due: {}.", next.join(", "))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,324 @@
+//! SM-2, exactly: pure functions of (state, rating, day). No I/O, no clock.
+//!
+//! The easiness factor only ever moves by whole hundredths from 2.5, so it is
+//! held in hundredths and every product is computed in integers: with floats,
+//! 9 × 1.4999999999999998 rounds to 13 where SM-2 says 14.
+
+use std::fmt;
+
+use chrono::{Days, NaiveDate};
+
+/// The 1–5 answer to "How well did you know this?", SM-2's quality q.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Rating(u8);
+
+impl Rating {
+    pub const ALL: [Rating; 5] = [Rating(1), Rating(2), Rating(3), Rating(4), Rating(5)];
+
+    pub fn new(value: u8) -> Option<Rating> {
+        (1..=5).contains(&value).then_some(Rating(value))
+    }
+
+    pub fn value(self) -> u8 {
+        self.0
+    }
+
+    /// The words of the source cards' scale.
+    pub fn label(self) -> &'static str {
+        match self.0 {
+            1 => "Not at all",
+            5 => "Perfectly",
+            _ => "",
+        }
+    }
+
+    /// SM-2 counts 3 and above as a correct recall.
+    pub fn is_pass(self) -> bool {
+        self.0 >= 3
+    }
+
+    /// Below 4, the card comes back later in the same session.
+    pub fn needs_relearning(self) -> bool {
+        self.0 < 4
+    }
+}
+
+impl fmt::Display for Rating {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// SM-2's easiness factor EF, in hundredths (250 is 2.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Ease(u16);
+
+impl Ease {
+    pub const INITIAL: Ease = Ease(250);
+    pub const MIN: Ease = Ease(130);
+
+    pub fn from_hundredths(value: u16) -> Ease {
+        Ease(value.max(Self::MIN.0))
+    }
+
+    pub fn hundredths(self) -> u16 {
+        self.0
+    }
+
+    /// EF' = max(1.3, EF + (0.1 − (5 − q)(0.08 + (5 − q)·0.02))), in hundredths:
+    /// the change is 10 − d(8 + 2d) with d = 5 − q.
+    fn after(self, rating: Rating) -> Ease {
+        let d = i32::from(5 - rating.value());
+        let change = 10 - d * (8 + 2 * d);
+        let next = (i32::from(self.0) + change).max(i32::from(Self::MIN.0));
+        Ease(u16::try_from(next).unwrap_or(u16::MAX))
+    }
+}
+
+impl fmt::Display for Ease {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{:02}", self.0 / 100, self.0 % 100)
+    }
+}
+
+/// A card's schedule. A card never reviewed has no due day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CardState {
+    /// SM-2 n: successful repetitions in a row.
+    pub reps: u32,
+    pub ease: Ease,
+    /// SM-2 I, in days.
+    pub interval: u32,
+    pub due: Option<NaiveDate>,
+    /// Times a learnt card was forgotten (rated below 3).
+    pub lapses: u32,
+    pub last_rating: Option<Rating>,
+    /// The study day of the rating that last moved the schedule.
+    pub last_day: Option<NaiveDate>,
+}
+
+impl Default for CardState {
+    fn default() -> Self {
+        CardState {
+            reps: 0,
+            ease: Ease::INITIAL,
+            interval: 0,
+            due: None,
+            lapses: 0,
+            last_rating: None,
+            last_day: None,
+        }
+    }
+}
+
+impl CardState {
+    pub fn is_new(&self) -> bool {
+        self.due.is_none()
+    }
+
+    /// Whether a rating on `day` moves the schedule: only the first of a day does.
+    pub fn schedules_on(&self, day: NaiveDate) -> bool {
+        self.last_day != Some(day)
+    }
+}
+
+/// The state after answering with `rating` on `day`, as SM-2 prescribes.
+pub fn review(state: &CardState, rating: Rating, day: NaiveDate) -> CardState {
+    let (reps, interval) = if rating.is_pass() {
+        let interval = match state.reps {
+            0 => 1,
+            1 => 6,
+            // round(I × EF) with halves rounding up, EF before this answer's update.
+            _ => {
+                let product = u64::from(state.interval) * u64::from(state.ease.hundredths());
+                let rounded = (product + 50) / 100;
+                u32::try_from(rounded).unwrap_or(u32::MAX).max(1)
+            }
+        };
+        (state.reps.saturating_add(1), interval)
+    } else {
+        (0, 1)
+    };
+    let lapses = if !rating.is_pass() && state.reps > 0 {
+        state.lapses.saturating_add(1)
+    } else {
+        state.lapses
+    };
+    CardState {
+        reps,
+        ease: state.ease.after(rating),
+        interval,
+        due: day
+            .checked_add_days(Days::new(u64::from(interval)))
+            .or(Some(NaiveDate::MAX)),
+        lapses,
+        last_rating: Some(rating),
+        last_day: Some(day),
+    }
+}
+
+/// A same-day repeat: logged, but the schedule stays as the day's first rating set it.
+pub fn repeat(state: &CardState, rating: Rating) -> CardState {
+    CardState {
+        last_rating: Some(rating),
+        ..*state
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn r(v: u8) -> Rating {
+        Rating::new(v).unwrap()
+    }
+
+    #[test]
+    fn ratings_are_one_to_five() {
+        assert!(Rating::new(0).is_none());
+        assert!(Rating::new(6).is_none());
+        assert_eq!(Rating::new(3).map(Rating::value), Some(3));
+    }
+
+    #[test]
+    fn ease_changes_by_the_sm2_formula() {
+        let changes: Vec<i32> = Rating::ALL
+            .iter()
+            .map(|&q| i32::from(Ease(250).after(q).0) - 250)
+            .collect();
+        // 0.1 − (5 − q)(0.08 + (5 − q)·0.02) for q = 1..5
+        assert_eq!(changes, vec![-54, -32, -14, 0, 10]);
+        assert_eq!(Ease(140).after(r(1)), Ease::MIN);
+    }
+
+    #[test]
+    fn first_intervals_are_one_and_six_days_then_multiply() {
+        let d = day("2026-12-01");
+        let s1 = review(&CardState::default(), r(4), d);
+        assert_eq!(
+            (s1.reps, s1.interval, s1.due),
+            (1, 1, Some(day("2026-12-02")))
+        );
+        let s2 = review(&s1, r(4), day("2026-12-02"));
+        assert_eq!(
+            (s2.reps, s2.interval, s2.due),
+            (2, 6, Some(day("2026-12-08")))
+        );
+        let s3 = review(&s2, r(4), day("2026-12-08"));
+        // 6 × 2.5 = 15
+        assert_eq!(
+            (s3.reps, s3.interval, s3.due),
+            (3, 15, Some(day("2026-12-23")))
+        );
+    }
+
+    #[test]
+    fn interval_times_ease_is_exact_and_halves_round_up() {
+        let state = CardState {
+            reps: 3,
+            interval: 9,
+            ease: Ease(150),
+            ..CardState::default()
+        };
+        // 9 × 1.5 = 13.5 → 14 (floats give 13.499999…)
+        assert_eq!(review(&state, r(3), day("2026-01-01")).interval, 14);
+        let state = CardState {
+            interval: 7,
+            ease: Ease(136),
+            ..state
+        };
+        // 7 × 1.36 = 9.52 → 10
+        assert_eq!(review(&state, r(5), day("2026-01-01")).interval, 10);
+        let state = CardState {
+            interval: 10,
+            ease: Ease(134),
+            ..state
+        };
+        // 10 × 1.34 = 13.4 → 13
+        assert_eq!(review(&state, r(5), day("2026-01-01")).interval, 13);
+    }
+
+    #[test]
+    fn a_failure_resets_and_counts_a_lapse_on_learnt_cards() {
+        let learnt = CardState {
+            reps: 4,
+            interval: 30,
+            ..CardState::default()
+        };
+        let failed = review(&learnt, r(2), day("2026-03-01"));
+        assert_eq!((failed.reps, failed.interval, failed.lapses), (0, 1, 1));
+        assert_eq!(failed.ease, Ease(218));
+        let new_failed = review(&CardState::default(), r(1), day("2026-03-01"));
+        assert_eq!(new_failed.lapses, 0);
+    }
+
+    #[test]
+    fn ease_prints_as_a_decimal() {
+        assert_eq!(Ease(250).to_string(), "2.50");
+        assert_eq!(Ease(136).to_string(), "1.36");
+    }
+
+    /// Deterministic random states and ratings for the properties below.
+    fn cases() -> impl Iterator<Item = (CardState, Rating, NaiveDate)> {
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        (0..20_000).map(move |_| {
+            let state = CardState {
+                reps: u32::try_from(next() % 20).unwrap(),
+                ease: Ease::from_hundredths(u16::try_from(130 + next() % 300).unwrap()),
+                interval: u32::try_from(next() % 5000).unwrap(),
+                due: None,
+                lapses: u32::try_from(next() % 10).unwrap(),
+                last_rating: None,
+                last_day: None,
+            };
+            let rating = Rating::ALL[usize::try_from(next() % 5).unwrap()];
+            let d = day("2026-01-01") + Days::new(next() % 3000);
+            (state, rating, d)
+        })
+    }
+
+    #[test]
+    fn property_ease_never_below_minimum() {
+        for (state, rating, d) in cases() {
+            assert!(review(&state, rating, d).ease >= Ease::MIN);
+        }
+    }
+
+    #[test]
+    fn property_failure_gives_n_zero_and_one_day() {
+        for (state, rating, d) in cases() {
+            let next = review(&state, rating, d);
+            if rating.value() < 3 {
+                assert_eq!((next.reps, next.interval), (0, 1));
+                assert_eq!(next.due, d.checked_add_days(Days::new(1)));
+            } else {
+                assert_eq!(next.reps, state.reps + 1);
+            }
+        }
+    }
+
+    #[test]
+    fn property_runs_of_fives_give_growing_intervals() {
+        for (start, _, d) in cases().take(2000) {
+            let mut state = CardState { reps: 0, ..start };
+            let mut day = d;
+            let mut last = 0;
+            for _ in 0..12 {
+                state = review(&state, r(5), day);
+                assert!(state.interval > last, "{state:?} after {last}");
+                last = state.interval;
+                day = state.due.unwrap();
+            }
+        }
+    }
+}

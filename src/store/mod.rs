@@ -1,0 +1,263 @@
+//! The review store: SQLite, opened safely, migrated in order. SQL lives in
+//! this module and nowhere else.
+
+mod review;
+mod stats;
+mod sync;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+use thiserror::Error;
+
+pub use review::{CardId, QueueEntry, Recorded, ReviewId, StoredCard};
+pub use stats::{CardRow, DeckStats};
+pub use sync::{Change, ChangeKind, DeckSync, SyncError, SyncReport};
+
+/// The schema, in order. Append only: a shipped migration never changes.
+const MIGRATIONS: &[(&str, &str)] = &[(
+    "0001_initial",
+    include_str!("../../migrations/0001_initial.sql"),
+)];
+
+/// Marks a database as ours ("fich"), so another program's SQLite file is
+/// never mistaken for an empty store.
+const APPLICATION_ID: i32 = 0x6669_6368;
+
+/// How long a write waits for another fiches process before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub const DB_VARIABLE: &str = "FICHES_DB";
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error(
+        "cannot create the directory {dir} for the review store: {source}; choose another place with --db PATH or FICHES_DB"
+    )]
+    CreateDir {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "cannot open the review store {path}: {reason}; check the path and its permissions, or choose another with --db PATH"
+    )]
+    Open { path: PathBuf, reason: String },
+    #[error(
+        "{path} is not a fiches review store (it is not an SQLite database, or it is damaged); it was left untouched: move it away or choose another store with --db PATH"
+    )]
+    NotADatabase { path: PathBuf },
+    #[error(
+        "{path} is an SQLite database of another program, not a fiches review store; it was left untouched: choose another store with --db PATH"
+    )]
+    Foreign { path: PathBuf },
+    #[error(
+        "{path} was written by a newer fiches (store version {found}, this one knows up to {known}); it was left untouched: upgrade fiches to use it"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error(
+        "the review store {path} is read-only: nothing could be saved; fix its permissions or choose another store with --db PATH"
+    )]
+    ReadOnly { path: PathBuf },
+    #[error("the review store {path} failed: {source}")]
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// Where the store lives when neither `--db` nor `FICHES_DB` says otherwise:
+/// `$XDG_DATA_HOME/fiches/fiches.db`, else `~/.local/share/fiches/fiches.db`.
+pub fn default_path() -> Option<PathBuf> {
+    let non_empty = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    if let Some(data) = non_empty("XDG_DATA_HOME") {
+        return Some(PathBuf::from(data).join("fiches").join("fiches.db"));
+    }
+    non_empty("HOME").map(|home| {
+        PathBuf::from(home)
+            .join(".local")
+            .join("share")
+            .join("fiches")
+            .join("fiches.db")
+    })
+}
+
+impl Store {
+    /// Opens (creating on first use) the store at `path` and brings its
+    /// schema up to date. A file that is not ours is refused and left as is.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && !dir.exists() {
+                std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                    dir: dir.to_path_buf(),
+                    source,
+                })?;
+            }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|err| StoreError::Open {
+            path: path.to_path_buf(),
+            reason: sqlite_reason(&err),
+        })?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Maps a SQLite failure to what the user can do about it.
+    fn fail(&self, err: rusqlite::Error) -> StoreError {
+        match err.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
+                StoreError::NotADatabase {
+                    path: self.path.clone(),
+                }
+            }
+            Some(ErrorCode::ReadOnly) => StoreError::ReadOnly {
+                path: self.path.clone(),
+            },
+            Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => StoreError::Open {
+                path: self.path.clone(),
+                reason: sqlite_reason(&err),
+            },
+            _ => StoreError::Sqlite {
+                path: self.path.clone(),
+                source: err,
+            },
+        }
+    }
+
+    fn configure(&mut self) -> Result<(), StoreError> {
+        self.conn
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| self.fail(e))?;
+        // Read the header before changing anything: a file that is not a
+        // database fails here, while it is still untouched.
+        let (application_id, version, objects) = self.identity()?;
+        // Only an empty database is adopted; anything else must carry our mark.
+        if application_id != APPLICATION_ID && objects > 0 {
+            return Err(StoreError::Foreign {
+                path: self.path.clone(),
+            });
+        }
+        if version > known_version() {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found: version,
+                known: known_version(),
+            });
+        }
+        // WAL lets a reader go on while another process commits a rating;
+        // FULL makes every acknowledged rating survive a power cut.
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+            .map_err(|e| self.fail(e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Open {
+                path: self.path.clone(),
+                reason: format!("the journal cannot be switched to WAL (it stays {mode})"),
+            });
+        }
+        self.conn
+            .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+            .map_err(|e| self.fail(e))
+    }
+
+    /// (application_id, user_version, number of schema objects).
+    fn identity(&self) -> Result<(i32, i64, i64), StoreError> {
+        let application_id = self
+            .conn
+            .query_row("PRAGMA application_id", [], |row| row.get(0))
+            .map_err(|e| self.fail(e))?;
+        let version = self
+            .conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(|e| self.fail(e))?;
+        let objects = self
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))
+            .map_err(|e| self.fail(e))?;
+        Ok((application_id, version, objects))
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let (_, version, _) = self.identity()?;
+        if version == known_version() {
+            return Ok(());
+        }
+        let path = self.path.clone();
+        let fail = |err: rusqlite::Error| match err.sqlite_error_code() {
+            Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path: path.clone() },
+            _ => StoreError::Sqlite {
+                path: path.clone(),
+                source: err,
+            },
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&fail)?;
+        // Another process may have migrated while we waited for the lock.
+        let current: i64 = tx
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(&fail)?;
+        for (number, (_name, sql)) in MIGRATIONS.iter().enumerate() {
+            let target = i64::try_from(number + 1).unwrap_or(i64::MAX);
+            if target > current {
+                tx.execute_batch(sql).map_err(&fail)?;
+            }
+        }
+        tx.execute_batch(&format!(
+            "PRAGMA user_version = {}; PRAGMA application_id = {APPLICATION_ID};",
+            known_version()
+        ))
+        .map_err(&fail)?;
+        tx.commit().map_err(&fail)
+    }
+
+    /// `PRAGMA integrity_check`, for tests and `fiches doctor`-style checks.
+    pub fn integrity_check(&self) -> Result<String, StoreError> {
+        self.conn
+            .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+            .map_err(|e| self.fail(e))
+    }
+
+    fn immediate(&mut self) -> Result<rusqlite::Transaction<'_>, StoreError> {
+        let path = self.path.clone();
+        self.conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|err| match err.sqlite_error_code() {
+                Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path },
+                _ => StoreError::Sqlite { path, source: err },
+            })
+    }
+}
+
+fn known_version() -> i64 {
+    i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX)
+}
+
+fn sqlite_reason(err: &rusqlite::Error) -> String {
+    match err {
+        rusqlite::Error::SqliteFailure(code, Some(message)) => format!("{message} ({code})"),
+        other => other.to_string(),
+    }
+}

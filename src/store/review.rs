@@ -1,0 +1,337 @@
+//! Reading cards for a session, and recording ratings: each rating and the
+//! card's new state are committed together, before the next card is shown.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::{Store, StoreError};
+use crate::deck::{Answer, DeckId};
+use crate::sched::{CardState, Ease, Rating};
+
+/// A card's row in the store: stable across edits of the deck.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CardId(pub i64);
+
+/// One entry of the review log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ReviewId(pub i64);
+
+/// A card waiting in a session's queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueEntry {
+    pub card: CardId,
+    /// Its due day; `None` for a new card.
+    pub due: Option<NaiveDate>,
+}
+
+/// A card with everything a front end shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredCard {
+    pub id: CardId,
+    pub deck: DeckId,
+    pub deck_title: String,
+    pub key: Option<String>,
+    pub question: String,
+    pub answer: Answer,
+    pub points: Option<u32>,
+    pub state: CardState,
+}
+
+/// A rating as it was committed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorded {
+    pub review: ReviewId,
+    pub card: CardId,
+    pub rating: Rating,
+    pub before: CardState,
+    pub after: CardState,
+    /// False for a same-day repeat, which leaves the schedule alone.
+    pub scheduled: bool,
+}
+
+const STATE_COLUMNS: &str = "reps, ease, interval, due, lapses, last_rating, last_day";
+
+fn state_from(row: &Row<'_>, first: usize) -> rusqlite::Result<CardState> {
+    let day = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
+        let text: Option<String> = row.get(first + i)?;
+        Ok(text.and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok()))
+    };
+    let rating: Option<i64> = row.get(first + 5)?;
+    Ok(CardState {
+        reps: u32::try_from(row.get::<_, i64>(first)?).unwrap_or(0),
+        ease: Ease::from_hundredths(u16::try_from(row.get::<_, i64>(first + 1)?).unwrap_or(250)),
+        interval: u32::try_from(row.get::<_, i64>(first + 2)?).unwrap_or(0),
+        due: day(3)?,
+        lapses: u32::try_from(row.get::<_, i64>(first + 4)?).unwrap_or(0),
+        last_rating: rating
+            .and_then(|r| u8::try_from(r).ok())
+            .and_then(Rating::new),
+        last_day: day(6)?,
+    })
+}
+
+fn day_text(day: Option<NaiveDate>) -> Option<String> {
+    day.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+impl Store {
+    /// Cards due on or before `today` in these decks: most overdue first,
+    /// then in deck order.
+    pub fn due_cards(
+        &self,
+        decks: &[DeckId],
+        today: NaiveDate,
+    ) -> Result<Vec<QueueEntry>, StoreError> {
+        let mut entries: Vec<(NaiveDate, usize, i64, QueueEntry)> = Vec::new();
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT id, due, position FROM cards
+                 WHERE deck = ?1 AND retired = 0 AND due IS NOT NULL AND due <= ?2",
+            )
+            .map_err(|e| self.fail(e))?;
+        let today_text = today.format("%Y-%m-%d").to_string();
+        for (deck_index, deck) in decks.iter().enumerate() {
+            let rows = statement
+                .query_map(params![deck.0, today_text], |row| {
+                    Ok((
+                        row.get::<_, i64>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, i64>(2)?,
+                    ))
+                })
+                .map_err(|e| self.fail(e))?;
+            for row in rows {
+                let (id, due, position) = row.map_err(|e| self.fail(e))?;
+                let due = NaiveDate::parse_from_str(&due, "%Y-%m-%d").unwrap_or(today);
+                entries.push((
+                    due,
+                    deck_index,
+                    position,
+                    QueueEntry {
+                        card: CardId(id),
+                        due: Some(due),
+                    },
+                ));
+            }
+        }
+        entries.sort_by_key(|(due, deck, position, _)| (*due, *deck, *position));
+        Ok(entries.into_iter().map(|(_, _, _, e)| e).collect())
+    }
+
+    /// Up to `limit` cards never reviewed, in deck order.
+    pub fn new_cards(&self, decks: &[DeckId], limit: usize) -> Result<Vec<QueueEntry>, StoreError> {
+        let mut out = Vec::new();
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM cards WHERE deck = ?1 AND retired = 0 AND due IS NULL
+                 ORDER BY position LIMIT ?2",
+            )
+            .map_err(|e| self.fail(e))?;
+        for deck in decks {
+            let left = limit.saturating_sub(out.len());
+            if left == 0 {
+                break;
+            }
+            let rows = statement
+                .query_map(
+                    params![deck.0, i64::try_from(left).unwrap_or(i64::MAX)],
+                    |row| row.get::<_, i64>(0),
+                )
+                .map_err(|e| self.fail(e))?;
+            for id in rows {
+                out.push(QueueEntry {
+                    card: CardId(id.map_err(|e| self.fail(e))?),
+                    due: None,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// How many new cards of these decks were first reviewed on `day`.
+    pub fn introduced_on(&self, decks: &[DeckId], day: NaiveDate) -> Result<usize, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM reviews r JOIN cards c ON c.id = r.card
+                 WHERE r.day = ?1 AND r.scheduled = 1 AND r.before_due IS NULL AND c.deck = ?2",
+            )
+            .map_err(|e| self.fail(e))?;
+        let day = day.format("%Y-%m-%d").to_string();
+        let mut total = 0usize;
+        for deck in decks {
+            let n: i64 = statement
+                .query_row(params![day, deck.0], |row| row.get(0))
+                .map_err(|e| self.fail(e))?;
+            total += usize::try_from(n).unwrap_or(0);
+        }
+        Ok(total)
+    }
+
+    pub fn card(&self, id: CardId) -> Result<Option<StoredCard>, StoreError> {
+        let sql = format!(
+            "SELECT c.id, c.deck, d.title, c.key, c.question, c.answer, c.points, {STATE_COLUMNS}
+             FROM cards c JOIN decks d ON d.id = c.deck WHERE c.id = ?1"
+        );
+        let mut statement = self.conn.prepare_cached(&sql).map_err(|e| self.fail(e))?;
+        statement
+            .query_row([id.0], |row| {
+                let answer: String = row.get(5)?;
+                Ok(StoredCard {
+                    id: CardId(row.get(0)?),
+                    deck: DeckId(row.get(1)?),
+                    deck_title: row.get(2)?,
+                    key: row.get(3)?,
+                    question: row.get(4)?,
+                    answer: parse_answer(&answer),
+                    points: row
+                        .get::<_, Option<i64>>(6)?
+                        .and_then(|p| u32::try_from(p).ok()),
+                    state: state_from(row, 7)?,
+                })
+            })
+            .optional()
+            .map_err(|e| self.fail(e))
+    }
+
+    /// Commits a rating: the log entry and the card's new state in one
+    /// transaction. `schedule` computes the new state from the state found in
+    /// the store (another session may have moved it) and says whether this
+    /// rating moves the schedule.
+    #[allow(clippy::too_many_arguments)]
+    pub fn record(
+        &mut self,
+        card: CardId,
+        rating: Rating,
+        at: DateTime<FixedOffset>,
+        day: NaiveDate,
+        took_ms: u64,
+        ticks: Option<&[usize]>,
+        schedule: impl FnOnce(&CardState) -> (CardState, bool),
+    ) -> Result<Recorded, StoreError> {
+        let path = self.path.clone();
+        let fail = |source: rusqlite::Error| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.immediate()?;
+        let before = tx
+            .query_row(
+                &format!("SELECT {STATE_COLUMNS} FROM cards WHERE id = ?1"),
+                [card.0],
+                |row| state_from(row, 0),
+            )
+            .map_err(fail)?;
+        let (after, scheduled) = schedule(&before);
+        let ticks = ticks.map(|t| serde_json::to_string(t).unwrap_or_else(|_| "[]".into()));
+        tx.execute(
+            "INSERT INTO reviews (card, at, day, rating, took_ms, scheduled, ticks,
+               before_reps, before_ease, before_interval, before_due, before_lapses, before_last_rating, before_last_day,
+               after_reps, after_ease, after_interval, after_due)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+            params![
+                card.0,
+                at.to_rfc3339(),
+                day_text(Some(day)),
+                rating.value(),
+                i64::try_from(took_ms).unwrap_or(i64::MAX),
+                scheduled,
+                ticks,
+                before.reps,
+                before.ease.hundredths(),
+                before.interval,
+                day_text(before.due),
+                before.lapses,
+                before.last_rating.map(Rating::value),
+                day_text(before.last_day),
+                after.reps,
+                after.ease.hundredths(),
+                after.interval,
+                day_text(after.due),
+            ],
+        )
+        .map_err(fail)?;
+        let review = ReviewId(tx.last_insert_rowid());
+        write_state(&tx, card, &after).map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        Ok(Recorded {
+            review,
+            card,
+            rating,
+            before,
+            after,
+            scheduled,
+        })
+    }
+
+    /// Takes back a rating: the card's state as it was before, the log entry
+    /// gone. Refused when the card has been rated since (by another session).
+    pub fn undo(&mut self, review: ReviewId) -> Result<bool, StoreError> {
+        let path = self.path.clone();
+        let fail = |source: rusqlite::Error| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.immediate()?;
+        let found = tx
+            .query_row(
+                "SELECT card, before_reps, before_ease, before_interval, before_due, before_lapses,
+                   before_last_rating, before_last_day,
+                   (SELECT max(id) FROM reviews WHERE card = r.card)
+                 FROM reviews r WHERE id = ?1",
+                [review.0],
+                |row| {
+                    Ok((
+                        CardId(row.get(0)?),
+                        state_from(row, 1)?,
+                        row.get::<_, i64>(8)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(fail)?;
+        let Some((card, before, latest)) = found else {
+            return Ok(false);
+        };
+        if latest != review.0 {
+            return Ok(false);
+        }
+        write_state(&tx, card, &before).map_err(fail)?;
+        tx.execute("DELETE FROM reviews WHERE id = ?1", [review.0])
+            .map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        Ok(true)
+    }
+}
+
+fn write_state(
+    tx: &rusqlite::Transaction<'_>,
+    card: CardId,
+    state: &CardState,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE cards SET reps = ?2, ease = ?3, interval = ?4, due = ?5, lapses = ?6,
+           last_rating = ?7, last_day = ?8 WHERE id = ?1",
+        params![
+            card.0,
+            state.reps,
+            state.ease.hundredths(),
+            state.interval,
+            day_text(state.due),
+            state.lapses,
+            state.last_rating.map(Rating::value),
+            day_text(state.last_day),
+        ],
+    )?;
+    Ok(())
+}
+
+pub(super) fn parse_answer(json: &str) -> Answer {
+    if let Ok(items) = serde_json::from_str::<Vec<String>>(json) {
+        Answer::List(items)
+    } else {
+        Answer::Text(serde_json::from_str::<String>(json).unwrap_or_else(|_| json.to_string()))
+    }
+}

@@ -1,0 +1,238 @@
+//! Figures for `fiches stats` and rows for `fiches cards`.
+
+use chrono::{Days, NaiveDate};
+use rusqlite::params;
+use serde::Serialize;
+
+use super::review::CardId;
+use super::{Store, StoreError};
+use crate::deck::DeckId;
+
+/// How a deck stands on a given day. A card is `learning` once seen while
+/// SM-2 has not yet given it two successful repetitions in a row (its
+/// interval is still a day), `review` after that.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeckStats {
+    pub deck: String,
+    pub title: String,
+    pub cards: usize,
+    pub new: usize,
+    pub learning: usize,
+    pub review: usize,
+    pub retired: usize,
+    pub due_today: usize,
+    /// Cards falling due on each of the next 7 days (tomorrow first).
+    pub due_next_7_days: Vec<usize>,
+    pub reviews_today: usize,
+    /// Ratings of cards already learnt (not new) over the last 30 days.
+    pub review_ratings_30_days: usize,
+    /// The share of those rated 3 or more; null when there were none.
+    pub retention_30_days: Option<f64>,
+}
+
+/// A card as `fiches cards --json` shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CardRow {
+    /// The card's number in the store (stable across edits).
+    pub card: i64,
+    /// The author's `id`, when the card has one.
+    pub id: Option<String>,
+    pub deck: String,
+    pub question: String,
+    pub reps: u32,
+    pub ef: f64,
+    pub interval: u32,
+    pub due: Option<String>,
+    pub lapses: u32,
+    pub last_rating: Option<u8>,
+    pub retired: bool,
+}
+
+fn count(n: i64) -> usize {
+    usize::try_from(n).unwrap_or(0)
+}
+
+impl Store {
+    /// Every deck in the store, in the order they were first synced.
+    pub fn deck_ids(&self) -> Result<Vec<DeckId>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT id FROM decks ORDER BY position")
+            .map_err(|e| self.fail(e))?;
+        
+        statement
+            .query_map([], |row| row.get::<_, String>(0).map(DeckId))
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| self.fail(e))
+    }
+
+    pub fn deck_stats(&self, deck: &DeckId, today: NaiveDate) -> Result<DeckStats, StoreError> {
+        let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+        let today_text = day(today);
+        let (title, cards, new, learning, review, retired, due_today) = self
+            .conn
+            .query_row(
+                "SELECT d.title,
+                   count(c.id) FILTER (WHERE c.retired = 0),
+                   count(c.id) FILTER (WHERE c.retired = 0 AND c.due IS NULL),
+                   count(c.id) FILTER (WHERE c.retired = 0 AND c.due IS NOT NULL AND c.reps < 2),
+                   count(c.id) FILTER (WHERE c.retired = 0 AND c.reps >= 2),
+                   count(c.id) FILTER (WHERE c.retired = 1),
+                   count(c.id) FILTER (WHERE c.retired = 0 AND c.due <= ?2)
+                 FROM decks d LEFT JOIN cards c ON c.deck = d.id WHERE d.id = ?1 GROUP BY d.id",
+                params![deck.0, today_text],
+                |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        count(row.get(1)?),
+                        count(row.get(2)?),
+                        count(row.get(3)?),
+                        count(row.get(4)?),
+                        count(row.get(5)?),
+                        count(row.get(6)?),
+                    ))
+                },
+            )
+            .map_err(|e| self.fail(e))?;
+        let mut due_next_7_days = vec![0; 7];
+        {
+            let mut statement = self
+                .conn
+                .prepare_cached(
+                    "SELECT due, count(*) FROM cards
+                     WHERE deck = ?1 AND retired = 0 AND due > ?2 AND due <= ?3 GROUP BY due",
+                )
+                .map_err(|e| self.fail(e))?;
+            let week_end = today.checked_add_days(Days::new(7)).unwrap_or(today);
+            let rows = statement
+                .query_map(params![deck.0, today_text, day(week_end)], |row| {
+                    Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+                })
+                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| self.fail(e))?;
+            for (due, n) in rows {
+                if let Ok(due) = NaiveDate::parse_from_str(&due, "%Y-%m-%d") {
+                    let offset = (due - today).num_days();
+                    if let Some(slot) = usize::try_from(offset - 1)
+                        .ok()
+                        .and_then(|i| due_next_7_days.get_mut(i))
+                    {
+                        *slot += count(n);
+                    }
+                }
+            }
+        }
+        let month_ago = today.checked_sub_days(Days::new(30)).unwrap_or(today);
+        let (reviews_today, rated, passed) = self
+            .conn
+            .query_row(
+                "SELECT
+                   count(*) FILTER (WHERE r.day = ?2),
+                   count(*) FILTER (WHERE r.day > ?3 AND r.scheduled = 1 AND r.before_due IS NOT NULL),
+                   count(*) FILTER (WHERE r.day > ?3 AND r.scheduled = 1 AND r.before_due IS NOT NULL AND r.rating >= 3)
+                 FROM reviews r JOIN cards c ON c.id = r.card
+                 WHERE c.deck = ?1 AND r.day > ?3",
+                params![deck.0, today_text, day(month_ago)],
+                |row| Ok((count(row.get(0)?), count(row.get(1)?), count(row.get(2)?))),
+            )
+            .map_err(|e| self.fail(e))?;
+        #[allow(clippy::cast_precision_loss)]
+        let retention = (rated > 0).then(|| passed as f64 / rated as f64);
+        Ok(DeckStats {
+            deck: deck.0.clone(),
+            title,
+            cards,
+            new,
+            learning,
+            review,
+            retired,
+            due_today,
+            due_next_7_days,
+            reviews_today,
+            review_ratings_30_days: rated,
+            retention_30_days: retention,
+        })
+    }
+
+    /// Every card of these decks, retired ones included, in deck order.
+    pub fn card_rows(&self, decks: &[DeckId]) -> Result<Vec<CardRow>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT id, key, deck, question, reps, ease, interval, due, lapses, last_rating, retired
+                 FROM cards WHERE deck = ?1 ORDER BY retired, position, id",
+            )
+            .map_err(|e| self.fail(e))?;
+        let mut out = Vec::new();
+        for deck in decks {
+            let rows = statement
+                .query_map([&deck.0], |row| {
+                    Ok(CardRow {
+                        card: row.get(0)?,
+                        id: row.get(1)?,
+                        deck: row.get(2)?,
+                        question: row.get(3)?,
+                        reps: row.get(4)?,
+                        ef: f64::from(row.get::<_, u32>(5)?) / 100.0,
+                        interval: row.get(6)?,
+                        due: row.get(7)?,
+                        lapses: row.get(8)?,
+                        last_rating: row.get(9)?,
+                        retired: row.get::<_, i64>(10)? != 0,
+                    })
+                })
+                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| self.fail(e))?;
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
+    /// The next days with cards due after `today`, with how many, for summaries.
+    pub fn upcoming(
+        &self,
+        decks: &[DeckId],
+        today: NaiveDate,
+        days: usize,
+    ) -> Result<Vec<(NaiveDate, usize)>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT due, count(*) FROM cards WHERE deck = ?1 AND retired = 0 AND due > ?2
+                 GROUP BY due ORDER BY due LIMIT ?3",
+            )
+            .map_err(|e| self.fail(e))?;
+        let mut merged: std::collections::BTreeMap<NaiveDate, usize> = Default::default();
+        let today_text = today.format("%Y-%m-%d").to_string();
+        for deck in decks {
+            let rows = statement
+                .query_map(
+                    params![deck.0, today_text, i64::try_from(days).unwrap_or(i64::MAX)],
+                    |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)),
+                )
+                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| self.fail(e))?;
+            for (due, n) in rows {
+                if let Ok(due) = NaiveDate::parse_from_str(&due, "%Y-%m-%d") {
+                    *merged.entry(due).or_default() += count(n);
+                }
+            }
+        }
+        Ok(merged.into_iter().take(days).collect())
+    }
+
+    /// For tests and tools: the review log of a card, oldest first, as (rating, scheduled).
+    pub fn review_log(&self, card: CardId) -> Result<Vec<(u8, bool)>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT rating, scheduled FROM reviews WHERE card = ?1 ORDER BY id")
+            .map_err(|e| self.fail(e))?;
+        
+        statement
+            .query_map([card.0], |row| {
+                Ok((row.get::<_, u8>(0)?, row.get::<_, bool>(1)?))
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| self.fail(e))
+    }
+}
