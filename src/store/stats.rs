@@ -59,7 +59,7 @@ impl Store {
             .conn
             .prepare_cached("SELECT id FROM decks ORDER BY position")
             .map_err(|e| self.fail(e))?;
-        
+
         statement
             .query_map([], |row| row.get::<_, String>(0).map(DeckId))
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
@@ -227,7 +227,7 @@ impl Store {
             .conn
             .prepare_cached("SELECT rating, scheduled FROM reviews WHERE card = ?1 ORDER BY id")
             .map_err(|e| self.fail(e))?;
-        
+
         statement
             .query_map([card.0], |row| {
                 Ok((row.get::<_, u8>(0)?, row.get::<_, bool>(1)?))

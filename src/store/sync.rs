@@ -230,9 +230,11 @@ impl Store {
             }))
         };
         if let Some(known) = &known
-            && known.stamp == stamp && stamp.mtime >= 0 {
-                return Ok(unchanged(known));
-            }
+            && known.stamp == stamp
+            && stamp.mtime >= 0
+        {
+            return Ok(unchanged(known));
+        }
         if meta.len() > deck::MAX_DECK_BYTES {
             // read_deck explains the limit.
             let loaded = deck::read_deck(file).map_err(io)?;
@@ -241,17 +243,19 @@ impl Store {
         let bytes = std::fs::read(file).map_err(io)?;
         let hash = fnv1a(&bytes);
         if let Some(known) = &known
-            && known.hash == hash && known.stamp.size == stamp.size {
-                // Touched, not edited: remember the new time so the next
-                // start does not even read it.
-                self.conn
-                    .execute(
-                        "UPDATE decks SET file_mtime = ?1 WHERE path = ?2",
-                        params![stamp.mtime, canonical],
-                    )
-                    .map_err(|e| self.fail(e))?;
-                return Ok(unchanged(known));
-            }
+            && known.hash == hash
+            && known.stamp.size == stamp.size
+        {
+            // Touched, not edited: remember the new time so the next
+            // start does not even read it.
+            self.conn
+                .execute(
+                    "UPDATE decks SET file_mtime = ?1 WHERE path = ?2",
+                    params![stamp.mtime, canonical],
+                )
+                .map_err(|e| self.fail(e))?;
+            return Ok(unchanged(known));
+        }
         let loaded = deck::parse_deck(file, &bytes);
         Ok(Examined::Parsed(Box::new(loaded), stamp, hash, canonical))
     }
@@ -293,7 +297,7 @@ impl Store {
                  FROM cards WHERE deck = ?1 ORDER BY position, id",
             )
             .map_err(|e| self.fail(e))?;
-        
+
         statement
             .query_map([&deck.0], |row| {
                 Ok(Row {
@@ -330,10 +334,11 @@ impl Store {
         let exists = self.deck_exists(&deck.id)?;
         if !exists
             && let Some(known) = self.known_file(&canonical)?
-                && known.deck != deck.id {
-                    history_deck = known.deck.clone();
-                    renamed_from = Some(known.deck);
-                }
+            && known.deck != deck.id
+        {
+            history_deck = known.deck.clone();
+            renamed_from = Some(known.deck);
+        }
         let rows = if exists || renamed_from.is_some() {
             self.rows(&history_deck)?
         } else {

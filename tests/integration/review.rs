@@ -1,0 +1,266 @@
+//! `fiches review --plain` driven through stdin across simulated days,
+//! checked with `fiches cards --json`.
+
+use serde_json::Value;
+
+use crate::support::{Run, Scratch, fiches_with};
+
+const DECK: &str = r#"title: "Révisions"
+cards:
+  - id: "un"
+    q: "Première question ?"
+    a: "Première réponse."
+  - id: "deux"
+    q: "Deuxième question ?"
+    points: 2
+    a: ["élément 1", "élément 2"]
+  - id: "trois"
+    q: "Troisième question ?"
+    a: "Troisième réponse."
+"#;
+
+struct Student {
+    scratch: Scratch,
+}
+
+impl Student {
+    fn new() -> Self {
+        let scratch = Scratch::new();
+        scratch.write("decks/revisions.yaml", DECK);
+        Student { scratch }
+    }
+
+    fn run(&self, now: &str, args: &[&str], input: &str) -> Run {
+        let db = self.scratch.path.join("store.db");
+        let db = db.to_str().unwrap();
+        let run = fiches_with(
+            &self.scratch.path,
+            args,
+            &[("FICHES_NOW", now), ("FICHES_DB", db)],
+            Some(input),
+        );
+        assert_eq!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
+        run
+    }
+
+    fn review(&self, now: &str, input: &str) -> Run {
+        self.run(now, &["review", "--plain"], input)
+    }
+
+    /// `fiches cards --json`, by card id.
+    fn cards(&self, now: &str) -> std::collections::HashMap<String, Value> {
+        let run = self.run(now, &["cards", "--json"], "");
+        let cards: Vec<Value> = serde_json::from_str(&run.stdout).unwrap();
+        cards
+            .into_iter()
+            .map(|c| (c["id"].as_str().unwrap().to_string(), c))
+            .collect()
+    }
+}
+
+const DAY1: &str = "2026-12-01T09:00:00-05:00";
+const DAY2: &str = "2026-12-02T09:00:00-05:00";
+const DAY8: &str = "2026-12-08T20:00:00-05:00";
+
+fn schedule(card: &Value) -> (u64, f64, u64, Option<&str>) {
+    (
+        card["reps"].as_u64().unwrap(),
+        card["ef"].as_f64().unwrap(),
+        card["interval"].as_u64().unwrap(),
+        card["due"].as_str(),
+    )
+}
+
+#[test]
+fn a_session_shows_rates_and_schedules_each_card() {
+    let student = Student::new();
+    let run = student.review(DAY1, "\n5\n\n4\n\n3\n\n4\n");
+    let expected_start = "
+Révisions · card 1 / 3 · new 3, relearning 0, due 0
+Q: Première question ?
+[Enter: show the answer · u undo · q quit]
+A: Première réponse.
+How well did you know this? 1 Not at all … 5 Perfectly (u undo, q quit)
+Saved 5: next review 2026-12-02.
+
+Révisions · card 2 / 3 · new 2, relearning 0, due 0
+Q: Deuxième question ?
+(2 points)
+[Enter: show the answer · u undo · q quit]
+A:
+  • élément 1
+  • élément 2
+How well did you know this? 1 Not at all … 5 Perfectly (u undo, q quit)
+Saved 4: next review 2026-12-02.
+";
+    assert!(run.stdout.starts_with(expected_start), "{}", run.stdout);
+    // 3 brings the card back in this session; 4 then lets it go.
+    assert!(run.stdout.contains("Saved 3: the card comes back in this session (next review 2026-12-02).\n\nRévisions · card 4 / 4 · new 0, relearning 1, due 0\nQ: Troisième question ?"), "{}", run.stdout);
+    assert!(run.stdout.ends_with(
+        "No more cards to review today.\n\nSession over: 3 cards reviewed, 4 ratings (1: 0, 2: 0, 3: 1, 4: 2, 5: 1).\nNext due: 2026-12-02 (3 cards).\n"
+    ), "{}", run.stdout);
+
+    let cards = student.cards(DAY1);
+    assert_eq!(schedule(&cards["un"]), (1, 2.6, 1, Some("2026-12-02")));
+    assert_eq!(schedule(&cards["deux"]), (1, 2.5, 1, Some("2026-12-02")));
+    // The day's first rating (3) scheduled the card; the repeat (4) did not.
+    assert_eq!(schedule(&cards["trois"]), (1, 2.36, 1, Some("2026-12-02")));
+    assert_eq!(cards["trois"]["last_rating"], 4);
+
+    // Day 2: all due; 6 days next. Day 8: the first card is due again, I = round(6 × 2.7) = 16.
+    student.review(DAY2, "\n5\n\n5\n\n4\n");
+    let cards = student.cards(DAY2);
+    assert_eq!(schedule(&cards["un"]), (2, 2.7, 6, Some("2026-12-08")));
+    assert_eq!(schedule(&cards["trois"]), (2, 2.36, 6, Some("2026-12-08")));
+    let run = student.review(DAY8, "\n5\n\n2\n\n4\n\n5\n");
+    assert!(
+        run.stdout
+            .contains("card 1 / 3 · new 0, relearning 0, due 3"),
+        "{}",
+        run.stdout
+    );
+    let cards = student.cards(DAY8);
+    assert_eq!(schedule(&cards["un"]), (3, 2.8, 16, Some("2026-12-24")));
+    // A failure resets n and I, lowers EF and counts a lapse.
+    assert_eq!(schedule(&cards["deux"]), (0, 2.28, 1, Some("2026-12-09")));
+    assert_eq!(cards["deux"]["lapses"], 1);
+}
+
+#[test]
+fn new_cards_are_limited_per_day_and_late_night_counts_for_the_evening() {
+    let student = Student::new();
+    let run = student.run(DAY1, &["review", "--plain", "--new", "2"], "\n4\n\n4\n");
+    assert!(run.stdout.contains("card 2 / 2"), "{}", run.stdout);
+    // 02:30 the next night is still the first study day: no new card left for it.
+    let late = "2026-12-02T02:30:00-05:00";
+    let run = student.run(late, &["review", "--plain", "--new", "2"], "");
+    assert!(
+        run.stdout.starts_with("No more cards to review today."),
+        "{}",
+        run.stdout
+    );
+    let run = student.run(late, &["review", "--plain", "--new", "3"], "\n4\n");
+    assert!(
+        run.stdout.contains("Q: Troisième question ?"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn undo_restores_the_card_exactly() {
+    let student = Student::new();
+    let before = student.cards(DAY1);
+    let run = student.review(DAY1, "\n2\nu\n");
+    assert!(run.stdout.contains("Undone: rating 2 taken back.\n\nRévisions · card 1 / 3 · new 3, relearning 0, due 0\nQ: Première question ?"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Session over: no cards reviewed."),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(student.cards(DAY1), before);
+    let run = student.review(DAY1, "u\nq\n");
+    assert!(run.stdout.contains("Nothing to undo."), "{}", run.stdout);
+}
+
+#[test]
+fn end_of_input_and_bad_answers_keep_every_saved_rating() {
+    let student = Student::new();
+    let run = student.review(DAY1, "\nbof\n6\n5\n\n");
+    assert_eq!(
+        run.stdout
+            .matches("Please answer 1 to 5, u to undo or q to quit.")
+            .count(),
+        2
+    );
+    assert!(run.stdout.ends_with("Session over: 1 card reviewed, 1 rating (1: 0, 2: 0, 3: 0, 4: 0, 5: 1).\nNext due: 2026-12-02 (1 card).\n"), "{}", run.stdout);
+    let cards = student.cards(DAY1);
+    assert_eq!(cards["un"]["last_rating"], 5);
+    assert_eq!(cards["deux"]["due"], Value::Null);
+}
+
+#[test]
+fn stats_count_cards_by_state_and_day() {
+    let student = Student::new();
+    student.review(DAY1, "\n5\n\n1\n\n4\n\n4\n");
+    let run = student.run(DAY1, &["stats", "--json"], "");
+    let stats: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(stats["today"], "2026-12-01");
+    let deck = &stats["decks"][0];
+    assert_eq!(deck["deck"], "revisions");
+    assert_eq!(
+        (
+            &deck["cards"],
+            &deck["new"],
+            &deck["learning"],
+            &deck["review"]
+        ),
+        (
+            &Value::from(3),
+            &Value::from(0),
+            &Value::from(3),
+            &Value::from(0)
+        )
+    );
+    assert_eq!(deck["due_today"], 0);
+    assert_eq!(
+        deck["due_next_7_days"],
+        serde_json::json!([3, 0, 0, 0, 0, 0, 0])
+    );
+    assert_eq!(deck["reviews_today"], 4);
+    assert_eq!(deck["retention_30_days"], Value::Null);
+    student.review(DAY2, "\n5\n\n2\n\n5\n\n4\n");
+    let run = student.run(DAY2, &["stats", "--json"], "");
+    let stats: Value = serde_json::from_str(&run.stdout).unwrap();
+    // Review ratings: 5, 2, 5 on learnt cards (the relearning 4 is a repeat).
+    assert_eq!(stats["decks"][0]["review_ratings_30_days"], 3);
+    let share = stats["decks"][0]["retention_30_days"].as_f64().unwrap();
+    assert!((share - 2.0 / 3.0).abs() < 1e-9, "{share}");
+}
+
+#[test]
+fn a_bad_clock_or_store_path_is_a_clear_error() {
+    let scratch = Scratch::new();
+    scratch.write("decks/revisions.yaml", DECK);
+    let run = fiches_with(
+        &scratch.path,
+        &["review", "--plain"],
+        &[("FICHES_NOW", "demain")],
+        Some(""),
+    );
+    assert_eq!(run.status, 2);
+    assert!(
+        run.stderr
+            .contains("FICHES_NOW=\"demain\" is not an RFC 3339 time"),
+        "{}",
+        run.stderr
+    );
+    scratch.write("blocker", "a file where a directory should be");
+    let run = fiches_with(
+        &scratch.path,
+        &["review", "--plain", "--db", "blocker/sub/fiches.db"],
+        &[],
+        Some(""),
+    );
+    assert_eq!(run.status, 2);
+    assert!(
+        run.stderr
+            .starts_with("fiches: error: cannot create the directory blocker/sub"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn the_store_defaults_to_the_data_directory() {
+    let scratch = Scratch::new();
+    scratch.write("decks/revisions.yaml", DECK);
+    let run = fiches_with(
+        &scratch.path,
+        &["review", "--plain"],
+        &[("FICHES_NOW", DAY1)],
+        Some("\n4\n"),
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(scratch.path.join(".xdg-data/fiches/fiches.db").is_file());
+}

@@ -1,0 +1,313 @@
+//! The review store on temporary files: migrations, refusals, and sync
+//! keeping history through every kind of deck edit.
+
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use fiches::sched::{self, Rating};
+use fiches::store::{CardId, ChangeKind, Store, StoreError};
+
+use crate::support::Scratch;
+
+fn now() -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339("2026-12-01T09:00:00-05:00").unwrap()
+}
+
+fn day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
+}
+
+fn changes(store: &mut Store, deck: &Path, dry_run: bool) -> Vec<(ChangeKind, String)> {
+    let report = store.sync(&[deck.to_path_buf()], dry_run, now()).unwrap();
+    report.decks[0]
+        .changes
+        .iter()
+        .map(|c| (c.kind, c.card.clone()))
+        .collect()
+}
+
+/// Rates a card through the store, as a session does.
+fn rate(store: &mut Store, card: CardId, value: u8) {
+    let rating = Rating::new(value).unwrap();
+    store
+        .record(card, rating, now(), day(), 1000, None, |before| {
+            (sched::review(before, rating, day()), true)
+        })
+        .unwrap();
+}
+
+fn card_by_question(store: &Store, deck: &str, question: &str) -> (CardId, bool) {
+    let rows = store
+        .card_rows(&[fiches::deck::DeckId(deck.into())])
+        .unwrap();
+    let row = rows
+        .iter()
+        .find(|r| r.question == question)
+        .unwrap_or_else(|| panic!("no card {question:?} in {rows:?}"));
+    (CardId(row.card), row.retired)
+}
+
+#[test]
+fn a_new_store_is_migrated_and_reopens() {
+    let scratch = Scratch::new();
+    let path = scratch.path.join("sub/dir/fiches.db");
+    drop(Store::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 1);
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    drop(conn);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+}
+
+fn assert_untouched(path: &Path, before: &[u8], err: StoreError, expected: &str) {
+    assert_eq!(
+        std::fs::read(path).unwrap(),
+        before,
+        "the file was modified"
+    );
+    let message = err.to_string();
+    assert!(message.contains(expected), "{message}");
+    assert!(message.contains(&path.display().to_string()), "{message}");
+}
+
+#[test]
+fn a_store_from_a_newer_fiches_is_refused_untouched() {
+    let scratch = Scratch::new();
+    let path = scratch.path.join("fiches.db");
+    drop(Store::open(&path).unwrap());
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("PRAGMA user_version = 99; PRAGMA wal_checkpoint(TRUNCATE);")
+            .unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open(&path).err().unwrap();
+    assert!(
+        matches!(err, StoreError::TooNew { found: 99, .. }),
+        "{err:?}"
+    );
+    assert_untouched(&path, &before, err, "newer fiches");
+}
+
+#[test]
+fn files_that_are_not_our_store_are_refused_untouched() {
+    let scratch = Scratch::new();
+    let text = scratch.write(
+        "notes.db",
+        "this is not a database, just some notes\n".repeat(50),
+    );
+    let before = std::fs::read(&text).unwrap();
+    let err = Store::open(&text).err().unwrap();
+    assert_untouched(&text, &before, err, "not a fiches review store");
+
+    let other = scratch.path.join("other.db");
+    {
+        let conn = rusqlite::Connection::open(&other).unwrap();
+        conn.execute_batch("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT);")
+            .unwrap();
+    }
+    let before = std::fs::read(&other).unwrap();
+    let err = Store::open(&other).err().unwrap();
+    assert_untouched(&other, &before, err, "another program");
+}
+
+const V1: &str = r#"title: "Deck"
+cards:
+  - id: "with-id"
+    q: "Question A ?"
+    a: "Réponse A."
+  - q: "Question B ?"
+    a: "Réponse B."
+  - q: "Question C ?"
+    a: ["C1", "C2"]
+"#;
+
+#[test]
+fn sync_keeps_history_through_edits_removals_and_returns() {
+    let scratch = Scratch::new();
+    let mut store = Store::open(&scratch.path.join("s.db")).unwrap();
+    let deck = scratch.write("deck.yaml", V1);
+    let first = changes(&mut store, &deck, false);
+    assert_eq!(first.iter().filter(|c| c.0 == ChangeKind::Added).count(), 3);
+    assert!(
+        changes(&mut store, &deck, false).is_empty(),
+        "unchanged resync"
+    );
+
+    let (a, _) = card_by_question(&store, "deck", "Question A ?");
+    let (b, _) = card_by_question(&store, "deck", "Question B ?");
+    let (c, _) = card_by_question(&store, "deck", "Question C ?");
+    for card in [a, b, c] {
+        rate(&mut store, card, 5);
+    }
+
+    // Answers edited, C removed, and the question of A (which has an id) reworded.
+    let v2 = V1
+        .replace("Réponse A.", "Réponse A, revue.")
+        .replace("Question A ?", "Question A, reformulée ?")
+        .replace("Réponse B.", "Réponse B, revue.")
+        .replace("  - q: \"Question C ?\"\n    a: [\"C1\", \"C2\"]\n", "");
+    std::fs::write(&deck, v2).unwrap();
+    let dry = changes(&mut store, &deck, true);
+    assert_eq!(
+        dry,
+        vec![
+            (ChangeKind::Edited, "with-id".into()),
+            (ChangeKind::Edited, "\"Question B ?\"".into()),
+            (ChangeKind::Retired, "\"Question C ?\"".into()),
+        ]
+    );
+    assert!(
+        !card_by_question(&store, "deck", "Question C ?").1,
+        "dry run wrote"
+    );
+    assert_eq!(changes(&mut store, &deck, false), dry);
+    assert_eq!(
+        card_by_question(&store, "deck", "Question A, reformulée ?").0,
+        a
+    );
+    assert_eq!(card_by_question(&store, "deck", "Question C ?"), (c, true));
+
+    // C comes back, and B gets an id: both keep their rows and history.
+    let v3 = V1
+        .replace("Réponse A.", "Réponse A, revue.")
+        .replace("Question A ?", "Question A, reformulée ?")
+        .replace("Réponse B.", "Réponse B, revue.")
+        .replace(
+            "  - q: \"Question B ?\"",
+            "  - id: \"b\"\n    q: \"Question B ?\"",
+        );
+    std::fs::write(&deck, v3).unwrap();
+    assert_eq!(
+        changes(&mut store, &deck, false),
+        vec![(ChangeKind::Restored, "\"Question C ?\"".into())]
+    );
+    for (card, question) in [
+        (a, "Question A, reformulée ?"),
+        (b, "Question B ?"),
+        (c, "Question C ?"),
+    ] {
+        assert_eq!(card_by_question(&store, "deck", question), (card, false));
+        assert_eq!(store.review_log(card).unwrap(), vec![(5, true)]);
+        assert_eq!(store.card(card).unwrap().unwrap().state.reps, 1);
+    }
+    // B now follows its id through a reworded question.
+    let v4 = std::fs::read_to_string(&deck)
+        .unwrap()
+        .replace("Question B ?", "Question B, autrement ?");
+    std::fs::write(&deck, v4).unwrap();
+    assert_eq!(
+        changes(&mut store, &deck, false),
+        vec![(ChangeKind::Edited, "b".into())]
+    );
+    assert_eq!(
+        card_by_question(&store, "deck", "Question B, autrement ?").0,
+        b
+    );
+}
+
+#[test]
+fn an_unchanged_file_is_recognised_without_parsing_it() {
+    let scratch = Scratch::new();
+    let mut store = Store::open(&scratch.path.join("s.db")).unwrap();
+    let deck = scratch.write("deck.yaml", V1);
+    changes(&mut store, &deck, false);
+    // Same size and time but garbage inside: only a parse could notice.
+    let modified = std::fs::metadata(&deck).unwrap().modified().unwrap();
+    std::fs::write(&deck, "x".repeat(V1.len())).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&deck)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    let report = store.sync(std::slice::from_ref(&deck), false, now()).unwrap();
+    assert!(report.decks[0].unchanged);
+    // A touch without an edit is recognised by its content.
+    std::fs::write(&deck, V1).unwrap();
+    let report = store.sync(&[deck], false, now()).unwrap();
+    assert!(report.decks[0].unchanged && report.decks[0].changes.is_empty());
+}
+
+#[test]
+fn a_deck_whose_id_changes_keeps_its_history() {
+    let scratch = Scratch::new();
+    let mut store = Store::open(&scratch.path.join("s.db")).unwrap();
+    let deck = scratch.write("deck.yaml", V1);
+    changes(&mut store, &deck, false);
+    let (a, _) = card_by_question(&store, "deck", "Question A ?");
+    rate(&mut store, a, 4);
+    std::fs::write(&deck, format!("id: \"renamed\"\n{V1}")).unwrap();
+    let report = store.sync(&[deck], false, now()).unwrap();
+    assert_eq!(
+        report.decks[0].renamed_from,
+        Some(fiches::deck::DeckId("deck".into()))
+    );
+    assert!(report.decks[0].changes.is_empty());
+    assert_eq!(card_by_question(&store, "renamed", "Question A ?").0, a);
+    assert_eq!(
+        store.deck_ids().unwrap(),
+        vec![fiches::deck::DeckId("renamed".into())]
+    );
+}
+
+#[test]
+fn decks_with_errors_are_not_synced() {
+    let scratch = Scratch::new();
+    let mut store = Store::open(&scratch.path.join("s.db")).unwrap();
+    let deck = scratch.write("deck.yaml", "title: T\ncards:\n  - q: Q\n");
+    let err = store.sync(&[deck], false, now()).err().unwrap();
+    assert!(
+        matches!(err, fiches::store::SyncError::Invalid(ref d) if d.len() == 1),
+        "{err:?}"
+    );
+    assert!(store.deck_ids().unwrap().is_empty());
+}
+
+#[test]
+fn property_undo_is_an_exact_inverse() {
+    use fiches::review::Session;
+    let scratch = Scratch::new();
+    let mut store = Store::open(&scratch.path.join("s.db")).unwrap();
+    let deck = scratch.write("deck.yaml", V1);
+    changes(&mut store, &deck, false);
+    let decks = store.deck_ids().unwrap();
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut at = now();
+    for _day in 0..15 {
+        let mut session = Session::start(&mut store, decks.clone(), at, 20).unwrap();
+        for _ in 0..12 {
+            let Some(current) = session.current().unwrap() else {
+                break;
+            };
+            let before = current.card.state;
+            let rating = Rating::new(u8::try_from(next() % 5 + 1).unwrap()).unwrap();
+            session.rate(rating, at, 10, None).unwrap();
+            if next() % 3 == 0 {
+                let undone = session.undo().unwrap().unwrap();
+                assert_eq!(undone.before, before);
+                let again = session.current().unwrap().unwrap();
+                assert_eq!(again.card.id, current.card.id);
+                assert_eq!(again.card.state, before, "state not restored");
+                assert_eq!(again.position, current.position);
+                assert_eq!(again.remaining, current.remaining);
+            }
+        }
+        drop(session);
+        at += chrono::TimeDelta::days(i64::try_from(next() % 4 + 1).unwrap());
+    }
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+}
