@@ -6,15 +6,25 @@
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut gap = false;
-    for c in text.chars().flat_map(char::to_lowercase) {
+    let mut push = |c: char, out: &mut String| {
         if c.is_alphanumeric() {
             if gap && !out.is_empty() {
                 out.push(' ');
             }
             gap = false;
-            push_folded(&mut out, c);
+            push_folded(out, c);
         } else {
             gap = true;
+        }
+    };
+    for c in text.chars() {
+        // Most of a French deck is ASCII: skip the general lowercasing there.
+        if c.is_ascii() {
+            push(c.to_ascii_lowercase(), &mut out);
+        } else {
+            for lower in c.to_lowercase() {
+                push(lower, &mut out);
+            }
         }
     }
     out

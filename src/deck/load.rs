@@ -13,7 +13,7 @@ use crate::text;
 
 /// Larger files are refused before parsing: a deck that big is a mistake, and
 /// parsing it would cost more memory than a review session is allowed.
-pub const MAX_DECK_BYTES: u64 = 32 * 1024 * 1024;
+pub const MAX_DECK_BYTES: u64 = 64 * 1024 * 1024;
 
 const DECK_FIELDS: &[&str] = &["title", "id", "description", "source", "tags", "cards"];
 const CARD_FIELDS: &[&str] = &["q", "a", "id", "points", "tags", "note", "source", "kind"];
@@ -78,13 +78,14 @@ pub fn parse_deck(path: &Path, bytes: &[u8]) -> LoadedDeck {
     }
     loaded.text = text.to_string();
     match yaml::parse(text) {
-        Ok(root) => {
+        Ok(mut root) => {
             let mut checker = Checker {
                 path,
                 diagnostics: Vec::new(),
+                errors: 0,
                 entries: 0,
             };
-            loaded.deck = checker.deck(&root);
+            loaded.deck = checker.deck(&mut root);
             loaded.entries = checker.entries;
             loaded.diagnostics = checker.diagnostics;
         }
@@ -161,23 +162,28 @@ fn position_of(text: &str, offset: usize) -> Pos {
 struct Checker<'a> {
     path: &'a Path,
     diagnostics: Vec<Diagnostic>,
+    errors: usize,
     entries: usize,
 }
 
-/// The entries of a mapping by key, once unknown and non-text keys have
-/// been reported.
-struct Fields<'n> {
-    map: HashMap<&'n str, (&'n Node, &'n Node)>,
+/// The values of a mapping's known fields, in the order of the known list,
+/// once unknown and non-text keys have been reported.
+struct Fields<'n, 'k> {
+    known: &'k [&'k str],
+    values: [Option<&'n mut Node>; 8],
 }
 
-impl<'n> Fields<'n> {
-    fn get(&self, key: &str) -> Option<&'n Node> {
-        self.map.get(key).map(|(_, value)| *value)
+impl<'n> Fields<'n, '_> {
+    /// The field's value; each field is taken once.
+    fn take(&mut self, key: &str) -> Option<&'n mut Node> {
+        let index = self.known.iter().position(|k| *k == key)?;
+        self.values[index].take()
     }
 }
 
 impl Checker<'_> {
     fn error(&mut self, pos: Pos, message: impl Into<String>) {
+        self.errors += 1;
         self.diagnostics
             .push(Diagnostic::error(self.path, pos, message));
     }
@@ -187,13 +193,16 @@ impl Checker<'_> {
             .push(Diagnostic::warning(self.path, pos, message));
     }
 
-    fn fields<'n>(
+    fn fields<'n, 'k>(
         &mut self,
-        entries: &'n [(Node, Node)],
-        known: &[&str],
+        entries: &'n mut [(Node, Node)],
+        known: &'k [&'k str],
         what: &str,
-    ) -> Fields<'n> {
-        let mut map = HashMap::with_capacity(entries.len());
+    ) -> Fields<'n, 'k> {
+        let mut fields = Fields {
+            known,
+            values: Default::default(),
+        };
         for (key, value) in entries {
             let Value::Str(name) = &key.value else {
                 self.error(
@@ -205,20 +214,21 @@ impl Checker<'_> {
                 );
                 continue;
             };
-            if known.contains(&name.as_str()) {
-                map.insert(name.as_str(), (key, value));
-            } else {
-                let hint = suggestion(name, known)
-                    .map(|s| format!("did you mean `{s}`?"))
-                    .unwrap_or_else(|| format!("known fields: {}", known.join(", ")));
-                self.error(key.pos, format!("unknown {what} field `{name}`: {hint}"));
+            match known.iter().position(|k| k == name) {
+                Some(index) => fields.values[index] = Some(value),
+                None => {
+                    let hint = suggestion(name, known)
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .unwrap_or_else(|| format!("known fields: {}", known.join(", ")));
+                    self.error(key.pos, format!("unknown {what} field `{name}`: {hint}"));
+                }
             }
         }
-        Fields { map }
+        fields
     }
 
-    fn deck(&mut self, root: &Node) -> Option<Deck> {
-        let entries = match &root.value {
+    fn deck(&mut self, root: &mut Node) -> Option<Deck> {
+        let entries = match &mut root.value {
             Value::Map(entries) => entries,
             Value::Null => {
                 self.error(
@@ -238,8 +248,8 @@ impl Checker<'_> {
                 return None;
             }
         };
-        let fields = self.fields(entries, DECK_FIELDS, "deck");
-        let title = match fields.get("title") {
+        let mut fields = self.fields(entries, DECK_FIELDS, "deck");
+        let title = match fields.take("title") {
             Some(node) => self.required_text(node, "title"),
             None => {
                 self.error(
@@ -249,18 +259,18 @@ impl Checker<'_> {
                 None
             }
         };
-        let id = match fields.get("id") {
+        let id = match fields.take("id") {
             Some(node) => self.identifier(node, "deck `id`").map(DeckId),
             None => Some(default_deck_id(self.path)),
         };
         let description = fields
-            .get("description")
+            .take("description")
             .and_then(|n| self.optional_text(n, "description"));
         let source = fields
-            .get("source")
+            .take("source")
             .and_then(|n| self.optional_text(n, "source"));
-        let tags = fields.get("tags").map(|n| self.tags(n)).unwrap_or_default();
-        let cards = match fields.get("cards") {
+        let tags = fields.take("tags").map(|n| self.tags(n)).unwrap_or_default();
+        let cards = match fields.take("cards") {
             Some(node) => self.cards(node),
             None => {
                 self.error(
@@ -280,8 +290,8 @@ impl Checker<'_> {
         })
     }
 
-    fn cards(&mut self, node: &Node) -> Vec<Card> {
-        let items = match &node.value {
+    fn cards(&mut self, node: &mut Node) -> Vec<Card> {
+        let items = match &mut node.value {
             Value::Seq(items) => items,
             Value::Null => {
                 self.warning(node.pos, "deck has no cards");
@@ -339,8 +349,8 @@ impl Checker<'_> {
         cards
     }
 
-    fn card(&mut self, node: &Node) -> Option<Card> {
-        let Value::Map(entries) = &node.value else {
+    fn card(&mut self, node: &mut Node) -> Option<Card> {
+        let Value::Map(entries) = &mut node.value else {
             self.error(
                 node.pos,
                 format!(
@@ -351,19 +361,19 @@ impl Checker<'_> {
             return None;
         };
         let errors_before = self.error_count();
-        let fields = self.fields(entries, CARD_FIELDS, "card");
-        let kind = match fields.get("kind") {
+        let mut fields = self.fields(entries, CARD_FIELDS, "card");
+        let kind = match fields.take("kind") {
             Some(kind) => self.kind(kind),
             None => Some(CardKind::Basic),
         };
-        let question = match fields.get("q") {
+        let question = match fields.take("q") {
             Some(q) => self.required_text(q, "q"),
             None => {
                 self.error(node.pos, "card has no `q` (the question): add `q: \"…\"`");
                 None
             }
         };
-        let answer = match fields.get("a") {
+        let answer = match fields.take("a") {
             Some(a) => self.answer(a),
             None => {
                 self.error(
@@ -374,24 +384,24 @@ impl Checker<'_> {
             }
         };
         let id = fields
-            .get("id")
+            .take("id")
             .and_then(|n| self.identifier(n, "card `id`"));
-        let points = fields.get("points").and_then(|n| self.points(n));
-        let tags = fields.get("tags").map(|n| self.tags(n)).unwrap_or_default();
+        let points_node = fields.take("points");
+        let points_pos = points_node.as_ref().map(|n| n.pos);
+        let points = points_node.and_then(|n| self.points(n));
+        let tags = fields.take("tags").map(|n| self.tags(n)).unwrap_or_default();
         let note = fields
-            .get("note")
+            .take("note")
             .and_then(|n| self.optional_text(n, "note"));
         let source = fields
-            .get("source")
+            .take("source")
             .and_then(|n| self.optional_text(n, "source"));
 
-        if let (Some(points), Some(answer), Some(points_node)) =
-            (points, &answer, fields.get("points"))
-        {
+        if let (Some(points), Some(answer), Some(points_pos)) = (points, &answer, points_pos) {
             let items = answer.items().len();
             if usize::try_from(points).ok() != Some(items) {
                 self.warning(
-                    points_node.pos,
+                    points_pos,
                     format!(
                         "`points: {points}` but the answer has {items} item{}: make them agree",
                         if items == 1 { "" } else { "s" }
@@ -416,13 +426,10 @@ impl Checker<'_> {
     }
 
     fn error_count(&self) -> usize {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.severity == super::Severity::Error)
-            .count()
+        self.errors
     }
 
-    fn kind(&mut self, node: &Node) -> Option<CardKind> {
+    fn kind(&mut self, node: &mut Node) -> Option<CardKind> {
         let Value::Str(name) = &node.value else {
             self.error(
                 node.pos,
@@ -452,8 +459,8 @@ impl Checker<'_> {
         }
     }
 
-    fn answer(&mut self, node: &Node) -> Option<Answer> {
-        match &node.value {
+    fn answer(&mut self, node: &mut Node) -> Option<Answer> {
+        match &mut node.value {
             Value::Seq(items) => {
                 if items.is_empty() {
                     self.error(
@@ -472,7 +479,7 @@ impl Checker<'_> {
         }
     }
 
-    fn answer_text(&mut self, node: &Node) -> Option<String> {
+    fn answer_text(&mut self, node: &mut Node) -> Option<String> {
         let text = self.required_text(node, "a")?;
         if PLACEHOLDERS.contains(&text.trim().to_lowercase().as_str()) {
             self.warning(
@@ -486,13 +493,13 @@ impl Checker<'_> {
         Some(text)
     }
 
-    fn required_text(&mut self, node: &Node, field: &str) -> Option<String> {
-        match &node.value {
+    fn required_text(&mut self, node: &mut Node, field: &str) -> Option<String> {
+        match &mut node.value {
             Value::Str(text) if text.trim().is_empty() => {
                 self.error(node.pos, format!("`{field}` is empty"));
                 None
             }
-            Value::Str(text) => Some(text.clone()),
+            Value::Str(text) => Some(std::mem::take(text)),
             Value::Null => {
                 self.error(node.pos, format!("`{field}` is empty"));
                 None
@@ -504,9 +511,9 @@ impl Checker<'_> {
         }
     }
 
-    fn optional_text(&mut self, node: &Node, field: &str) -> Option<String> {
-        match &node.value {
-            Value::Str(text) => Some(text.clone()),
+    fn optional_text(&mut self, node: &mut Node, field: &str) -> Option<String> {
+        match &mut node.value {
+            Value::Str(text) => Some(std::mem::take(text)),
             Value::Null => None,
             other => {
                 self.error(node.pos, type_message(field, "text", other));
@@ -515,8 +522,8 @@ impl Checker<'_> {
         }
     }
 
-    fn identifier(&mut self, node: &Node, field: &str) -> Option<String> {
-        let id = match &node.value {
+    fn identifier(&mut self, node: &mut Node, field: &str) -> Option<String> {
+        let id = match &mut node.value {
             Value::Str(text) => text.trim().to_string(),
             Value::Int(n) => n.to_string(),
             other => {
@@ -535,8 +542,8 @@ impl Checker<'_> {
         Some(id)
     }
 
-    fn points(&mut self, node: &Node) -> Option<u32> {
-        match &node.value {
+    fn points(&mut self, node: &mut Node) -> Option<u32> {
+        match &mut node.value {
             Value::Int(n) if *n >= 1 => u32::try_from(*n).ok().or_else(|| {
                 self.error(node.pos, "`points` is too large");
                 None
@@ -559,10 +566,10 @@ impl Checker<'_> {
         }
     }
 
-    fn tags(&mut self, node: &Node) -> Vec<String> {
-        match &node.value {
+    fn tags(&mut self, node: &mut Node) -> Vec<String> {
+        match &mut node.value {
             Value::Seq(items) => items
-                .iter()
+                .iter_mut()
                 .filter_map(|item| match &item.value {
                     Value::Str(tag) if !tag.trim().is_empty() => Some(tag.trim().to_string()),
                     other => {

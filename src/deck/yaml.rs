@@ -97,6 +97,13 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     }
 }
 
+/// The YAML library alone, parsing into its generic value type with the
+/// same options: the baseline `fiches check` is measured against.
+#[doc(hidden)]
+pub fn parse_generic(text: &str) -> Result<serde_json::Value, String> {
+    serde_saphyr::from_str_with_options(text, options()).map_err(|e| e.to_string())
+}
+
 fn syntax_error(text: &str, err: &serde_saphyr::Error) -> SyntaxError {
     let mut pos = err
         .location()

@@ -1,0 +1,29 @@
+//! `fiches check` of a 100,000-card deck against the YAML library alone
+//! parsing the same file into its generic value type.
+//!
+//! Run: `cargo bench --bench check`
+
+mod common;
+
+use std::path::Path;
+
+fn main() {
+    let text = common::deck_text(100_000);
+    let bytes = text.as_bytes();
+    println!("deck: 100,000 cards, {:.1} MB", bytes.len() as f64 / 1e6);
+    let baseline = common::median(5, || {
+        let value = fiches::deck::yaml::parse_generic(&text).expect("the generated deck parses");
+        std::hint::black_box(value);
+    });
+    let check = common::median(5, || {
+        let loaded = fiches::deck::parse_deck(Path::new("bench.yaml"), bytes);
+        assert!(loaded.diagnostics.is_empty());
+        std::hint::black_box(loaded);
+    });
+    println!("YAML library into serde_json::Value: {}", common::ms(baseline));
+    println!("fiches check (parse + every rule):    {}", common::ms(check));
+    println!(
+        "ratio: {:.2} (goal: at most 1.5)",
+        check.as_secs_f64() / baseline.as_secs_f64()
+    );
+}
