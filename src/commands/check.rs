@@ -42,8 +42,8 @@ impl Report {
 
 /// Reads and checks every deck under `paths`; `strict` makes warnings errors.
 pub fn check_paths(paths: &[PathBuf], strict: bool) -> Result<Report, Failure> {
-    let files = deck::find_deck_files(paths)
-        .map_err(|err| Failure::usage(format!("cannot read {err}")))?;
+    let files =
+        deck::find_deck_files(paths).map_err(|err| Failure::usage(format!("cannot read {err}")))?;
     if files.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         return Err(Failure::usage(format!(

@@ -16,9 +16,7 @@ use crate::text;
 pub const MAX_DECK_BYTES: u64 = 32 * 1024 * 1024;
 
 const DECK_FIELDS: &[&str] = &["title", "id", "description", "source", "tags", "cards"];
-const CARD_FIELDS: &[&str] = &[
-    "q", "a", "id", "points", "tags", "note", "source", "kind",
-];
+const CARD_FIELDS: &[&str] = &["q", "a", "id", "points", "tags", "note", "source", "kind"];
 const FUTURE_KINDS: &[&str] = &["truefalse", "choice", "cloze", "match"];
 const PLACEHOLDERS: &[&str] = &["-", "…", "...", "todo", "?", "tbd"];
 
@@ -189,13 +187,21 @@ impl Checker<'_> {
             .push(Diagnostic::warning(self.path, pos, message));
     }
 
-    fn fields<'n>(&mut self, entries: &'n [(Node, Node)], known: &[&str], what: &str) -> Fields<'n> {
+    fn fields<'n>(
+        &mut self,
+        entries: &'n [(Node, Node)],
+        known: &[&str],
+        what: &str,
+    ) -> Fields<'n> {
         let mut map = HashMap::with_capacity(entries.len());
         for (key, value) in entries {
             let Value::Str(name) = &key.value else {
                 self.error(
                     key.pos,
-                    format!("{what} keys are field names, found {}", key.value.describe()),
+                    format!(
+                        "{what} keys are field names, found {}",
+                        key.value.describe()
+                    ),
                 );
                 continue;
             };
@@ -247,8 +253,12 @@ impl Checker<'_> {
             Some(node) => self.identifier(node, "deck `id`").map(DeckId),
             None => Some(default_deck_id(self.path)),
         };
-        let description = fields.get("description").and_then(|n| self.optional_text(n, "description"));
-        let source = fields.get("source").and_then(|n| self.optional_text(n, "source"));
+        let description = fields
+            .get("description")
+            .and_then(|n| self.optional_text(n, "description"));
+        let source = fields
+            .get("source")
+            .and_then(|n| self.optional_text(n, "source"));
         let tags = fields.get("tags").map(|n| self.tags(n)).unwrap_or_default();
         let cards = match fields.get("cards") {
             Some(node) => self.cards(node),
@@ -356,17 +366,28 @@ impl Checker<'_> {
         let answer = match fields.get("a") {
             Some(a) => self.answer(a),
             None => {
-                self.error(node.pos, "card has no `a` (the answer): add `a: \"…\"` or a list of items");
+                self.error(
+                    node.pos,
+                    "card has no `a` (the answer): add `a: \"…\"` or a list of items",
+                );
                 None
             }
         };
-        let id = fields.get("id").and_then(|n| self.identifier(n, "card `id`"));
+        let id = fields
+            .get("id")
+            .and_then(|n| self.identifier(n, "card `id`"));
         let points = fields.get("points").and_then(|n| self.points(n));
         let tags = fields.get("tags").map(|n| self.tags(n)).unwrap_or_default();
-        let note = fields.get("note").and_then(|n| self.optional_text(n, "note"));
-        let source = fields.get("source").and_then(|n| self.optional_text(n, "source"));
+        let note = fields
+            .get("note")
+            .and_then(|n| self.optional_text(n, "note"));
+        let source = fields
+            .get("source")
+            .and_then(|n| self.optional_text(n, "source"));
 
-        if let (Some(points), Some(answer), Some(points_node)) = (points, &answer, fields.get("points")) {
+        if let (Some(points), Some(answer), Some(points_node)) =
+            (points, &answer, fields.get("points"))
+        {
             let items = answer.items().len();
             if usize::try_from(points).ok() != Some(items) {
                 self.warning(
@@ -405,7 +426,10 @@ impl Checker<'_> {
         let Value::Str(name) = &node.value else {
             self.error(
                 node.pos,
-                format!("`kind` must be text such as `basic`, found {}", node.value.describe()),
+                format!(
+                    "`kind` must be text such as `basic`, found {}",
+                    node.value.describe()
+                ),
             );
             return None;
         };
@@ -432,7 +456,10 @@ impl Checker<'_> {
         match &node.value {
             Value::Seq(items) => {
                 if items.is_empty() {
-                    self.error(node.pos, "`a` is an empty list: give at least one answer item");
+                    self.error(
+                        node.pos,
+                        "`a` is an empty list: give at least one answer item",
+                    );
                     return None;
                 }
                 let mut texts = Vec::with_capacity(items.len());
@@ -450,7 +477,10 @@ impl Checker<'_> {
         if PLACEHOLDERS.contains(&text.trim().to_lowercase().as_str()) {
             self.warning(
                 node.pos,
-                format!("placeholder answer `{}`: write the real answer", text.trim()),
+                format!(
+                    "placeholder answer `{}`: write the real answer",
+                    text.trim()
+                ),
             );
         }
         Some(text)
@@ -518,7 +548,11 @@ impl Checker<'_> {
             other => {
                 self.error(
                     node.pos,
-                    type_message("points", "a whole number (how many items the answer holds)", other),
+                    type_message(
+                        "points",
+                        "a whole number (how many items the answer holds)",
+                        other,
+                    ),
                 );
                 None
             }
@@ -633,7 +667,15 @@ mod tests {
         check(yaml)
             .diagnostics
             .iter()
-            .map(|d| format!("{}:{} {}: {}", d.pos.line, d.pos.column, d.severity.as_str(), d.message))
+            .map(|d| {
+                format!(
+                    "{}:{} {}: {}",
+                    d.pos.line,
+                    d.pos.column,
+                    d.severity.as_str(),
+                    d.message
+                )
+            })
             .collect()
     }
 
@@ -662,7 +704,10 @@ mod tests {
         let windows = format!("\u{feff}{}", GOOD.replace('\n', "\r\n"));
         let loaded = check(&windows);
         assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
-        assert_eq!(loaded.deck.unwrap().cards[1].answer, Answer::Text("Oui.".into()));
+        assert_eq!(
+            loaded.deck.unwrap().cards[1].answer,
+            Answer::Text("Oui.".into())
+        );
     }
 
     #[test]
@@ -680,7 +725,9 @@ mod tests {
     #[test]
     fn missing_or_empty_question_and_answer() {
         assert_eq!(
-            problems("title: T\ncards:\n  - a: A\n  - q: \"  \"\n    a: A\n  - q: Q\n    a: []\n  - q: Q2\n"),
+            problems(
+                "title: T\ncards:\n  - a: A\n  - q: \"  \"\n    a: A\n  - q: Q\n    a: []\n  - q: Q2\n"
+            ),
             vec![
                 "3:5 error: card has no `q` (the question): add `q: \"…\"`",
                 "4:8 error: `q` is empty",
@@ -694,11 +741,15 @@ mod tests {
     fn wrong_types_name_the_field_and_value() {
         assert_eq!(
             problems("title: T\ncards:\n  - q: Q\n    a: A\n    points: trois\n"),
-            vec!["5:13 error: `points` must be a whole number (how many items the answer holds), found text \"trois\""]
+            vec![
+                "5:13 error: `points` must be a whole number (how many items the answer holds), found text \"trois\""
+            ]
         );
         assert_eq!(
             problems("title: T\ncards:\n  - q: 42\n    a: A\n"),
-            vec!["3:8 error: `q` must be text, found a number 42: put it in quotes to make it text"]
+            vec![
+                "3:8 error: `q` must be text, found a number 42: put it in quotes to make it text"
+            ]
         );
     }
 
@@ -730,7 +781,9 @@ mod tests {
     #[test]
     fn points_mismatch_and_placeholders_are_warnings() {
         assert_eq!(
-            problems("title: T\ncards:\n  - q: Q\n    points: 3\n    a: [x, y]\n  - q: R\n    a: \"-\"\n"),
+            problems(
+                "title: T\ncards:\n  - q: Q\n    points: 3\n    a: [x, y]\n  - q: R\n    a: \"-\"\n"
+            ),
             vec![
                 "4:13 warning: `points: 3` but the answer has 2 items: make them agree",
                 "7:8 warning: placeholder answer `-`: write the real answer",
@@ -742,13 +795,19 @@ mod tests {
     fn duplicate_keys_point_at_the_second_key() {
         let found = problems("title: T\ncards:\n  - q: Q\n    a: A\n    q: R\n");
         assert_eq!(found.len(), 1);
-        assert!(found[0].starts_with("5:5 error: duplicate key `q`"), "{found:?}");
+        assert!(
+            found[0].starts_with("5:5 error: duplicate key `q`"),
+            "{found:?}"
+        );
     }
 
     #[test]
     fn tabs_latin1_and_nul_are_clear_errors() {
         let tab = problems("title: T\ncards:\n\t- q: Q\n");
-        assert!(tab[0].starts_with("3:1 error: tab used for indentation"), "{tab:?}");
+        assert!(
+            tab[0].starts_with("3:1 error: tab used for indentation"),
+            "{tab:?}"
+        );
 
         let latin1 = parse_deck(Path::new("t.yaml"), b"title: T\ncards:\n  - q: caf\xe9\n");
         let d = &latin1.diagnostics[0];
@@ -762,7 +821,9 @@ mod tests {
     #[test]
     fn future_kinds_are_reserved() {
         assert_eq!(
-            problems("title: T\ncards:\n  - q: Q\n    a: A\n    kind: choice\n  - q: R\n    a: B\n    kind: flip\n"),
+            problems(
+                "title: T\ncards:\n  - q: Q\n    a: A\n    kind: choice\n  - q: R\n    a: B\n    kind: flip\n"
+            ),
             vec![
                 "5:11 error: card kind `choice` is not supported by this version of fiches yet: use `basic`",
                 "8:11 error: unknown card kind `flip`: the known kind is `basic`",
@@ -774,7 +835,10 @@ mod tests {
     fn yaml_one_one_booleans_stay_text() {
         let loaded = check("title: T\ncards:\n  - q: Oui ou non ?\n    a: yes\n");
         assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
-        assert_eq!(loaded.deck.unwrap().cards[0].answer, Answer::Text("yes".into()));
+        assert_eq!(
+            loaded.deck.unwrap().cards[0].answer,
+            Answer::Text("yes".into())
+        );
     }
 
     #[test]

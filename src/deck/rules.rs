@@ -28,7 +28,9 @@ pub fn cross_check(decks: &[LoadedDeck]) -> Vec<Diagnostic> {
         }
         let mut seen_here: HashMap<&str, ()> = HashMap::new();
         for card in &deck.cards {
-            let Some(id) = card.id.as_deref() else { continue };
+            let Some(id) = card.id.as_deref() else {
+                continue;
+            };
             if seen_here.insert(id, ()).is_some() {
                 // Reported by the per-deck rules already.
                 continue;

@@ -133,10 +133,13 @@ fn explain(raw: &str) -> String {
             .to_string();
     }
     if first.contains("alias") && first.contains("limit") {
-        return "anchors and aliases expand to too much data: write the repeated content out".to_string();
+        return "anchors and aliases expand to too much data: write the repeated content out"
+            .to_string();
     }
     if first.contains("budget") || first.contains("Budget") {
-        return format!("deck too large or too deeply nested ({first}): split it into several decks");
+        return format!(
+            "deck too large or too deeply nested ({first}): split it into several decks"
+        );
     }
     let cut = first
         .split("; use ")
@@ -151,7 +154,9 @@ fn explain(raw: &str) -> String {
 }
 
 fn leading_tab_column(text: &str, line: u32) -> Option<u32> {
-    let line_text = text.lines().nth(usize::try_from(line).ok()?.checked_sub(1)?)?;
+    let line_text = text
+        .lines()
+        .nth(usize::try_from(line).ok()?.checked_sub(1)?)?;
     let indent: String = line_text
         .chars()
         .take_while(|c| *c == ' ' || *c == '\t')

@@ -10,7 +10,10 @@ fn check_dir() -> std::path::PathBuf {
 fn good_decks_pass_with_a_summary() {
     let run = fiches_in(&check_dir(), &["check", "--strict", "good"]);
     assert_eq!(run.status, 0, "{}", run.stderr);
-    assert_eq!(run.stderr, "checked 2 decks, 3 cards: 0 errors, 0 warnings\n");
+    assert_eq!(
+        run.stderr,
+        "checked 2 decks, 3 cards: 0 errors, 0 warnings\n"
+    );
 }
 
 #[test]
@@ -66,7 +69,10 @@ fn card_ids_must_be_unique_across_decks() {
 
 #[test]
 fn json_format_is_one_object_per_line() {
-    let run = fiches_in(&check_dir(), &["check", "--format", "json", "broken/warnings.yaml"]);
+    let run = fiches_in(
+        &check_dir(),
+        &["check", "--format", "json", "broken/warnings.yaml"],
+    );
     assert_eq!(run.status, 0);
     let lines: Vec<serde_json::Value> = run
         .stdout
@@ -87,7 +93,10 @@ fn json_format_is_one_object_per_line() {
 
 #[test]
 fn github_format_gives_annotations() {
-    let run = fiches_in(&check_dir(), &["check", "--format", "github", "broken/fields.yaml"]);
+    let run = fiches_in(
+        &check_dir(),
+        &["check", "--format", "github", "broken/fields.yaml"],
+    );
     assert_eq!(run.status, 1);
     assert_eq!(
         run.stdout.lines().nth(1).unwrap(),

@@ -26,9 +26,35 @@ impl XorShift {
 /// syntax, swap bytes, duplicate lines.
 fn mutate(rng: &mut XorShift, input: &[u8]) -> Vec<u8> {
     const PIECES: &[&[u8]] = &[
-        b"\t", b": ", b"- ", b"\n", b"&a ", b"*a", b"[", b"]", b"{", b"}", b"\"", b"'", b"|\n",
-        b">-\n", b"---\n", b"\xef\xbb\xbf", b"\r\n", b"\xff", b"\0", b"? ", b"!!str ", b"<<: *a\n",
-        b"points: ", b"q: ", b"a:\n  - ", b"cards:\n", b"id: x\n", b"kind: choice\n", b"#",
+        b"\t",
+        b": ",
+        b"- ",
+        b"\n",
+        b"&a ",
+        b"*a",
+        b"[",
+        b"]",
+        b"{",
+        b"}",
+        b"\"",
+        b"'",
+        b"|\n",
+        b">-\n",
+        b"---\n",
+        b"\xef\xbb\xbf",
+        b"\r\n",
+        b"\xff",
+        b"\0",
+        b"? ",
+        b"!!str ",
+        b"<<: *a\n",
+        b"points: ",
+        b"q: ",
+        b"a:\n  - ",
+        b"cards:\n",
+        b"id: x\n",
+        b"kind: choice\n",
+        b"#",
     ];
     let mut out = input.to_vec();
     for _ in 0..=rng.below(4) {
@@ -85,9 +111,8 @@ fn every_yaml_test_suite_input_gets_a_verdict() {
 
 #[test]
 fn mutated_decks_and_suite_inputs_never_panic() {
-    let mut inputs: Vec<Vec<u8>> = vec![
-        std::fs::read(crate::support::fixtures().join("check/good/ch1.yaml")).unwrap(),
-    ];
+    let mut inputs: Vec<Vec<u8>> =
+        vec![std::fs::read(crate::support::fixtures().join("check/good/ch1.yaml")).unwrap()];
     if let Some(shared) = shared() {
         let mut paths: Vec<_> = std::fs::read_dir(shared.join("yaml-test-suite"))
             .unwrap()
