@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod convert;
 pub mod deck;
 pub mod text;
 
@@ -19,6 +20,7 @@ use cli::{Cli, Command};
 pub fn run(cli: Cli) -> ExitCode {
     let result = match &cli.command {
         Command::Check(args) => commands::check::run(args),
+        Command::Convert(args) => commands::convert::run(args),
     };
     match result {
         Ok(status) => status.into(),

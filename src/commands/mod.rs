@@ -1,6 +1,7 @@
 //! One module per command: load what it needs, call the core, print.
 
 pub mod check;
+pub mod convert;
 
 use std::fmt;
 use std::process::ExitCode;
@@ -32,6 +33,13 @@ impl Failure {
     pub fn usage(message: impl Into<String>) -> Self {
         Failure {
             status: Status::Usage,
+            message: message.into(),
+        }
+    }
+
+    pub fn problems(message: impl Into<String>) -> Self {
+        Failure {
+            status: Status::Problems,
             message: message.into(),
         }
     }
