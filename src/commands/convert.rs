@@ -18,6 +18,13 @@ pub fn run(args: &ConvertArgs) -> Result<Status, Failure> {
     } else {
         args.input.display().to_string()
     };
+    // Refused before anything is said, so a curated deck is never replaced by accident.
+    if let Some(path) = args.output.as_deref().filter(|p| !args.force && p.exists()) {
+        return Err(Failure::usage(format!(
+            "{} already exists: choose another file, or pass --force to replace it",
+            path.display()
+        )));
+    }
     let text = read_input(&args.input, from_stdin, &name)?;
     let conversion = convert::convert(args.from, &text);
     let report = &conversion.report;
@@ -97,12 +104,6 @@ fn write_output(args: &ConvertArgs, yaml: &str) -> Result<(), Failure> {
             .write_all(yaml.as_bytes())
             .map_err(|err| Failure::usage(format!("cannot write the deck: {err}")));
     };
-    if !args.force && path.exists() {
-        return Err(Failure::usage(format!(
-            "{} already exists: choose another file, or pass --force to replace it",
-            path.display()
-        )));
-    }
     fs::write(path, yaml)
         .map_err(|err| Failure::usage(format!("cannot write {}: {err}", path.display())))
 }

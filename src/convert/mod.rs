@@ -534,7 +534,7 @@ mod tests {
                 state ^= state << 17;
                 let piece = pieces[usize::try_from(state % pieces.len() as u64).unwrap()];
                 text.push_str(piece);
-                text.push(if state % 5 == 0 { ' ' } else { '\n' });
+                text.push(if state.is_multiple_of(5) { ' ' } else { '\n' });
             }
             for format in [Format::Brainscape, Format::Quizlet, Format::Quizpage] {
                 let conversion = convert(format, &text);

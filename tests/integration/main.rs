@@ -3,5 +3,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod check;
+mod convert;
 mod robustness;
 mod support;
