@@ -4,5 +4,6 @@
 
 mod check;
 mod convert;
+mod decks;
 mod robustness;
 mod support;
