@@ -2,7 +2,7 @@
 //! say on stderr what was merged, skipped or left out.
 
 use std::fs;
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::Path;
 
 use crate::cli::ConvertArgs;
@@ -65,6 +65,11 @@ fn read_input(path: &Path, from_stdin: bool, name: &str) -> Result<String, Failu
     let cannot = |reason: String| Failure::usage(format!("cannot read {name}: {reason}"));
     let mut bytes = Vec::new();
     let read = if from_stdin {
+        if io::stdin().is_terminal() {
+            eprintln!(
+                "fiches: reading the page's text from the terminal: paste it, then press Ctrl-D"
+            );
+        }
         io::stdin()
             .lock()
             .take(MAX_DECK_BYTES + 1)
