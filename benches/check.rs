@@ -3,6 +3,8 @@
 //!
 //! Run: `cargo bench --bench check`
 
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 mod common;
 
 use std::path::Path;
@@ -20,8 +22,14 @@ fn main() {
         assert!(loaded.diagnostics.is_empty());
         std::hint::black_box(loaded);
     });
-    println!("YAML library into serde_json::Value: {}", common::ms(baseline));
-    println!("fiches check (parse + every rule):    {}", common::ms(check));
+    println!(
+        "YAML library into serde_json::Value: {}",
+        common::ms(baseline)
+    );
+    println!(
+        "fiches check (parse + every rule):    {}",
+        common::ms(check)
+    );
     println!(
         "ratio: {:.2} (goal: at most 1.5)",
         check.as_secs_f64() / baseline.as_secs_f64()

@@ -4,6 +4,8 @@
 //!
 //! Run: `cargo bench --bench store` (builds the release binary first).
 
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 mod common;
 
 use std::io::{BufRead, BufReader, Write};
@@ -29,7 +31,9 @@ fn main() {
     // First sync of a 100,000-card deck.
     let mut store = Store::open(&db).expect("store");
     let start = Instant::now();
-    store.sync(std::slice::from_ref(&deck), false, now).expect("sync");
+    store
+        .sync(std::slice::from_ref(&deck), false, now)
+        .expect("sync");
     let first_sync = start.elapsed();
     println!(
         "first sync of {CARDS} cards: {} ({:.0} cards/s; goal ≥ 50,000)",
@@ -45,13 +49,20 @@ fn main() {
     let edited = text.replacen("Réponse simple 0.", "Réponse simple 0, revue.", 1);
     std::fs::write(&deck, edited).expect("edit");
     let start = Instant::now();
-    let report = store.sync(std::slice::from_ref(&deck), false, now).expect("resync");
+    let report = store
+        .sync(std::slice::from_ref(&deck), false, now)
+        .expect("resync");
     let resync = start.elapsed();
     assert_eq!(report.decks[0].changes.len(), 1);
-    println!("re-sync after one card edited: {} (goal < 1 s)", common::ms(resync));
+    println!(
+        "re-sync after one card edited: {} (goal < 1 s)",
+        common::ms(resync)
+    );
 
     let unchanged = common::median(20, || {
-        let report = store.sync(std::slice::from_ref(&deck), false, now).expect("sync");
+        let report = store
+            .sync(std::slice::from_ref(&deck), false, now)
+            .expect("sync");
         assert!(report.decks[0].unchanged);
     });
     println!("sync of the unchanged deck: {}", common::ms(unchanged));
@@ -81,7 +92,10 @@ fn main() {
 
     // From process start to the first question printed, vs `--version`.
     let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/fiches");
-    assert!(bin.exists(), "build the release binary first: cargo build --release");
+    assert!(
+        bin.exists(),
+        "build the release binary first: cargo build --release"
+    );
     let version = common::median(20, || {
         let status = Command::new(&bin)
             .arg("--version")
@@ -162,7 +176,8 @@ fn bare_sqlite_commit(path: &Path) -> Duration {
     let mut i = 0;
     common::median(200, || {
         i += 1;
-        conn.execute("INSERT INTO t (v) VALUES (?1)", [i]).expect("insert");
+        conn.execute("INSERT INTO t (v) VALUES (?1)", [i])
+            .expect("insert");
     })
 }
 

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::convert::Format;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "fiches",
@@ -26,6 +28,11 @@ pub enum Command {
         after_help = "Exit status: 0 no errors, 1 some deck has errors, 2 usage or I/O problem."
     )]
     Check(CheckArgs),
+    /// Convert the copied text of a flashcard page into a YAML deck
+    #[command(
+        after_help = "Writes the deck on stdout (or to -o), and what was merged, skipped or left out on stderr.\nExit status: 0 deck written, 1 no card found, 2 usage or I/O problem."
+    )]
+    Convert(ConvertArgs),
     /// Review the cards due today (and new ones), rating each 1–5
     Review(ReviewArgs),
     /// Bring deck edits into the review store and say what changed
@@ -95,4 +102,23 @@ pub enum CheckFormat {
     Json,
     /// GitHub Actions annotations (::error file=…,line=…,col=…::message)
     Github,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ConvertArgs {
+    /// The page's format
+    #[arg(long = "from", value_enum, value_name = "FORMAT")]
+    pub from: Format,
+    /// The copied text; `-` reads standard input
+    #[arg(value_name = "FILE|-", default_value = "-")]
+    pub input: PathBuf,
+    /// Write the deck to this file instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "DECK.yaml")]
+    pub output: Option<PathBuf>,
+    /// Replace the file given with -o if it exists
+    #[arg(long, requires = "output")]
+    pub force: bool,
+    /// The deck's title [default: the page's title, else the file name]
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
 }

@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod clock;
 pub mod commands;
+pub mod convert;
 pub mod deck;
 pub mod review;
 pub mod sched;
@@ -23,6 +24,7 @@ use cli::{Cli, Command};
 pub fn run(cli: Cli) -> ExitCode {
     let result = match &cli.command {
         Command::Check(args) => commands::check::run(args),
+        Command::Convert(args) => commands::convert::run(args),
         Command::Review(args) => commands::review::run(args, cli.db.as_deref()),
         Command::Sync(args) => commands::sync::run(args, cli.db.as_deref()),
         Command::Stats(args) => commands::stats::run(args, cli.db.as_deref()),

@@ -1,6 +1,6 @@
 //! Shared by the benchmarks: generated decks and a simple timer.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -15,7 +15,9 @@ pub fn deck_text(cards: usize) -> String {
         if i % 2 == 1 {
             out.push_str("    points: 3\n    a:\n");
             for j in 0..3 {
-                out.push_str(&format!("      - \"Élément {j} de la réponse {i}, avec é, à et ç;\"\n"));
+                out.push_str(&format!(
+                    "      - \"Élément {j} de la réponse {i}, avec é, à et ç;\"\n"
+                ));
             }
         } else {
             out.push_str(&format!("    a: \"Réponse simple {i}.\"\n"));

@@ -2,6 +2,7 @@
 
 pub mod cards;
 pub mod check;
+pub mod convert;
 pub mod review;
 pub mod stats;
 pub mod sync;
@@ -44,6 +45,15 @@ impl Failure {
     pub fn usage(message: impl Into<String>) -> Self {
         Failure {
             status: Status::Usage,
+            message: message.into(),
+        }
+    }
+}
+
+impl Failure {
+    pub fn problems(message: impl Into<String>) -> Self {
+        Failure {
+            status: Status::Problems,
             message: message.into(),
         }
     }

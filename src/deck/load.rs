@@ -269,7 +269,10 @@ impl Checker<'_> {
         let source = fields
             .take("source")
             .and_then(|n| self.optional_text(n, "source"));
-        let tags = fields.take("tags").map(|n| self.tags(n)).unwrap_or_default();
+        let tags = fields
+            .take("tags")
+            .map(|n| self.tags(n))
+            .unwrap_or_default();
         let cards = match fields.take("cards") {
             Some(node) => self.cards(node),
             None => {
@@ -389,7 +392,10 @@ impl Checker<'_> {
         let points_node = fields.take("points");
         let points_pos = points_node.as_ref().map(|n| n.pos);
         let points = points_node.and_then(|n| self.points(n));
-        let tags = fields.take("tags").map(|n| self.tags(n)).unwrap_or_default();
+        let tags = fields
+            .take("tags")
+            .map(|n| self.tags(n))
+            .unwrap_or_default();
         let note = fields
             .take("note")
             .and_then(|n| self.optional_text(n, "note"));

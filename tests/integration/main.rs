@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod check;
+mod convert;
+mod decks;
 mod review;
 mod robustness;
 mod store;

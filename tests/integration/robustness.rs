@@ -128,3 +128,50 @@ fn mutated_decks_and_suite_inputs_never_panic() {
         check_bytes(&mutated);
     }
 }
+
+/// Whatever page text `convert` is given, in whichever format, it does not
+/// panic and the deck it writes loads without a single error.
+#[test]
+fn converted_pages_always_load() {
+    use fiches::convert::{Format, convert, to_yaml};
+    use fiches::deck::Severity;
+
+    let mut pages: Vec<Vec<u8>> = vec![
+        b"1\nQ\nQuestion (2) ?\nA\n  \xe2\x80\xa2 un;\n  \xe2\x80\xa2 deux.\n".to_vec(),
+        b"Titre Flashcards\nQuestion\n- a - b\n1. c\n** note\n".to_vec(),
+        b"Q ?\nQ ?\n- x (correct)\n- y\nV ?\nV ?\nTrue (A)\n".to_vec(),
+    ];
+    if let Some(shared) = shared() {
+        for seed in [
+            "000_dd1099e4e307b9fb.txt",
+            "001_a8ae3151224db3f8.txt",
+            "003_ef964023726cf3ae.txt",
+        ] {
+            pages.push(std::fs::read(shared.join("seeds").join(seed)).unwrap());
+        }
+    }
+    let formats = [Format::Brainscape, Format::Quizlet, Format::Quizpage];
+    let mut rng = XorShift(0xc0_ffee);
+    for round in 0..900 {
+        let base = &pages[round % pages.len()];
+        let mutated = mutate(&mut rng, base);
+        let text = String::from_utf8_lossy(&mutated);
+        let format = formats[rng.below(formats.len())];
+        let conversion = convert(format, &text);
+        let yaml = to_yaml(&conversion.deck, "T", Some("page.txt"), format);
+        let loaded = parse_deck(Path::new("out.yaml"), yaml.as_bytes());
+        let errors: Vec<_> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{format:?} on {text:?}: {errors:?}\n{yaml}"
+        );
+        assert_eq!(
+            loaded.deck.map(|d| d.cards.len()),
+            Some(conversion.deck.cards.len())
+        );
+    }
+}

@@ -228,7 +228,9 @@ fn an_unchanged_file_is_recognised_without_parsing_it() {
         .unwrap()
         .set_modified(modified)
         .unwrap();
-    let report = store.sync(std::slice::from_ref(&deck), false, now()).unwrap();
+    let report = store
+        .sync(std::slice::from_ref(&deck), false, now())
+        .unwrap();
     assert!(report.decks[0].unchanged);
     // A touch without an edit is recognised by its content.
     std::fs::write(&deck, V1).unwrap();

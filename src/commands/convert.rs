@@ -1,0 +1,114 @@
+//! `fiches convert`: read the copied page, convert it, write the deck, and
+//! say on stderr what was merged, skipped or left out.
+
+use std::fs;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::Path;
+
+use crate::cli::ConvertArgs;
+use crate::convert;
+use crate::deck::MAX_DECK_BYTES;
+
+use super::{Failure, Status};
+
+pub fn run(args: &ConvertArgs) -> Result<Status, Failure> {
+    let from_stdin = args.input.as_os_str() == "-";
+    let name = if from_stdin {
+        "<stdin>".to_string()
+    } else {
+        args.input.display().to_string()
+    };
+    // Refused before anything is said, so a curated deck is never replaced by accident.
+    if let Some(path) = args.output.as_deref().filter(|p| !args.force && p.exists()) {
+        return Err(Failure::usage(format!(
+            "{} already exists: choose another file, or pass --force to replace it",
+            path.display()
+        )));
+    }
+    let text = read_input(&args.input, from_stdin, &name)?;
+    let conversion = convert::convert(args.from, &text);
+    let report = &conversion.report;
+
+    let mut stderr = io::stderr().lock();
+    for line in report.details(&name) {
+        let _ = writeln!(stderr, "{line}");
+    }
+    let cards = conversion.deck.cards.len();
+    if cards == 0 {
+        let _ = writeln!(stderr, "{}", report.summary(0));
+        return Err(Failure::problems(format!(
+            "no card found in {name}: is it a {} page? Nothing written",
+            args.from.as_str()
+        )));
+    }
+
+    let title = match (&args.title, &conversion.deck.title) {
+        (Some(title), _) if !title.trim().is_empty() => title.trim().to_string(),
+        (_, Some(title)) => title.clone(),
+        _ => {
+            let title = default_title(&args.input, from_stdin);
+            let _ = writeln!(
+                stderr,
+                "{name}: no title in the text: the deck is titled \"{title}\"; give another with --title"
+            );
+            title
+        }
+    };
+    let source = (!from_stdin).then_some(name.as_str());
+    let yaml = convert::to_yaml(&conversion.deck, &title, source, args.from);
+    write_output(args, &yaml)?;
+    let _ = writeln!(stderr, "{}", report.summary(cards));
+    Ok(Status::Success)
+}
+
+fn read_input(path: &Path, from_stdin: bool, name: &str) -> Result<String, Failure> {
+    let cannot = |reason: String| Failure::usage(format!("cannot read {name}: {reason}"));
+    let mut bytes = Vec::new();
+    let read = if from_stdin {
+        if io::stdin().is_terminal() {
+            eprintln!(
+                "fiches: reading the page's text from the terminal: paste it, then press Ctrl-D"
+            );
+        }
+        io::stdin()
+            .lock()
+            .take(MAX_DECK_BYTES + 1)
+            .read_to_end(&mut bytes)
+    } else {
+        fs::File::open(path).and_then(|file| file.take(MAX_DECK_BYTES + 1).read_to_end(&mut bytes))
+    };
+    read.map_err(|err| cannot(err.to_string()))?;
+    if bytes.len() as u64 > MAX_DECK_BYTES {
+        return Err(cannot(format!(
+            "over {} MiB: that is not the text of a page",
+            MAX_DECK_BYTES / (1024 * 1024)
+        )));
+    }
+    String::from_utf8(bytes).map_err(|err| {
+        cannot(format!(
+            "not UTF-8 text (byte {} is invalid): save the page's text as UTF-8",
+            err.utf8_error().valid_up_to() + 1
+        ))
+    })
+}
+
+/// The file name without its extension, when the text names no title.
+fn default_title(input: &Path, from_stdin: bool) -> String {
+    input
+        .file_stem()
+        .filter(|_| !from_stdin)
+        .map(|stem| stem.to_string_lossy().trim().to_string())
+        .filter(|stem| !stem.is_empty())
+        .unwrap_or_else(|| "Fiches converties".to_string())
+}
+
+fn write_output(args: &ConvertArgs, yaml: &str) -> Result<(), Failure> {
+    let Some(path) = &args.output else {
+        return io::stdout()
+            .lock()
+            .write_all(yaml.as_bytes())
+            .map_err(|err| Failure::usage(format!("cannot write the deck: {err}")));
+    };
+    fs::write(path, yaml)
+        .map_err(|err| Failure::usage(format!("cannot write {}: {err}", path.display())))
+}

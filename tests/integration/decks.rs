@@ -1,0 +1,50 @@
+//! The bundled decks: each keeps its cards, so none disappears silently.
+
+use std::path::Path;
+
+use fiches::deck::{Severity, read_deck};
+
+/// Every file in decks/ and its number of cards, as in decks/README.md.
+const BUNDLED: &[(&str, usize)] = &[
+    ("accueil-relations-clients.yaml", 43),
+    ("apres-service.yaml", 64),
+    ("ch1-approche-client.yaml", 34),
+    ("plaintes.yaml", 13),
+    ("qualite-grc.yaml", 49),
+];
+
+fn decks_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("decks")
+}
+
+#[test]
+fn every_bundled_deck_keeps_its_cards() {
+    for (file, expected) in BUNDLED {
+        let loaded = read_deck(&decks_dir().join(file)).unwrap();
+        let errors: Vec<String> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(ToString::to_string)
+            .collect();
+        assert!(errors.is_empty(), "{file}: {errors:?}");
+        let cards = loaded.deck.as_ref().map_or(0, |deck| deck.cards.len());
+        assert_eq!(cards, *expected, "{file}: card count changed");
+        assert_eq!(loaded.card_count(), *expected, "{file}");
+    }
+}
+
+#[test]
+fn the_list_names_every_deck_file() {
+    let mut files: Vec<String> = std::fs::read_dir(decks_dir())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".yaml") || name.ends_with(".yml"))
+        .collect();
+    files.sort();
+    let listed: Vec<&str> = BUNDLED.iter().map(|(file, _)| *file).collect();
+    assert_eq!(
+        files, listed,
+        "add the new deck and its card count to BUNDLED"
+    );
+}
