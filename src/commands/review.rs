@@ -14,11 +14,11 @@ pub fn run(args: &ReviewArgs, db: Option<&std::path::Path>) -> Result<Status, Fa
     let mut store = open_store(db)?;
     let selection = select_decks(&mut store, &args.decks, false, now)?;
     let mut session =
-        Session::start(&mut store, selection.decks, now, args.new).map_err(session_failure)?;
+        Session::start(&store, selection.decks, now, args.new).map_err(session_failure)?;
     let stdin = io::stdin();
     let mut input = BufReader::new(stdin.lock());
     let mut out = io::stdout().lock();
-    match plain::run(&mut session, &mut input, &mut out, &clock::now) {
+    match plain::run(&mut session, &mut store, &mut input, &mut out, &clock::now) {
         Ok(_) => Ok(Status::Success),
         Err(PlainError::Session(err)) => Err(session_failure(err)),
         Err(PlainError::Clock(err)) => Err(err.into()),

@@ -82,8 +82,9 @@ impl Summary {
     }
 }
 
-pub struct Session<'s> {
-    store: &'s mut Store,
+/// A session does not hold the store: front ends own it and lend it to each
+/// call, so a screen can also read the store between ratings.
+pub struct Session {
     decks: Vec<DeckId>,
     day: NaiveDate,
     queue: VecDeque<Slot>,
@@ -91,15 +92,15 @@ pub struct Session<'s> {
     current: Option<StoredCard>,
 }
 
-impl<'s> Session<'s> {
+impl Session {
     /// The day's queue: due cards first (most overdue first), then new cards
     /// in deck order, up to `new_per_day` new cards a day.
     pub fn start(
-        store: &'s mut Store,
+        store: &Store,
         decks: Vec<DeckId>,
         now: DateTime<FixedOffset>,
         new_per_day: usize,
-    ) -> Result<Session<'s>, SessionError> {
+    ) -> Result<Session, SessionError> {
         let day = clock::study_day(now);
         let mut queue: VecDeque<Slot> = store
             .due_cards(&decks, day)?
@@ -120,7 +121,6 @@ impl<'s> Session<'s> {
                 }),
         );
         Ok(Session {
-            store,
             decks,
             day,
             queue,
@@ -146,15 +146,14 @@ impl<'s> Session<'s> {
     }
 
     /// The card to show, or `None` when the session is over.
-    pub fn current(&mut self) -> Result<Option<Current>, SessionError> {
+    pub fn current(&mut self, store: &Store) -> Result<Option<Current>, SessionError> {
         let Some(&slot) = self.queue.front() else {
             return Ok(None);
         };
         let card = match &self.current {
             Some(card) if card.id == slot.card => card.clone(),
             _ => {
-                let card = self
-                    .store
+                let card = store
                     .card(slot.card)?
                     .ok_or(SessionError::MissingCard(slot.card.0))?;
                 self.current = Some(card.clone());
@@ -175,6 +174,7 @@ impl<'s> Session<'s> {
     /// card moves its schedule.
     pub fn rate(
         &mut self,
+        store: &mut Store,
         rating: Rating,
         at: DateTime<FixedOffset>,
         took_ms: u64,
@@ -184,15 +184,13 @@ impl<'s> Session<'s> {
             return Ok(None);
         };
         let day = self.day;
-        let recorded = self
-            .store
-            .record(slot.card, rating, at, day, took_ms, ticks, |before| {
-                if before.schedules_on(day) {
-                    (sched::review(before, rating, day), true)
-                } else {
-                    (sched::repeat(before, rating), false)
-                }
-            })?;
+        let recorded = store.record(slot.card, rating, at, day, took_ms, ticks, |before| {
+            if before.schedules_on(day) {
+                (sched::review(before, rating, day), true)
+            } else {
+                (sched::repeat(before, rating), false)
+            }
+        })?;
         self.queue.pop_front();
         let requeued = rating.needs_relearning();
         if requeued {
@@ -213,11 +211,11 @@ impl<'s> Session<'s> {
     /// Takes back the session's last rating: the card's state restored, its
     /// log entry gone, the card shown again. `Ok(None)` when there is
     /// nothing to undo; an error when another session rated it since.
-    pub fn undo(&mut self) -> Result<Option<Recorded>, UndoError> {
+    pub fn undo(&mut self, store: &mut Store) -> Result<Option<Recorded>, UndoError> {
         let Some(step) = self.done.last().cloned() else {
             return Ok(None);
         };
-        if !self.store.undo(step.recorded.review)? {
+        if !store.undo(step.recorded.review)? {
             return Err(UndoError::RatedElsewhere);
         }
         self.done.pop();
@@ -240,7 +238,7 @@ impl<'s> Session<'s> {
         self.done.last().map(|s| s.recorded.review)
     }
 
-    pub fn summary(&self) -> Result<Summary, SessionError> {
+    pub fn summary(&self, store: &Store) -> Result<Summary, SessionError> {
         let mut ratings = [0; 5];
         let mut cards = HashSet::new();
         for step in &self.done {
@@ -250,7 +248,7 @@ impl<'s> Session<'s> {
         Ok(Summary {
             cards_reviewed: cards.len(),
             ratings,
-            upcoming: self.store.upcoming(&self.decks, self.day, 3)?,
+            upcoming: store.upcoming(&self.decks, self.day, 3)?,
         })
     }
 }

@@ -11,6 +11,7 @@ use super::{Session, SessionError, Summary, UndoError};
 use crate::clock::ClockError;
 use crate::deck::Answer;
 use crate::sched::Rating;
+use crate::store::Store;
 
 pub const RATING_PROMPT: &str =
     "How well did you know this? 1 Not at all … 5 Perfectly (u undo, q quit)";
@@ -41,13 +42,14 @@ fn read(input: &mut impl BufRead) -> io::Result<Input> {
 /// Runs the session to its end (no more cards, `q`, or end of input) and
 /// returns its summary. `now` is the clock.
 pub fn run(
-    session: &mut Session<'_>,
+    session: &mut Session,
+    store: &mut Store,
     input: &mut impl BufRead,
     out: &mut impl Write,
     now: &dyn Fn() -> Result<DateTime<FixedOffset>, ClockError>,
 ) -> Result<Summary, PlainError> {
     'cards: loop {
-        let Some(current) = session.current()? else {
+        let Some(current) = session.current(store)? else {
             writeln!(out, "No more cards to review today.")?;
             break;
         };
@@ -74,7 +76,7 @@ pub fn run(
             Input::End => break,
             Input::Line(line) if line.eq_ignore_ascii_case("q") => break,
             Input::Line(line) if line.eq_ignore_ascii_case("u") => {
-                undo(session, out)?;
+                undo(session, store, out)?;
                 continue;
             }
             Input::Line(_) => {}
@@ -99,7 +101,7 @@ pub fn run(
                 break 'cards;
             }
             if line.eq_ignore_ascii_case("u") {
-                undo(session, out)?;
+                undo(session, store, out)?;
                 continue 'cards;
             }
             let Some(rating) = line.parse::<u8>().ok().and_then(Rating::new) else {
@@ -107,7 +109,7 @@ pub fn run(
                 continue;
             };
             let took = u64::try_from(shown.elapsed().as_millis()).unwrap_or(u64::MAX);
-            if let Some(recorded) = session.rate(rating, now()?, took, None)? {
+            if let Some(recorded) = session.rate(store, rating, now()?, took, None)? {
                 let next = recorded
                     .after
                     .due
@@ -125,14 +127,14 @@ pub fn run(
             continue 'cards;
         }
     }
-    let summary = session.summary()?;
+    let summary = session.summary(store)?;
     write_summary(out, &summary)?;
     out.flush()?;
     Ok(summary)
 }
 
-fn undo(session: &mut Session<'_>, out: &mut impl Write) -> Result<(), PlainError> {
-    match session.undo() {
+fn undo(session: &mut Session, store: &mut Store, out: &mut impl Write) -> Result<(), PlainError> {
+    match session.undo(store) {
         Ok(Some(recorded)) => writeln!(out, "Undone: rating {} taken back.", recorded.rating)?,
         Ok(None) => writeln!(out, "Nothing to undo.")?,
         Err(UndoError::RatedElsewhere) => writeln!(out, "{}", UndoError::RatedElsewhere)?,

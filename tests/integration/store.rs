@@ -290,18 +290,18 @@ fn property_undo_is_an_exact_inverse() {
     };
     let mut at = now();
     for _day in 0..15 {
-        let mut session = Session::start(&mut store, decks.clone(), at, 20).unwrap();
+        let mut session = Session::start(&store, decks.clone(), at, 20).unwrap();
         for _ in 0..12 {
-            let Some(current) = session.current().unwrap() else {
+            let Some(current) = session.current(&store).unwrap() else {
                 break;
             };
             let before = current.card.state;
             let rating = Rating::new(u8::try_from(next() % 5 + 1).unwrap()).unwrap();
-            session.rate(rating, at, 10, None).unwrap();
+            session.rate(&mut store, rating, at, 10, None).unwrap();
             if next() % 3 == 0 {
-                let undone = session.undo().unwrap().unwrap();
+                let undone = session.undo(&mut store).unwrap().unwrap();
                 assert_eq!(undone.before, before);
-                let again = session.current().unwrap().unwrap();
+                let again = session.current(&store).unwrap().unwrap();
                 assert_eq!(again.card.id, current.card.id);
                 assert_eq!(again.card.state, before, "state not restored");
                 assert_eq!(again.position, current.position);
