@@ -17,8 +17,9 @@ pub struct Cli {
     /// The review store [default: $XDG_DATA_HOME/fiches/fiches.db or ~/.local/share/fiches/fiches.db]
     #[arg(long, global = true, env = "FICHES_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
+    /// Without a command: the deck list, to pick a deck to review, preview or look at
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -35,6 +36,8 @@ pub enum Command {
     Convert(ConvertArgs),
     /// Review the cards due today (and new ones), rating each 1–5
     Review(ReviewArgs),
+    /// Browse every card of a deck with its answer, without touching anyone's progress
+    Preview(PreviewArgs),
     /// Bring deck edits into the review store and say what changed
     Sync(SyncArgs),
     /// Where each deck stands: new, learning, due, retention
@@ -53,6 +56,12 @@ pub struct ReviewArgs {
     /// New cards to introduce per day
     #[arg(long, value_name = "N", default_value_t = crate::review::DEFAULT_NEW_PER_DAY)]
     pub new: usize,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PreviewArgs {
+    /// The deck file
+    pub deck: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]

@@ -15,6 +15,7 @@ pub mod review;
 pub mod sched;
 pub mod store;
 pub mod text;
+pub mod ui;
 
 use std::process::ExitCode;
 
@@ -23,12 +24,8 @@ use cli::{Cli, Command};
 /// Runs a parsed command line and returns the process exit status.
 pub fn run(cli: Cli) -> ExitCode {
     let result = match &cli.command {
-        Command::Check(args) => commands::check::run(args),
-        Command::Convert(args) => commands::convert::run(args),
-        Command::Review(args) => commands::review::run(args, cli.db.as_deref()),
-        Command::Sync(args) => commands::sync::run(args, cli.db.as_deref()),
-        Command::Stats(args) => commands::stats::run(args, cli.db.as_deref()),
-        Command::Cards(args) => commands::cards::run(args, cli.db.as_deref()),
+        None => commands::home::run(cli.db.as_deref()),
+        Some(command) => run_command(command, cli.db.as_deref()),
     };
     match result {
         Ok(status) => status.into(),
@@ -36,5 +33,20 @@ pub fn run(cli: Cli) -> ExitCode {
             eprintln!("fiches: error: {failure}");
             failure.status.into()
         }
+    }
+}
+
+fn run_command(
+    command: &Command,
+    db: Option<&std::path::Path>,
+) -> Result<commands::Status, commands::Failure> {
+    match command {
+        Command::Check(args) => commands::check::run(args),
+        Command::Convert(args) => commands::convert::run(args),
+        Command::Review(args) => commands::review::run(args, db),
+        Command::Preview(args) => commands::preview::run(args),
+        Command::Sync(args) => commands::sync::run(args, db),
+        Command::Stats(args) => commands::stats::run(args, db),
+        Command::Cards(args) => commands::cards::run(args, db),
     }
 }

@@ -3,6 +3,8 @@
 pub mod cards;
 pub mod check;
 pub mod convert;
+pub mod home;
+pub mod preview;
 pub mod review;
 pub mod stats;
 pub mod sync;
@@ -75,6 +77,28 @@ impl From<clock::ClockError> for Failure {
     fn from(err: clock::ClockError) -> Self {
         Failure::usage(err.to_string())
     }
+}
+
+/// Whether the full-screen front end can run: both ends are a terminal.
+pub fn interactive() -> bool {
+    io::stdin().is_terminal() && io::stdout().is_terminal()
+}
+
+/// Runs screens in the terminal, then prints what they leave behind.
+pub fn run_screens(
+    first: Box<dyn crate::ui::Screen>,
+    store: Option<&mut Store>,
+) -> Result<Status, Failure> {
+    let mut ctx = crate::ui::Ctx {
+        store,
+        now: &clock::now,
+        theme: crate::ui::theme::Theme::from_env(),
+    };
+    let farewells = crate::ui::run(first, &mut ctx).map_err(Failure::usage)?;
+    for words in farewells {
+        println!("{words}");
+    }
+    Ok(Status::Success)
 }
 
 /// The store named by `--db` / `FICHES_DB`, or the default one.

@@ -15,6 +15,11 @@ pub fn run(args: &ReviewArgs, db: Option<&std::path::Path>) -> Result<Status, Fa
     let selection = select_decks(&mut store, &args.decks, false, now)?;
     let mut session =
         Session::start(&store, selection.decks, now, args.new).map_err(session_failure)?;
+    if !args.plain && super::interactive() {
+        let screen =
+            crate::ui::review::ReviewScreen::new(session, &store).map_err(Failure::usage)?;
+        return super::run_screens(Box::new(screen), Some(&mut store));
+    }
     let stdin = io::stdin();
     let mut input = BufReader::new(stdin.lock());
     let mut out = io::stdout().lock();

@@ -13,6 +13,10 @@ pub fn run(args: &StatsArgs, db: Option<&std::path::Path>) -> Result<Status, Fai
     let today = clock::study_day(now);
     let mut store = open_store(db)?;
     let selection = select_decks(&mut store, &args.decks, args.decks.is_empty(), now)?;
+    if !args.json && super::interactive() {
+        let screen = crate::ui::stats::StatsScreen::load(&store, &selection.decks, today)?;
+        return super::run_screens(Box::new(screen), Some(&mut store));
+    }
     let stats = selection
         .decks
         .iter()

@@ -236,3 +236,112 @@ impl Store {
             .map_err(|e| self.fail(e))
     }
 }
+
+impl Store {
+    /// Cards falling due on each of the `days` days after `today`.
+    pub fn due_per_day(
+        &self,
+        decks: &[DeckId],
+        today: NaiveDate,
+        days: u64,
+    ) -> Result<Vec<usize>, StoreError> {
+        let end = today.checked_add_days(Days::new(days)).unwrap_or(today);
+        let mut out = vec![0; usize::try_from(days).unwrap_or(0)];
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT due, count(*) FROM cards
+                 WHERE deck = ?1 AND retired = 0 AND due > ?2 AND due <= ?3 GROUP BY due",
+            )
+            .map_err(|e| self.fail(e))?;
+        let fmt = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+        for deck in decks {
+            let rows = statement
+                .query_map(params![deck.0, fmt(today), fmt(end)], |row| {
+                    Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+                })
+                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| self.fail(e))?;
+            for (due, n) in rows {
+                let Ok(due) = NaiveDate::parse_from_str(&due, "%Y-%m-%d") else {
+                    continue;
+                };
+                let slot = usize::try_from((due - today).num_days() - 1).ok();
+                if let Some(slot) = slot.and_then(|i| out.get_mut(i)) {
+                    *slot += count(n);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Ratings given (1 to 5) over the `days` study days ending with `today`.
+    pub fn ratings_since(
+        &self,
+        decks: &[DeckId],
+        today: NaiveDate,
+        days: u64,
+    ) -> Result<[usize; 5], StoreError> {
+        let since = today.checked_sub_days(Days::new(days)).unwrap_or(today);
+        let mut out = [0; 5];
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT r.rating, count(*) FROM reviews r JOIN cards c ON c.id = r.card
+                 WHERE c.deck = ?1 AND r.day > ?2 AND r.day <= ?3 GROUP BY r.rating",
+            )
+            .map_err(|e| self.fail(e))?;
+        let fmt = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+        for deck in decks {
+            let rows = statement
+                .query_map(params![deck.0, fmt(since), fmt(today)], |row| {
+                    Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?))
+                })
+                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| self.fail(e))?;
+            for (rating, n) in rows {
+                if let Some(slot) = usize::try_from(rating - 1)
+                    .ok()
+                    .and_then(|i| out.get_mut(i))
+                {
+                    *slot += count(n);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Store {
+    /// The file a deck was last synced from, if any.
+    pub fn deck_path(&self, deck: &DeckId) -> Result<Option<std::path::PathBuf>, StoreError> {
+        use rusqlite::OptionalExtension;
+        let path: Option<String> = self
+            .conn
+            .query_row("SELECT path FROM decks WHERE id = ?1", [&deck.0], |row| {
+                row.get(0)
+            })
+            .optional()
+            .map_err(|e| self.fail(e))?;
+        Ok(path.filter(|p| !p.is_empty()).map(std::path::PathBuf::from))
+    }
+}
+
+impl Store {
+    /// The answer items ticked as recalled with each rating of a card, oldest first.
+    pub fn review_ticks(&self, card: CardId) -> Result<Vec<Option<Vec<usize>>>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT ticks FROM reviews WHERE card = ?1 ORDER BY id")
+            .map_err(|e| self.fail(e))?;
+        statement
+            .query_map([card.0], |row| row.get::<_, Option<String>>(0))
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map(|rows| {
+                rows.into_iter()
+                    .map(|t| t.and_then(|t| serde_json::from_str(&t).ok()))
+                    .collect()
+            })
+            .map_err(|e| self.fail(e))
+    }
+}

@@ -1,0 +1,39 @@
+//! `fiches` with no command: the deck list.
+
+use std::io::{self, Write};
+
+use crate::clock;
+use crate::ui::decks::DeckList;
+
+use super::{Failure, Status, open_store, select_decks};
+
+pub fn run(db: Option<&std::path::Path>) -> Result<Status, Failure> {
+    let now = clock::now()?;
+    let mut store = open_store(db)?;
+    let selection = select_decks(&mut store, &[], true, now)?;
+    let list = DeckList::new(&store, selection.decks, now)?;
+    if super::interactive() {
+        return super::run_screens(Box::new(list), Some(&mut store));
+    }
+    let mut out = io::stdout().lock();
+    let written = (|| {
+        writeln!(
+            out,
+            "{:<24} {:>6} {:>6} {:>6}  title",
+            "deck", "cards", "new", "due"
+        )?;
+        for row in list.rows() {
+            writeln!(
+                out,
+                "{:<24} {:>6} {:>6} {:>6}  {}",
+                row.id.0, row.cards, row.new, row.due_today, row.title
+            )?;
+        }
+        writeln!(
+            out,
+            "\nReview with `fiches review [DECK...]` (see `fiches --help`)."
+        )
+    })();
+    written.map_err(|err| Failure::usage(format!("cannot write the deck list: {err}")))?;
+    Ok(Status::Success)
+}

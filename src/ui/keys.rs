@@ -1,0 +1,230 @@
+//! One key table per screen state, read both by the key handler and by the
+//! footer and help, so what is shown is what works.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Reveal,
+    Rate,
+    Confirm,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    Tick,
+    TickNumber,
+    Undo,
+    Help,
+    Quit,
+    Search,
+    NextMatch,
+    PreviousMatch,
+    Open,
+    Preview,
+    Stats,
+}
+
+pub struct Binding {
+    pub codes: &'static [KeyCode],
+    /// How the footer and help write the keys.
+    pub keys: &'static str,
+    pub help: &'static str,
+    pub action: Action,
+    /// Shown in the footer (the help lists every binding).
+    pub footer: bool,
+}
+
+const fn bind(
+    codes: &'static [KeyCode],
+    keys: &'static str,
+    help: &'static str,
+    action: Action,
+    footer: bool,
+) -> Binding {
+    Binding {
+        codes,
+        keys,
+        help,
+        action,
+        footer,
+    }
+}
+
+const RATE_KEYS: &[KeyCode] = &[
+    KeyCode::Char('1'),
+    KeyCode::Char('2'),
+    KeyCode::Char('3'),
+    KeyCode::Char('4'),
+    KeyCode::Char('5'),
+];
+const QUIT_KEYS: &[KeyCode] = &[KeyCode::Char('q'), KeyCode::Esc];
+const UP_KEYS: &[KeyCode] = &[KeyCode::Up, KeyCode::Char('k')];
+const DOWN_KEYS: &[KeyCode] = &[KeyCode::Down, KeyCode::Char('j')];
+
+pub const REVIEW_QUESTION: &[Binding] = &[
+    bind(
+        &[KeyCode::Char(' '), KeyCode::Enter],
+        "Space/Enter",
+        "answer",
+        Action::Reveal,
+        true,
+    ),
+    bind(
+        &[KeyCode::PageUp],
+        "PgUp",
+        "scroll up",
+        Action::PageUp,
+        false,
+    ),
+    bind(
+        &[KeyCode::PageDown],
+        "PgDn",
+        "scroll down",
+        Action::PageDown,
+        false,
+    ),
+    bind(&[KeyCode::Char('u')], "u", "undo", Action::Undo, true),
+    bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true),
+    bind(QUIT_KEYS, "q/Esc", "quit", Action::Quit, true),
+];
+
+pub const REVIEW_ANSWER: &[Binding] = &[
+    bind(RATE_KEYS, "1-5", "rate", Action::Rate, true),
+    bind(&[KeyCode::Enter], "Enter", "confirm", Action::Confirm, true),
+    bind(UP_KEYS, "↑/k", "previous answer item", Action::Up, false),
+    bind(DOWN_KEYS, "↓/j", "next answer item", Action::Down, false),
+    bind(
+        &[KeyCode::Char('x')],
+        "x",
+        "tick recalled",
+        Action::Tick,
+        true,
+    ),
+    bind(
+        &[KeyCode::Char('t')],
+        "t N",
+        "tick item number N",
+        Action::TickNumber,
+        false,
+    ),
+    bind(
+        &[KeyCode::PageUp],
+        "PgUp",
+        "scroll up",
+        Action::PageUp,
+        false,
+    ),
+    bind(
+        &[KeyCode::PageDown],
+        "PgDn",
+        "scroll down",
+        Action::PageDown,
+        false,
+    ),
+    bind(&[KeyCode::Char('u')], "u", "undo", Action::Undo, true),
+    bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true),
+    bind(QUIT_KEYS, "q/Esc", "quit", Action::Quit, true),
+];
+
+pub const SUMMARY: &[Binding] = &[bind(
+    &[KeyCode::Char('q'), KeyCode::Esc, KeyCode::Enter],
+    "q/Enter",
+    "close",
+    Action::Quit,
+    true,
+)];
+
+pub const PREVIEW: &[Binding] = &[
+    bind(UP_KEYS, "↑/k", "previous card", Action::Up, true),
+    bind(DOWN_KEYS, "↓/j", "next card", Action::Down, true),
+    bind(&[KeyCode::PageUp], "PgUp", "page up", Action::PageUp, false),
+    bind(
+        &[KeyCode::PageDown],
+        "PgDn",
+        "page down",
+        Action::PageDown,
+        false,
+    ),
+    bind(
+        &[KeyCode::Char('g'), KeyCode::Home],
+        "g",
+        "first card",
+        Action::First,
+        false,
+    ),
+    bind(
+        &[KeyCode::Char('G'), KeyCode::End],
+        "G",
+        "last card",
+        Action::Last,
+        false,
+    ),
+    bind(&[KeyCode::Char('/')], "/", "search", Action::Search, true),
+    bind(
+        &[KeyCode::Char('n')],
+        "n",
+        "next match",
+        Action::NextMatch,
+        true,
+    ),
+    bind(
+        &[KeyCode::Char('N')],
+        "N",
+        "previous match",
+        Action::PreviousMatch,
+        false,
+    ),
+    bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true),
+    bind(QUIT_KEYS, "q/Esc", "close", Action::Quit, true),
+];
+
+pub const DECKS: &[Binding] = &[
+    bind(UP_KEYS, "↑/k", "previous deck", Action::Up, false),
+    bind(DOWN_KEYS, "↓/j", "next deck", Action::Down, false),
+    bind(&[KeyCode::Enter], "Enter", "review", Action::Open, true),
+    bind(&[KeyCode::Char('p')], "p", "preview", Action::Preview, true),
+    bind(&[KeyCode::Char('s')], "s", "stats", Action::Stats, true),
+    bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true),
+    bind(QUIT_KEYS, "q/Esc", "quit", Action::Quit, true),
+];
+
+pub const STATS: &[Binding] = &[
+    bind(UP_KEYS, "↑/k", "previous deck", Action::Up, true),
+    bind(DOWN_KEYS, "↓/j", "next deck", Action::Down, true),
+    bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true),
+    bind(QUIT_KEYS, "q/Esc", "close", Action::Quit, true),
+];
+
+/// Ctrl-C arrives as a key in raw mode: it quits like `q`.
+pub fn is_interrupt(key: &KeyEvent) -> bool {
+    key.modifiers.contains(KeyModifiers::CONTROL)
+        && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('d'))
+}
+
+pub fn lookup(table: &[Binding], key: &KeyEvent) -> Option<Action> {
+    if is_interrupt(key) {
+        return Some(Action::Quit);
+    }
+    if key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    {
+        return None;
+    }
+    table
+        .iter()
+        .find(|b| b.codes.contains(&key.code))
+        .map(|b| b.action)
+}
+
+/// The footer line: "key action · key action …".
+pub fn footer(table: &[Binding]) -> Vec<(&'static str, &'static str)> {
+    table
+        .iter()
+        .filter(|b| b.footer)
+        .map(|b| (b.keys, b.help))
+        .collect()
+}

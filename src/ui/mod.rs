@@ -1,0 +1,285 @@
+//! The full-screen front end (ratatui on crossterm): screens that draw and
+//! turn keys into actions, and one small loop that does the terminal I/O.
+
+pub mod decks;
+pub mod keys;
+pub mod preview;
+pub mod review;
+pub mod stats;
+pub mod theme;
+pub mod wrap;
+
+use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset};
+use ratatui::backend::Backend;
+use ratatui::crossterm::event::{self, Event, KeyEvent, KeyEventKind};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::{Frame, Terminal};
+
+use crate::clock::ClockError;
+use crate::store::Store;
+use keys::Binding;
+use theme::Theme;
+
+/// The smallest terminal the screens are laid out for.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 12;
+
+/// What a screen needs from the outside world while handling a key.
+pub struct Ctx<'a> {
+    pub store: Option<&'a mut Store>,
+    pub now: &'a dyn Fn() -> Result<DateTime<FixedOffset>, ClockError>,
+    pub theme: Theme,
+}
+
+pub enum Control {
+    Continue,
+    /// Close this screen (the last one closed ends the program).
+    Close,
+    /// Open another screen on top of this one.
+    Open(Box<dyn Screen>),
+    /// Something failed that the screen cannot recover from.
+    Fail(String),
+}
+
+pub trait Screen {
+    fn draw(&mut self, frame: &mut Frame<'_>, theme: Theme);
+    fn handle(&mut self, key: KeyEvent, ctx: &mut Ctx<'_>) -> Control;
+    /// The screen on top of this one closed.
+    fn resumed(&mut self, _ctx: &mut Ctx<'_>) {}
+    /// Words to leave in the terminal once the screen is gone.
+    fn farewell(&self) -> Option<String> {
+        None
+    }
+}
+
+/// What the loop reads: keys, resizes, and the terminal going away.
+pub enum Input {
+    Key(KeyEvent),
+    Redraw,
+    /// SIGHUP, SIGTERM or SIGINT: leave now, everything is saved.
+    Signal(i32),
+}
+
+pub trait Inputs {
+    fn next(&mut self) -> io::Result<Input>;
+}
+
+/// Keys from crossterm, with signals noticed within a tick even when the
+/// terminal is gone and crossterm's reads misbehave.
+pub struct TerminalInputs {
+    signal: Arc<AtomicI32>,
+}
+
+impl Inputs for TerminalInputs {
+    fn next(&mut self) -> io::Result<Input> {
+        loop {
+            let signal = self.signal.load(Ordering::SeqCst);
+            if signal != 0 {
+                return Ok(Input::Signal(signal));
+            }
+            if event::poll(Duration::from_millis(100))? {
+                match event::read()? {
+                    Event::Key(key) if key.kind != KeyEventKind::Release => {
+                        return Ok(Input::Key(key));
+                    }
+                    Event::Resize(..) => return Ok(Input::Redraw),
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// Runs screens until the last one closes; returns the words the screens
+/// leave behind, or what failed.
+pub fn run_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    first: Box<dyn Screen>,
+    ctx: &mut Ctx<'_>,
+    inputs: &mut dyn Inputs,
+) -> Result<Vec<String>, String> {
+    let mut stack = vec![first];
+    let mut farewells = Vec::new();
+    loop {
+        let Some(top) = stack.last_mut() else {
+            return Ok(farewells);
+        };
+        terminal
+            .draw(|frame| {
+                if frame.area().width < MIN_WIDTH || frame.area().height < MIN_HEIGHT {
+                    draw_too_small(frame);
+                } else {
+                    top.draw(frame, ctx.theme);
+                }
+            })
+            .map_err(|err| format!("cannot draw on the terminal: {err}"))?;
+        let key = match inputs.next() {
+            Ok(Input::Key(key)) => key,
+            Ok(Input::Redraw) => continue,
+            Ok(Input::Signal(_)) | Err(_) => {
+                // The terminal is going away: ratings are already committed.
+                farewells.extend(stack.iter().rev().filter_map(|s| s.farewell()));
+                return Ok(farewells);
+            }
+        };
+        match top.handle(key, ctx) {
+            Control::Continue => {}
+            Control::Close => {
+                if let Some(closed) = stack.pop() {
+                    farewells.extend(closed.farewell());
+                }
+                if let Some(below) = stack.last_mut() {
+                    below.resumed(ctx);
+                }
+            }
+            Control::Open(screen) => stack.push(screen),
+            Control::Fail(message) => return Err(message),
+        }
+    }
+}
+
+/// Sets the terminal up, runs the screens, and puts the terminal back
+/// however the run ends: quit, error, panic (ratatui's hook), Ctrl-C (a key
+/// in raw mode), SIGTERM or SIGHUP.
+pub fn run(first: Box<dyn Screen>, ctx: &mut Ctx<'_>) -> Result<Vec<String>, String> {
+    let signal = watch_signals().map_err(|err| format!("cannot watch for signals: {err}"))?;
+    let mut terminal =
+        ratatui::try_init().map_err(|err| format!("cannot set up the terminal: {err}"))?;
+    let mut inputs = TerminalInputs { signal };
+    let result = run_loop(&mut terminal, first, ctx, &mut inputs);
+    let _ = terminal.show_cursor();
+    // The terminal may already be gone (SIGHUP): nothing more to do then.
+    let _ = ratatui::try_restore();
+    result
+}
+
+/// Notes SIGHUP, SIGTERM and SIGINT for the loop. If the loop has not left
+/// within two seconds (a read stuck on a closed terminal), the process
+/// restores what it can and exits: every rating is committed already.
+fn watch_signals() -> io::Result<Arc<AtomicI32>> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let flag = Arc::new(AtomicI32::new(0));
+    let mut signals = signal_hook::iterator::Signals::new([SIGHUP, SIGTERM, SIGINT])?;
+    let seen = Arc::clone(&flag);
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                seen.store(signal, Ordering::SeqCst);
+                std::thread::sleep(Duration::from_secs(2));
+                let _ = ratatui::try_restore();
+                std::process::exit(128 + signal);
+            }
+        })?;
+    Ok(flag)
+}
+
+fn draw_too_small(frame: &mut Frame<'_>) {
+    let area = frame.area();
+    let text = format!(
+        "Enlarge the window: fiches needs {MIN_WIDTH}×{MIN_HEIGHT}, this one is {}×{}.",
+        area.width, area.height
+    );
+    let lines: Vec<Line> = wrap::wrap(&text, usize::from(area.width))
+        .into_iter()
+        .map(Line::from)
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The footer: each key and what it does.
+pub fn footer_line(table: &[Binding], theme: Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    for (i, (keys, help)) in keys::footer(table).into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", theme.dim()));
+        }
+        spans.push(Span::styled(keys, theme.key()));
+        spans.push(Span::raw(format!(" {help}")));
+    }
+    Line::from(spans)
+}
+
+/// A box over the screen listing every key of the table.
+pub fn draw_help(frame: &mut Frame<'_>, table: &[Binding], theme: Theme) {
+    let width = table
+        .iter()
+        .map(|b| b.help.chars().count() + 16)
+        .max()
+        .unwrap_or(20)
+        .max(24)
+        .min(usize::from(frame.area().width.saturating_sub(2)));
+    let height = table.len() + 3;
+    let area = centered(
+        frame.area(),
+        u16::try_from(width).unwrap_or(u16::MAX),
+        u16::try_from(height).unwrap_or(u16::MAX),
+    );
+    let mut lines: Vec<Line> = table
+        .iter()
+        .map(|b| {
+            Line::from(vec![
+                Span::styled(format!("{:>11}", b.keys), theme.key()),
+                Span::raw(format!("  {}", b.help)),
+            ])
+        })
+        .collect();
+    lines.push(Line::styled("? or Esc closes this", theme.dim()));
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" Keys ")),
+        area,
+    );
+}
+
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(row);
+    cell
+}
+
+/// A progress bar drawn with characters, so it shows without colour.
+pub fn text_gauge(done: usize, total: usize, width: usize) -> String {
+    let width = width.max(4);
+    let filled = (done * width).checked_div(total).unwrap_or(width).min(width);
+    let percent = (done * 100).checked_div(total).unwrap_or(100);
+    format!(
+        "{}{} {percent:>3} %",
+        "█".repeat(filled),
+        "░".repeat(width - filled)
+    )
+}
+
+/// Cuts text to `width` display columns, marking a cut with `…`.
+pub fn truncate(text: &str, width: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests;

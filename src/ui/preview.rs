@@ -1,0 +1,305 @@
+//! The instructor's preview: every card of a deck with its answer and
+//! metadata, browsable and searchable. It never touches the review store.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::keys::{self, Action};
+use super::theme::Theme;
+use super::{Control, Ctx, Screen, draw_help, footer_line, wrap};
+use crate::deck::{Answer, Card, LoadedDeck, Severity};
+use crate::text;
+
+pub struct PreviewScreen {
+    title: String,
+    path: String,
+    cards: Vec<Card>,
+    /// Folded text of each card, built on the first search.
+    haystacks: Option<Vec<String>>,
+    selected: usize,
+    /// The first card drawn.
+    top: usize,
+    /// Cards that fit on the last frame drawn, for paging.
+    page: usize,
+    /// The search being typed after `/`.
+    typing: Option<String>,
+    query: Option<String>,
+    help: bool,
+    message: Option<String>,
+}
+
+impl PreviewScreen {
+    pub fn new(loaded: LoadedDeck) -> PreviewScreen {
+        let errors = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        let message = (errors > 0).then(|| {
+            format!("This deck has {errors} error(s): cards with errors are not shown; `fiches check` lists them.")
+        });
+        let (title, cards) = match loaded.deck {
+            Some(deck) => (deck.title, deck.cards),
+            None => (String::new(), Vec::new()),
+        };
+        PreviewScreen {
+            title,
+            path: loaded.path.display().to_string(),
+            cards,
+            haystacks: None,
+            selected: 0,
+            top: 0,
+            page: 1,
+            typing: None,
+            query: None,
+            help: false,
+            message,
+        }
+    }
+
+    pub fn selected(&self) -> usize {
+        self.selected
+    }
+
+    fn haystacks(&mut self) -> &[String] {
+        self.haystacks.get_or_insert_with(|| {
+            self.cards
+                .iter()
+                .map(|card| {
+                    let mut all = text::fold(&card.question);
+                    for item in card.answer.items() {
+                        all.push('\n');
+                        all.push_str(&text::fold(item));
+                    }
+                    all
+                })
+                .collect()
+        })
+    }
+
+    /// Moves to the next (or previous) card matching the query, wrapping around.
+    fn find(&mut self, forward: bool, include_current: bool) {
+        let Some(query) = self.query.clone() else {
+            self.message = Some("No search yet: press / to search.".into());
+            return;
+        };
+        let needle = text::fold(&query);
+        let count = self.cards.len();
+        if count == 0 {
+            return;
+        }
+        let start = self.selected;
+        let found = {
+            let haystacks = self.haystacks();
+            (0..count)
+                .map(|step| {
+                    let offset = if include_current { step } else { step + 1 };
+                    if forward {
+                        (start + offset) % count
+                    } else {
+                        (start + count * 2 - offset) % count
+                    }
+                })
+                .find(|&i| haystacks[i].contains(&needle))
+        };
+        match found {
+            Some(i) => {
+                self.selected = i;
+                self.message = Some(format!("«{query}»: card {} of {count}", i + 1));
+            }
+            None => self.message = Some(format!("No card matches «{query}».")),
+        }
+    }
+
+    fn card_lines(&self, index: usize, width: usize, theme: Theme) -> Vec<Line<'static>> {
+        let card = &self.cards[index];
+        let here = index == self.selected;
+        let mut head = vec![
+            Span::styled(
+                format!(
+                    "{} {}/{}",
+                    if here { "▶" } else { " " },
+                    index + 1,
+                    self.cards.len()
+                ),
+                if here {
+                    theme.selected()
+                } else {
+                    theme.title()
+                },
+            ),
+            Span::raw(format!("  line {}", card.pos.line)),
+        ];
+        if let Some(id) = &card.id {
+            head.push(Span::raw(format!(" · id {id}")));
+        }
+        if let Some(points) = card.points {
+            head.push(Span::raw(format!(
+                " · {points} point{}",
+                if points == 1 { "" } else { "s" }
+            )));
+        }
+        if !card.tags.is_empty() {
+            head.push(Span::raw(format!(" · tags: {}", card.tags.join(", "))));
+        }
+        let mut lines = vec![Line::from(head)];
+        let block = |label: &str, text: &str, style: Style, lines: &mut Vec<Line<'static>>| {
+            let lead = format!("  {label:<7}");
+            let indent = " ".repeat(lead.chars().count());
+            for (i, l) in wrap::wrap(text, width.saturating_sub(lead.chars().count()).max(1))
+                .into_iter()
+                .enumerate()
+            {
+                let first = if i == 0 { lead.clone() } else { indent.clone() };
+                lines.push(Line::from(vec![
+                    Span::styled(first, theme.dim()),
+                    Span::styled(l, style),
+                ]));
+            }
+        };
+        block("Q", &card.question, Style::default(), &mut lines);
+        match &card.answer {
+            Answer::Text(answer) => block("A", answer, Style::default(), &mut lines),
+            Answer::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    block(
+                        if i == 0 { "A" } else { "" },
+                        &format!("• {item}"),
+                        Style::default(),
+                        &mut lines,
+                    );
+                }
+            }
+        }
+        if let Some(note) = &card.note {
+            block("note", note, theme.warn(), &mut lines);
+        }
+        if let Some(source) = &card.source {
+            block("source", source, theme.dim(), &mut lines);
+        }
+        lines.push(Line::raw(""));
+        lines
+    }
+}
+
+impl Screen for PreviewScreen {
+    fn handle(&mut self, key: KeyEvent, _ctx: &mut Ctx<'_>) -> Control {
+        if self.help {
+            self.help = false;
+            return Control::Continue;
+        }
+        if let Some(typed) = &mut self.typing {
+            match key.code {
+                KeyCode::Esc => self.typing = None,
+                KeyCode::Enter => {
+                    let query = std::mem::take(typed);
+                    self.typing = None;
+                    if !query.trim().is_empty() {
+                        self.query = Some(query.trim().to_string());
+                        self.find(true, true);
+                    }
+                }
+                KeyCode::Backspace => {
+                    typed.pop();
+                }
+                KeyCode::Char(c) if !keys::is_interrupt(&key) => typed.push(c),
+                _ if keys::is_interrupt(&key) => return Control::Close,
+                _ => {}
+            }
+            return Control::Continue;
+        }
+        let Some(action) = keys::lookup(keys::PREVIEW, &key) else {
+            return Control::Continue;
+        };
+        self.message = None;
+        let last = self.cards.len().saturating_sub(1);
+        match action {
+            Action::Quit => return Control::Close,
+            Action::Help => self.help = true,
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::Down => self.selected = (self.selected + 1).min(last),
+            Action::PageUp => self.selected = self.selected.saturating_sub(self.page.max(1)),
+            Action::PageDown => self.selected = (self.selected + self.page.max(1)).min(last),
+            Action::First => self.selected = 0,
+            Action::Last => self.selected = last,
+            Action::Search => self.typing = Some(String::new()),
+            Action::NextMatch => self.find(true, false),
+            Action::PreviousMatch => self.find(false, false),
+            _ => {}
+        }
+        Control::Continue
+    }
+
+    fn draw(&mut self, frame: &mut Frame<'_>, theme: Theme) {
+        let [body, status, footer] = Layout::vertical([
+            Constraint::Min(3),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(frame.area());
+        let width = usize::from(body.width.saturating_sub(2)).max(1);
+        let height = usize::from(body.height.saturating_sub(2));
+        if self.cards.is_empty() {
+            frame.render_widget(
+                Paragraph::new("This deck has no cards to show.").block(Block::bordered()),
+                body,
+            );
+        } else {
+            // Scroll so the selected card is in view, drawing only what fits.
+            if self.selected < self.top {
+                self.top = self.selected;
+            }
+            // Walk back from the selected card: the top stays where it is
+            // unless the selected card would fall off the bottom.
+            let mut used = 0;
+            let mut i = self.selected;
+            loop {
+                used += self.card_lines(i, width, theme).len();
+                if used > height && i < self.selected {
+                    self.top = self.top.max(i + 1);
+                    break;
+                }
+                if i <= self.top {
+                    break;
+                }
+                i -= 1;
+            }
+            let mut lines = Vec::new();
+            let mut shown: usize = 0;
+            for i in self.top..self.cards.len() {
+                if lines.len() >= height {
+                    break;
+                }
+                lines.extend(self.card_lines(i, width, theme));
+                shown += 1;
+            }
+            self.page = shown.saturating_sub(1).max(1);
+            let title = format!(" Preview · {} · {} cards ", self.title, self.cards.len());
+            frame.render_widget(
+                Paragraph::new(lines).block(
+                    Block::bordered()
+                        .title(Line::styled(title, theme.title()))
+                        .title_bottom(Line::from(format!(" {} ", self.path)).right_aligned()),
+                ),
+                body,
+            );
+        }
+        let status_line = match &self.typing {
+            Some(typed) => Line::from(vec![
+                Span::styled("/", theme.key()),
+                Span::raw(typed.clone()),
+                Span::styled("▏ (Enter search, Esc cancel)", theme.dim()),
+            ]),
+            None => Line::styled(self.message.clone().unwrap_or_default(), theme.warn()),
+        };
+        frame.render_widget(Paragraph::new(status_line), status);
+        frame.render_widget(Paragraph::new(footer_line(keys::PREVIEW, theme)), footer);
+        if self.help {
+            draw_help(frame, keys::PREVIEW, theme);
+        }
+    }
+}

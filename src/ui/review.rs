@@ -1,0 +1,574 @@
+//! The review screen: the question, the answer on a key, ticks for the
+//! items recalled, and the 1–5 rating, committed before the next card is drawn.
+
+use std::time::{Duration, Instant};
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Padding, Paragraph};
+
+use super::keys::{self, Action};
+use super::theme::Theme;
+use super::{Control, Ctx, Screen, draw_help, footer_line, text_gauge, wrap};
+use crate::deck::Answer;
+use crate::review::plain::write_summary;
+use crate::review::{Current, Session, SlotKind, Summary, UndoError};
+use crate::sched::Rating;
+use crate::store::Store;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Question,
+    Answer,
+    Over,
+}
+
+pub struct ReviewScreen {
+    session: Session,
+    current: Option<Current>,
+    phase: Phase,
+    /// The answer item the cursor is on.
+    cursor: usize,
+    /// Answer items the student recalled.
+    ticks: Vec<bool>,
+    /// After `t`: the item number being typed.
+    tick_number: Option<String>,
+    scroll: u16,
+    help: bool,
+    message: Option<String>,
+    shown_at: Instant,
+    started: Instant,
+    summary: Option<(Summary, Duration)>,
+}
+
+impl ReviewScreen {
+    pub fn new(session: Session, store: &Store) -> Result<ReviewScreen, String> {
+        let mut screen = ReviewScreen {
+            session,
+            current: None,
+            phase: Phase::Question,
+            cursor: 0,
+            ticks: Vec::new(),
+            tick_number: None,
+            scroll: 0,
+            help: false,
+            message: None,
+            shown_at: Instant::now(),
+            started: Instant::now(),
+            summary: None,
+        };
+        screen.load(store)?;
+        Ok(screen)
+    }
+
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    pub fn current(&self) -> Option<&Current> {
+        self.current.as_ref()
+    }
+
+    pub fn ticks(&self) -> &[bool] {
+        &self.ticks
+    }
+
+    pub fn summary(&self) -> Option<&Summary> {
+        self.summary.as_ref().map(|(s, _)| s)
+    }
+
+    /// Shows the next card, or the summary when there is none.
+    fn load(&mut self, store: &Store) -> Result<(), String> {
+        self.current = self.session.current(store).map_err(|e| e.to_string())?;
+        self.cursor = 0;
+        self.scroll = 0;
+        self.tick_number = None;
+        self.shown_at = Instant::now();
+        match &self.current {
+            Some(current) => {
+                self.ticks = vec![false; current.card.answer.items().len()];
+                self.phase = Phase::Question;
+            }
+            None => self.finish(store)?,
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, store: &Store) -> Result<(), String> {
+        let summary = self.session.summary(store).map_err(|e| e.to_string())?;
+        self.summary = Some((summary, self.started.elapsed()));
+        self.phase = Phase::Over;
+        Ok(())
+    }
+
+    fn is_list(&self) -> bool {
+        self.ticks.len() > 1
+    }
+
+    /// The rating the ticks suggest: all → 5, none → 1, evenly between
+    /// (halves round up). Only for answers of several items.
+    pub fn proposed(&self) -> Option<Rating> {
+        if !self.is_list() {
+            return None;
+        }
+        let total = self.ticks.len();
+        let recalled = self.ticks.iter().filter(|t| **t).count();
+        let steps = (8 * recalled + total) / (2 * total);
+        Rating::new(u8::try_from(1 + steps).unwrap_or(5))
+    }
+
+    fn table(&self) -> &'static [keys::Binding] {
+        match self.phase {
+            Phase::Question => keys::REVIEW_QUESTION,
+            Phase::Answer => keys::REVIEW_ANSWER,
+            Phase::Over => keys::SUMMARY,
+        }
+    }
+
+    fn rate(&mut self, rating: Rating, ctx: &mut Ctx<'_>) -> Control {
+        let Some(store) = ctx.store.as_deref_mut() else {
+            return Control::Fail("the review store is not open".into());
+        };
+        let now = match (ctx.now)() {
+            Ok(now) => now,
+            Err(err) => return Control::Fail(err.to_string()),
+        };
+        let ticked: Vec<usize> = self
+            .ticks
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| **t)
+            .map(|(i, _)| i + 1)
+            .collect();
+        let ticks = self.is_list().then_some(ticked.as_slice());
+        let took = u64::try_from(self.shown_at.elapsed().as_millis()).unwrap_or(u64::MAX);
+        // Committed here, before the next card is loaded and drawn.
+        if let Err(err) = self.session.rate(store, rating, now, took, ticks) {
+            return Control::Fail(err.to_string());
+        }
+        self.message = Some(if rating.needs_relearning() {
+            format!("Saved {rating}: this card comes back later in the session.")
+        } else {
+            format!("Saved {rating}.")
+        });
+        match self.load(store) {
+            Ok(()) => Control::Continue,
+            Err(err) => Control::Fail(err),
+        }
+    }
+
+    fn undo(&mut self, ctx: &mut Ctx<'_>) -> Control {
+        let Some(store) = ctx.store.as_deref_mut() else {
+            return Control::Fail("the review store is not open".into());
+        };
+        match self.session.undo(store) {
+            Ok(Some(recorded)) => {
+                self.message = Some(format!("Undone: rating {} taken back.", recorded.rating));
+                match self.load(store) {
+                    Ok(()) => Control::Continue,
+                    Err(err) => Control::Fail(err),
+                }
+            }
+            Ok(None) => {
+                self.message = Some("Nothing to undo.".into());
+                Control::Continue
+            }
+            Err(UndoError::RatedElsewhere) => {
+                self.message = Some(UndoError::RatedElsewhere.to_string());
+                Control::Continue
+            }
+            Err(UndoError::Store(err)) => Control::Fail(err.to_string()),
+        }
+    }
+
+    fn toggle(&mut self, item: usize) {
+        if let Some(tick) = self.ticks.get_mut(item) {
+            *tick = !*tick;
+            self.cursor = item;
+        }
+    }
+
+    /// Digits after `t` pick an item; the number is taken as soon as no
+    /// further digit could make a valid item number.
+    fn type_tick_digit(&mut self, digit: char) {
+        let mut typed = self.tick_number.take().unwrap_or_default();
+        typed.push(digit);
+        let Ok(number) = typed.parse::<usize>() else {
+            return;
+        };
+        if number * 10 <= self.ticks.len() {
+            self.tick_number = Some(typed);
+        } else if (1..=self.ticks.len()).contains(&number) {
+            self.toggle(number - 1);
+        } else {
+            self.message = Some(format!(
+                "No item {number}: items go from 1 to {}.",
+                self.ticks.len()
+            ));
+        }
+    }
+}
+
+impl Screen for ReviewScreen {
+    fn handle(&mut self, key: KeyEvent, ctx: &mut Ctx<'_>) -> Control {
+        if self.help {
+            self.help = false;
+            if !keys::is_interrupt(&key) {
+                return Control::Continue;
+            }
+        }
+        if let (Some(_), KeyCode::Char(c)) = (&self.tick_number, key.code)
+            && c.is_ascii_digit() {
+                self.type_tick_digit(c);
+                return Control::Continue;
+            }
+        if let Some(typed) = self.tick_number.take() {
+            // Enter after `t 1` on a card of ten items or more ticks item 1.
+            if key.code == KeyCode::Enter {
+                if let Ok(n) = typed.parse::<usize>()
+                    && (1..=self.ticks.len()).contains(&n) {
+                        self.toggle(n - 1);
+                    }
+                return Control::Continue;
+            }
+        }
+        let Some(action) = keys::lookup(self.table(), &key) else {
+            return Control::Continue;
+        };
+        if !matches!(action, Action::Rate | Action::Confirm) {
+            self.message = None;
+        }
+        match (self.phase, action) {
+            (Phase::Over, _) => Control::Close,
+            (_, Action::Quit) => {
+                let Some(store) = ctx.store.as_deref() else {
+                    return Control::Close;
+                };
+                match self.finish(store) {
+                    Ok(()) => Control::Continue,
+                    Err(err) => Control::Fail(err),
+                }
+            }
+            (_, Action::Help) => {
+                self.help = true;
+                Control::Continue
+            }
+            (_, Action::Undo) => self.undo(ctx),
+            (_, Action::PageUp) => {
+                self.scroll = self.scroll.saturating_sub(5);
+                Control::Continue
+            }
+            (_, Action::PageDown) => {
+                self.scroll = self.scroll.saturating_add(5);
+                Control::Continue
+            }
+            (Phase::Question, Action::Reveal) => {
+                self.phase = Phase::Answer;
+                Control::Continue
+            }
+            (Phase::Answer, Action::Rate) => {
+                let KeyCode::Char(c) = key.code else {
+                    return Control::Continue;
+                };
+                let value = c.to_digit(10).and_then(|d| u8::try_from(d).ok());
+                match value.and_then(Rating::new) {
+                    Some(rating) => self.rate(rating, ctx),
+                    None => Control::Continue,
+                }
+            }
+            (Phase::Answer, Action::Confirm) => match self.proposed() {
+                Some(rating) => self.rate(rating, ctx),
+                None => {
+                    self.message = Some("Press 1 to 5: how well did you know this?".into());
+                    Control::Continue
+                }
+            },
+            (Phase::Answer, Action::Up) => {
+                self.cursor = self.cursor.saturating_sub(1);
+                Control::Continue
+            }
+            (Phase::Answer, Action::Down) => {
+                if self.cursor + 1 < self.ticks.len() {
+                    self.cursor += 1;
+                }
+                Control::Continue
+            }
+            (Phase::Answer, Action::Tick) => {
+                if self.is_list() {
+                    self.toggle(self.cursor);
+                }
+                Control::Continue
+            }
+            (Phase::Answer, Action::TickNumber) => {
+                if self.is_list() {
+                    self.tick_number = Some(String::new());
+                    self.message = Some(format!("Tick which item? (1 to {})", self.ticks.len()));
+                }
+                Control::Continue
+            }
+            _ => Control::Continue,
+        }
+    }
+
+    fn draw(&mut self, frame: &mut Frame<'_>, theme: Theme) {
+        let area = frame.area();
+        if self.phase == Phase::Over {
+            self.draw_summary(frame, theme);
+            return;
+        }
+        let Some(current) = &self.current else {
+            return;
+        };
+        let rating_height = if self.phase == Phase::Answer { 4 } else { 0 };
+        let [header, body, rating, status, footer] = Layout::vertical([
+            Constraint::Length(4),
+            Constraint::Min(3),
+            Constraint::Length(rating_height),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+
+        // Header: deck, place in the session, what is left, progress.
+        let left = current.remaining;
+        let place = format!(" {} / {} ", current.position, current.total);
+        let room = usize::from(header.width).saturating_sub(place.chars().count() + 6);
+        let title = format!(" {} ", super::truncate(&current.card.deck_title, room));
+        let kind = match current.kind {
+            SlotKind::New => "new card",
+            SlotKind::Due => "due card",
+            SlotKind::Relearning => "again, to relearn",
+        };
+        let inner_width = usize::from(header.width.saturating_sub(2));
+        let header_lines = vec![
+            Line::from(vec![
+                Span::raw(format!(
+                    "new {} · relearning {} · due {}",
+                    left.new, left.relearning, left.due
+                )),
+                Span::styled(format!("   ({kind})"), theme.dim()),
+            ]),
+            Line::styled(
+                text_gauge(
+                    current.position - 1,
+                    current.total,
+                    inner_width.saturating_sub(7),
+                ),
+                theme.gauge(),
+            ),
+        ];
+        frame.render_widget(
+            Paragraph::new(header_lines).block(
+                Block::bordered()
+                    .title(Line::styled(title, theme.title()))
+                    .title(Line::from(place).right_aligned()),
+            ),
+            header,
+        );
+
+        // Body: the question, then the answer.
+        let width = usize::from(body.width.saturating_sub(4)).max(1);
+        let mut lines: Vec<Line> = Vec::new();
+        let mut cursor_line = 0;
+        lines.push(Line::styled("Question", theme.dim()));
+        for l in wrap::wrap(&current.card.question, width) {
+            lines.push(Line::from(l));
+        }
+        lines.push(Line::raw(""));
+        if self.phase == Phase::Answer {
+            let points = current
+                .card
+                .points
+                .map(|p| format!(" · {p} point{}", if p == 1 { "" } else { "s" }))
+                .unwrap_or_default();
+            lines.push(Line::styled(format!("Answer{points}"), theme.dim()));
+            match &current.card.answer {
+                Answer::Text(text) if !self.is_list() => {
+                    for l in wrap::wrap(text, width) {
+                        lines.push(Line::from(l));
+                    }
+                }
+                answer => {
+                    let items = answer.items();
+                    let number_width = items.len().to_string().len();
+                    for (i, item) in items.iter().enumerate() {
+                        let here = i == self.cursor;
+                        if here {
+                            cursor_line = lines.len();
+                        }
+                        let mark = if self.ticks.get(i).copied().unwrap_or(false) {
+                            "[x]"
+                        } else {
+                            "[ ]"
+                        };
+                        let prefix = format!(
+                            "{} {mark} {:>number_width$}. ",
+                            if here { "▶" } else { " " },
+                            i + 1
+                        );
+                        let indent = " ".repeat(prefix.chars().count());
+                        let wrapped =
+                            wrap::wrap(item, width.saturating_sub(prefix.chars().count()).max(1));
+                        for (j, l) in wrapped.into_iter().enumerate() {
+                            let lead = if j == 0 {
+                                prefix.clone()
+                            } else {
+                                indent.clone()
+                            };
+                            let style = if here {
+                                theme.selected()
+                            } else {
+                                ratatui::style::Style::default()
+                            };
+                            lines.push(Line::from(vec![
+                                Span::styled(lead, style),
+                                Span::styled(l, style),
+                            ]));
+                        }
+                    }
+                }
+            }
+        }
+        let visible = body.height.saturating_sub(2);
+        let total = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+        let max_scroll = total.saturating_sub(visible);
+        let cursor_line = u16::try_from(cursor_line).unwrap_or(0);
+        if self.phase == Phase::Answer && self.is_list() {
+            // Keep the item under the cursor in view.
+            if cursor_line < self.scroll {
+                self.scroll = cursor_line;
+            } else if cursor_line >= self.scroll + visible {
+                self.scroll = cursor_line + 1 - visible;
+            }
+        }
+        self.scroll = self.scroll.min(max_scroll);
+        let more = if self.scroll < max_scroll {
+            " ↓ more (PgDn) "
+        } else {
+            ""
+        };
+        frame.render_widget(
+            Paragraph::new(lines).scroll((self.scroll, 0)).block(
+                Block::bordered()
+                    .padding(Padding::horizontal(1))
+                    .title_bottom(Line::from(more).right_aligned()),
+            ),
+            body,
+        );
+
+        if self.phase == Phase::Answer {
+            let proposed = self.proposed();
+            let mut options = vec![Span::raw(" ")];
+            for r in Rating::ALL {
+                let label = if r.label().is_empty() {
+                    r.to_string()
+                } else {
+                    format!("{r} {}", r.label())
+                };
+                if Some(r) == proposed {
+                    options.push(Span::styled(format!("[{label}]"), theme.selected()));
+                } else {
+                    options.push(Span::styled(format!(" {label} "), theme.key()));
+                }
+                options.push(Span::raw("  "));
+            }
+            let hint = match proposed {
+                Some(r) => {
+                    format!(" Proposed from the items ticked: {r} (Enter confirms, or press 1-5)")
+                }
+                None if self.is_list() => {
+                    " Tick what you recalled (x, or t and a number), then rate".to_string()
+                }
+                None => " Press 1 to 5".to_string(),
+            };
+            frame.render_widget(
+                Paragraph::new(vec![Line::from(options), Line::styled(hint, theme.dim())])
+                    .block(Block::bordered().title(" How well did you know this? ")),
+                rating,
+            );
+        }
+        let message = self.message.clone().unwrap_or_default();
+        frame.render_widget(Paragraph::new(Line::styled(message, theme.good())), status);
+        frame.render_widget(Paragraph::new(footer_line(self.table(), theme)), footer);
+        if self.help {
+            draw_help(frame, self.table(), theme);
+        }
+    }
+
+    fn farewell(&self) -> Option<String> {
+        let (summary, _) = self.summary.as_ref()?;
+        let mut text = Vec::new();
+        write_summary(&mut text, summary).ok()?;
+        String::from_utf8(text).ok().map(|s| s.trim().to_string())
+    }
+}
+
+impl ReviewScreen {
+    fn draw_summary(&self, frame: &mut Frame<'_>, theme: Theme) {
+        let area = frame.area();
+        let [body, footer] =
+            Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
+        let mut lines = Vec::new();
+        if let Some((summary, spent)) = &self.summary {
+            lines.push(Line::styled(
+                "Session over: everything is saved.",
+                theme.title(),
+            ));
+            lines.push(Line::raw(""));
+            lines.push(Line::raw(format!(
+                "Cards reviewed: {}   Ratings: {}   Time: {}",
+                summary.cards_reviewed,
+                summary.total_ratings(),
+                format_duration(*spent)
+            )));
+            lines.push(Line::raw(""));
+            let most = summary.ratings.iter().copied().max().unwrap_or(0).max(1);
+            let bar_width = usize::from(body.width.saturating_sub(24)).max(1);
+            for (i, n) in summary.ratings.iter().enumerate() {
+                let label = Rating::new(u8::try_from(i + 1).unwrap_or(1))
+                    .map(|r| {
+                        if r.label().is_empty() {
+                            r.to_string()
+                        } else {
+                            format!("{r} {}", r.label())
+                        }
+                    })
+                    .unwrap_or_default();
+                lines.push(Line::from(vec![
+                    Span::raw(format!("{label:<12} {n:>4} ")),
+                    Span::styled("█".repeat(n * bar_width / most), theme.gauge()),
+                ]));
+            }
+            lines.push(Line::raw(""));
+            if summary.upcoming.is_empty() {
+                lines.push(Line::raw("Nothing else is scheduled yet."));
+            } else {
+                lines.push(Line::raw("Next due:"));
+                for (day, n) in &summary.upcoming {
+                    lines.push(Line::raw(format!(
+                        "  {}  {n} card{}",
+                        day.format("%Y-%m-%d"),
+                        if *n == 1 { "" } else { "s" }
+                    )));
+                }
+            }
+        }
+        frame.render_widget(
+            Paragraph::new(lines)
+                .block(Block::bordered().title(Line::styled(" fiches ", theme.title()))),
+            body,
+        );
+        frame.render_widget(Paragraph::new(footer_line(keys::SUMMARY, theme)), footer);
+    }
+}
+
+fn format_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    if secs >= 60 {
+        format!("{} min {:02} s", secs / 60, secs % 60)
+    } else {
+        format!("{secs} s")
+    }
+}

@@ -1,0 +1,450 @@
+//! What each screen shows (ratatui's TestBackend), and the app driven by
+//! keys, checked against its state and the store.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::{DateTime, FixedOffset};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::{Color, Style};
+
+use super::decks::DeckList;
+use super::preview::PreviewScreen;
+use super::review::{Phase, ReviewScreen};
+use super::stats::StatsScreen;
+use super::theme::Theme;
+use super::{Control, Ctx, Input, Inputs, Screen, run_loop};
+use crate::clock::ClockError;
+use crate::deck::{self, DeckId};
+use crate::review::Session;
+use crate::store::Store;
+
+const DECK: &str = r#"title: "Chapitre 1 - Introduction au service à la clientèle et à l'approche client"
+cards:
+  - id: "raison"
+    q: "Est-ce que le client a toujours raison ?"
+    points: 3
+    a:
+      - "Techniquement, nous ne donnerons pas raison à tous les clients et dans toutes les circonstances;"
+      - "Néanmoins, en SAC, il faut garder à l’esprit que la satisfaction du client est primordiale;"
+      - "Donc, il faut tout faire pour le satisfaire… dans la mesure du possible."
+  - id: "coproduction"
+    q: "Est-ce que le client participe au processus de production d’un service ?"
+    a: "Oui."
+    note: "Carte 2 de la source."
+"#;
+
+fn now() -> Result<DateTime<FixedOffset>, ClockError> {
+    Ok(DateTime::parse_from_rfc3339("2026-12-01T09:00:00-05:00").unwrap())
+}
+
+struct Fixture {
+    dir: PathBuf,
+    store: Store,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "fiches-ui-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let deck = dir.join("ch1.yaml");
+        std::fs::write(&deck, DECK).unwrap();
+        let mut store = Store::open(&dir.join("s.db")).unwrap();
+        store.sync(&[deck], false, now().unwrap()).unwrap();
+        Fixture { dir, store }
+    }
+
+    fn review(&self) -> ReviewScreen {
+        let session =
+            Session::start(&self.store, vec![DeckId("ch1".into())], now().unwrap(), 20).unwrap();
+        ReviewScreen::new(session, &self.store).unwrap()
+    }
+
+    fn ctx(&mut self, color: bool) -> Ctx<'_> {
+        Ctx {
+            store: Some(&mut self.store),
+            now: &now,
+            theme: Theme { color },
+        }
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+fn press(screen: &mut dyn Screen, ctx: &mut Ctx<'_>, keys: &str) -> Vec<Control> {
+    keys.chars()
+        .map(|c| {
+            let code = match c {
+                '\n' => KeyCode::Enter,
+                '↓' => KeyCode::Down,
+                '↑' => KeyCode::Up,
+                '⎋' => KeyCode::Esc,
+                c => KeyCode::Char(c),
+            };
+            screen.handle(key(code), ctx)
+        })
+        .collect()
+}
+
+fn render(screen: &mut dyn Screen, width: u16, height: u16, theme: Theme) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| {
+            if frame.area().width < super::MIN_WIDTH || frame.area().height < super::MIN_HEIGHT {
+                super::draw_too_small(frame);
+            } else {
+                screen.draw(frame, theme);
+            }
+        })
+        .unwrap();
+    terminal.backend().buffer().clone()
+}
+
+fn text(buffer: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        for x in 0..buffer.area.width {
+            out.push_str(buffer[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn line(buffer: &Buffer, y: u16) -> String {
+    text(buffer)
+        .lines()
+        .nth(usize::from(y))
+        .unwrap_or_default()
+        .trim_end()
+        .to_string()
+}
+
+const COLOR: Theme = Theme { color: true };
+const NO_COLOR: Theme = Theme { color: false };
+
+#[test]
+fn review_question_screen_at_80x24() {
+    let fixture = Fixture::new();
+    let mut screen = fixture.review();
+    let buffer = render(&mut screen, 80, 24, COLOR);
+    assert_eq!(
+        line(&buffer, 0),
+        "┌ Chapitre 1 - Introduction au service à la clientèle et à l'approch… ── 1 / 2 ┐"
+    );
+    assert_eq!(
+        line(&buffer, 1),
+        "│new 2 · relearning 0 · due 0   (new card)                                     │"
+    );
+    assert!(line(&buffer, 2).contains("░░░   0 %"));
+    assert_eq!(
+        line(&buffer, 5),
+        "│ Question                                                                     │"
+    );
+    assert_eq!(
+        line(&buffer, 6),
+        "│ Est-ce que le client a toujours raison ?                                     │"
+    );
+    assert_eq!(
+        line(&buffer, 23),
+        "Space/Enter answer · u undo · ? keys · q/Esc quit"
+    );
+}
+
+#[test]
+fn revealing_shows_the_items_with_points_and_ticks_propose_a_rating() {
+    let mut fixture = Fixture::new();
+    let mut screen = fixture.review();
+    let mut ctx = fixture.ctx(true);
+    press(&mut screen, &mut ctx, " ");
+    assert_eq!(screen.phase(), Phase::Answer);
+    let buffer = render(&mut screen, 80, 24, COLOR);
+    let all = text(&buffer);
+    assert!(all.contains("│ Answer · 3 points"), "{all}");
+    assert!(
+        all.contains(
+            "│ ▶ [ ] 1. Techniquement, nous ne donnerons pas raison à tous les clients et   │"
+        ),
+        "{all}"
+    );
+    assert!(
+        all.contains("│          dans toutes les circonstances;"),
+        "{all}"
+    );
+    assert!(
+        all.contains("[1 Not at all]"),
+        "none ticked proposes 1: {all}"
+    );
+    // x on the first item, then `t 3`: two of three recalled proposes 4.
+    press(&mut screen, &mut ctx, "xt3");
+    assert_eq!(screen.ticks(), &[true, false, true]);
+    assert_eq!(screen.proposed().map(|r| r.value()), Some(4));
+    let all = text(&render(&mut screen, 80, 24, COLOR));
+    assert!(all.contains("[x] 1."), "{all}");
+    assert!(all.contains("[x] 3."), "{all}");
+    assert!(all.contains("[4]"), "{all}");
+    assert!(all.contains("Proposed from the items ticked: 4"), "{all}");
+}
+
+#[test]
+fn a_rating_is_committed_before_the_next_card_is_drawn() {
+    let mut fixture = Fixture::new();
+    let mut screen = fixture.review();
+    let card = screen.current().unwrap().card.id;
+    {
+        let mut ctx = fixture.ctx(true);
+        press(&mut screen, &mut ctx, " ↓x\n");
+    }
+    // The next card is current, and the store already holds the rating.
+    assert_eq!(
+        screen.current().unwrap().card.question,
+        "Est-ce que le client participe au processus de production d’un service ?"
+    );
+    // One of three recalled proposes round(1 + 4/3) = 2.
+    assert_eq!(fixture.store.review_log(card).unwrap(), vec![(2, true)]);
+    assert_eq!(
+        fixture.store.review_ticks(card).unwrap(),
+        vec![Some(vec![2])]
+    );
+    let all = text(&render(&mut screen, 80, 24, COLOR));
+    assert!(
+        all.contains("2 / 3"),
+        "rated 2: the first card comes back: {all}"
+    );
+    assert!(all.contains("new 1 · relearning 1 · due 0"), "{all}");
+
+    // Undo puts the first card back, its log entry gone.
+    let mut ctx = fixture.ctx(true);
+    press(&mut screen, &mut ctx, "u");
+    assert_eq!(screen.current().unwrap().card.id, card);
+    assert!(fixture.store.review_log(card).unwrap().is_empty());
+}
+
+#[test]
+fn quitting_shows_the_summary_and_leaves_it_behind() {
+    let mut fixture = Fixture::new();
+    let mut screen = fixture.review();
+    let mut ctx = fixture.ctx(true);
+    press(&mut screen, &mut ctx, " 5 4q");
+    assert_eq!(screen.phase(), Phase::Over);
+    let all = text(&render(&mut screen, 80, 24, COLOR));
+    assert!(all.contains("Session over: everything is saved."), "{all}");
+    assert!(all.contains("Cards reviewed: 2   Ratings: 2"), "{all}");
+    assert!(all.contains("2026-12-02  2 cards"), "{all}");
+    assert!(matches!(
+        press(&mut screen, &mut ctx, "q")[0],
+        Control::Close
+    ));
+    assert_eq!(
+        screen.farewell().unwrap(),
+        "Session over: 2 cards reviewed, 2 ratings (1: 0, 2: 0, 3: 0, 4: 1, 5: 1).\nNext due: 2026-12-02 (2 cards)."
+    );
+}
+
+#[test]
+fn a_small_terminal_asks_for_more_room() {
+    let fixture = Fixture::new();
+    let mut screen = fixture.review();
+    let all = text(&render(&mut screen, 30, 8, COLOR));
+    assert!(all.starts_with("Enlarge the window: fiches"), "{all}");
+    assert!(all.contains("30×8"), "{all}");
+}
+
+#[test]
+fn without_colour_the_selection_and_proposal_still_show() {
+    let mut fixture = Fixture::new();
+    let mut screen = fixture.review();
+    let mut ctx = fixture.ctx(false);
+    press(&mut screen, &mut ctx, " x");
+    let buffer = render(&mut screen, 80, 24, NO_COLOR);
+    for cell in buffer.content() {
+        let plain = Style::default()
+            .fg(Color::Reset)
+            .bg(Color::Reset)
+            .underline_color(Color::Reset);
+        assert_eq!(cell.style(), plain, "styled cell {cell:?} with NO_COLOR");
+    }
+    let all = text(&buffer);
+    assert!(all.contains("▶ [x] 1."), "{all}");
+    assert!(all.contains("[2]"), "{all}");
+}
+
+#[test]
+fn help_lists_every_key_of_the_screen() {
+    let mut fixture = Fixture::new();
+    let mut screen = fixture.review();
+    let mut ctx = fixture.ctx(true);
+    press(&mut screen, &mut ctx, " ?");
+    let all = text(&render(&mut screen, 80, 24, COLOR));
+    for binding in super::keys::REVIEW_ANSWER {
+        assert!(
+            all.contains(binding.help),
+            "{} missing: {all}",
+            binding.help
+        );
+    }
+    press(&mut screen, &mut ctx, "⎋");
+    assert!(!text(&render(&mut screen, 80, 24, COLOR)).contains(" Keys "));
+}
+
+#[test]
+fn ctrl_c_ends_the_session_like_q() {
+    let mut fixture = Fixture::new();
+    let mut screen = fixture.review();
+    let mut ctx = fixture.ctx(true);
+    screen.handle(
+        KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+        &mut ctx,
+    );
+    assert_eq!(screen.phase(), Phase::Over);
+}
+
+fn preview() -> PreviewScreen {
+    let fixture = Fixture::new();
+    let loaded = deck::read_deck(&fixture.dir.join("ch1.yaml")).unwrap();
+    PreviewScreen::new(loaded)
+}
+
+#[test]
+fn preview_shows_every_field_and_searches_ignoring_accents() {
+    let mut screen = preview();
+    let mut fixture = Fixture::new();
+    let mut ctx = fixture.ctx(true);
+    let all = text(&render(&mut screen, 80, 24, COLOR));
+    assert!(
+        all.contains("▶ 1/2  line 3 · id raison · 3 points"),
+        "{all}"
+    );
+    assert!(all.contains("│  A      • Techniquement"), "{all}");
+    assert!(all.contains("  2/2  line 10 · id coproduction"), "{all}");
+    assert!(all.contains("│  note   Carte 2 de la source."), "{all}");
+    press(&mut screen, &mut ctx, "/PRODUCTION D’UN\n");
+    assert_eq!(screen.selected(), 1);
+    press(&mut screen, &mut ctx, "/esprit\n");
+    assert_eq!(screen.selected(), 0, "found in an answer item");
+    press(&mut screen, &mut ctx, "/satisfaire\n");
+    assert_eq!(screen.selected(), 0);
+    press(&mut screen, &mut ctx, "/NEANMOINS\n");
+    assert_eq!(screen.selected(), 0, "accents and case ignored");
+    press(&mut screen, &mut ctx, "/client\n");
+    assert_eq!(screen.selected(), 0);
+    press(&mut screen, &mut ctx, "n");
+    assert_eq!(screen.selected(), 1, "next match");
+    press(&mut screen, &mut ctx, "n");
+    assert_eq!(screen.selected(), 0, "wraps around");
+    press(&mut screen, &mut ctx, "N");
+    assert_eq!(screen.selected(), 1, "previous match wraps back");
+    press(&mut screen, &mut ctx, "/zzz\n");
+    assert!(text(&render(&mut screen, 80, 24, COLOR)).contains("No card matches «zzz»."));
+    press(&mut screen, &mut ctx, "gjG");
+    assert_eq!(screen.selected(), 1);
+}
+
+#[test]
+fn preview_never_needs_a_store() {
+    let mut screen = preview();
+    let mut ctx = Ctx {
+        store: None,
+        now: &now,
+        theme: COLOR,
+    };
+    assert!(matches!(
+        press(&mut screen, &mut ctx, "jq")[1],
+        Control::Close
+    ));
+}
+
+#[test]
+fn deck_list_and_stats_screens() {
+    let mut fixture = Fixture::new();
+    let mut list =
+        DeckList::new(&fixture.store, vec![DeckId("ch1".into())], now().unwrap()).unwrap();
+    let all = text(&render(&mut list, 80, 24, COLOR));
+    assert!(
+        all.contains(
+            "│▶ Chapitre 1 - Introduction au service à la clientèle…      2      2      0   │"
+        ),
+        "{all}"
+    );
+    let mut ctx = fixture.ctx(true);
+    match press(&mut list, &mut ctx, "\n").remove(0) {
+        Control::Open(mut review) => {
+            let all = text(&render(review.as_mut(), 80, 24, COLOR));
+            assert!(
+                all.contains("Est-ce que le client a toujours raison ?"),
+                "{all}"
+            );
+        }
+        _ => panic!("Enter should open a review"),
+    }
+    assert!(matches!(
+        press(&mut list, &mut ctx, "p").remove(0),
+        Control::Open(_)
+    ));
+    let mut stats = StatsScreen::load(
+        &fixture.store,
+        &[DeckId("ch1".into())],
+        now().map(crate::clock::study_day).unwrap(),
+    )
+    .unwrap();
+    let all = text(&render(&mut stats, 80, 24, COLOR));
+    assert!(
+        all.contains("cards 2: new 2, learning 0, review 0; retired 0"),
+        "{all}"
+    );
+    assert!(all.contains("Cards due, next 30 days"), "{all}");
+    assert!(all.contains("Ratings, last 30 days"), "{all}");
+}
+
+/// Keys for the loop, then the terminal going away.
+struct Script(Vec<KeyEvent>);
+
+impl Inputs for Script {
+    fn next(&mut self) -> std::io::Result<Input> {
+        if self.0.is_empty() {
+            return Ok(Input::Signal(1));
+        }
+        Ok(Input::Key(self.0.remove(0)))
+    }
+}
+
+#[test]
+fn the_loop_draws_each_state_and_a_hangup_keeps_saved_ratings() {
+    let mut fixture = Fixture::new();
+    let screen = fixture.review();
+    let card = screen.current().unwrap().card.id;
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    {
+        let mut ctx = fixture.ctx(true);
+        let mut script = Script(vec![
+            key(KeyCode::Char(' ')),
+            key(KeyCode::Char('5')),
+            key(KeyCode::Char(' ')),
+        ]);
+        let farewells = run_loop(&mut terminal, Box::new(screen), &mut ctx, &mut script).unwrap();
+        assert!(
+            farewells.is_empty(),
+            "no summary on a hangup: {farewells:?}"
+        );
+    }
+    let all = text(terminal.backend().buffer());
+    assert!(all.contains("Est-ce que le client participe"), "{all}");
+    assert_eq!(fixture.store.review_log(card).unwrap(), vec![(5, true)]);
+}
