@@ -161,9 +161,10 @@ impl Screen for DeckList {
 
     fn resumed(&mut self, ctx: &mut Ctx<'_>) {
         if let (Some(store), Ok(now)) = (ctx.store.as_deref(), (ctx.now)())
-            && let Err(err) = self.refresh(store, clock::study_day(now)) {
-                self.message = Some(err.to_string());
-            }
+            && let Err(err) = self.refresh(store, clock::study_day(now))
+        {
+            self.message = Some(err.to_string());
+        }
     }
 
     fn draw(&mut self, frame: &mut Frame<'_>, theme: Theme) {

@@ -138,8 +138,8 @@ pub const SUMMARY: &[Binding] = &[bind(
 )];
 
 pub const PREVIEW: &[Binding] = &[
-    bind(UP_KEYS, "↑/k", "previous card", Action::Up, true),
-    bind(DOWN_KEYS, "↓/j", "next card", Action::Down, true),
+    bind(UP_KEYS, "↑/k", "prev", Action::Up, true),
+    bind(DOWN_KEYS, "↓/j", "next", Action::Down, true),
     bind(&[KeyCode::PageUp], "PgUp", "page up", Action::PageUp, false),
     bind(
         &[KeyCode::PageDown],

@@ -252,7 +252,10 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
 /// A progress bar drawn with characters, so it shows without colour.
 pub fn text_gauge(done: usize, total: usize, width: usize) -> String {
     let width = width.max(4);
-    let filled = (done * width).checked_div(total).unwrap_or(width).min(width);
+    let filled = (done * width)
+        .checked_div(total)
+        .unwrap_or(width)
+        .min(width);
     let percent = (done * 100).checked_div(total).unwrap_or(100);
     format!(
         "{}{} {percent:>3} %",

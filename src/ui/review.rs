@@ -220,17 +220,19 @@ impl Screen for ReviewScreen {
             }
         }
         if let (Some(_), KeyCode::Char(c)) = (&self.tick_number, key.code)
-            && c.is_ascii_digit() {
-                self.type_tick_digit(c);
-                return Control::Continue;
-            }
+            && c.is_ascii_digit()
+        {
+            self.type_tick_digit(c);
+            return Control::Continue;
+        }
         if let Some(typed) = self.tick_number.take() {
             // Enter after `t 1` on a card of ten items or more ticks item 1.
             if key.code == KeyCode::Enter {
                 if let Ok(n) = typed.parse::<usize>()
-                    && (1..=self.ticks.len()).contains(&n) {
-                        self.toggle(n - 1);
-                    }
+                    && (1..=self.ticks.len()).contains(&n)
+                {
+                    self.toggle(n - 1);
+                }
                 return Control::Continue;
             }
         }

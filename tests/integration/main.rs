@@ -9,3 +9,4 @@ mod review;
 mod robustness;
 mod store;
 mod support;
+mod terminal;
