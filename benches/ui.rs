@@ -31,27 +31,45 @@ fn main() {
     let db = dir.join("fiches.db");
     {
         let mut store = Store::open(&db).expect("store");
-        store.sync(std::slice::from_ref(&deck), false, now().unwrap()).expect("sync");
+        store
+            .sync(std::slice::from_ref(&deck), false, now().unwrap())
+            .expect("sync");
     }
     let theme = Theme { color: true };
 
     // Open the store, sync the unchanged deck, build the queue, draw.
     let first_frame = common::median(20, || {
         let mut store = Store::open(&db).expect("store");
-        let report = store.sync(std::slice::from_ref(&deck), false, now().unwrap()).expect("sync");
-        let session = Session::start(&store, report.deck_ids(), now().unwrap(), 20).expect("session");
+        let report = store
+            .sync(std::slice::from_ref(&deck), false, now().unwrap())
+            .expect("sync");
+        let session =
+            Session::start(&store, report.deck_ids(), now().unwrap(), 20).expect("session");
         let mut screen = ReviewScreen::new(session, &store).expect("screen");
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
         terminal.draw(|f| screen.draw(f, theme)).expect("draw");
     });
-    println!("first frame (open, sync check, queue, draw): {} (goal < 50 ms)", common::ms(first_frame));
+    println!(
+        "first frame (open, sync check, queue, draw): {} (goal < 50 ms)",
+        common::ms(first_frame)
+    );
 
     let mut store = Store::open(&db).expect("store");
-    let session = Session::start(&store, vec![fiches::deck::DeckId("big".into())], now().unwrap(), 400).expect("session");
+    let session = Session::start(
+        &store,
+        vec![fiches::deck::DeckId("big".into())],
+        now().unwrap(),
+        400,
+    )
+    .expect("session");
     let mut screen = ReviewScreen::new(session, &store).expect("screen");
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
     let key = |c: char| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-    let mut ctx = Ctx { store: Some(&mut store), now: &now, theme };
+    let mut ctx = Ctx {
+        store: Some(&mut store),
+        now: &now,
+        theme,
+    };
     let mut reveal_times = Vec::new();
     let mut rate_times = Vec::new();
     for _ in 0..200 {

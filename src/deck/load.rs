@@ -44,6 +44,11 @@ pub fn read_deck(path: &Path) -> io::Result<LoadedDeck> {
 /// Checks a deck given as bytes; `path` names it in diagnostics and gives the
 /// default deck id.
 pub fn parse_deck(path: &Path, bytes: &[u8]) -> LoadedDeck {
+    parse_deck_with(path, bytes, PARALLEL_FROM_BYTES)
+}
+
+/// `parts_from`: the size from which a deck is parsed in parts.
+fn parse_deck_with(path: &Path, bytes: &[u8], parts_from: usize) -> LoadedDeck {
     let mut loaded = LoadedDeck {
         path: path.to_path_buf(),
         text: String::new(),
@@ -77,13 +82,23 @@ pub fn parse_deck(path: &Path, bytes: &[u8]) -> LoadedDeck {
         return loaded;
     }
     loaded.text = text.to_string();
-    match yaml::parse(text) {
+    let parts = if text.len() >= parts_from {
+        read_in_parts(path, text)
+    } else {
+        None
+    };
+    let (parsed, cards_read_apart) = match parts {
+        Some((root, cards)) => (Ok(root), Some(cards)),
+        None => (yaml::parse(text), None),
+    };
+    match parsed {
         Ok(mut root) => {
             let mut checker = Checker {
                 path,
                 diagnostics: Vec::new(),
                 errors: 0,
                 entries: 0,
+                cards_read_apart,
             };
             loaded.deck = checker.deck(&mut root);
             loaded.entries = checker.entries;
@@ -93,7 +108,103 @@ pub fn parse_deck(path: &Path, bytes: &[u8]) -> LoadedDeck {
             .diagnostics
             .push(Diagnostic::error(path, err.pos, err.message)),
     }
+    // In file order; the sort is stable, so each place keeps its order.
+    loaded.diagnostics.sort_by_key(|d| d.pos);
     loaded
+}
+
+/// One card's text, cut from its deck by [`super::outline`], read on its
+/// own. `None` unless it parses alone into a card without errors: the whole
+/// file must then be read, for exact diagnostics.
+pub fn card_from_text(path: &Path, text: &str, line: u32) -> Option<Card> {
+    let mut items = yaml::parse_items(text, line, 1)?;
+    let mut item = items.pop()?;
+    let mut checker = Checker {
+        path,
+        diagnostics: Vec::new(),
+        errors: 0,
+        entries: 1,
+        cards_read_apart: None,
+    };
+    let card = checker.card(&mut item)?;
+    (checker.errors == 0).then_some(card)
+}
+
+/// Big decks are parsed card by card on every core, when the layout allows;
+/// below this size one parse is as fast.
+const PARALLEL_FROM_BYTES: usize = 1024 * 1024;
+
+/// The document without its cards, and its cards read and checked on every
+/// core; `None` whenever that is not certain to give what one parse of the
+/// file gives.
+fn read_in_parts(path: &Path, text: &str) -> Option<(Node, CardsRead)> {
+    let cores = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(8);
+    if cores < 2 {
+        return None;
+    }
+    let outline = super::outline::outline(text)?;
+    let root = yaml::parse(outline.header).ok()?;
+    let Value::Map(entries) = &root.value else {
+        return None;
+    };
+    let cards_value = entries
+        .iter()
+        .find(|(k, _)| k.value == Value::Str("cards".into()))
+        .map(|(_, v)| &v.value);
+    if cards_value != Some(&Value::Null) {
+        return None;
+    }
+    let per_part = outline.chunks.len().div_ceil(cores).max(1);
+    let parts: Vec<Option<CardsRead>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = outline
+            .chunks
+            .chunks(per_part)
+            .map(|group| {
+                scope.spawn(move || {
+                    let (first, last) = (group.first()?, group.last()?);
+                    let slice = &text[first.start..last.start + last.text.len()];
+                    let items = yaml::parse_items(slice, first.line, group.len())?;
+                    let mut checker = Checker {
+                        path,
+                        diagnostics: Vec::new(),
+                        errors: 0,
+                        entries: items.len(),
+                        cards_read_apart: None,
+                    };
+                    let cards = items
+                        .into_iter()
+                        .filter_map(|mut item| checker.card(&mut item))
+                        .collect();
+                    Some(CardsRead {
+                        cards,
+                        entries: checker.entries,
+                        errors: checker.errors,
+                        diagnostics: checker.diagnostics,
+                    })
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect()
+    });
+    let mut all = CardsRead {
+        cards: Vec::with_capacity(outline.chunks.len()),
+        entries: 0,
+        errors: 0,
+        diagnostics: Vec::new(),
+    };
+    for part in parts {
+        let part = part?;
+        all.cards.extend(part.cards);
+        all.entries += part.entries;
+        all.errors += part.errors;
+        all.diagnostics.extend(part.diagnostics);
+    }
+    Some((root, all))
 }
 
 /// Finds the deck files under the given paths, in a stable order.
@@ -164,6 +275,16 @@ struct Checker<'a> {
     diagnostics: Vec<Diagnostic>,
     errors: usize,
     entries: usize,
+    /// The cards, when they were read in parts apart from the rest.
+    cards_read_apart: Option<CardsRead>,
+}
+
+/// Cards read and checked one by one, before the rules between cards.
+struct CardsRead {
+    cards: Vec<Card>,
+    entries: usize,
+    errors: usize,
+    diagnostics: Vec<Diagnostic>,
 }
 
 /// The values of a mapping's known fields, in the order of the known list,
@@ -294,6 +415,12 @@ impl Checker<'_> {
     }
 
     fn cards(&mut self, node: &mut Node) -> Vec<Card> {
+        if let (Value::Null, Some(read)) = (&node.value, self.cards_read_apart.take()) {
+            self.entries = read.entries;
+            self.errors += read.errors;
+            self.diagnostics.extend(read.diagnostics);
+            return self.across_cards(read.cards);
+        }
         let items = match &mut node.value {
             Value::Seq(items) => items,
             Value::Null => {
@@ -315,39 +442,51 @@ impl Checker<'_> {
             self.warning(node.pos, "deck has no cards");
         }
         self.entries = items.len();
-        let mut cards = Vec::with_capacity(items.len());
-        let mut ids: HashMap<String, Pos> = HashMap::new();
-        let mut questions: HashMap<String, Pos> = HashMap::new();
-        for item in items {
-            let Some(card) = self.card(item) else {
-                continue;
-            };
+        let cards = items
+            .iter_mut()
+            .filter_map(|item| self.card(item))
+            .collect();
+        self.across_cards(cards)
+    }
+
+    /// The rules between cards of the deck: unique ids, distinct questions.
+    fn across_cards(&mut self, cards: Vec<Card>) -> Vec<Card> {
+        let mut ids: HashMap<&str, Pos> = HashMap::new();
+        let mut questions: HashMap<&str, Pos> = HashMap::new();
+        let mut problems = Vec::new();
+        for card in &cards {
             if let Some(id) = &card.id {
-                if let Some(first) = ids.get(id) {
-                    self.error(
+                if let Some(first) = ids.get(id.as_str()) {
+                    problems.push(Diagnostic::error(
+                        self.path,
                         card.pos,
                         format!(
                             "duplicate card id `{id}` (first used by the card at line {}): card ids must be unique",
                             first.line
                         ),
-                    );
+                    ));
                 } else {
-                    ids.insert(id.clone(), card.pos);
+                    ids.insert(id, card.pos);
                 }
             }
-            let normalized = text::normalize(&card.question);
-            if let Some(first) = questions.get(&normalized) {
-                self.warning(
+            if let Some(first) = questions.get(card.normalized_question.as_str()) {
+                problems.push(Diagnostic::warning(
+                    self.path,
                     card.pos,
                     format!(
                         "same question as the card at line {}: merge the two cards or reword one",
                         first.line
                     ),
-                );
+                ));
             } else {
-                questions.insert(normalized, card.pos);
+                questions.insert(&card.normalized_question, card.pos);
             }
-            cards.push(card);
+        }
+        for problem in problems {
+            if problem.severity == super::Severity::Error {
+                self.errors += 1;
+            }
+            self.diagnostics.push(problem);
         }
         cards
     }
@@ -418,9 +557,11 @@ impl Checker<'_> {
         if self.error_count() > errors_before {
             return None;
         }
+        let question = question?;
         Some(Card {
             id,
-            question: question?,
+            normalized_question: text::normalize(&question),
+            question,
             answer: answer?,
             points,
             tags,
@@ -851,6 +992,48 @@ mod tests {
         assert_eq!(
             loaded.deck.unwrap().cards[0].answer,
             Answer::Text("yes".into())
+        );
+    }
+
+    fn big_deck(cards: usize) -> String {
+        let mut text = String::from("title: \"Gros\"\ncards:\n");
+        for i in 0..cards {
+            text.push_str(&format!(
+                "  - id: \"c{i}\"\n    q: \"Question {} ?\"\n    points: 2\n    a:\n      - \"Un élément assez long pour remplir le fichier {i}\"\n      - \"deux\"\n\n",
+                i % 900
+            ));
+        }
+        text
+    }
+
+    #[test]
+    fn a_big_deck_parsed_in_parts_gives_what_one_parse_gives() {
+        let mut text = big_deck(1_200);
+        assert!(super::super::outline::outline(&text).is_some());
+        // Warnings far apart: duplicate questions, a points mismatch, a placeholder.
+        text = text.replacen("      - \"deux\"\n", "      - \"TODO\"\n", 1);
+        text = text.replacen("    points: 2\n", "    points: 3\n", 700);
+        let path = Path::new("big.yaml");
+        let parts = parse_deck_with(path, text.as_bytes(), 0);
+        let whole = parse_deck_with(path, text.as_bytes(), usize::MAX);
+        assert_eq!(parts.deck, whole.deck);
+        assert_eq!(parts.diagnostics, whole.diagnostics);
+        assert!(parts.diagnostics.len() > 700, "{}", parts.diagnostics.len());
+        assert_eq!(parts.entries, 1_200);
+    }
+
+    #[test]
+    fn a_big_deck_with_a_syntax_error_reports_it_exactly() {
+        let text = big_deck(1_200).replacen("id: \"c900\"", "id: \"c900\"\n    q: dup", 1);
+        let path = Path::new("big.yaml");
+        let parts = parse_deck_with(path, text.as_bytes(), 0);
+        let whole = parse_deck_with(path, text.as_bytes(), usize::MAX);
+        assert_eq!(parts.diagnostics, whole.diagnostics);
+        assert_eq!(parts.diagnostics.len(), 1);
+        assert!(
+            parts.diagnostics[0]
+                .message
+                .starts_with("duplicate key `q`")
         );
     }
 

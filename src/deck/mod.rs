@@ -3,6 +3,7 @@
 
 pub mod diag;
 mod load;
+pub mod outline;
 mod rules;
 pub mod yaml;
 
@@ -10,7 +11,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use diag::{Diagnostic, Severity};
-pub use load::{MAX_DECK_BYTES, find_deck_files, parse_deck, read_deck};
+pub use load::{MAX_DECK_BYTES, card_from_text, find_deck_files, parse_deck, read_deck};
 pub use rules::cross_check;
 pub use yaml::Pos;
 
@@ -71,6 +72,8 @@ pub struct Card {
     /// The author's stable `id`, when the card has one.
     pub id: Option<String>,
     pub question: String,
+    /// The question as compared: case, accents, spacing and punctuation ignored.
+    pub normalized_question: String,
     pub answer: Answer,
     pub points: Option<u32>,
     pub tags: Vec<String>,

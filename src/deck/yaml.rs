@@ -97,6 +97,44 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     }
 }
 
+/// Parses the cards of `text` (a run of whole card items of a deck, as cut
+/// by [`super::outline`]) as if they stood at `first_line` of their file.
+/// `None` when they do not parse on their own: the whole file must then be
+/// parsed, for exact diagnostics.
+pub fn parse_items(text: &str, first_line: u32, expected: usize) -> Option<Vec<Node>> {
+    let document = format!("cards:\n{text}");
+    let root = parse(&document).ok()?;
+    let Value::Map(mut entries) = root.value else {
+        return None;
+    };
+    let (_, cards) = entries.pop().filter(|_| entries.is_empty())?;
+    let Value::Seq(mut items) = cards.value else {
+        return None;
+    };
+    if items.len() != expected {
+        return None;
+    }
+    let shift = first_line.checked_sub(2)?;
+    for item in &mut items {
+        item.shift_lines(shift);
+    }
+    Some(items)
+}
+
+impl Node {
+    fn shift_lines(&mut self, by: u32) {
+        self.pos.line = self.pos.line.saturating_add(by);
+        match &mut self.value {
+            Value::Seq(items) => items.iter_mut().for_each(|n| n.shift_lines(by)),
+            Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+                k.shift_lines(by);
+                v.shift_lines(by);
+            }),
+            _ => {}
+        }
+    }
+}
+
 /// The YAML library alone, parsing into its generic value type with the
 /// same options: the baseline `fiches check` is measured against.
 #[doc(hidden)]

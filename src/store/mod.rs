@@ -16,10 +16,16 @@ pub use stats::{CardRow, DeckStats};
 pub use sync::{Change, ChangeKind, DeckSync, SyncError, SyncReport};
 
 /// The schema, in order. Append only: a shipped migration never changes.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_initial",
-    include_str!("../../migrations/0001_initial.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_initial",
+        include_str!("../../migrations/0001_initial.sql"),
+    ),
+    (
+        "0002_sync_by_card_text",
+        include_str!("../../migrations/0002_sync_by_card_text.sql"),
+    ),
+];
 
 /// Marks a database as ours ("fich"), so another program's SQLite file is
 /// never mistaken for an empty store.
@@ -73,6 +79,8 @@ pub enum StoreError {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Sync re-reads only edited cards when it can (off: always whole files).
+    read_edited_cards_only: bool,
 }
 
 /// Where the store lives when neither `--db` nor `FICHES_DB` says otherwise:
@@ -113,6 +121,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            read_edited_cards_only: true,
         };
         store.configure()?;
         store.migrate()?;
@@ -121,6 +130,12 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// For tests that check both ways of syncing give the same store.
+    #[doc(hidden)]
+    pub fn set_read_edited_cards_only(&mut self, on: bool) {
+        self.read_edited_cards_only = on;
     }
 
     /// Maps a SQLite failure to what the user can do about it.

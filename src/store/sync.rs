@@ -10,8 +10,8 @@ use rusqlite::{OptionalExtension, params};
 use thiserror::Error;
 
 use super::{Store, StoreError};
+use crate::deck::outline::fnv1a;
 use crate::deck::{self, Answer, Card, DeckId, LoadedDeck};
-use crate::text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ChangeKind {
@@ -103,18 +103,41 @@ struct KnownFile {
     title: String,
     stamp: Stamp,
     hash: i64,
+    header_hash: Option<i64>,
+}
+
+/// Where a deck's text came from, as the decks table remembers it.
+struct Source {
+    stamp: Stamp,
+    hash: i64,
+    canonical: String,
+    /// The hash of what precedes the cards, when the file can be cut at its cards.
+    header_hash: Option<i64>,
 }
 
 /// What a changed file will do to the store.
 struct Plan {
     sync: DeckSync,
-    stamp: Stamp,
-    hash: i64,
-    canonical: String,
-    cards: Vec<Card>,
-    /// Per deck card: the row it continues, if any.
-    matched: Vec<Option<Continues>>,
+    source: Source,
+    /// Cards read from the file.
+    cards: Vec<PlannedCard>,
+    /// Rows whose card text is unchanged, but whose place in the file moved
+    /// or which come back from retirement.
+    moved: Vec<Moved>,
     retire: Vec<i64>,
+}
+
+struct PlannedCard {
+    card: Card,
+    fields: Fields,
+    continues: Option<Continues>,
+    text_hash: Option<i64>,
+}
+
+struct Moved {
+    row: i64,
+    line: i64,
+    position: i64,
 }
 
 /// A deck card continues this row; `stale` when the row must be rewritten.
@@ -138,12 +161,31 @@ struct Row {
     line: i64,
     position: i64,
     retired: bool,
+    text_hash: Option<i64>,
+}
+
+/// Enough of a row to recognise a card whose text did not change.
+struct RowStamp {
+    id: i64,
+    key: Option<String>,
+    text_hash: Option<i64>,
+    line: i64,
+    position: i64,
+    retired: bool,
 }
 
 enum Outcome {
     Unchanged(DeckSync),
     Changed(Box<Plan>),
 }
+
+enum Examined {
+    Known(Outcome),
+    Parsed(Box<LoadedDeck>, Source),
+}
+
+/// Beyond this many edited cards, reading the whole file is as quick.
+const MAX_CARDS_READ_ALONE: usize = 2_000;
 
 impl Store {
     /// Syncs deck files into the store; with `dry_run`, only says what it would do.
@@ -158,11 +200,11 @@ impl Store {
         for file in files {
             match self.examine(file)? {
                 Examined::Known(outcome) => outcomes.push(outcome),
-                Examined::Parsed(loaded, stamp, hash, canonical) => {
+                Examined::Parsed(loaded, source) => {
                     if loaded.has_errors() {
                         invalid.push(*loaded);
                     } else {
-                        outcomes.push(self.plan(*loaded, stamp, hash, canonical)?);
+                        outcomes.push(self.plan(*loaded, source)?);
                     }
                 }
             }
@@ -187,6 +229,7 @@ impl Store {
         if !dry_run && outcomes.iter().any(|o| matches!(o, Outcome::Changed(_))) {
             self.apply(&outcomes, now)?;
         }
+
         Ok(SyncReport {
             decks: outcomes
                 .into_iter()
@@ -238,32 +281,52 @@ impl Store {
         if meta.len() > deck::MAX_DECK_BYTES {
             // read_deck explains the limit.
             let loaded = deck::read_deck(file).map_err(io)?;
-            return Ok(Examined::Parsed(Box::new(loaded), stamp, 0, canonical));
+            let source = Source {
+                stamp,
+                hash: 0,
+                canonical,
+                header_hash: None,
+            };
+            return Ok(Examined::Parsed(Box::new(loaded), source));
         }
         let bytes = std::fs::read(file).map_err(io)?;
         let hash = fnv1a(&bytes);
-        if let Some(known) = &known
-            && known.hash == hash
-            && known.stamp.size == stamp.size
-        {
-            // Touched, not edited: remember the new time so the next
-            // start does not even read it.
-            self.conn
-                .execute(
+        let mut source = Source {
+            stamp,
+            hash,
+            canonical,
+            header_hash: None,
+        };
+        if let Some(known) = &known {
+            if known.hash == hash && known.stamp.size == stamp.size {
+                // Touched, not edited: remember the new time so the next
+                // start does not even read it.
+                let tx = self.immediate()?;
+                tx.execute(
                     "UPDATE decks SET file_mtime = ?1 WHERE path = ?2",
-                    params![stamp.mtime, canonical],
+                    params![stamp.mtime, source.canonical],
                 )
+                .and_then(|_| tx.commit())
                 .map_err(|e| self.fail(e))?;
-            return Ok(unchanged(known));
+                return Ok(unchanged(known));
+            }
+            let edited_only = self
+                .read_edited_cards_only
+                .then(|| self.plan_edited_cards(file, &bytes, known, &mut source))
+                .transpose()?
+                .flatten();
+            if let Some(plan) = edited_only {
+                return Ok(Examined::Known(Outcome::Changed(Box::new(plan))));
+            }
         }
         let loaded = deck::parse_deck(file, &bytes);
-        Ok(Examined::Parsed(Box::new(loaded), stamp, hash, canonical))
+        Ok(Examined::Parsed(Box::new(loaded), source))
     }
 
     fn known_file(&self, canonical: &str) -> Result<Option<KnownFile>, StoreError> {
         self.conn
             .query_row(
-                "SELECT id, title, file_size, file_mtime, file_hash FROM decks WHERE path = ?1",
+                "SELECT id, title, file_size, file_mtime, file_hash, header_hash FROM decks WHERE path = ?1",
                 [canonical],
                 |row| {
                     Ok(KnownFile {
@@ -274,6 +337,7 @@ impl Store {
                             mtime: row.get(3)?,
                         },
                         hash: row.get(4)?,
+                        header_hash: row.get(5)?,
                     })
                 },
             )
@@ -293,39 +357,56 @@ impl Store {
         let mut statement = self
             .conn
             .prepare_cached(
-                "SELECT id, key, qnorm, question, answer, points, tags, note, source, line, position, retired
+                "SELECT id, key, qnorm, question, answer, points, tags, note, source, line, position,
+                   retired, text_hash
                  FROM cards WHERE deck = ?1 ORDER BY position, id",
             )
             .map_err(|e| self.fail(e))?;
+        statement
+            .query_map([&deck.0], read_row)
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| self.fail(e))
+    }
 
+    fn row(&self, id: i64) -> Result<Row, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT id, key, qnorm, question, answer, points, tags, note, source, line, position,
+                   retired, text_hash
+                 FROM cards WHERE id = ?1",
+            )
+            .map_err(|e| self.fail(e))?;
+        statement
+            .query_row([id], read_row)
+            .map_err(|e| self.fail(e))
+    }
+
+    fn row_stamps(&self, deck: &DeckId) -> Result<Vec<RowStamp>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT id, key, text_hash, line, position, retired FROM cards WHERE deck = ?1
+                 ORDER BY retired, position, id",
+            )
+            .map_err(|e| self.fail(e))?;
         statement
             .query_map([&deck.0], |row| {
-                Ok(Row {
+                Ok(RowStamp {
                     id: row.get(0)?,
                     key: row.get(1)?,
-                    qnorm: row.get(2)?,
-                    question: row.get(3)?,
-                    answer: row.get(4)?,
-                    points: row.get(5)?,
-                    tags: row.get(6)?,
-                    note: row.get(7)?,
-                    source: row.get(8)?,
-                    line: row.get(9)?,
-                    position: row.get(10)?,
-                    retired: row.get::<_, i64>(11)? != 0,
+                    text_hash: row.get(2)?,
+                    line: row.get(3)?,
+                    position: row.get(4)?,
+                    retired: row.get::<_, i64>(5)? != 0,
                 })
             })
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map_err(|e| self.fail(e))
     }
 
-    fn plan(
-        &self,
-        loaded: LoadedDeck,
-        stamp: Stamp,
-        hash: i64,
-        canonical: String,
-    ) -> Result<Outcome, SyncError> {
+    /// A deck read in full: every card matched against the deck's rows.
+    fn plan(&self, loaded: LoadedDeck, mut source: Source) -> Result<Outcome, SyncError> {
         let Some(deck) = loaded.deck else {
             return Err(SyncError::Invalid(vec![loaded]));
         };
@@ -333,7 +414,7 @@ impl Store {
         let mut history_deck = deck.id.clone();
         let exists = self.deck_exists(&deck.id)?;
         if !exists
-            && let Some(known) = self.known_file(&canonical)?
+            && let Some(known) = self.known_file(&source.canonical)?
             && known.deck != deck.id
         {
             history_deck = known.deck.clone();
@@ -344,24 +425,183 @@ impl Store {
         } else {
             Vec::new()
         };
-        let (matched, retire, changes) = match_cards(&deck.cards, rows);
+        // Remember each card's text, so the next sync reads only edited cards.
+        let outline = deck::outline::outline(&loaded.text)
+            .filter(|outline| outline.chunks.len() == deck.cards.len());
+        source.header_hash = outline.as_ref().map(deck::outline::Outline::header_hash);
+        let text_hashes: Vec<Option<i64>> = match &outline {
+            Some(outline) => outline.chunks.iter().map(|c| Some(c.hash())).collect(),
+            None => vec![None; deck.cards.len()],
+        };
+        let fields: Vec<Fields> = deck
+            .cards
+            .iter()
+            .enumerate()
+            .map(|(position, card)| Fields::of(card, position))
+            .collect();
+        let (continues, retire, changes) = match_cards(&deck.cards, &fields, &text_hashes, rows);
+        let cards = deck
+            .cards
+            .into_iter()
+            .zip(fields)
+            .zip(continues)
+            .zip(text_hashes)
+            .map(|(((card, fields), continues), text_hash)| PlannedCard {
+                card,
+                fields,
+                continues,
+                text_hash,
+            })
+            .collect();
         Ok(Outcome::Changed(Box::new(Plan {
             sync: DeckSync {
-                deck: deck.id.clone(),
-                title: deck.title.clone(),
-                path: loaded.path.clone(),
+                deck: deck.id,
+                title: deck.title,
+                path: loaded.path,
                 unchanged: false,
                 new_deck: !exists && renamed_from.is_none(),
                 renamed_from,
                 changes,
             },
-            stamp,
-            hash,
-            canonical,
-            cards: deck.cards,
-            matched,
+            source,
+            cards,
+            moved: Vec::new(),
             retire,
         })))
+    }
+
+    /// A deck synced before whose text changed: cards whose own text is
+    /// unchanged keep their rows without being parsed; only the others are
+    /// read. `None` when that cannot be done safely (the part before the
+    /// cards changed, the layout cannot be cut, an edited card has an
+    /// error): the caller then reads the whole file.
+    fn plan_edited_cards(
+        &self,
+        file: &Path,
+        bytes: &[u8],
+        known: &KnownFile,
+        source: &mut Source,
+    ) -> Result<Option<Plan>, StoreError> {
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return Ok(None);
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if text.contains('\0') {
+            return Ok(None);
+        }
+        let Some(outline) = deck::outline::outline(text) else {
+            return Ok(None);
+        };
+        if known.header_hash != Some(outline.header_hash()) {
+            return Ok(None);
+        }
+        let stamps = self.row_stamps(&known.deck)?;
+        // Rows by the hash of their card's text; live rows first.
+        let mut by_hash: HashMap<i64, VecDeque<usize>> = HashMap::new();
+        for (i, row) in stamps.iter().enumerate() {
+            if let Some(hash) = row.text_hash {
+                by_hash.entry(hash).or_default().push_back(i);
+            }
+        }
+        let mut claimed = vec![false; stamps.len()];
+        let mut kept: Vec<(usize, usize)> = Vec::new();
+        let mut edited = Vec::new();
+        for (position, chunk) in outline.chunks.iter().enumerate() {
+            let hash = chunk.hash();
+            match by_hash.get_mut(&hash).and_then(VecDeque::pop_front) {
+                Some(i) => {
+                    claimed[i] = true;
+                    kept.push((position, i));
+                }
+                None => edited.push((position, chunk, hash)),
+            }
+        }
+        if edited.len() > MAX_CARDS_READ_ALONE {
+            return Ok(None);
+        }
+        let mut cards = Vec::with_capacity(edited.len());
+        let mut fields = Vec::with_capacity(edited.len());
+        let mut text_hashes = Vec::with_capacity(edited.len());
+        for (position, chunk, hash) in &edited {
+            let Some(card) = deck::card_from_text(file, chunk.text, chunk.line) else {
+                return Ok(None);
+            };
+            fields.push(Fields::of(&card, *position));
+            text_hashes.push(Some(*hash));
+            cards.push(card);
+        }
+        // Card ids stay unique: an edit that breaks that is reported by a full read.
+        let mut ids: HashSet<&str> = HashSet::new();
+        let kept_ids = kept.iter().filter_map(|(_, i)| stamps[*i].key.as_deref());
+        for id in kept_ids.chain(cards.iter().filter_map(|c| c.id.as_deref())) {
+            if !ids.insert(id) {
+                return Ok(None);
+            }
+        }
+        let mut changes = Vec::new();
+        let mut moved = Vec::new();
+        for &(position, i) in &kept {
+            let row = &stamps[i];
+            let line = i64::from(outline.chunks[position].line);
+            let position = i64::try_from(position).unwrap_or(i64::MAX);
+            if row.retired {
+                let full = self.row(row.id)?;
+                changes.push(Change {
+                    kind: ChangeKind::Restored,
+                    card: label(full.key.as_deref(), &full.question),
+                    line: u32::try_from(line).unwrap_or(0),
+                });
+            }
+            if row.retired || row.line != line || row.position != position {
+                moved.push(Moved {
+                    row: row.id,
+                    line,
+                    position,
+                });
+            }
+        }
+        let mut unclaimed = Vec::new();
+        for (i, row) in stamps.iter().enumerate() {
+            if !claimed[i] && (!row.retired || !edited.is_empty()) {
+                unclaimed.push(self.row(row.id)?);
+            }
+        }
+        let (continues, retire, more) = match_cards(&cards, &fields, &text_hashes, unclaimed);
+        changes.extend(more);
+        changes.sort_by_key(|c| (c.kind, c.line));
+        source.header_hash = Some(outline.header_hash());
+        let planned = cards
+            .into_iter()
+            .zip(fields)
+            .zip(continues)
+            .zip(text_hashes)
+            .map(|(((card, fields), continues), text_hash)| PlannedCard {
+                card,
+                fields,
+                continues,
+                text_hash,
+            })
+            .collect();
+        Ok(Some(Plan {
+            sync: DeckSync {
+                deck: known.deck.clone(),
+                title: known.title.clone(),
+                path: file.to_path_buf(),
+                unchanged: false,
+                new_deck: false,
+                renamed_from: None,
+                changes,
+            },
+            source: Source {
+                stamp: source.stamp,
+                hash: source.hash,
+                canonical: source.canonical.clone(),
+                header_hash: source.header_hash,
+            },
+            cards: planned,
+            moved,
+            retire,
+        }))
     }
 
     fn apply(
@@ -376,22 +616,33 @@ impl Store {
             path: path.clone(),
             source,
         };
+        // A first sync writes tens of megabytes: keep them in memory until
+        // the commit rather than spilling pages mid-transaction.
+        tx.execute_batch("PRAGMA cache_size = -65536")
+            .map_err(fail)?;
         {
             let mut insert = tx
                 .prepare_cached(
-                    "INSERT INTO cards (deck, key, qnorm, question, answer, points, tags, note, source, line, position)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                    "INSERT INTO cards (deck, key, qnorm, question, answer, points, tags, note, source,
+                       line, position, text_hash)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 )
                 .map_err(fail)?;
             let mut update = tx
                 .prepare_cached(
                     "UPDATE cards SET key = ?2, qnorm = ?3, question = ?4, answer = ?5, points = ?6,
-                     tags = ?7, note = ?8, source = ?9, line = ?10, position = ?11, retired = 0
+                     tags = ?7, note = ?8, source = ?9, line = ?10, position = ?11, text_hash = ?12,
+                     retired = 0
                      WHERE id = ?1",
                 )
                 .map_err(fail)?;
             let mut retire = tx
                 .prepare_cached("UPDATE cards SET retired = 1 WHERE id = ?1")
+                .map_err(fail)?;
+            let mut move_row = tx
+                .prepare_cached(
+                    "UPDATE cards SET line = ?2, position = ?3, retired = 0 WHERE id = ?1",
+                )
                 .map_err(fail)?;
             for outcome in outcomes {
                 let Outcome::Changed(plan) = outcome else {
@@ -417,22 +668,25 @@ impl Store {
                 // and the old id was kept by another file): the path moves here.
                 tx.execute(
                     "UPDATE decks SET path = '' WHERE path = ?1 AND id <> ?2",
-                    params![plan.canonical, deck.0],
+                    params![plan.source.canonical, deck.0],
                 )
                 .map_err(fail)?;
                 tx.execute(
-                    "INSERT INTO decks (id, title, path, position, file_size, file_mtime, file_hash, synced_at)
-                     VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), 0) + 1 FROM decks), ?4, ?5, ?6, ?7)
+                    "INSERT INTO decks (id, title, path, position, file_size, file_mtime, file_hash,
+                       header_hash, synced_at)
+                     VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), 0) + 1 FROM decks), ?4, ?5, ?6, ?7, ?8)
                      ON CONFLICT (id) DO UPDATE SET title = excluded.title, path = excluded.path,
                        file_size = excluded.file_size, file_mtime = excluded.file_mtime,
-                       file_hash = excluded.file_hash, synced_at = excluded.synced_at",
+                       file_hash = excluded.file_hash, header_hash = excluded.header_hash,
+                       synced_at = excluded.synced_at",
                     params![
                         deck.0,
                         plan.sync.title,
-                        plan.canonical,
-                        plan.stamp.size,
-                        plan.stamp.mtime,
-                        plan.hash,
+                        plan.source.canonical,
+                        plan.source.stamp.size,
+                        plan.source.stamp.mtime,
+                        plan.source.hash,
+                        plan.source.header_hash,
                         synced_at
                     ],
                 )
@@ -440,16 +694,22 @@ impl Store {
                 for id in &plan.retire {
                     retire.execute([id]).map_err(fail)?;
                 }
-                for (position, (card, row)) in plan.cards.iter().zip(&plan.matched).enumerate() {
-                    let fields = Fields::of(card, position);
-                    match row {
+                for m in &plan.moved {
+                    move_row
+                        .execute(params![m.row, m.line, m.position])
+                        .map_err(fail)?;
+                }
+                for planned in &plan.cards {
+                    let card = &planned.card;
+                    let fields = &planned.fields;
+                    match planned.continues {
                         Some(Continues { stale: false, .. }) => {}
                         Some(Continues { row, .. }) => {
                             update
                                 .execute(params![
                                     row,
-                                    fields.key,
-                                    fields.qnorm,
+                                    card.id,
+                                    card.normalized_question,
                                     card.question,
                                     fields.answer,
                                     card.points,
@@ -457,7 +717,8 @@ impl Store {
                                     card.note,
                                     card.source,
                                     card.pos.line,
-                                    fields.position
+                                    fields.position,
+                                    planned.text_hash
                                 ])
                                 .map_err(fail)?;
                         }
@@ -465,8 +726,8 @@ impl Store {
                             insert
                                 .execute(params![
                                     deck.0,
-                                    fields.key,
-                                    fields.qnorm,
+                                    card.id,
+                                    card.normalized_question,
                                     card.question,
                                     fields.answer,
                                     card.points,
@@ -474,7 +735,8 @@ impl Store {
                                     card.note,
                                     card.source,
                                     card.pos.line,
-                                    fields.position
+                                    fields.position,
+                                    planned.text_hash
                                 ])
                                 .map_err(fail)?;
                         }
@@ -482,29 +744,40 @@ impl Store {
                 }
             }
         }
+        tx.execute_batch("PRAGMA cache_size = -2000")
+            .map_err(fail)?;
         tx.commit().map_err(fail)
     }
 }
 
-enum Examined {
-    Known(Outcome),
-    Parsed(Box<LoadedDeck>, Stamp, i64, String),
+fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok(Row {
+        id: row.get(0)?,
+        key: row.get(1)?,
+        qnorm: row.get(2)?,
+        question: row.get(3)?,
+        answer: row.get(4)?,
+        points: row.get(5)?,
+        tags: row.get(6)?,
+        note: row.get(7)?,
+        source: row.get(8)?,
+        line: row.get(9)?,
+        position: row.get(10)?,
+        retired: row.get::<_, i64>(11)? != 0,
+        text_hash: row.get(12)?,
+    })
 }
 
-/// A deck card as the store holds it.
-struct Fields<'c> {
-    key: Option<&'c str>,
-    qnorm: String,
+/// What the store holds of a deck card beyond its own fields.
+struct Fields {
     answer: String,
     tags: String,
     position: i64,
 }
 
-impl<'c> Fields<'c> {
-    fn of(card: &'c Card, position: usize) -> Self {
+impl Fields {
+    fn of(card: &Card, position: usize) -> Self {
         Fields {
-            key: card.id.as_deref(),
-            qnorm: text::normalize(&card.question),
             answer: answer_json(&card.answer),
             tags: serde_json::to_string(&card.tags).unwrap_or_else(|_| "[]".into()),
             position: i64::try_from(position).unwrap_or(i64::MAX),
@@ -523,12 +796,13 @@ impl<'c> Fields<'c> {
 
     /// Whether the row must be rewritten: anything stored differs, even
     /// only the line the card starts on.
-    fn stale(&self, card: &Card, row: &Row) -> bool {
+    fn stale(&self, card: &Card, row: &Row, text_hash: Option<i64>) -> bool {
         row.retired
-            || row.key.as_deref() != self.key
-            || row.qnorm != self.qnorm
+            || row.key != card.id
+            || row.qnorm != card.normalized_question
             || row.position != self.position
             || row.line != i64::from(card.pos.line)
+            || row.text_hash != text_hash
             || self.content_differs(card, row)
     }
 }
@@ -550,7 +824,12 @@ pub(super) fn answer_json(answer: &Answer) -> String {
 ///    claims any more (the author has removed the id).
 ///
 /// Rows left over are retired.
-fn match_cards(cards: &[Card], rows: Vec<Row>) -> (Vec<Option<Continues>>, Vec<i64>, Vec<Change>) {
+fn match_cards(
+    cards: &[Card],
+    fields: &[Fields],
+    text_hashes: &[Option<i64>],
+    rows: Vec<Row>,
+) -> (Vec<Option<Continues>>, Vec<i64>, Vec<Change>) {
     let mut used = vec![false; rows.len()];
     let mut by_key: HashMap<&str, usize> = HashMap::new();
     let mut keyless: HashMap<&str, VecDeque<usize>> = HashMap::new();
@@ -568,7 +847,10 @@ fn match_cards(cards: &[Card], rows: Vec<Row>) -> (Vec<Option<Continues>>, Vec<i
         }
     }
     let claimed: HashSet<&str> = cards.iter().filter_map(|c| c.id.as_deref()).collect();
-    let qnorms: Vec<String> = cards.iter().map(|c| text::normalize(&c.question)).collect();
+    let qnorms: Vec<&str> = cards
+        .iter()
+        .map(|c| c.normalized_question.as_str())
+        .collect();
     let mut choice: Vec<Option<usize>> = vec![None; cards.len()];
 
     let take =
@@ -588,19 +870,17 @@ fn match_cards(cards: &[Card], rows: Vec<Row>) -> (Vec<Option<Continues>>, Vec<i
     }
     for (c, card) in cards.iter().enumerate() {
         if choice[c].is_none() && card.id.is_some() {
-            choice[c] = take(keyless.get_mut(qnorms[c].as_str()), &mut used, &|_| true);
+            choice[c] = take(keyless.get_mut(qnorms[c]), &mut used, &|_| true);
         }
     }
     for (c, card) in cards.iter().enumerate() {
         if choice[c].is_some() || card.id.is_some() {
             continue;
         }
-        choice[c] = take(keyless.get_mut(qnorms[c].as_str()), &mut used, &|_| true).or_else(|| {
-            take(
-                keyed_by_question.get_mut(qnorms[c].as_str()),
-                &mut used,
-                &|i| rows[i].key.as_deref().is_none_or(|k| !claimed.contains(k)),
-            )
+        choice[c] = take(keyless.get_mut(qnorms[c]), &mut used, &|_| true).or_else(|| {
+            take(keyed_by_question.get_mut(qnorms[c]), &mut used, &|i| {
+                rows[i].key.as_deref().is_none_or(|k| !claimed.contains(k))
+            })
         });
     }
 
@@ -620,7 +900,7 @@ fn match_cards(cards: &[Card], rows: Vec<Row>) -> (Vec<Option<Continues>>, Vec<i
             }
             Some(i) => {
                 let row = &rows[i];
-                let fields = Fields::of(card, c);
+                let fields = &fields[c];
                 if row.retired {
                     changes.push(Change {
                         kind: ChangeKind::Restored,
@@ -637,7 +917,7 @@ fn match_cards(cards: &[Card], rows: Vec<Row>) -> (Vec<Option<Continues>>, Vec<i
                 // A moved line alone is not an edit, but the store follows it.
                 matched.push(Some(Continues {
                     row: row.id,
-                    stale: fields.stale(card, row),
+                    stale: fields.stale(card, row, text_hashes[c]),
                 }));
             }
         }
@@ -669,14 +949,4 @@ fn label(key: Option<&str>, question: &str) -> String {
             }
         }
     }
-}
-
-/// FNV-1a, 64 bits: enough to tell an edited file from a touched one.
-fn fnv1a(bytes: &[u8]) -> i64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    i64::from_ne_bytes(hash.to_ne_bytes())
 }

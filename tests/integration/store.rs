@@ -56,7 +56,7 @@ fn a_new_store_is_migrated_and_reopens() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 1);
+    assert_eq!(version, 2);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
@@ -312,4 +312,171 @@ fn property_undo_is_an_exact_inverse() {
         at += chrono::TimeDelta::days(i64::try_from(next() % 4 + 1).unwrap());
     }
     assert_eq!(store.integrity_check().unwrap(), "ok");
+}
+
+/// A deck as a list of cards the test edits at random.
+#[derive(Clone)]
+struct TestCard {
+    id: Option<String>,
+    q: String,
+    a: Vec<String>,
+}
+
+fn render(cards: &[TestCard]) -> String {
+    let mut out = String::from("title: \"Aléatoire\"\ncards:\n");
+    for card in cards {
+        out.push_str("  - ");
+        if let Some(id) = &card.id {
+            out.push_str(&format!("id: \"{id}\"\n    "));
+        }
+        out.push_str(&format!("q: \"{}\"\n", card.q));
+        if card.a.len() == 1 {
+            out.push_str(&format!("    a: \"{}\"\n", card.a[0]));
+        } else {
+            out.push_str("    a:\n");
+            for item in &card.a {
+                out.push_str(&format!("      - \"{item}\"\n"));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Everything a student's history hangs on, per card row.
+fn snapshot(store: &Store) -> Vec<String> {
+    let decks = store.deck_ids().unwrap();
+    store
+        .card_rows(&decks)
+        .unwrap()
+        .iter()
+        .map(|row| {
+            let card = store.card(CardId(row.card)).unwrap().unwrap();
+            format!(
+                "{} {:?} {:?} {:?} retired={} reps={} due={:?}",
+                row.card, row.id, row.question, card.answer, row.retired, row.reps, row.due
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn syncing_only_edited_cards_gives_what_a_whole_read_gives() {
+    let scratch = Scratch::new();
+    let mut quick = Store::open(&scratch.path.join("quick.db")).unwrap();
+    let mut whole = Store::open(&scratch.path.join("whole.db")).unwrap();
+    whole.set_read_edited_cards_only(false);
+    let deck = scratch.path.join("deck.yaml");
+    let mut seed: u64 = 0xdead_beef_cafe_f00d;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        usize::try_from(seed % (n as u64).max(1)).unwrap()
+    };
+    let mut cards: Vec<TestCard> = (0..30)
+        .map(|i| TestCard {
+            id: (i % 3 == 0).then(|| format!("c{i}")),
+            q: format!("Question {i} ?"),
+            a: vec![format!("Réponse {i}.")],
+        })
+        .collect();
+    let mut removed: Vec<TestCard> = Vec::new();
+    let mut fresh = 100;
+    for round in 0..60 {
+        for _ in 0..=next(3) {
+            let i = next(cards.len());
+            match next(8) {
+                0 => cards[i].a[0].push_str(" (revue)"),
+                1 => cards[i].q = format!("{} reformulée ?", cards[i].q.trim_end_matches(" ?")),
+                2 if cards.len() > 5 => removed.push(cards.remove(i)),
+                3 if !removed.is_empty() => {
+                    let back = removed.remove(next(removed.len()));
+                    cards.insert(i, back);
+                }
+                4 => {
+                    fresh += 1;
+                    cards.insert(
+                        i,
+                        TestCard {
+                            id: (fresh % 2 == 0).then(|| format!("n{fresh}")),
+                            q: format!("Nouvelle question {fresh} ?"),
+                            a: vec!["un".into(), "deux".into()],
+                        },
+                    );
+                }
+                5 => {
+                    let card = cards.remove(i);
+                    let to = next(cards.len() + 1);
+                    cards.insert(to, card);
+                }
+                6 if cards[i].id.is_none() => cards[i].id = Some(format!("later{round}x{i}")),
+                _ => cards[i].a.push("encore".into()),
+            }
+        }
+        std::fs::write(&deck, render(&cards)).unwrap();
+        let a = quick
+            .sync(std::slice::from_ref(&deck), false, now())
+            .unwrap();
+        let b = whole
+            .sync(std::slice::from_ref(&deck), false, now())
+            .unwrap();
+        let changes = |r: &fiches::store::SyncReport| {
+            r.decks[0]
+                .changes
+                .iter()
+                .map(|c| format!("{:?} {} {}", c.kind, c.card, c.line))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(changes(&a), changes(&b), "round {round}");
+        assert_eq!(snapshot(&quick), snapshot(&whole), "round {round}");
+        // Rate a card now and then, in both, so history is there to keep.
+        if round % 4 == 0 {
+            let rows = quick.card_rows(&quick.deck_ids().unwrap()).unwrap();
+            if let Some(row) = rows.iter().find(|r| !r.retired) {
+                rate(&mut quick, CardId(row.card), 4);
+                rate(&mut whole, CardId(row.card), 4);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_store_of_the_first_schema_is_migrated_with_its_history() {
+    let scratch = Scratch::new();
+    let path = scratch.path.join("old.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let first = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/0001_initial.sql"),
+        )
+        .unwrap();
+        conn.execute_batch(&first).unwrap();
+        conn.execute_batch(
+            "PRAGMA user_version = 1; PRAGMA application_id = 1718182760;
+             INSERT INTO decks (id, title, path, position, synced_at) VALUES ('deck', 'Deck', '', 1, '2026-11-01T09:00:00-04:00');
+             INSERT INTO cards (deck, key, qnorm, question, answer, line, position, reps, ease, interval, due, last_rating, last_day)
+               VALUES ('deck', 'with-id', 'question a', 'Question A ?', '\"Réponse A.\"', 4, 0, 3, 260, 15, '2026-11-20', 5, '2026-11-05');
+             INSERT INTO reviews (card, at, day, rating, took_ms, scheduled, before_reps, before_ease, before_interval,
+               before_lapses, after_reps, after_ease, after_interval, after_due)
+               VALUES (1, '2026-11-05T09:00:00-05:00', '2026-11-05', 5, 900, 1, 2, 250, 6, 0, 3, 260, 15, '2026-11-20');",
+        )
+        .unwrap();
+    }
+    let mut store = Store::open(&path).unwrap();
+    let version: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 2);
+    let deck = scratch.write("deck.yaml", V1);
+    let report = store.sync(&[deck], false, now()).unwrap();
+    assert_eq!(
+        report.decks[0].count(ChangeKind::Added),
+        2,
+        "B and C are new; A keeps its row"
+    );
+    let card = store.card(CardId(1)).unwrap().unwrap();
+    assert_eq!((card.state.reps, card.state.interval), (3, 15));
+    assert_eq!(store.review_log(CardId(1)).unwrap(), vec![(5, true)]);
 }
