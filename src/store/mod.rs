@@ -81,6 +81,8 @@ pub struct Store {
     path: PathBuf,
     /// Sync re-reads only edited cards when it can (off: always whole files).
     read_edited_cards_only: bool,
+    /// A scratch store that vanishes on close (for `sync --dry-run` with no store yet).
+    in_memory: bool,
 }
 
 /// Where the store lives when neither `--db` nor `FICHES_DB` says otherwise:
@@ -122,6 +124,26 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             read_edited_cards_only: true,
+            in_memory: false,
+        };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// A store in memory, migrated and empty: what a first sync would do,
+    /// without creating anything on disk.
+    pub fn in_memory() -> Result<Store, StoreError> {
+        let path = PathBuf::from(":memory:");
+        let conn = Connection::open_in_memory().map_err(|err| StoreError::Open {
+            path: path.clone(),
+            reason: sqlite_reason(&err),
+        })?;
+        let mut store = Store {
+            conn,
+            path,
+            read_edited_cards_only: true,
+            in_memory: true,
         };
         store.configure()?;
         store.migrate()?;
@@ -181,37 +203,56 @@ impl Store {
             });
         }
         // WAL lets a reader go on while another process commits a rating;
-        // FULL makes every acknowledged rating survive a power cut.
-        let mode: String = self
-            .conn
-            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
-            .map_err(|e| self.fail(e))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(StoreError::Open {
-                path: self.path.clone(),
-                reason: format!("the journal cannot be switched to WAL (it stays {mode})"),
-            });
+        // FULL makes every acknowledged rating survive a power cut. WAL is
+        // kept in the file, so only a new store needs the switch, which
+        // wants the database to itself: another process opening the same
+        // new store at that moment makes it wait, not fail.
+        if !self.in_memory {
+            let mut mode = self.journal_mode("PRAGMA journal_mode")?;
+            let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+            while !mode.eq_ignore_ascii_case("wal") {
+                match self.journal_mode("PRAGMA journal_mode = WAL") {
+                    Ok(now) if now.eq_ignore_ascii_case("wal") => break,
+                    Ok(other) => {
+                        return Err(StoreError::Open {
+                            path: self.path.clone(),
+                            reason: format!("the journal cannot be switched to WAL (it stays {other})"),
+                        });
+                    }
+                    Err(StoreError::Sqlite { source, .. })
+                        if source.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                            && std::time::Instant::now() < deadline =>
+                    {
+                        std::thread::sleep(Duration::from_millis(20));
+                        mode = self.journal_mode("PRAGMA journal_mode")?;
+                    }
+                    Err(err) => return Err(err),
+                }
+            }
         }
         self.conn
             .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
             .map_err(|e| self.fail(e))
     }
 
-    /// (application_id, user_version, number of schema objects).
+    fn journal_mode(&self, pragma: &str) -> Result<String, StoreError> {
+        self.conn
+            .query_row(pragma, [], |row| row.get(0))
+            .map_err(|e| self.fail(e))
+    }
+
+    /// (application_id, user_version, number of schema objects), read in
+    /// one statement so another process's migration is seen whole or not at all.
     fn identity(&self) -> Result<(i32, i64, i64), StoreError> {
-        let application_id = self
-            .conn
-            .query_row("PRAGMA application_id", [], |row| row.get(0))
-            .map_err(|e| self.fail(e))?;
-        let version = self
-            .conn
-            .query_row("PRAGMA user_version", [], |row| row.get(0))
-            .map_err(|e| self.fail(e))?;
-        let objects = self
-            .conn
-            .query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))
-            .map_err(|e| self.fail(e))?;
-        Ok((application_id, version, objects))
+        self.conn
+            .query_row(
+                "SELECT (SELECT application_id FROM pragma_application_id),
+                        (SELECT user_version FROM pragma_user_version),
+                        (SELECT count(*) FROM sqlite_schema)",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .map_err(|e| self.fail(e))
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
@@ -249,7 +290,7 @@ impl Store {
         tx.commit().map_err(&fail)
     }
 
-    /// `PRAGMA integrity_check`, for tests and `fiches doctor`-style checks.
+    /// `PRAGMA integrity_check`: "ok" when the file is sound.
     pub fn integrity_check(&self) -> Result<String, StoreError> {
         self.conn
             .query_row("PRAGMA integrity_check", [], |row| row.get(0))

@@ -189,7 +189,53 @@ const MAX_CARDS_READ_ALONE: usize = 2_000;
 
 impl Store {
     /// Syncs deck files into the store; with `dry_run`, only says what it would do.
+    ///
+    /// Unless every file is as last synced, the whole sync (reading the
+    /// store, planning, writing) holds the write lock: two processes
+    /// syncing the same decks at once cannot both add the same cards.
     pub fn sync(
+        &mut self,
+        files: &[PathBuf],
+        dry_run: bool,
+        now: DateTime<FixedOffset>,
+    ) -> Result<SyncReport, SyncError> {
+        if let Some(report) = self.all_unchanged(files)? {
+            return Ok(report);
+        }
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.fail(e))?;
+        let result = self.sync_locked(files, dry_run, now);
+        let end = if result.is_ok() && !dry_run {
+            "COMMIT"
+        } else {
+            "ROLLBACK"
+        };
+        match self.conn.execute_batch(end) {
+            Ok(()) => result,
+            Err(err) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                result.and(Err(self.fail(err).into()))
+            }
+        }
+    }
+
+    /// The report, when every file has the size and time it was synced with.
+    fn all_unchanged(&self, files: &[PathBuf]) -> Result<Option<SyncReport>, SyncError> {
+        let mut decks = Vec::with_capacity(files.len());
+        for file in files {
+            let (canonical, stamp) = stamp_of(file)?;
+            match self.known_file(&canonical)? {
+                Some(known) if known.stamp == stamp && stamp.mtime >= 0 => {
+                    decks.push(unchanged_sync(&known, file));
+                }
+                _ => return Ok(None),
+            }
+        }
+        Ok(Some(SyncReport { decks }))
+    }
+
+    fn sync_locked(
         &mut self,
         files: &[PathBuf],
         dry_run: bool,
@@ -229,7 +275,6 @@ impl Store {
         if !dry_run && outcomes.iter().any(|o| matches!(o, Outcome::Changed(_))) {
             self.apply(&outcomes, now)?;
         }
-
         Ok(SyncReport {
             decks: outcomes
                 .into_iter()
@@ -246,39 +291,17 @@ impl Store {
             path: file.to_path_buf(),
             source,
         };
-        let canonical = std::fs::canonicalize(file)
-            .map_err(io)?
-            .to_string_lossy()
-            .into_owned();
-        let meta = std::fs::metadata(file).map_err(io)?;
-        let stamp = Stamp {
-            size: i64::try_from(meta.len()).unwrap_or(i64::MAX),
-            mtime: meta
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                .and_then(|d| i64::try_from(d.as_nanos()).ok())
-                .unwrap_or(-1),
-        };
+        let (canonical, stamp) = stamp_of(file)?;
         let known = self.known_file(&canonical)?;
-        let unchanged = |known: &KnownFile| {
-            Examined::Known(Outcome::Unchanged(DeckSync {
-                deck: known.deck.clone(),
-                title: known.title.clone(),
-                path: file.to_path_buf(),
-                unchanged: true,
-                new_deck: false,
-                renamed_from: None,
-                changes: Vec::new(),
-            }))
-        };
+        let unchanged = |known: &KnownFile| Examined::Known(Outcome::Unchanged(unchanged_sync(known, file)));
         if let Some(known) = &known
             && known.stamp == stamp
             && stamp.mtime >= 0
         {
             return Ok(unchanged(known));
         }
-        if meta.len() > deck::MAX_DECK_BYTES {
+        let size = u64::try_from(stamp.size).unwrap_or(u64::MAX);
+        if size > deck::MAX_DECK_BYTES {
             // read_deck explains the limit.
             let loaded = deck::read_deck(file).map_err(io)?;
             let source = Source {
@@ -301,13 +324,12 @@ impl Store {
             if known.hash == hash && known.stamp.size == stamp.size {
                 // Touched, not edited: remember the new time so the next
                 // start does not even read it.
-                let tx = self.immediate()?;
-                tx.execute(
-                    "UPDATE decks SET file_mtime = ?1 WHERE path = ?2",
-                    params![stamp.mtime, source.canonical],
-                )
-                .and_then(|_| tx.commit())
-                .map_err(|e| self.fail(e))?;
+                self.conn
+                    .execute(
+                        "UPDATE decks SET file_mtime = ?1 WHERE path = ?2",
+                        params![stamp.mtime, source.canonical],
+                    )
+                    .map_err(|e| self.fail(e))?;
                 return Ok(unchanged(known));
             }
             let edited_only = self
@@ -611,7 +633,8 @@ impl Store {
     ) -> Result<(), StoreError> {
         let synced_at = now.to_rfc3339();
         let path = self.path.clone();
-        let tx = self.immediate()?;
+        // Inside the transaction `sync` holds.
+        let tx = &self.conn;
         let fail = |source: rusqlite::Error| StoreError::Sqlite {
             path: path.clone(),
             source,
@@ -744,9 +767,42 @@ impl Store {
                 }
             }
         }
-        tx.execute_batch("PRAGMA cache_size = -2000")
-            .map_err(fail)?;
-        tx.commit().map_err(fail)
+        tx.execute_batch("PRAGMA cache_size = -2000").map_err(fail)
+    }
+}
+
+/// A file's canonical path (how the store knows it) and its size and time.
+fn stamp_of(file: &Path) -> Result<(String, Stamp), SyncError> {
+    let io = |source| SyncError::Io {
+        path: file.to_path_buf(),
+        source,
+    };
+    let canonical = std::fs::canonicalize(file)
+        .map_err(io)?
+        .to_string_lossy()
+        .into_owned();
+    let meta = std::fs::metadata(file).map_err(io)?;
+    let stamp = Stamp {
+        size: i64::try_from(meta.len()).unwrap_or(i64::MAX),
+        mtime: meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .and_then(|d| i64::try_from(d.as_nanos()).ok())
+            .unwrap_or(-1),
+    };
+    Ok((canonical, stamp))
+}
+
+fn unchanged_sync(known: &KnownFile, file: &Path) -> DeckSync {
+    DeckSync {
+        deck: known.deck.clone(),
+        title: known.title.clone(),
+        path: file.to_path_buf(),
+        unchanged: true,
+        new_deck: false,
+        renamed_from: None,
+        changes: Vec::new(),
     }
 }
 
