@@ -11,6 +11,7 @@ pub fn run(args: &CardsArgs, db: Option<&std::path::Path>) -> Result<Status, Fai
     let now = clock::now()?;
     let mut store = open_store(db)?;
     let selection = select_decks(&mut store, &args.decks, args.decks.is_empty(), now)?;
+    let status = selection.status();
     let rows = store.card_rows(&selection.decks)?;
     let mut out = io::stdout().lock();
     let written = if args.json {
@@ -50,6 +51,5 @@ pub fn run(args: &CardsArgs, db: Option<&std::path::Path>) -> Result<Status, Fai
             Ok(())
         })()
     };
-    written.map_err(|err| Failure::usage(format!("cannot write the cards: {err}")))?;
-    Ok(Status::Success)
+    super::written(written, "the cards", status)
 }

@@ -83,14 +83,28 @@ pub fn run(args: &CheckArgs) -> Result<Status, Failure> {
     } else {
         args.paths.clone()
     };
-    let report = check_paths(&paths, args.strict)?;
+    let report = match check_paths(&paths, args.strict) {
+        Ok(report) => report,
+        Err(failure) => {
+            // Tools reading JSON get the failure as JSON too.
+            if args.format == CheckFormat::Json {
+                let mut out = io::stdout().lock();
+                let _ = json_line(
+                    &mut out,
+                    &JsonLine::IoError {
+                        message: &failure.message,
+                    },
+                );
+            }
+            return Err(failure);
+        }
+    };
     let printed = match args.format {
         CheckFormat::Human => print_human(&report),
         CheckFormat::Json => print_json(&report),
         CheckFormat::Github => print_github(&report),
     };
-    printed.map_err(|err| Failure::usage(format!("cannot write the report: {err}")))?;
-    Ok(report.status())
+    super::written(printed, "the report", report.status())
 }
 
 fn summary(report: &Report) -> String {
@@ -144,31 +158,59 @@ pub fn write_diagnostics(
     Ok(())
 }
 
+/// One line of `--format json`, its fields in the documented order.
+#[derive(serde::Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+enum JsonLine<'a> {
+    Diagnostic {
+        path: String,
+        line: u32,
+        column: u32,
+        severity: &'a str,
+        message: &'a str,
+    },
+    IoError {
+        message: &'a str,
+    },
+    Summary {
+        decks: usize,
+        cards: usize,
+        errors: usize,
+        warnings: usize,
+    },
+}
+
+fn json_line(out: &mut impl Write, line: &JsonLine<'_>) -> io::Result<()> {
+    let text = serde_json::to_string(line).map_err(io::Error::other)?;
+    writeln!(out, "{text}")
+}
+
 fn print_json(report: &Report) -> io::Result<()> {
     let mut out = io::stdout().lock();
     for d in &report.diagnostics {
-        let object = serde_json::json!({
-            "type": "diagnostic",
-            "path": d.path.display().to_string(),
-            "line": d.pos.line,
-            "column": d.pos.column,
-            "severity": d.severity.as_str(),
-            "message": d.message,
-        });
-        writeln!(out, "{object}")?;
+        json_line(
+            &mut out,
+            &JsonLine::Diagnostic {
+                path: d.path.display().to_string(),
+                line: d.pos.line,
+                column: d.pos.column,
+                severity: d.severity.as_str(),
+                message: &d.message,
+            },
+        )?;
     }
     for problem in &report.unreadable {
-        let object = serde_json::json!({"type": "io-error", "message": problem});
-        writeln!(out, "{object}")?;
+        json_line(&mut out, &JsonLine::IoError { message: problem })?;
     }
-    let object = serde_json::json!({
-        "type": "summary",
-        "decks": report.decks.len(),
-        "cards": report.cards(),
-        "errors": report.count(Severity::Error),
-        "warnings": report.count(Severity::Warning),
-    });
-    writeln!(out, "{object}")
+    json_line(
+        &mut out,
+        &JsonLine::Summary {
+            decks: report.decks.len(),
+            cards: report.cards(),
+            errors: report.count(Severity::Error),
+            warnings: report.count(Severity::Warning),
+        },
+    )
 }
 
 fn print_github(report: &Report) -> io::Result<()> {

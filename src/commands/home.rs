@@ -11,6 +11,7 @@ pub fn run(db: Option<&std::path::Path>) -> Result<Status, Failure> {
     let now = clock::now()?;
     let mut store = open_store(db)?;
     let selection = select_decks(&mut store, &[], true, now)?;
+    let status = selection.status();
     let list = DeckList::new(&store, selection.decks, now)?;
     if super::interactive() {
         return super::run_screens(Box::new(list), Some(&mut store));
@@ -34,6 +35,5 @@ pub fn run(db: Option<&std::path::Path>) -> Result<Status, Failure> {
             "\nReview with `fiches review [DECK...]` (see `fiches --help`)."
         )
     })();
-    written.map_err(|err| Failure::usage(format!("cannot write the deck list: {err}")))?;
-    Ok(Status::Success)
+    super::written(written, "the deck list", status)
 }

@@ -10,7 +10,7 @@ pub mod stats;
 pub mod sync;
 
 use std::fmt;
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -23,16 +23,34 @@ use crate::store::{self, Store, SyncError, SyncReport};
 /// Exit statuses scripts can rely on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
-    Success = 0,
+    Success,
     /// The command ran and found problems (deck errors).
-    Problems = 1,
+    Problems,
     /// Bad usage, or a file or store that could not be read or written.
-    Usage = 2,
+    Usage,
+    /// Ended by this signal (SIGHUP, SIGTERM…), everything saved: 128 + signal.
+    Signal(i32),
+}
+
+impl Status {
+    /// This status, unless it is a success and `other` is not.
+    pub fn or(self, other: Status) -> Status {
+        if self == Status::Success { other } else { self }
+    }
+
+    pub fn code(self) -> u8 {
+        match self {
+            Status::Success => 0,
+            Status::Problems => 1,
+            Status::Usage => 2,
+            Status::Signal(signal) => u8::try_from(128 + signal.clamp(1, 127)).unwrap_or(255),
+        }
+    }
 }
 
 impl From<Status> for ExitCode {
     fn from(status: Status) -> Self {
-        ExitCode::from(status as u8)
+        ExitCode::from(status.code())
     }
 }
 
@@ -79,6 +97,16 @@ impl From<clock::ClockError> for Failure {
     }
 }
 
+/// A command's output written: a reader that went away (a pipe into
+/// `head`) is not an error, everything was done already.
+pub fn written(result: io::Result<()>, what: &str, status: Status) -> Result<Status, Failure> {
+    match result {
+        Ok(()) => Ok(status),
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(status),
+        Err(err) => Err(Failure::usage(format!("cannot write {what}: {err}"))),
+    }
+}
+
 /// Whether the full-screen front end can run: both ends are a terminal.
 pub fn interactive() -> bool {
     io::stdin().is_terminal() && io::stdout().is_terminal()
@@ -94,22 +122,32 @@ pub fn run_screens(
         now: &clock::now,
         theme: crate::ui::theme::Theme::from_env(),
     };
-    let farewells = crate::ui::run(first, &mut ctx).map_err(Failure::usage)?;
-    for words in farewells {
+    let ended = crate::ui::run(first, &mut ctx).map_err(Failure::usage)?;
+    for words in ended.farewells {
         println!("{words}");
     }
-    Ok(Status::Success)
+    Ok(ended.signal.map_or(Status::Success, Status::Signal))
+}
+
+fn store_path(db: Option<&Path>) -> Result<PathBuf, Failure> {
+    match db {
+        Some(path) => Ok(path.to_path_buf()),
+        None => store::default_path().ok_or_else(|| {
+            Failure::usage(
+                "cannot find a place for the review store (HOME is not set): give one with --db PATH",
+            )
+        }),
+    }
 }
 
 /// The store named by `--db` / `FICHES_DB`, or the default one.
 pub fn open_store(db: Option<&Path>) -> Result<Store, Failure> {
-    let path = match db {
-        Some(path) => path.to_path_buf(),
-        None => store::default_path().ok_or_else(|| {
-            Failure::usage("cannot find a place for the review store (HOME is not set): give one with --db PATH")
-        })?,
-    };
-    Ok(Store::open(&path)?)
+    Ok(Store::open(&store_path(db)?)?)
+}
+
+/// Whether that store has been created yet.
+pub fn store_exists(db: Option<&Path>) -> bool {
+    store_path(db).is_ok_and(|path| path.exists())
 }
 
 /// The decks a command works on.
@@ -118,8 +156,22 @@ pub struct Selection {
     pub report: SyncReport,
 }
 
+impl Selection {
+    /// Problems when a deck file had errors (its last good version, if
+    /// any, was used): the command ran, but says so in its exit status.
+    pub fn status(&self) -> Status {
+        if self.report.skipped.is_empty() {
+            Status::Success
+        } else {
+            Status::Problems
+        }
+    }
+}
+
 /// Syncs the decks named on the command line, or `decks/` when there is
-/// one; with `all_known`, adds every other deck the store knows.
+/// one; with `all_known`, adds every other deck the store knows. A deck
+/// file with errors is reported and left as last synced, so the other
+/// decks can still be studied.
 pub fn select_decks(
     store: &mut Store,
     paths: &[PathBuf],
@@ -141,9 +193,18 @@ pub fn select_decks(
     } else {
         let files = deck::find_deck_files(&paths)
             .map_err(|err| Failure::usage(format!("cannot read {err}")))?;
-        sync_files(store, &files, false, now)?
+        let report = store
+            .sync_skipping_invalid(&files, now)
+            .map_err(sync_failure)?;
+        report_skipped(&report);
+        report
     };
     let mut decks = report.deck_ids();
+    for skipped in &report.skipped {
+        if let Some(id) = &skipped.last_synced {
+            decks.push(id.clone());
+        }
+    }
     if all_known || decks.is_empty() {
         for id in store.deck_ids()? {
             if !decks.contains(&id) {
@@ -151,12 +212,54 @@ pub fn select_decks(
             }
         }
     }
-    if decks.is_empty() {
-        return Err(Failure::usage(
-            "no decks: give deck files or directories, or run from a directory that has decks/",
-        ));
-    }
     Ok(Selection { decks, report })
+}
+
+/// The error for a command that needs at least one deck.
+pub fn no_decks() -> Failure {
+    Failure::usage(
+        "no decks: give deck files or directories, or run from a directory that has decks/",
+    )
+}
+
+fn report_skipped(report: &SyncReport) {
+    let stderr = io::stderr();
+    let excerpt = stderr.is_terminal();
+    let mut err = stderr.lock();
+    for skipped in &report.skipped {
+        let loaded = &skipped.loaded;
+        let mut diagnostics: Vec<_> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == deck::Severity::Error)
+            .cloned()
+            .collect();
+        diagnostics.sort_by_key(|d| d.pos);
+        let _ = check::write_diagnostics(
+            &mut err,
+            &diagnostics,
+            std::slice::from_ref(loaded),
+            excerpt,
+        );
+        let what = match &skipped.last_synced {
+            Some(id) => format!("deck `{id}` is used as last synced"),
+            None => "it is left out".to_string(),
+        };
+        let _ = writeln!(
+            err,
+            "fiches: {} has {} error{}: {what}; fix it (fiches check shows the errors)",
+            loaded.path.display(),
+            diagnostics.len(),
+            if diagnostics.len() == 1 { "" } else { "s" }
+        );
+    }
+}
+
+fn sync_failure(err: SyncError) -> Failure {
+    match err {
+        SyncError::Store(err) => err.into(),
+        other => Failure::usage(other.to_string()),
+    }
 }
 
 /// Syncs files, printing the diagnostics of decks that cannot be synced.
@@ -171,11 +274,12 @@ pub fn sync_files(
         Err(SyncError::Invalid(decks)) => {
             let stderr = io::stderr();
             let excerpt = stderr.is_terminal();
-            let diagnostics: Vec<_> = decks
+            let mut diagnostics: Vec<_> = decks
                 .iter()
                 .flat_map(|d| d.diagnostics.iter().cloned())
                 .filter(|d| d.severity == deck::Severity::Error)
                 .collect();
+            diagnostics.sort_by(|a, b| (&a.path, a.pos).cmp(&(&b.path, b.pos)));
             let _ = check::write_diagnostics(&mut stderr.lock(), &diagnostics, &decks, excerpt);
             Err(Failure {
                 status: Status::Problems,

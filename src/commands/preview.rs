@@ -1,22 +1,46 @@
 //! `fiches preview DECK`: every card, for instructors. Never opens the store.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 
 use crate::cli::PreviewArgs;
-use crate::deck::{self, Answer, LoadedDeck};
+use crate::deck::{self, Answer, LoadedDeck, Severity};
 use crate::ui::preview::PreviewScreen;
 
-use super::{Failure, Status};
+use super::{Failure, Status, check};
 
 pub fn run(args: &PreviewArgs) -> Result<Status, Failure> {
     let loaded = deck::read_deck(&args.deck)
         .map_err(|err| Failure::usage(format!("cannot read {}: {err}", args.deck.display())))?;
+    // A deck with errors is still shown (what could be read of it), but
+    // the errors are said and the exit status is 1.
+    let status = if loaded.has_errors() {
+        let stderr = io::stderr();
+        let excerpt = stderr.is_terminal();
+        let errors: Vec<_> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .cloned()
+            .collect();
+        let mut err = stderr.lock();
+        let _ = check::write_diagnostics(&mut err, &errors, std::slice::from_ref(&loaded), excerpt);
+        let _ = writeln!(
+            err,
+            "fiches: {} has {} error{}: the cards with errors are not shown",
+            loaded.path.display(),
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" }
+        );
+        Status::Problems
+    } else {
+        Status::Success
+    };
     if super::interactive() {
-        return super::run_screens(Box::new(PreviewScreen::new(loaded)), None);
+        let screen = Box::new(PreviewScreen::new(loaded));
+        return super::run_screens(screen, None).map(|s| s.or(status));
     }
-    print(&mut io::stdout().lock(), &loaded)
-        .map_err(|err| Failure::usage(format!("cannot write the preview: {err}")))?;
-    Ok(Status::Success)
+    let printed = print(&mut io::stdout().lock(), &loaded);
+    super::written(printed, "the preview", status)
 }
 
 /// The preview as text, when the output is not a terminal.
@@ -49,22 +73,28 @@ pub fn print(out: &mut impl Write, loaded: &LoadedDeck) -> io::Result<()> {
             head.push_str(&format!(" · tags: {}", card.tags.join(", ")));
         }
         writeln!(out, "{head}")?;
-        writeln!(out, "Q: {}", card.question)?;
+        writeln!(out, "Q: {}", indent(&card.question, "   "))?;
         match &card.answer {
-            Answer::Text(text) => writeln!(out, "A: {text}")?,
+            Answer::Text(text) => writeln!(out, "A: {}", indent(text, "   "))?,
             Answer::List(items) => {
                 writeln!(out, "A:")?;
                 for item in items {
-                    writeln!(out, "  • {item}")?;
+                    writeln!(out, "  • {}", indent(item, "    "))?;
                 }
             }
         }
         if let Some(note) = &card.note {
-            writeln!(out, "note: {note}")?;
+            writeln!(out, "note: {}", indent(note, "      "))?;
         }
         if let Some(source) = &card.source {
-            writeln!(out, "source: {source}")?;
+            writeln!(out, "source: {}", indent(source, "        "))?;
         }
     }
     Ok(())
+}
+
+/// Lines after the first start under the first line's text.
+fn indent(text: &str, by: &str) -> String {
+    text.trim_end_matches('\n')
+        .replace('\n', &format!("\n{by}"))
 }

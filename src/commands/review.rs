@@ -13,22 +13,26 @@ pub fn run(args: &ReviewArgs, db: Option<&std::path::Path>) -> Result<Status, Fa
     let now = clock::now()?;
     let mut store = open_store(db)?;
     let selection = select_decks(&mut store, &args.decks, false, now)?;
+    if selection.decks.is_empty() {
+        return Err(super::no_decks());
+    }
+    let status = selection.status();
     let mut session =
         Session::start(&store, selection.decks, now, args.new).map_err(session_failure)?;
     if !args.plain && super::interactive() {
         let screen =
             crate::ui::review::ReviewScreen::new(session, &store).map_err(Failure::usage)?;
-        return super::run_screens(Box::new(screen), Some(&mut store));
+        return super::run_screens(Box::new(screen), Some(&mut store)).map(|s| s.or(status));
     }
     let stdin = io::stdin();
     let mut input = BufReader::new(stdin.lock());
     let mut out = io::stdout().lock();
     match plain::run(&mut session, &mut store, &mut input, &mut out, &clock::now) {
-        Ok(_) => Ok(Status::Success),
+        Ok(_) => Ok(status),
         Err(PlainError::Session(err)) => Err(session_failure(err)),
         Err(PlainError::Clock(err)) => Err(err.into()),
         // stdout closed under us (a pipe to `head`): every rating is saved already.
-        Err(PlainError::Io(err)) if err.kind() == io::ErrorKind::BrokenPipe => Ok(Status::Success),
+        Err(PlainError::Io(err)) if err.kind() == io::ErrorKind::BrokenPipe => Ok(status),
         Err(PlainError::Io(err)) => Err(Failure::usage(format!(
             "cannot read or write the terminal: {err}"
         ))),

@@ -13,6 +13,7 @@ pub fn run(args: &StatsArgs, db: Option<&std::path::Path>) -> Result<Status, Fai
     let today = clock::study_day(now);
     let mut store = open_store(db)?;
     let selection = select_decks(&mut store, &args.decks, args.decks.is_empty(), now)?;
+    let status = selection.status();
     if !args.json && super::interactive() {
         let screen = crate::ui::stats::StatsScreen::load(&store, &selection.decks, today)?;
         return super::run_screens(Box::new(screen), Some(&mut store));
@@ -24,16 +25,22 @@ pub fn run(args: &StatsArgs, db: Option<&std::path::Path>) -> Result<Status, Fai
         .collect::<Result<Vec<_>, _>>()?;
     let mut out = io::stdout().lock();
     let written = if args.json {
-        let document = serde_json::json!({
-            "today": today.format("%Y-%m-%d").to_string(),
-            "decks": stats,
-        });
-        writeln!(out, "{document:#}")
+        #[derive(serde::Serialize)]
+        struct Document<'a> {
+            today: String,
+            decks: &'a [DeckStats],
+        }
+        let document = Document {
+            today: today.format("%Y-%m-%d").to_string(),
+            decks: &stats,
+        };
+        serde_json::to_string_pretty(&document)
+            .map_err(io::Error::other)
+            .and_then(|json| writeln!(out, "{json}"))
     } else {
         print_table(&mut out, &stats, &today.format("%Y-%m-%d").to_string())
     };
-    written.map_err(|err| Failure::usage(format!("cannot write the stats: {err}")))?;
-    Ok(Status::Success)
+    super::written(written, "the stats", status)
 }
 
 fn print_table(out: &mut impl Write, stats: &[DeckStats], today: &str) -> io::Result<()> {

@@ -22,11 +22,16 @@ pub fn run(args: &SyncArgs, db: Option<&std::path::Path>) -> Result<Status, Fail
     if files.is_empty() {
         return Err(Failure::usage("no deck files (*.yaml, *.yml) to sync"));
     }
-    let mut store = open_store(db)?;
+    let mut store = if args.dry_run && !super::store_exists(db) {
+        // Nothing to compare with yet: plan against an empty store, and
+        // create none.
+        crate::store::Store::in_memory()?
+    } else {
+        open_store(db)?
+    };
     let report = sync_files(&mut store, &files, args.dry_run, now)?;
-    print(&mut io::stdout().lock(), &report, args.dry_run)
-        .map_err(|err| Failure::usage(format!("cannot write the report: {err}")))?;
-    Ok(Status::Success)
+    let printed = print(&mut io::stdout().lock(), &report, args.dry_run);
+    super::written(printed, "the report", Status::Success)
 }
 
 pub fn print(out: &mut impl Write, report: &SyncReport, dry_run: bool) -> io::Result<()> {

@@ -306,18 +306,27 @@ pub fn to_yaml(deck: &ConvertedDeck, title: &str, source: Option<&str>, format: 
 }
 
 /// A YAML double-quoted scalar. JSON string escapes are valid YAML
-/// double-quoted escapes; characters YAML does not allow unescaped (DEL, the
-/// C1 controls, the byte-order mark, non-characters) or reads as line breaks
-/// in its older version (NEL, U+2028, U+2029) are escaped as well.
+/// double-quoted escapes. Control characters (other than line breaks and
+/// tabs) are capture debris that `check` refuses: they become spaces.
+/// Characters YAML does not allow unescaped (the byte-order mark,
+/// non-characters) or reads as line breaks in its older version (U+2028,
+/// U+2029) are escaped.
 fn quote(text: &str) -> String {
-    let json = serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_string());
+    let visible: String = text
+        .chars()
+        .map(|c| {
+            if c.is_control() && !matches!(c, '\n' | '\t') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let json = serde_json::to_string(&visible).unwrap_or_else(|_| "\"\"".to_string());
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         let code = u32::from(c);
-        if matches!(
-            code,
-            0x7f..=0x9f | 0x2028 | 0x2029 | 0xfeff | 0xfffe | 0xffff
-        ) {
+        if matches!(code, 0x2028 | 0x2029 | 0xfeff | 0xfffe | 0xffff) {
             let _ = write!(out, "\\u{code:04x}");
         } else {
             out.push(c);
@@ -477,8 +486,10 @@ mod tests {
         let parsed = loaded.deck.unwrap();
         assert_eq!(parsed.title, "Titre: « x »");
         assert_eq!(parsed.source.as_deref(), Some("../in.txt"));
-        assert_eq!(parsed.cards[1].question, awkward);
-        assert_eq!(parsed.cards[1].answer, Answer::Text(awkward.into()));
+        // Control characters are dropped (as spaces); everything else comes through.
+        let visible = awkward.replace(['\u{85}', '\u{7f}'], " ");
+        assert_eq!(parsed.cards[1].question, visible);
+        assert_eq!(parsed.cards[1].answer, Answer::Text(visible));
         assert_eq!(parsed.cards[2].question, "yes");
         assert_eq!(parsed.cards[2].answer, Answer::Text("42".into()));
     }

@@ -209,6 +209,7 @@ fn read_in_parts(path: &Path, text: &str) -> Option<(Node, CardsRead)> {
 
 /// Finds the deck files under the given paths, in a stable order.
 /// A missing path is an I/O error; an explicit file is taken whatever its name.
+/// A file named twice (`decks decks/a.yaml`) is taken once.
 pub fn find_deck_files(paths: &[PathBuf]) -> io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for path in paths {
@@ -220,6 +221,8 @@ pub fn find_deck_files(paths: &[PathBuf]) -> io::Result<Vec<PathBuf>> {
             files.push(path.clone());
         }
     }
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|file| seen.insert(fs::canonicalize(file).unwrap_or_else(|_| file.clone())));
     Ok(files)
 }
 
@@ -381,7 +384,7 @@ impl Checker<'_> {
             }
         };
         let id = match fields.take("id") {
-            Some(node) => self.identifier(node, "deck `id`").map(DeckId),
+            Some(node) => self.identifier(node, "id").map(DeckId),
             None => Some(default_deck_id(self.path)),
         };
         let description = fields
@@ -525,9 +528,7 @@ impl Checker<'_> {
                 None
             }
         };
-        let id = fields
-            .take("id")
-            .and_then(|n| self.identifier(n, "card `id`"));
+        let id = fields.take("id").and_then(|n| self.identifier(n, "id"));
         let points_node = fields.take("points");
         let points_pos = points_node.as_ref().map(|n| n.pos);
         let points = points_node.and_then(|n| self.points(n));
@@ -617,10 +618,14 @@ impl Checker<'_> {
                     return None;
                 }
                 let mut texts = Vec::with_capacity(items.len());
+                let mut all_good = true;
                 for item in items {
-                    texts.push(self.answer_text(item)?);
+                    match self.answer_text(item) {
+                        Some(text) => texts.push(text),
+                        None => all_good = false,
+                    }
                 }
-                Some(Answer::List(texts))
+                all_good.then_some(Answer::List(texts))
             }
             _ => self.answer_text(node).map(Answer::Text),
         }
@@ -628,7 +633,8 @@ impl Checker<'_> {
 
     fn answer_text(&mut self, node: &mut Node) -> Option<String> {
         let text = self.required_text(node, "a")?;
-        if PLACEHOLDERS.contains(&text.trim().to_lowercase().as_str()) {
+        let short = text.trim();
+        if short.len() <= 4 && PLACEHOLDERS.contains(&short.to_lowercase().as_str()) {
             self.warning(
                 node.pos,
                 format!(
@@ -646,7 +652,7 @@ impl Checker<'_> {
                 self.error(node.pos, format!("`{field}` is empty"));
                 None
             }
-            Value::Str(text) => Some(std::mem::take(text)),
+            Value::Str(text) => self.clean(node.pos, field, std::mem::take(text)),
             Value::Null => {
                 self.error(node.pos, format!("`{field}` is empty"));
                 None
@@ -658,9 +664,30 @@ impl Checker<'_> {
         }
     }
 
+    /// Text shown in a terminal must not carry control characters (escape
+    /// sequences could rewrite the screen); line breaks and tabs are fine.
+    fn clean(&mut self, pos: Pos, field: &str, text: String) -> Option<String> {
+        match text
+            .chars()
+            .find(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+        {
+            Some(c) => {
+                self.error(
+                    pos,
+                    format!(
+                        "`{field}` contains the control character U+{:04X}: remove it",
+                        u32::from(c)
+                    ),
+                );
+                None
+            }
+            None => Some(text),
+        }
+    }
+
     fn optional_text(&mut self, node: &mut Node, field: &str) -> Option<String> {
         match &mut node.value {
-            Value::Str(text) => Some(std::mem::take(text)),
+            Value::Str(text) => self.clean(node.pos, field, std::mem::take(text)),
             Value::Null => None,
             other => {
                 self.error(node.pos, type_message(field, "text", other));
@@ -679,11 +706,11 @@ impl Checker<'_> {
             }
         };
         if id.is_empty() {
-            self.error(node.pos, format!("{field} is empty"));
+            self.error(node.pos, format!("`{field}` is empty"));
             return None;
         }
         if id.chars().any(char::is_control) {
-            self.error(node.pos, format!("{field} contains a control character"));
+            self.error(node.pos, format!("`{field}` contains a control character"));
             return None;
         }
         Some(id)
@@ -1034,6 +1061,39 @@ mod tests {
             parts.diagnostics[0]
                 .message
                 .starts_with("duplicate key `q`")
+        );
+    }
+
+    #[test]
+    fn control_characters_are_refused_but_line_breaks_kept() {
+        assert_eq!(
+            problems("title: T\ncards:\n  - q: \"Q \\e[31m ?\"\n    a: \"un\\ndeux\\tx\"\n"),
+            vec!["3:8 error: `q` contains the control character U+001B: remove it"]
+        );
+    }
+
+    #[test]
+    fn a_colon_in_unquoted_text_says_to_quote_it() {
+        let found =
+            problems("title: T\ncards:\n  - q: Quelle est la règle : dire oui ?\n    a: Oui.\n");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].contains("must be quoted"), "{found:?}");
+    }
+
+    #[test]
+    fn numbers_with_leading_zeros_stay_text() {
+        let loaded = check("title: T\ncards:\n  - id: 007\n    q: Q\n    a: .inf\n");
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        let card = &loaded.deck.unwrap().cards[0];
+        assert_eq!(card.id.as_deref(), Some("007"));
+        assert_eq!(card.answer, Answer::Text(".inf".into()));
+    }
+
+    #[test]
+    fn every_bad_item_of_a_list_is_reported() {
+        assert_eq!(
+            problems("title: T\ncards:\n  - q: Q\n    a: [1, x, 2]\n").len(),
+            2
         );
     }
 

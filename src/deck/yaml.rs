@@ -71,6 +71,9 @@ fn options() -> serde_saphyr::Options {
     serde_saphyr::options! {
         // YAML 1.2: `yes`, `no`, `on`, `y` are text, as a French deck means them.
         strict_booleans: true,
+        // `id: 007` is the text 007, not the number 7; `.inf` is text too.
+        leading_zero_numbers_as_strings: true,
+        non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::AsString,
         // We print our own excerpt under each diagnostic.
         with_snippet: false,
         budget: serde_saphyr::budget! {
@@ -79,6 +82,10 @@ fn options() -> serde_saphyr::Options {
             // without letting a file expand into gigabytes.
             max_events: 16_000_000,
             max_nodes: 8_000_000,
+            // Anchors are rare in decks: a few hundred thousand replayed
+            // events are plenty, and an alias bomb stops early.
+            max_recorded_anchor_events: 200_000,
+            max_recorded_anchor_bytes: 8 * 1024 * 1024,
         },
     }
 }
@@ -177,7 +184,12 @@ fn explain(raw: &str) -> String {
         return "a deck file holds one YAML document: remove this `---` separator or split the file"
             .to_string();
     }
-    if first.contains("alias") && first.contains("limit") {
+    if first.contains("mapping values are not allowed") {
+        return "invalid YAML: text with `: ` inside must be quoted, as in q: \"Quelle est la règle : dire oui ?\"".to_string();
+    }
+    if (first.contains("alias") || first.contains("Anchor") || first.contains("anchor"))
+        && (first.contains("limit") || first.contains("budget") || first.contains("Budget"))
+    {
         return "anchors and aliases expand to too much data: write the repeated content out"
             .to_string();
     }

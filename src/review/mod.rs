@@ -183,7 +183,9 @@ impl Session {
         let Some(&slot) = self.queue.front() else {
             return Ok(None);
         };
-        let day = self.day;
+        // The rating belongs to the study day it is given on, even when the
+        // session began before 04:00.
+        let day = clock::study_day(at);
         let recorded = store.record(slot.card, rating, at, day, took_ms, ticks, |before| {
             if before.schedules_on(day) {
                 (sched::review(before, rating, day), true)

@@ -13,7 +13,7 @@ use thiserror::Error;
 
 pub use review::{CardId, QueueEntry, Recorded, ReviewId, StoredCard};
 pub use stats::{CardRow, DeckStats};
-pub use sync::{Change, ChangeKind, DeckSync, SyncError, SyncReport};
+pub use sync::{Change, ChangeKind, DeckSync, SkippedDeck, SyncError, SyncReport};
 
 /// The schema, in order. Append only: a shipped migration never changes.
 const MIGRATIONS: &[(&str, &str)] = &[
@@ -216,7 +216,9 @@ impl Store {
                     Ok(other) => {
                         return Err(StoreError::Open {
                             path: self.path.clone(),
-                            reason: format!("the journal cannot be switched to WAL (it stays {other})"),
+                            reason: format!(
+                                "the journal cannot be switched to WAL (it stays {other})"
+                            ),
                         });
                     }
                     Err(StoreError::Sqlite { source, .. })

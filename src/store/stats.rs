@@ -94,34 +94,7 @@ impl Store {
                 },
             )
             .map_err(|e| self.fail(e))?;
-        let mut due_next_7_days = vec![0; 7];
-        {
-            let mut statement = self
-                .conn
-                .prepare_cached(
-                    "SELECT due, count(*) FROM cards
-                     WHERE deck = ?1 AND retired = 0 AND due > ?2 AND due <= ?3 GROUP BY due",
-                )
-                .map_err(|e| self.fail(e))?;
-            let week_end = today.checked_add_days(Days::new(7)).unwrap_or(today);
-            let rows = statement
-                .query_map(params![deck.0, today_text, day(week_end)], |row| {
-                    Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
-                })
-                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-                .map_err(|e| self.fail(e))?;
-            for (due, n) in rows {
-                if let Ok(due) = NaiveDate::parse_from_str(&due, "%Y-%m-%d") {
-                    let offset = (due - today).num_days();
-                    if let Some(slot) = usize::try_from(offset - 1)
-                        .ok()
-                        .and_then(|i| due_next_7_days.get_mut(i))
-                    {
-                        *slot += count(n);
-                    }
-                }
-            }
-        }
+        let due_next_7_days = self.due_per_day(std::slice::from_ref(deck), today, 7)?;
         let month_ago = today.checked_sub_days(Days::new(30)).unwrap_or(today);
         let (reviews_today, rated, passed) = self
             .conn

@@ -63,6 +63,17 @@ impl DeckSync {
 #[derive(Debug, Clone, Default)]
 pub struct SyncReport {
     pub decks: Vec<DeckSync>,
+    /// Decks left as they were because their file has errors (only when
+    /// asked to skip them rather than fail).
+    pub skipped: Vec<SkippedDeck>,
+}
+
+/// A deck file with errors, left out of a sync.
+#[derive(Debug, Clone)]
+pub struct SkippedDeck {
+    pub loaded: LoadedDeck,
+    /// The deck as last synced from this file, if it ever was.
+    pub last_synced: Option<DeckId>,
 }
 
 impl SyncReport {
@@ -199,13 +210,33 @@ impl Store {
         dry_run: bool,
         now: DateTime<FixedOffset>,
     ) -> Result<SyncReport, SyncError> {
+        self.sync_with(files, dry_run, false, now)
+    }
+
+    /// Syncs the files without errors and reports the others in
+    /// `skipped`, so a student can study the decks that are fine.
+    pub fn sync_skipping_invalid(
+        &mut self,
+        files: &[PathBuf],
+        now: DateTime<FixedOffset>,
+    ) -> Result<SyncReport, SyncError> {
+        self.sync_with(files, false, true, now)
+    }
+
+    fn sync_with(
+        &mut self,
+        files: &[PathBuf],
+        dry_run: bool,
+        skip_invalid: bool,
+        now: DateTime<FixedOffset>,
+    ) -> Result<SyncReport, SyncError> {
         if let Some(report) = self.all_unchanged(files)? {
             return Ok(report);
         }
         self.conn
             .execute_batch("BEGIN IMMEDIATE")
             .map_err(|e| self.fail(e))?;
-        let result = self.sync_locked(files, dry_run, now);
+        let result = self.sync_locked(files, dry_run, skip_invalid, now);
         let end = if result.is_ok() && !dry_run {
             "COMMIT"
         } else {
@@ -232,25 +263,36 @@ impl Store {
                 _ => return Ok(None),
             }
         }
-        Ok(Some(SyncReport { decks }))
+        Ok(Some(SyncReport {
+            decks,
+            skipped: Vec::new(),
+        }))
     }
 
     fn sync_locked(
         &mut self,
         files: &[PathBuf],
         dry_run: bool,
+        skip_invalid: bool,
         now: DateTime<FixedOffset>,
     ) -> Result<SyncReport, SyncError> {
         let mut outcomes = Vec::with_capacity(files.len());
         let mut invalid = Vec::new();
+        let mut skipped = Vec::new();
         for file in files {
             match self.examine(file)? {
                 Examined::Known(outcome) => outcomes.push(outcome),
                 Examined::Parsed(loaded, source) => {
-                    if loaded.has_errors() {
-                        invalid.push(*loaded);
-                    } else {
+                    if !loaded.has_errors() {
                         outcomes.push(self.plan(*loaded, source)?);
+                    } else if skip_invalid {
+                        let last_synced = self.known_file(&source.canonical)?.map(|k| k.deck);
+                        skipped.push(SkippedDeck {
+                            loaded: *loaded,
+                            last_synced,
+                        });
+                    } else {
+                        invalid.push(*loaded);
                     }
                 }
             }
@@ -283,6 +325,7 @@ impl Store {
                     Outcome::Changed(plan) => plan.sync,
                 })
                 .collect(),
+            skipped,
         })
     }
 
@@ -293,7 +336,8 @@ impl Store {
         };
         let (canonical, stamp) = stamp_of(file)?;
         let known = self.known_file(&canonical)?;
-        let unchanged = |known: &KnownFile| Examined::Known(Outcome::Unchanged(unchanged_sync(known, file)));
+        let unchanged =
+            |known: &KnownFile| Examined::Known(Outcome::Unchanged(unchanged_sync(known, file)));
         if let Some(known) = &known
             && known.stamp == stamp
             && stamp.mtime >= 0

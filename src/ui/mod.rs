@@ -97,19 +97,31 @@ impl Inputs for TerminalInputs {
     }
 }
 
-/// Runs screens until the last one closes; returns the words the screens
-/// leave behind, or what failed.
+/// How a run of the screens ended.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Ended {
+    /// What the screens leave behind in the terminal.
+    pub farewells: Vec<String>,
+    /// The signal that ended the run, if one did.
+    pub signal: Option<i32>,
+}
+
+/// Runs screens until the last one closes or a signal comes; returns how it
+/// ended, or what failed.
 pub fn run_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     first: Box<dyn Screen>,
     ctx: &mut Ctx<'_>,
     inputs: &mut dyn Inputs,
-) -> Result<Vec<String>, String> {
+) -> Result<Ended, String> {
     let mut stack = vec![first];
     let mut farewells = Vec::new();
     loop {
         let Some(top) = stack.last_mut() else {
-            return Ok(farewells);
+            return Ok(Ended {
+                farewells,
+                signal: None,
+            });
         };
         terminal
             .draw(|frame| {
@@ -123,10 +135,19 @@ pub fn run_loop<B: Backend>(
         let key = match inputs.next() {
             Ok(Input::Key(key)) => key,
             Ok(Input::Redraw) => continue,
-            Ok(Input::Signal(_)) | Err(_) => {
-                // The terminal is going away: ratings are already committed.
-                farewells.extend(stack.iter().rev().filter_map(|s| s.farewell()));
-                return Ok(farewells);
+            Ok(Input::Signal(signal)) => {
+                // Told to stop: ratings are already committed.
+                return Ok(Ended {
+                    farewells,
+                    signal: Some(signal),
+                });
+            }
+            // The terminal is gone or broken: nothing left to show.
+            Err(_) => {
+                return Ok(Ended {
+                    farewells,
+                    signal: Some(1),
+                });
             }
         };
         match top.handle(key, ctx) {
@@ -148,7 +169,7 @@ pub fn run_loop<B: Backend>(
 /// Sets the terminal up, runs the screens, and puts the terminal back
 /// however the run ends: quit, error, panic (ratatui's hook), Ctrl-C (a key
 /// in raw mode), SIGTERM or SIGHUP.
-pub fn run(first: Box<dyn Screen>, ctx: &mut Ctx<'_>) -> Result<Vec<String>, String> {
+pub fn run(first: Box<dyn Screen>, ctx: &mut Ctx<'_>) -> Result<Ended, String> {
     let signal = watch_signals().map_err(|err| format!("cannot watch for signals: {err}"))?;
     let mut terminal =
         ratatui::try_init().map_err(|err| format!("cannot set up the terminal: {err}"))?;

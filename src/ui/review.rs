@@ -35,6 +35,9 @@ pub struct ReviewScreen {
     ticks: Vec<bool>,
     /// After `t`: the item number being typed.
     tick_number: Option<String>,
+    /// The student has ticked or unticked something on this card: only
+    /// then does Enter confirm a proposal (two Enters never rate a card 1).
+    ticked_any: bool,
     scroll: u16,
     help: bool,
     message: Option<String>,
@@ -52,6 +55,7 @@ impl ReviewScreen {
             cursor: 0,
             ticks: Vec::new(),
             tick_number: None,
+            ticked_any: false,
             scroll: 0,
             help: false,
             message: None,
@@ -85,6 +89,7 @@ impl ReviewScreen {
         self.cursor = 0;
         self.scroll = 0;
         self.tick_number = None;
+        self.ticked_any = false;
         self.shown_at = Instant::now();
         match &self.current {
             Some(current) => {
@@ -108,9 +113,10 @@ impl ReviewScreen {
     }
 
     /// The rating the ticks suggest: all → 5, none → 1, evenly between
-    /// (halves round up). Only for answers of several items.
+    /// (halves round up). Only for answers of several items, once the
+    /// student has ticked (or unticked) one.
     pub fn proposed(&self) -> Option<Rating> {
-        if !self.is_list() {
+        if !self.is_list() || !self.ticked_any {
             return None;
         }
         let total = self.ticks.len();
@@ -187,6 +193,7 @@ impl ReviewScreen {
         if let Some(tick) = self.ticks.get_mut(item) {
             *tick = !*tick;
             self.cursor = item;
+            self.ticked_any = true;
         }
     }
 
@@ -283,7 +290,11 @@ impl Screen for ReviewScreen {
             (Phase::Answer, Action::Confirm) => match self.proposed() {
                 Some(rating) => self.rate(rating, ctx),
                 None => {
-                    self.message = Some("Press 1 to 5: how well did you know this?".into());
+                    self.message = Some(if self.is_list() {
+                        "Tick what you recalled (x), then Enter; or press 1 to 5.".into()
+                    } else {
+                        "Press 1 to 5: how well did you know this?".into()
+                    });
                     Control::Continue
                 }
             },

@@ -189,15 +189,23 @@ fn revealing_shows_the_items_with_points_and_ticks_propose_a_rating() {
         "{all}"
     );
     assert!(
-        all.contains("[1 Not at all]"),
-        "none ticked proposes 1: {all}"
+        all.contains("Tick what you recalled"),
+        "no proposal before a tick: {all}"
     );
+    assert_eq!(screen.proposed(), None);
+    // Enter with nothing ticked does not rate (a double Enter is not a 1).
+    press(&mut screen, &mut ctx, "\n");
+    assert_eq!(screen.phase(), Phase::Answer);
     // x on the first item, then `t 3`: two of three recalled proposes 4.
     press(&mut screen, &mut ctx, "xt3");
     assert_eq!(screen.ticks(), &[true, false, true]);
     assert_eq!(screen.proposed().map(|r| r.value()), Some(4));
     let all = text(&render(&mut screen, 80, 24, COLOR));
     assert!(all.contains("[x] 1."), "{all}");
+    // Unticking everything proposes 1: the student said so.
+    press(&mut screen, &mut ctx, "t1t3");
+    assert_eq!(screen.proposed().map(|r| r.value()), Some(1));
+    press(&mut screen, &mut ctx, "t1t3");
     assert!(all.contains("[x] 3."), "{all}");
     assert!(all.contains("[4]"), "{all}");
     assert!(all.contains("Proposed from the items ticked: 4"), "{all}");
@@ -274,6 +282,7 @@ fn without_colour_the_selection_and_proposal_still_show() {
     let mut ctx = fixture.ctx(false);
     press(&mut screen, &mut ctx, " x");
     let buffer = render(&mut screen, 80, 24, NO_COLOR);
+    assert_eq!(screen.proposed().map(|r| r.value()), Some(2));
     for cell in buffer.content() {
         let plain = Style::default()
             .fg(Color::Reset)
@@ -438,10 +447,11 @@ fn the_loop_draws_each_state_and_a_hangup_keeps_saved_ratings() {
             key(KeyCode::Char('5')),
             key(KeyCode::Char(' ')),
         ]);
-        let farewells = run_loop(&mut terminal, Box::new(screen), &mut ctx, &mut script).unwrap();
+        let ended = run_loop(&mut terminal, Box::new(screen), &mut ctx, &mut script).unwrap();
+        assert_eq!(ended.signal, Some(1));
         assert!(
-            farewells.is_empty(),
-            "no summary on a hangup: {farewells:?}"
+            ended.farewells.is_empty(),
+            "no summary on a hangup: {ended:?}"
         );
     }
     let all = text(terminal.backend().buffer());

@@ -130,3 +130,23 @@ fn bad_usage_exits_2() {
     assert_eq!(run.status, 2);
     assert!(run.stderr.contains("invalid value 'xml'"), "{}", run.stderr);
 }
+
+#[test]
+fn a_file_named_twice_is_checked_once() {
+    let run = fiches_in(&check_dir(), &["check", "good", "good/ch1.yaml"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "checked 2 decks, 3 cards: 0 errors, 0 warnings\n"
+    );
+}
+
+#[test]
+fn json_reports_a_missing_path_as_json() {
+    let run = fiches_in(&check_dir(), &["check", "--format", "json", "nope.yaml"]);
+    assert_eq!(run.status, 2);
+    assert_eq!(
+        run.stdout,
+        "{\"type\":\"io-error\",\"message\":\"cannot read nope.yaml: No such file or directory (os error 2)\"}\n"
+    );
+}

@@ -264,3 +264,146 @@ fn the_store_defaults_to_the_data_directory() {
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert!(scratch.path.join(".xdg-data/fiches/fiches.db").is_file());
 }
+
+#[test]
+fn a_deck_with_errors_does_not_stop_the_others() {
+    let student = Student::new();
+    student.review(DAY1, "\n4\n");
+    // The deck breaks after a first sync; another deck is fine.
+    student.scratch.write(
+        "decks/revisions.yaml",
+        DECK.replace("a: \"Première réponse.\"", "anwser: \"x\""),
+    );
+    student.scratch.write(
+        "decks/autre.yaml",
+        "title: \"Autre\"\ncards:\n  - q: \"Autre question ?\"\n    a: \"Autre réponse.\"\n",
+    );
+    let db = student.scratch.path.join("store.db");
+    let run = fiches_with(
+        &student.scratch.path,
+        &["review", "--plain"],
+        &[("FICHES_NOW", DAY1), ("FICHES_DB", db.to_str().unwrap())],
+        Some("\n5\n\n5\n\n5\n"),
+    );
+    assert_eq!(
+        run.status, 1,
+        "the session ran, but the exit status says a deck is broken"
+    );
+    assert!(
+        run.stderr
+            .contains("decks/revisions.yaml:5:5: error: unknown card field `anwser`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("decks/revisions.yaml has 2 errors: deck `revisions` is used as last synced"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.contains("Q: Autre question ?"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Q: Deuxième question ?"),
+        "the last good version is studied: {}",
+        run.stdout
+    );
+}
+
+#[test]
+fn stats_and_cards_with_no_decks_are_empty_not_errors() {
+    let scratch = Scratch::new();
+    let run = fiches_with(&scratch.path, &["cards", "--json"], &[], None);
+    assert_eq!((run.status, run.stdout.trim()), (0, "[]"), "{}", run.stderr);
+    let run = fiches_with(
+        &scratch.path,
+        &["stats", "--json"],
+        &[("FICHES_NOW", DAY1)],
+        None,
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let stats: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        stats,
+        serde_json::json!({"today": "2026-12-01", "decks": []})
+    );
+    let run = fiches_with(&scratch.path, &["review", "--plain"], &[], Some(""));
+    assert_eq!(run.status, 2);
+    assert!(run.stderr.contains("no decks"), "{}", run.stderr);
+}
+
+#[test]
+fn a_reader_that_goes_away_is_not_an_error() {
+    let student = Student::new();
+    let db = student.scratch.path.join("store.db");
+    let script = format!(
+        "set -o pipefail; FICHES_DB={} {} cards --json | head -c 1 >/dev/null",
+        db.display(),
+        crate::support::BIN
+    );
+    let status = std::process::Command::new("bash")
+        .args(["-c", &script])
+        .current_dir(&student.scratch.path)
+        .status()
+        .unwrap();
+    assert!(status.success(), "{status}");
+}
+
+#[test]
+fn preview_shows_what_it_can_of_a_broken_deck_and_says_so() {
+    let scratch = Scratch::new();
+    let deck = scratch.write(
+        "d.yaml",
+        DECK.replace("a: \"Première réponse.\"", "anwser: \"x\""),
+    );
+    let run = fiches_with(
+        &scratch.path,
+        &["preview", deck.to_str().unwrap()],
+        &[],
+        None,
+    );
+    assert_eq!(run.status, 1);
+    assert!(
+        run.stderr.contains("unknown card field `anwser`"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.starts_with("Révisions ("), "{}", run.stdout);
+    assert!(run.stdout.contains(", 2 cards)"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "#1 · line 6 · id deux · 2 points\nQ: Deuxième question ?\nA:\n  • élément 1\n"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn preview_never_opens_the_store() {
+    let scratch = Scratch::new();
+    let deck = scratch.write("d.yaml", DECK);
+    let run = fiches_with(
+        &scratch.path,
+        &["preview", deck.to_str().unwrap()],
+        &[("FICHES_DB", "store.db")],
+        None,
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(!scratch.path.join("store.db").exists());
+    assert!(!scratch.path.join(".xdg-data").exists());
+}
+
+#[test]
+fn sync_dry_run_writes_nothing_even_without_a_store() {
+    let scratch = Scratch::new();
+    scratch.write("decks/revisions.yaml", DECK);
+    let run = fiches_with(
+        &scratch.path,
+        &["sync", "--dry-run"],
+        &[("FICHES_DB", "store.db")],
+        None,
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("dry run: nothing is written\ndecks/revisions.yaml (revisions): 3 added, 0 edited, 0 retired, 0 restored (new deck)\n  added    un (line 3)\n"), "{}", run.stdout);
+    assert!(!scratch.path.join("store.db").exists());
+}

@@ -480,3 +480,23 @@ fn a_store_of_the_first_schema_is_migrated_with_its_history() {
     assert_eq!((card.state.reps, card.state.interval), (3, 15));
     assert_eq!(store.review_log(CardId(1)).unwrap(), vec![(5, true)]);
 }
+
+#[test]
+fn a_rating_after_four_belongs_to_the_new_day_even_in_an_older_session() {
+    use fiches::review::Session;
+    let scratch = Scratch::new();
+    let mut store = Store::open(&scratch.path.join("s.db")).unwrap();
+    let deck = scratch.write("deck.yaml", V1);
+    changes(&mut store, &deck, false);
+    let before_four = DateTime::parse_from_rfc3339("2026-12-02T03:50:00-05:00").unwrap();
+    let after_four = DateTime::parse_from_rfc3339("2026-12-02T04:10:00-05:00").unwrap();
+    let mut session = Session::start(&store, store.deck_ids().unwrap(), before_four, 20).unwrap();
+    assert_eq!(session.day(), NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
+    let card = session.current(&store).unwrap().unwrap().card.id;
+    session
+        .rate(&mut store, Rating::new(4).unwrap(), after_four, 10, None)
+        .unwrap();
+    let state = store.card(card).unwrap().unwrap().state;
+    assert_eq!(state.last_day, NaiveDate::from_ymd_opt(2026, 12, 2));
+    assert_eq!(state.due, NaiveDate::from_ymd_opt(2026, 12, 3));
+}

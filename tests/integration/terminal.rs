@@ -189,7 +189,7 @@ fn review_in_a_terminal_reveals_rates_and_quits() {
     );
 }
 
-fn killed_mid_review_keeps_ratings(signal: &str) {
+fn killed_mid_review_keeps_ratings(signal: &str, status: &str) {
     if !tmux_installed() {
         return;
     }
@@ -206,6 +206,12 @@ fn killed_mid_review_keeps_ratings(signal: &str) {
         "0",
         "terminal restored after {signal}"
     );
+    // tmux notes the exit status of a dead pane on its last line.
+    let screen = tmux.screen();
+    assert!(
+        screen.contains(&format!("Pane is dead (status {status},")),
+        "exit status 128 + signal: {screen}"
+    );
     assert_eq!(
         tmux.last_ratings(),
         vec![("un".to_string(), Some(4)), ("deux".to_string(), None)]
@@ -214,10 +220,10 @@ fn killed_mid_review_keeps_ratings(signal: &str) {
 
 #[test]
 fn sigterm_restores_the_terminal_and_keeps_ratings() {
-    killed_mid_review_keeps_ratings("-TERM");
+    killed_mid_review_keeps_ratings("-TERM", "143");
 }
 
 #[test]
 fn sighup_restores_the_terminal_and_keeps_ratings() {
-    killed_mid_review_keeps_ratings("-HUP");
+    killed_mid_review_keeps_ratings("-HUP", "129");
 }
