@@ -207,7 +207,7 @@ fn killed_mid_review_keeps_ratings(signal: &str, status: &str) {
         "terminal restored after {signal}"
     );
     // tmux notes the exit status of a dead pane on its last line.
-    let screen = tmux.screen();
+    let screen = tmux.wait_for("Pane is dead");
     assert!(
         screen.contains(&format!("Pane is dead (status {status},")),
         "exit status 128 + signal: {screen}"
