@@ -48,7 +48,7 @@ impl Tmux {
             scratch.path.file_name().unwrap().to_string_lossy()
         );
         let command = format!(
-            "cd {dir} && exec env FICHES_DB={dir}/store.db FICHES_NOW=2026-12-01T09:00:00-05:00 TERM=xterm-256color {BIN} {args}",
+            "cd {dir} && env FICHES_DB={dir}/store.db FICHES_NOW=2026-12-01T09:00:00-05:00 TERM=xterm-256color {BIN} {args}; echo $? > {dir}/exit-status",
             dir = scratch.path.display()
         );
         let tmux = Tmux { socket, scratch };
@@ -197,7 +197,11 @@ fn killed_mid_review_keeps_ratings(signal: &str, status: &str) {
     tmux.wait_for("Première question ?");
     tmux.keys(&["Space", "4"]);
     tmux.wait_for("Deuxième question ?");
-    let pid = tmux.pane("#{pane_pid}");
+    // The pane runs a shell that notes the exit status; fiches is its child.
+    let shell = tmux.pane("#{pane_pid}");
+    let found = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
+    let pid = String::from_utf8_lossy(&found.stdout).trim().to_string();
+    assert!(!pid.is_empty(), "no fiches process under the pane's shell");
     let killed = Command::new("kill").args([signal, &pid]).status().unwrap();
     assert!(killed.success());
     tmux.wait_dead();
@@ -206,12 +210,8 @@ fn killed_mid_review_keeps_ratings(signal: &str, status: &str) {
         "0",
         "terminal restored after {signal}"
     );
-    // tmux notes the exit status of a dead pane on its last line.
-    let screen = tmux.wait_for("Pane is dead");
-    assert!(
-        screen.contains(&format!("Pane is dead (status {status},")),
-        "exit status 128 + signal: {screen}"
-    );
+    let noted = std::fs::read_to_string(tmux.store().join("exit-status")).unwrap();
+    assert_eq!(noted.trim(), status, "exit status 128 + signal");
     assert_eq!(
         tmux.last_ratings(),
         vec![("un".to_string(), Some(4)), ("deux".to_string(), None)]
