@@ -219,7 +219,10 @@ impl Screen for DeckList {
             )),
             status,
         );
-        frame.render_widget(Paragraph::new(footer_line(keys::DECKS, theme)), footer);
+        frame.render_widget(
+            Paragraph::new(footer_line(keys::DECKS, theme, footer.width)),
+            footer,
+        );
         if self.help {
             draw_help(frame, keys::DECKS, theme);
         }

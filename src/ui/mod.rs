@@ -28,8 +28,8 @@ use keys::Binding;
 use theme::Theme;
 
 /// The smallest terminal the screens are laid out for.
-pub const MIN_WIDTH: u16 = 40;
-pub const MIN_HEIGHT: u16 = 12;
+pub const MIN_WIDTH: u16 = 50;
+pub const MIN_HEIGHT: u16 = 16;
 
 /// What a screen needs from the outside world while handling a key.
 pub struct Ctx<'a> {
@@ -215,10 +215,23 @@ fn draw_too_small(frame: &mut Frame<'_>) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-/// The footer: each key and what it does.
-pub fn footer_line(table: &[Binding], theme: Theme) -> Line<'static> {
+/// The footer: each key and what it does, in `width` columns. When they
+/// do not all fit, bindings from the middle give way: the first (the
+/// screen's main key) and the last two (`?` keys, quit) always show.
+pub fn footer_line(table: &[Binding], theme: Theme, width: u16) -> Line<'static> {
+    let mut shown = keys::footer(table);
+    let size = |items: &[(&str, &str)]| {
+        items
+            .iter()
+            .map(|(k, h)| k.chars().count() + h.chars().count() + 1)
+            .sum::<usize>()
+            + 3 * items.len().saturating_sub(1)
+    };
+    while size(&shown) > usize::from(width) && shown.len() > 3 {
+        shown.remove(shown.len() - 3);
+    }
     let mut spans = Vec::new();
-    for (i, (keys, help)) in keys::footer(table).into_iter().enumerate() {
+    for (i, (keys, help)) in shown.into_iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled(" · ", theme.dim()));
         }

@@ -25,6 +25,10 @@ pub struct PreviewScreen {
     top: usize,
     /// Cards that fit on the last frame drawn, for paging.
     page: usize,
+    /// Lines of the selected card scrolled past, when it is taller than the view.
+    inner_scroll: usize,
+    /// Lines of the selected card that did not fit on the last frame.
+    overflow: usize,
     /// The search being typed after `/`.
     typing: Option<String>,
     query: Option<String>,
@@ -54,6 +58,8 @@ impl PreviewScreen {
             selected: 0,
             top: 0,
             page: 1,
+            inner_scroll: 0,
+            overflow: 0,
             typing: None,
             query: None,
             help: false,
@@ -217,6 +223,19 @@ impl Screen for PreviewScreen {
         };
         self.message = None;
         let last = self.cards.len().saturating_sub(1);
+        // A card taller than the window scrolls line by line before the
+        // selection moves on.
+        match action {
+            Action::Down if self.inner_scroll < self.overflow => {
+                self.inner_scroll += 1;
+                return Control::Continue;
+            }
+            Action::Up if self.inner_scroll > 0 => {
+                self.inner_scroll -= 1;
+                return Control::Continue;
+            }
+            _ => self.inner_scroll = 0,
+        }
         match action {
             Action::Quit => return Control::Close,
             Action::Help => self.help = true,
@@ -270,7 +289,15 @@ impl Screen for PreviewScreen {
             }
             let mut lines = Vec::new();
             let mut shown: usize = 0;
-            for i in self.top..self.cards.len() {
+            let selected_lines = self.card_lines(self.selected, width, theme);
+            self.overflow = selected_lines.len().saturating_sub(height);
+            if self.overflow > 0 {
+                self.top = self.selected;
+                self.inner_scroll = self.inner_scroll.min(self.overflow);
+                lines.extend(selected_lines.into_iter().skip(self.inner_scroll));
+                shown = 1;
+            }
+            for i in (self.top + shown)..self.cards.len() {
                 if lines.len() >= height {
                     break;
                 }
@@ -297,7 +324,10 @@ impl Screen for PreviewScreen {
             None => Line::styled(self.message.clone().unwrap_or_default(), theme.warn()),
         };
         frame.render_widget(Paragraph::new(status_line), status);
-        frame.render_widget(Paragraph::new(footer_line(keys::PREVIEW, theme)), footer);
+        frame.render_widget(
+            Paragraph::new(footer_line(keys::PREVIEW, theme, footer.width)),
+            footer,
+        );
         if self.help {
             draw_help(frame, keys::PREVIEW, theme);
         }

@@ -334,9 +334,15 @@ impl Screen for ReviewScreen {
         let Some(current) = &self.current else {
             return;
         };
-        let rating_height = if self.phase == Phase::Answer { 4 } else { 0 };
+        // Short terminals get a header and a rating prompt without frames.
+        let compact = area.height < 22;
+        let rating_height = match (self.phase, compact) {
+            (Phase::Answer, false) => 4,
+            (Phase::Answer, true) => 2,
+            _ => 0,
+        };
         let [header, body, rating, status, footer] = Layout::vertical([
-            Constraint::Length(4),
+            Constraint::Length(if compact { 2 } else { 4 }),
             Constraint::Min(3),
             Constraint::Length(rating_height),
             Constraint::Length(1),
@@ -354,8 +360,8 @@ impl Screen for ReviewScreen {
             SlotKind::Due => "due card",
             SlotKind::Relearning => "again, to relearn",
         };
-        let inner_width = usize::from(header.width.saturating_sub(2));
-        let header_lines = vec![
+        let inner_width = usize::from(header.width.saturating_sub(if compact { 0 } else { 2 }));
+        let mut header_lines = vec![
             Line::from(vec![
                 Span::raw(format!(
                     "new {} · relearning {} · due {}",
@@ -372,14 +378,42 @@ impl Screen for ReviewScreen {
                 theme.gauge(),
             ),
         ];
-        frame.render_widget(
-            Paragraph::new(header_lines).block(
-                Block::bordered()
-                    .title(Line::styled(title, theme.title()))
-                    .title(Line::from(place).right_aligned()),
-            ),
-            header,
-        );
+        if compact {
+            let room = inner_width.saturating_sub(place.chars().count());
+            header_lines.insert(
+                0,
+                Line::from(vec![
+                    Span::styled(format!("{:<room$}", title.trim()), theme.title()),
+                    Span::raw(place.trim().to_string()),
+                ]),
+            );
+            // Counts and gauge share the second line.
+            let counts = header_lines.remove(1);
+            let gauge_width = inner_width.saturating_sub(counts.width() + 9);
+            header_lines[1] = Line::from(
+                counts
+                    .spans
+                    .into_iter()
+                    .chain([Span::styled(
+                        format!(
+                            "  {}",
+                            text_gauge(current.position - 1, current.total, gauge_width)
+                        ),
+                        theme.gauge(),
+                    )])
+                    .collect::<Vec<_>>(),
+            );
+            frame.render_widget(Paragraph::new(header_lines), header);
+        } else {
+            frame.render_widget(
+                Paragraph::new(header_lines).block(
+                    Block::bordered()
+                        .title(Line::styled(title, theme.title()))
+                        .title(Line::from(place).right_aligned()),
+                ),
+                header,
+            );
+        }
 
         // Body: the question, then the answer.
         let width = usize::from(body.width.saturating_sub(4)).max(1);
@@ -496,15 +530,29 @@ impl Screen for ReviewScreen {
                 }
                 None => " Press 1 to 5".to_string(),
             };
-            frame.render_widget(
-                Paragraph::new(vec![Line::from(options), Line::styled(hint, theme.dim())])
-                    .block(Block::bordered().title(" How well did you know this? ")),
-                rating,
-            );
+            if compact {
+                let prompt = Paragraph::new(vec![
+                    Line::from(vec![
+                        Span::styled("How well did you know this?", theme.title()),
+                        Span::styled(hint, theme.dim()),
+                    ]),
+                    Line::from(options),
+                ]);
+                frame.render_widget(prompt, rating);
+            } else {
+                frame.render_widget(
+                    Paragraph::new(vec![Line::from(options), Line::styled(hint, theme.dim())])
+                        .block(Block::bordered().title(" How well did you know this? ")),
+                    rating,
+                );
+            }
         }
         let message = self.message.clone().unwrap_or_default();
         frame.render_widget(Paragraph::new(Line::styled(message, theme.good())), status);
-        frame.render_widget(Paragraph::new(footer_line(self.table(), theme)), footer);
+        frame.render_widget(
+            Paragraph::new(footer_line(self.table(), theme, footer.width)),
+            footer,
+        );
         if self.help {
             draw_help(frame, self.table(), theme);
         }
@@ -573,7 +621,10 @@ impl ReviewScreen {
                 .block(Block::bordered().title(Line::styled(" fiches ", theme.title()))),
             body,
         );
-        frame.render_widget(Paragraph::new(footer_line(keys::SUMMARY, theme)), footer);
+        frame.render_widget(
+            Paragraph::new(footer_line(keys::SUMMARY, theme, footer.width)),
+            footer,
+        );
     }
 }
 

@@ -71,14 +71,19 @@ impl Screen for StatsScreen {
     }
 
     fn draw(&mut self, frame: &mut Frame<'_>, theme: Theme) {
+        // The ratings chart needs room; its figures are in the text anyway.
+        let tall = frame.area().height >= 24;
         let [figures, due, ratings, footer] = Layout::vertical([
-            Constraint::Length(7),
-            Constraint::Min(6),
             Constraint::Length(8),
+            Constraint::Min(6),
+            Constraint::Length(if tall { 8 } else { 0 }),
             Constraint::Length(1),
         ])
         .areas(frame.area());
-        frame.render_widget(Paragraph::new(footer_line(keys::STATS, theme)), footer);
+        frame.render_widget(
+            Paragraph::new(footer_line(keys::STATS, theme, footer.width)),
+            footer,
+        );
         let Some(page) = self.pages.get(self.selected) else {
             frame.render_widget(
                 Paragraph::new("No decks.").block(Block::bordered()),
@@ -96,6 +101,12 @@ impl Screen for StatsScreen {
             None => "no review ratings yet".into(),
         };
         let week: Vec<String> = s.due_next_7_days.iter().map(usize::to_string).collect();
+        let given: Vec<String> = page
+            .ratings_30_days
+            .iter()
+            .enumerate()
+            .map(|(i, n)| format!("{}: {n}", i + 1))
+            .collect();
         let lines = vec![
             Line::raw(format!(
                 "cards {}: new {}, learning {}, review {}; retired {}",
@@ -108,6 +119,7 @@ impl Screen for StatsScreen {
             )),
             Line::raw(format!("reviews today {}", s.reviews_today)),
             Line::raw(format!("last 30 days: {retention}")),
+            Line::raw(format!("ratings, last 30 days: {}", given.join(", "))),
             Line::styled(
                 format!(
                     "study day {} · deck {} of {}",
@@ -125,58 +137,87 @@ impl Screen for StatsScreen {
             ))),
             figures,
         );
-
-        // Each bar carries its number as text, so the chart reads without colour.
-        let bar_width = (due.width.saturating_sub(2) / 30).clamp(1, 3);
-        let due_bars: Vec<Bar> = page
-            .due_30_days
-            .iter()
-            .enumerate()
-            .map(|(i, n)| {
-                Bar::default()
-                    .value(u64::try_from(*n).unwrap_or(u64::MAX))
-                    .label(Line::from(if i % 5 == 0 {
-                        format!("+{}", i + 1)
-                    } else {
-                        String::new()
-                    }))
-                    .style(theme.gauge())
-            })
-            .collect();
-        frame.render_widget(
-            BarChart::default()
-                .block(Block::bordered().title(" Cards due, next 30 days (+1 is tomorrow) "))
-                .data(BarGroup::default().bars(&due_bars))
-                .bar_width(bar_width)
-                .bar_gap(if bar_width > 1 { 1 } else { 0 }),
-            due,
-        );
-        let rating_bars: Vec<Bar> = page
-            .ratings_30_days
-            .iter()
-            .enumerate()
-            .map(|(i, n)| {
-                let label = match i {
-                    0 => "1 Not at all".to_string(),
-                    4 => "5 Perfectly".to_string(),
-                    _ => (i + 1).to_string(),
-                };
-                Bar::default()
-                    .value(u64::try_from(*n).unwrap_or(u64::MAX))
-                    .label(Line::from(label))
-                    .style(theme.key())
-            })
-            .collect();
-        frame.render_widget(
-            BarChart::default()
-                .block(Block::bordered().title(" Ratings, last 30 days "))
-                .data(BarGroup::default().bars(&rating_bars))
-                .bar_width(12)
-                .bar_gap(2),
-            ratings,
-        );
+        draw_due_chart(frame, due, &page.due_30_days, theme);
+        if tall {
+            let rating_bars: Vec<Bar> = page
+                .ratings_30_days
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    let label = match i {
+                        0 => "1 Not at all".to_string(),
+                        4 => "5 Perfectly".to_string(),
+                        _ => (i + 1).to_string(),
+                    };
+                    Bar::default()
+                        .value(u64::try_from(*n).unwrap_or(u64::MAX))
+                        .label(Line::from(label))
+                        .style(theme.key())
+                })
+                .collect();
+            let bar_width = (ratings.width.saturating_sub(2) / 5)
+                .saturating_sub(2)
+                .clamp(1, 12);
+            frame.render_widget(
+                BarChart::default()
+                    .block(Block::bordered().title(" Ratings, last 30 days "))
+                    .data(BarGroup::default().bars(&rating_bars))
+                    .bar_width(bar_width)
+                    .bar_gap(2),
+                ratings,
+            );
+        }
         if self.help {
             draw_help(frame, keys::STATS, theme);
         }
     }
+}
+
+/// Cards due over the next 30 days, one bar a day, with an axis of days
+/// under it (bar labels would be cut to the bar's width).
+fn draw_due_chart(frame: &mut Frame<'_>, area: ratatui::layout::Rect, due: &[usize], theme: Theme) {
+    let block = Block::bordered().title(" Cards due, next 30 days ");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [chart, axis] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let days = u16::try_from(due.len()).unwrap_or(30).max(1);
+    let (bar_width, gap) = if inner.width >= days * 3 {
+        (2, 1)
+    } else {
+        ((inner.width / days).max(1), 0)
+    };
+    let bars: Vec<Bar> = due
+        .iter()
+        .map(|n| {
+            Bar::default()
+                .value(u64::try_from(*n).unwrap_or(u64::MAX))
+                .style(theme.gauge())
+        })
+        .collect();
+    frame.render_widget(
+        BarChart::default()
+            .data(BarGroup::default().bars(&bars))
+            .bar_width(bar_width)
+            .bar_gap(gap),
+        chart,
+    );
+    let step = usize::from(bar_width + gap);
+    let mut line = vec![' '; usize::from(inner.width)];
+    for day in [1usize, 10, 20, 30] {
+        let at = (day - 1) * step;
+        let label = format!("+{day}");
+        if at + label.len() <= line.len() {
+            for (i, c) in label.chars().enumerate() {
+                line[at + i] = c;
+            }
+        }
+    }
+    let axis_text: String = line.into_iter().collect();
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            format!("{}  (+1 is tomorrow)", axis_text.trim_end()),
+            theme.dim(),
+        )),
+        axis,
+    );
 }

@@ -458,3 +458,105 @@ fn the_loop_draws_each_state_and_a_hangup_keeps_saved_ratings() {
     assert!(all.contains("Est-ce que le client participe"), "{all}");
     assert_eq!(fixture.store.review_log(card).unwrap(), vec![(5, true)]);
 }
+
+#[test]
+fn at_the_smallest_size_every_screen_keeps_its_essentials() {
+    let mut fixture = Fixture::new();
+    let mut screen = fixture.review();
+    let mut ctx = fixture.ctx(true);
+    press(&mut screen, &mut ctx, " x");
+    let all = text(&render(
+        &mut screen,
+        super::MIN_WIDTH,
+        super::MIN_HEIGHT,
+        COLOR,
+    ));
+    assert!(all.contains("Est-ce que le client a toujours"), "{all}");
+    assert!(all.contains("How well did you know this?"), "{all}");
+    assert!(all.contains("5 Perfectly"), "{all}");
+    assert!(all.contains("? keys · q/Esc quit"), "{all}");
+    assert!(all.contains("1 / 2"), "{all}");
+    press(&mut screen, &mut ctx, "?");
+    let all = text(&render(
+        &mut screen,
+        super::MIN_WIDTH,
+        super::MIN_HEIGHT,
+        COLOR,
+    ));
+    assert!(all.contains("? or Esc closes this"), "help fits: {all}");
+
+    let items: String = (1..=12)
+        .map(|i| format!("      - \"élément {i} d'une longue réponse\"\n"))
+        .collect();
+    let tall = format!(
+        "title: T\ncards:\n  - q: \"Longue ?\"\n    a:\n{items}  - q: \"Courte ?\"\n    a: \"Oui.\"\n"
+    );
+    let mut preview = PreviewScreen::new(deck::parse_deck(
+        std::path::Path::new("t.yaml"),
+        tall.as_bytes(),
+    ));
+    let mut ctx = fixture.ctx(true);
+    // The first card is taller than the window: j scrolls through it first.
+    let first = text(&render(
+        &mut preview,
+        super::MIN_WIDTH,
+        super::MIN_HEIGHT,
+        COLOR,
+    ));
+    assert!(!first.contains("élément 12"), "{first}");
+    let mut steps = 0;
+    while preview.selected() == 0 {
+        press(&mut preview, &mut ctx, "j");
+        let _ = render(&mut preview, super::MIN_WIDTH, super::MIN_HEIGHT, COLOR);
+        steps += 1;
+        assert!(steps < 30, "never left the first card");
+    }
+    assert!(
+        steps > 1,
+        "the tall card was scrolled through ({steps} steps)"
+    );
+    press(&mut preview, &mut ctx, "k");
+    assert_eq!(preview.selected(), 0);
+    let all = text(&render(
+        &mut preview,
+        super::MIN_WIDTH,
+        super::MIN_HEIGHT,
+        COLOR,
+    ));
+    assert!(
+        all.contains("▶ 1/2"),
+        "back on the tall card, from its top: {all}"
+    );
+
+    let mut stats = StatsScreen::load(
+        &fixture.store,
+        &[DeckId("ch1".into())],
+        now().map(crate::clock::study_day).unwrap(),
+    )
+    .unwrap();
+    let all = text(&render(
+        &mut stats,
+        super::MIN_WIDTH,
+        super::MIN_HEIGHT,
+        COLOR,
+    ));
+    assert!(all.contains("ratings, last 30 days: 1: 0"), "{all}");
+    assert!(all.contains("Cards due, next 30 days"), "{all}");
+    assert!(all.contains("q/Esc close"), "{all}");
+}
+
+#[test]
+fn the_due_chart_has_a_readable_axis() {
+    let fixture = Fixture::new();
+    let mut stats = StatsScreen::load(
+        &fixture.store,
+        &[DeckId("ch1".into())],
+        now().map(crate::clock::study_day).unwrap(),
+    )
+    .unwrap();
+    let all = text(&render(&mut stats, 100, 30, COLOR));
+    assert!(
+        all.contains("│+1                         +10                           +20                           +30"),
+        "{all}"
+    );
+}
