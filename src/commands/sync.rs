@@ -46,7 +46,7 @@ pub fn print(out: &mut impl Write, report: &SyncReport, dry_run: bool) -> io::Re
             writeln!(out, "{name}: unchanged")?;
             continue;
         }
-        let counts: Vec<String> = [
+        let mut counts: Vec<String> = [
             ChangeKind::Added,
             ChangeKind::Edited,
             ChangeKind::Retired,
@@ -55,6 +55,9 @@ pub fn print(out: &mut impl Write, report: &SyncReport, dry_run: bool) -> io::Re
         .iter()
         .map(|&kind| format!("{} {}", deck.count(kind), kind.as_str()))
         .collect();
+        if deck.count(ChangeKind::Moved) > 0 {
+            counts.push(format!("{} moved", deck.count(ChangeKind::Moved)));
+        }
         let mut headline = format!("{name}: {}", counts.join(", "));
         if deck.new_deck {
             headline.push_str(" (new deck)");

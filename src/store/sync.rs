@@ -19,6 +19,9 @@ pub enum ChangeKind {
     Edited,
     Retired,
     Restored,
+    /// A card (with an `id`) that went from one deck to another, its
+    /// history with it.
+    Moved,
 }
 
 impl ChangeKind {
@@ -28,6 +31,7 @@ impl ChangeKind {
             ChangeKind::Edited => "edited",
             ChangeKind::Retired => "retired",
             ChangeKind::Restored => "restored",
+            ChangeKind::Moved => "moved",
         }
     }
 }
@@ -135,7 +139,14 @@ struct Plan {
     /// Rows whose card text is unchanged, but whose place in the file moved
     /// or which come back from retirement.
     moved: Vec<Moved>,
-    retire: Vec<i64>,
+    retire: Vec<Retiring>,
+}
+
+/// A row to retire, with its card's `id` (a card may move to another deck).
+#[derive(Debug, Clone)]
+struct Retiring {
+    row: i64,
+    key: Option<String>,
 }
 
 struct PlannedCard {
@@ -300,6 +311,7 @@ impl Store {
         if !invalid.is_empty() {
             return Err(SyncError::Invalid(invalid));
         }
+        self.carry_moved_cards(&mut outcomes)?;
         let mut seen: HashMap<DeckId, PathBuf> = HashMap::new();
         for outcome in &outcomes {
             let sync = match outcome {
@@ -479,12 +491,20 @@ impl Store {
         let mut renamed_from = None;
         let mut history_deck = deck.id.clone();
         let exists = self.deck_exists(&deck.id)?;
-        if !exists
-            && let Some(known) = self.known_file(&source.canonical)?
-            && known.deck != deck.id
-        {
-            history_deck = known.deck.clone();
-            renamed_from = Some(known.deck);
+        if !exists {
+            // The deck's id changed in a file synced before, or its file was
+            // renamed (a deck without `id` is named after its file): the
+            // history follows when the old file is gone and the title is
+            // the same.
+            let old = match self.known_file(&source.canonical)? {
+                Some(known) if known.deck != deck.id => Some(known.deck),
+                Some(_) => None,
+                None => self.deck_whose_file_is_gone(&deck.title)?,
+            };
+            if let Some(old) = old {
+                history_deck = old.clone();
+                renamed_from = Some(old);
+            }
         }
         let rows = if exists || renamed_from.is_some() {
             self.rows(&history_deck)?
@@ -670,6 +690,122 @@ impl Store {
         }))
     }
 
+    /// A card with an `id` new to one deck and leaving (or long gone from)
+    /// another has moved: it keeps its row and its history.
+    fn carry_moved_cards(&self, outcomes: &mut [Outcome]) -> Result<(), StoreError> {
+        let deck_of: Vec<Option<DeckId>> = outcomes
+            .iter()
+            .map(|o| match o {
+                Outcome::Changed(plan) => Some(plan.sync.deck.clone()),
+                Outcome::Unchanged(_) => None,
+            })
+            .collect();
+        // Rows other decks of this sync are about to retire, by card id.
+        let mut leaving: HashMap<String, (usize, i64)> = HashMap::new();
+        for (q, outcome) in outcomes.iter().enumerate() {
+            if let Outcome::Changed(plan) = outcome {
+                for retiring in &plan.retire {
+                    if let Some(key) = &retiring.key {
+                        leaving.insert(key.clone(), (q, retiring.row));
+                    }
+                }
+            }
+        }
+        let mut taken: Vec<(usize, i64, String, DeckId)> = Vec::new();
+        for (p, outcome) in outcomes.iter_mut().enumerate() {
+            let Outcome::Changed(plan) = outcome else {
+                continue;
+            };
+            let deck = plan.sync.deck.clone();
+            for planned in &mut plan.cards {
+                let Some(key) = planned.card.id.clone() else {
+                    continue;
+                };
+                if planned.continues.is_some() {
+                    continue;
+                }
+                let (row, from) = match leaving.get(&key) {
+                    Some(&(q, row)) if q != p => {
+                        taken.push((q, row, key.clone(), deck.clone()));
+                        (row, deck_of[q].clone())
+                    }
+                    Some(_) => continue,
+                    None => match self.retired_elsewhere(&key, &deck)? {
+                        Some((row, from)) => (row, Some(from)),
+                        None => continue,
+                    },
+                };
+                planned.continues = Some(Continues { row, stale: true });
+                for change in &mut plan.sync.changes {
+                    if change.kind == ChangeKind::Added && change.card == key {
+                        change.kind = ChangeKind::Moved;
+                        if let Some(from) = &from {
+                            change.card = format!("{key} (from deck {from})");
+                        }
+                    }
+                }
+            }
+        }
+        // The decks the moved cards left no longer retire them.
+        for (q, row, key, to) in taken {
+            if let Outcome::Changed(plan) = &mut outcomes[q] {
+                plan.retire.retain(|r| r.row != row);
+                for change in &mut plan.sync.changes {
+                    if change.kind == ChangeKind::Retired && change.card == key {
+                        change.kind = ChangeKind::Moved;
+                        change.card = format!("{key} (to deck {to})");
+                    }
+                }
+            }
+        }
+        for outcome in outcomes.iter_mut() {
+            if let Outcome::Changed(plan) = outcome {
+                plan.sync.changes.sort_by_key(|c| (c.kind, c.line));
+            }
+        }
+        Ok(())
+    }
+
+    /// The one deck with this title whose file is no longer where it was synced from.
+    fn deck_whose_file_is_gone(&self, title: &str) -> Result<Option<DeckId>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT id, path FROM decks WHERE title = ?1")
+            .map_err(|e| self.fail(e))?;
+        let decks = statement
+            .query_map([title], |row| {
+                Ok((DeckId(row.get(0)?), row.get::<_, String>(1)?))
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| self.fail(e))?;
+        let gone: Vec<DeckId> = decks
+            .into_iter()
+            .filter(|(_, path)| !path.is_empty() && !Path::new(path).exists())
+            .map(|(id, _)| id)
+            .collect();
+        Ok(match gone.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        })
+    }
+
+    /// A retired card of another deck with this `id`, and that deck.
+    fn retired_elsewhere(
+        &self,
+        key: &str,
+        deck: &DeckId,
+    ) -> Result<Option<(i64, DeckId)>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT id, deck FROM cards WHERE key = ?1 AND deck <> ?2 AND retired = 1
+                 ORDER BY id DESC LIMIT 1",
+                params![key, deck.0],
+                |row| Ok((row.get(0)?, DeckId(row.get(1)?))),
+            )
+            .optional()
+            .map_err(|e| self.fail(e))
+    }
+
     fn apply(
         &mut self,
         outcomes: &[Outcome],
@@ -699,7 +835,7 @@ impl Store {
                 .prepare_cached(
                     "UPDATE cards SET key = ?2, qnorm = ?3, question = ?4, answer = ?5, points = ?6,
                      tags = ?7, note = ?8, source = ?9, line = ?10, position = ?11, text_hash = ?12,
-                     retired = 0
+                     retired = 0, deck = ?13
                      WHERE id = ?1",
                 )
                 .map_err(fail)?;
@@ -758,8 +894,8 @@ impl Store {
                     ],
                 )
                 .map_err(fail)?;
-                for id in &plan.retire {
-                    retire.execute([id]).map_err(fail)?;
+                for retiring in &plan.retire {
+                    retire.execute([retiring.row]).map_err(fail)?;
                 }
                 for m in &plan.moved {
                     move_row
@@ -785,7 +921,8 @@ impl Store {
                                     card.source,
                                     card.pos.line,
                                     fields.position,
-                                    planned.text_hash
+                                    planned.text_hash,
+                                    deck.0
                                 ])
                                 .map_err(fail)?;
                         }
@@ -929,7 +1066,7 @@ fn match_cards(
     fields: &[Fields],
     text_hashes: &[Option<i64>],
     rows: Vec<Row>,
-) -> (Vec<Option<Continues>>, Vec<i64>, Vec<Change>) {
+) -> (Vec<Option<Continues>>, Vec<Retiring>, Vec<Change>) {
     let mut used = vec![false; rows.len()];
     let mut by_key: HashMap<&str, usize> = HashMap::new();
     let mut keyless: HashMap<&str, VecDeque<usize>> = HashMap::new();
@@ -1025,7 +1162,10 @@ fn match_cards(
     let mut retire = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         if !used[i] && !row.retired {
-            retire.push(row.id);
+            retire.push(Retiring {
+                row: row.id,
+                key: row.key.clone(),
+            });
             changes.push(Change {
                 kind: ChangeKind::Retired,
                 card: label(row.key.as_deref(), &row.question),

@@ -500,3 +500,86 @@ fn a_rating_after_four_belongs_to_the_new_day_even_in_an_older_session() {
     assert_eq!(state.last_day, NaiveDate::from_ymd_opt(2026, 12, 2));
     assert_eq!(state.due, NaiveDate::from_ymd_opt(2026, 12, 3));
 }
+
+#[test]
+fn a_renamed_deck_file_keeps_its_history() {
+    let scratch = Scratch::new();
+    let mut store = Store::open(&scratch.path.join("s.db")).unwrap();
+    let old = scratch.write("plaintes.yaml", V1);
+    changes(&mut store, &old, false);
+    let (a, _) = card_by_question(&store, "plaintes", "Question A ?");
+    rate(&mut store, a, 5);
+    let new = scratch.path.join("ch3-plaintes.yaml");
+    std::fs::rename(&old, &new).unwrap();
+    let report = store
+        .sync(std::slice::from_ref(&new), false, now())
+        .unwrap();
+    assert_eq!(
+        report.decks[0].renamed_from,
+        Some(fiches::deck::DeckId("plaintes".into()))
+    );
+    assert!(
+        report.decks[0].changes.is_empty(),
+        "{:?}",
+        report.decks[0].changes
+    );
+    assert_eq!(
+        card_by_question(&store, "ch3-plaintes", "Question A ?").0,
+        a
+    );
+    assert_eq!(store.review_log(a).unwrap(), vec![(5, true)]);
+    assert_eq!(
+        store.deck_ids().unwrap(),
+        vec![fiches::deck::DeckId("ch3-plaintes".into())]
+    );
+}
+
+#[test]
+fn a_card_moved_to_another_deck_keeps_its_history() {
+    let scratch = Scratch::new();
+    let mut store = Store::open(&scratch.path.join("s.db")).unwrap();
+    let a = scratch.write("a.yaml", V1);
+    let b = scratch.write(
+        "b.yaml",
+        "title: \"B\"\ncards:\n  - q: \"Autre ?\"\n    a: \"x\"\n",
+    );
+    store.sync(&[a.clone(), b.clone()], false, now()).unwrap();
+    let (card, _) = card_by_question(&store, "a", "Question A ?");
+    rate(&mut store, card, 5);
+    // The card with id `with-id` goes from a.yaml to b.yaml, in one edit.
+    let moved = "  - id: \"with-id\"\n    q: \"Question A ?\"\n    a: \"Réponse A.\"\n";
+    std::fs::write(&a, V1.replace(moved, "")).unwrap();
+    std::fs::write(
+        &b,
+        format!("{}{moved}", std::fs::read_to_string(&b).unwrap()),
+    )
+    .unwrap();
+    let report = store.sync(&[a.clone(), b.clone()], false, now()).unwrap();
+    let kinds = |i: usize| {
+        report.decks[i]
+            .changes
+            .iter()
+            .map(|c| format!("{} {}", c.kind.as_str(), c.card))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(kinds(0), vec!["moved with-id (to deck b)"]);
+    assert_eq!(kinds(1), vec!["moved with-id (from deck a)"]);
+    assert_eq!(card_by_question(&store, "b", "Question A ?"), (card, false));
+    assert_eq!(store.review_log(card).unwrap(), vec![(5, true)]);
+
+    // And back, one deck at a time: it was retired nowhere, so it moves.
+    std::fs::write(
+        &b,
+        "title: \"B\"\ncards:\n  - q: \"Autre ?\"\n    a: \"x\"\n",
+    )
+    .unwrap();
+    store.sync(std::slice::from_ref(&b), false, now()).unwrap();
+    assert!(
+        card_by_question(&store, "b", "Question A ?").1,
+        "retired in b"
+    );
+    std::fs::write(&a, V1).unwrap();
+    let report = store.sync(std::slice::from_ref(&a), false, now()).unwrap();
+    assert_eq!(report.decks[0].changes[0].card, "with-id (from deck b)");
+    assert_eq!(card_by_question(&store, "a", "Question A ?"), (card, false));
+}
