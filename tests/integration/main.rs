@@ -6,6 +6,7 @@ mod check;
 mod concurrency;
 mod convert;
 mod decks;
+mod faults;
 mod review;
 mod robustness;
 mod store;

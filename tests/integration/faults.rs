@@ -1,0 +1,276 @@
+//! Faults: killed mid-review, stores that cannot be used, a deck edited
+//! during a review. Nothing saved is ever lost or doubled, no file that is
+//! not ours is touched.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::support::{BIN, Scratch, fiches_with};
+
+fn deck(cards: usize) -> String {
+    let mut text = String::from("title: \"Endurance\"\ncards:\n");
+    for i in 0..cards {
+        text.push_str(&format!(
+            "  - id: \"c{i}\"\n    q: \"Question {i} ?\"\n    a: \"Réponse {i}.\"\n"
+        ));
+    }
+    text
+}
+
+fn reviews_in(db: &Path) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row("SELECT count(*) FROM reviews", [], |r| r.get(0))
+        .unwrap()
+}
+
+fn integrity(db: &Path) -> String {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn killed_at_random_moments_every_acknowledged_rating_is_kept_once() {
+    let scratch = Scratch::new();
+    scratch.write("decks/endurance.yaml", deck(3000));
+    let db = scratch.path.join("store.db");
+    let mut seed: u64 = 0x1234_5678_9abc_def1;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let synced = fiches_with(
+        &scratch.path,
+        &["sync"],
+        &[("FICHES_DB", db.to_str().unwrap())],
+        None,
+    );
+    assert_eq!(synced.status, 0, "{}", synced.stderr);
+    let mut expected_total: i64 = 0;
+    let mut kills = 0;
+    while kills < 24 {
+        let mut child = Command::new(BIN)
+            .args(["review", "--plain", "--new", "3000"])
+            .current_dir(&scratch.path)
+            .env("FICHES_DB", &db)
+            .env("FICHES_NOW", "2026-12-01T09:00:00-05:00")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut out = String::new();
+            let _ = stdout.read_to_string(&mut out);
+            out
+        });
+        let mut stdin = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || {
+            // 500 reveals and ratings, as fast as the process reads them.
+            let _ = stdin.write_all("\n4\n".repeat(500).as_bytes());
+        });
+        std::thread::sleep(Duration::from_millis(5 + next() % 60));
+        let _ = child.kill();
+        let _ = child.wait();
+        let _ = writer.join();
+        let out = reader.join().unwrap();
+        kills += 1;
+        // A rating is acknowledged when the next question (or the end) was printed after it.
+        let acknowledged = i64::try_from(out.matches("Saved 4").count()).unwrap();
+        let total = reviews_in(&db);
+        let new = total - expected_total;
+        assert!(
+            new == acknowledged || new == acknowledged + 1,
+            "kill {kills}: {acknowledged} acknowledged, {new} in the store"
+        );
+        expected_total = total;
+        assert_eq!(integrity(&db), "ok", "kill {kills}");
+        if out.contains("No more cards to review today.") {
+            break;
+        }
+    }
+    // Every rating in the log is a distinct card's one rating of the day.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let doubled: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM (SELECT card FROM reviews GROUP BY card HAVING count(*) > 1)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(doubled, 0, "a card was rated twice");
+    let inconsistent: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM cards c JOIN reviews r ON r.card = c.id
+             WHERE c.reps <> r.after_reps OR c.ease <> r.after_ease OR c.interval <> r.after_interval
+               OR c.due IS NOT r.after_due",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(inconsistent, 0, "card states agree with the log");
+    assert_eq!(kills, 24);
+    assert!(
+        expected_total > 100,
+        "the kills came mid-review: {expected_total} ratings"
+    );
+}
+
+fn assert_refused(scratch: &Scratch, db: &Path, expected: &str) {
+    let before = std::fs::read(db).ok();
+    let run = fiches_with(
+        &scratch.path,
+        &["review", "--plain", "--db", db.to_str().unwrap()],
+        &[("FICHES_NOW", "2026-12-01T09:00:00-05:00")],
+        Some("\n4\n"),
+    );
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.starts_with("fiches: error: "), "{}", run.stderr);
+    assert!(run.stderr.contains(expected), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&db.display().to_string()),
+        "names the path: {}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert_eq!(std::fs::read(db).ok(), before, "the file was changed");
+}
+
+#[test]
+fn stores_that_cannot_be_used_are_refused_with_what_to_do() {
+    let scratch = Scratch::new();
+    scratch.write("decks/endurance.yaml", deck(3));
+
+    let text = scratch.write("notes.txt", "rien à voir\n".repeat(100));
+    assert_refused(&scratch, &text, "is not a fiches review store");
+
+    let other = scratch.path.join("firefox.sqlite");
+    rusqlite::Connection::open(&other)
+        .unwrap()
+        .execute_batch("CREATE TABLE moz_places (id INTEGER PRIMARY KEY);")
+        .unwrap();
+    assert_refused(&scratch, &other, "another program");
+
+    // A real store, cut in half.
+    let good = scratch.path.join("good.db");
+    let run = fiches_with(
+        &scratch.path,
+        &["cards", "--db", good.to_str().unwrap()],
+        &[],
+        None,
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let bytes = std::fs::read(&good).unwrap();
+    let truncated = scratch.write("truncated.db", &bytes[..bytes.len() / 2]);
+    assert_refused(&scratch, &truncated, "truncated.db");
+
+    let newer = scratch.path.join("newer.db");
+    std::fs::copy(&good, &newer).unwrap();
+    rusqlite::Connection::open(&newer)
+        .unwrap()
+        .execute_batch("PRAGMA user_version = 42;")
+        .unwrap();
+    assert_refused(&scratch, &newer, "newer fiches");
+}
+
+#[test]
+fn a_read_only_store_says_so_and_is_left_as_it_is() {
+    use std::os::unix::fs::PermissionsExt;
+    let scratch = Scratch::new();
+    scratch.write("decks/endurance.yaml", deck(3));
+    let db = scratch.path.join("ro.db");
+    let run = fiches_with(
+        &scratch.path,
+        &["cards", "--db", db.to_str().unwrap()],
+        &[],
+        None,
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    // Checkpointed, then made read-only (directory too, for the WAL files).
+    drop(rusqlite::Connection::open(&db).unwrap());
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let running_as_root = std::fs::OpenOptions::new().write(true).open(&db).is_ok();
+    if running_as_root {
+        // Root ignores file permissions: nothing to test here.
+        eprintln!("skipping: permissions do not bind this user");
+        return;
+    }
+    scratch.write("decks/endurance.yaml", deck(4));
+    assert_refused(&scratch, &db, "read-only");
+}
+
+#[test]
+fn a_deck_edited_during_a_review_syncs_consistently_next_time() {
+    let scratch = Scratch::new();
+    scratch.write("decks/endurance.yaml", deck(10));
+    let db = scratch.path.join("store.db");
+    let mut child = Command::new(BIN)
+        .args(["review", "--plain"])
+        .current_dir(&scratch.path)
+        .env("FICHES_DB", &db)
+        .env("FICHES_NOW", "2026-12-01T09:00:00-05:00")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"\n5\n\n5\n").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    // The instructor edits the deck: one answer changed, one card removed.
+    let edited = deck(10).replace("Réponse 0.", "Réponse 0, revue.").replace(
+        "  - id: \"c1\"\n    q: \"Question 1 ?\"\n    a: \"Réponse 1.\"\n",
+        "",
+    );
+    scratch.write("decks/endurance.yaml", edited);
+    stdin.write_all(b"\n5\nq\n").unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run = fiches_with(
+        &scratch.path,
+        &["sync"],
+        &[("FICHES_DB", db.to_str().unwrap())],
+        None,
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("0 added, 1 edited, 1 retired, 0 restored"),
+        "{}",
+        run.stdout
+    );
+    let cards = fiches_with(
+        &scratch.path,
+        &["cards", "--json"],
+        &[
+            ("FICHES_DB", db.to_str().unwrap()),
+            ("FICHES_NOW", "2026-12-01T09:00:00-05:00"),
+        ],
+        None,
+    );
+    let cards: Vec<serde_json::Value> = serde_json::from_str(&cards.stdout).unwrap();
+    let by_id = |id: &str| cards.iter().find(|c| c["id"] == id).unwrap().clone();
+    assert_eq!(
+        by_id("c0")["last_rating"],
+        5,
+        "the edited card keeps its rating"
+    );
+    assert_eq!(by_id("c1")["retired"], true);
+    assert_eq!(
+        by_id("c1")["last_rating"],
+        5,
+        "the retired card keeps its history"
+    );
+    assert_eq!(reviews_in(&db), 3);
+    assert_eq!(integrity(&db), "ok");
+}
