@@ -15,6 +15,9 @@ use crate::text;
 /// parsing it would cost more memory than a review session is allowed.
 pub const MAX_DECK_BYTES: u64 = 64 * 1024 * 1024;
 
+/// The most cards one deck may hold (a course has hundreds; tests go to 100,000).
+pub const MAX_CARDS: usize = 200_000;
+
 const DECK_FIELDS: &[&str] = &["title", "id", "description", "source", "tags", "cards"];
 const CARD_FIELDS: &[&str] = &["q", "a", "id", "points", "tags", "note", "source", "kind"];
 const FUTURE_KINDS: &[&str] = &["truefalse", "choice", "cloze", "match"];
@@ -81,6 +84,23 @@ fn parse_deck_with(path: &Path, bytes: &[u8], parts_from: usize) -> LoadedDeck {
         ));
         return loaded;
     }
+    // Counted before parsing: a deck this big is a mistake, and parsing it
+    // would take memory out of all proportion.
+    if text.len() > 2 * 1024 * 1024
+        && let Some(outline) = super::outline::outline(text)
+        && outline.chunks.len() > MAX_CARDS
+    {
+        loaded.entries = outline.chunks.len();
+        loaded.diagnostics.push(Diagnostic::error(
+            path,
+            Pos::new(1, 1),
+            format!(
+                "deck has {} cards, over the {MAX_CARDS} a deck may hold: split it into several decks",
+                outline.chunks.len()
+            ),
+        ));
+        return loaded;
+    }
     loaded.text = text.to_string();
     let parts = if text.len() >= parts_from {
         read_in_parts(path, text)
@@ -134,6 +154,9 @@ pub fn card_from_text(path: &Path, text: &str, line: u32) -> Option<Card> {
 /// below this size one parse is as fast.
 const PARALLEL_FROM_BYTES: usize = 1024 * 1024;
 
+/// The stack of each thread that parses part of a deck.
+const PART_STACK_BYTES: usize = 16 * 1024 * 1024;
+
 /// The document without its cards, and its cards read and checked on every
 /// core; `None` whenever that is not certain to give what one parse of the
 /// file gives.
@@ -162,33 +185,37 @@ fn read_in_parts(path: &Path, text: &str) -> Option<(Node, CardsRead)> {
             .chunks
             .chunks(per_part)
             .map(|group| {
-                scope.spawn(move || {
-                    let (first, last) = (group.first()?, group.last()?);
-                    let slice = &text[first.start..last.start + last.text.len()];
-                    let items = yaml::parse_items(slice, first.line, group.len())?;
-                    let mut checker = Checker {
-                        path,
-                        diagnostics: Vec::new(),
-                        errors: 0,
-                        entries: items.len(),
-                        cards_read_apart: None,
-                    };
-                    let cards = items
-                        .into_iter()
-                        .filter_map(|mut item| checker.card(&mut item))
-                        .collect();
-                    Some(CardsRead {
-                        cards,
-                        entries: checker.entries,
-                        errors: checker.errors,
-                        diagnostics: checker.diagnostics,
+                // Nesting (up to the parser's limit) recurses deeply: give
+                // these threads the main thread's room, not the 2 MiB default.
+                std::thread::Builder::new()
+                    .stack_size(PART_STACK_BYTES)
+                    .spawn_scoped(scope, move || {
+                        let (first, last) = (group.first()?, group.last()?);
+                        let slice = &text[first.start..last.start + last.text.len()];
+                        let items = yaml::parse_items(slice, first.line, group.len())?;
+                        let mut checker = Checker {
+                            path,
+                            diagnostics: Vec::new(),
+                            errors: 0,
+                            entries: items.len(),
+                            cards_read_apart: None,
+                        };
+                        let cards = items
+                            .into_iter()
+                            .filter_map(|mut item| checker.card(&mut item))
+                            .collect();
+                        Some(CardsRead {
+                            cards,
+                            entries: checker.entries,
+                            errors: checker.errors,
+                            diagnostics: checker.diagnostics,
+                        })
                     })
-                })
             })
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().ok().flatten())
+            .map(|h| h.ok().and_then(|h| h.join().ok().flatten()))
             .collect()
     });
     let mut all = CardsRead {

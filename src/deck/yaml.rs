@@ -78,10 +78,10 @@ fn options() -> serde_saphyr::Options {
         with_snippet: false,
         budget: serde_saphyr::budget! {
             max_depth: 64,
-            // A 100,000-card deck is about 1.5 million events; leave headroom
-            // without letting a file expand into gigabytes.
-            max_events: 16_000_000,
-            max_nodes: 8_000_000,
+            // 200,000 cards of a few fields each fit; much more is refused
+            // before it costs gigabytes.
+            max_events: 8_000_000,
+            max_nodes: 4_000_000,
             // Anchors are rare in decks: a few hundred thousand replayed
             // events are plenty, and an alias bomb stops early.
             max_recorded_anchor_events: 200_000,
@@ -182,6 +182,10 @@ fn explain(raw: &str) -> String {
     }
     if first.starts_with("multiple YAML documents") {
         return "a deck file holds one YAML document: remove this `---` separator or split the file"
+            .to_string();
+    }
+    if first.contains("recursion limit") || first.contains("nesting") || first.contains("depth") {
+        return "nested too deeply: a deck needs a few levels (deck, cards, card, answer list), this has dozens"
             .to_string();
     }
     if first.contains("mapping values are not allowed") {

@@ -7,6 +7,7 @@ mod concurrency;
 mod convert;
 mod decks;
 mod faults;
+mod hostile;
 mod review;
 mod robustness;
 mod store;

@@ -1,0 +1,116 @@
+//! Hostile and broken decks: each gets a clear diagnostic or works, in
+//! bounded time and memory, and never a panic.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::{BIN, Scratch, fixtures};
+
+/// `fiches check FILE` under a 2 GiB address-space limit, killed if it runs
+/// away (a hang guard, not a speed goal: those are in benches/).
+fn check(file: &std::path::Path) -> (i32, String) {
+    let script = format!("ulimit -v 2097152; exec {BIN} check \"$1\"");
+    let mut child = Command::new("bash")
+        .args(["-c", &script, "check", file.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut stderr = String::new();
+            use std::io::Read;
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut stderr)
+                .unwrap();
+            return (status.code().unwrap_or(-1), stderr);
+        }
+        if start.elapsed() > Duration::from_secs(300) {
+            let _ = child.kill();
+            panic!("fiches check {} did not finish", file.display());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn assert_diagnosed(file: &std::path::Path, expected: &str) {
+    let (status, stderr) = check(file);
+    assert_eq!(status, 1, "{}: {stderr}", file.display());
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let first = stderr.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with(&format!("{}:", file.display())) && first.contains(": error: "),
+        "{first}"
+    );
+    assert!(first.contains(expected), "{first}");
+}
+
+fn assert_works(file: &std::path::Path, cards: usize) {
+    let (status, stderr) = check(file);
+    assert_eq!(status, 0, "{}: {stderr}", file.display());
+    assert!(
+        stderr.contains(&format!(", {cards} card")),
+        "{}: {stderr}",
+        file.display()
+    );
+}
+
+#[test]
+fn small_broken_decks() {
+    let dir = fixtures().join("hostile");
+    assert_diagnosed(&dir.join("truncated.yaml"), "unclosed quote");
+    assert_diagnosed(
+        &dir.join("alias-bomb.yaml"),
+        "anchors and aliases expand to too much data",
+    );
+    assert_diagnosed(&dir.join("latin1.yaml"), "not UTF-8");
+    assert_diagnosed(&dir.join("nul.yaml"), "NUL byte");
+    assert_works(&dir.join("bom.yaml"), 1);
+    assert_works(&dir.join("crlf.yaml"), 1);
+}
+
+#[test]
+fn deep_nesting_is_refused() {
+    let scratch = Scratch::new();
+    let deep = format!(
+        "title: T\ncards:\n  - q: Q\n    a: {}x{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    assert_diagnosed(&scratch.write("deep.yaml", deep), "nested");
+    let mut block = String::from("title: T\ncards:\n  - q: Q\n    a:\n");
+    for depth in 0..2_000 {
+        block.push_str(&" ".repeat(6 + 2 * depth));
+        block.push_str("-\n");
+    }
+    assert_diagnosed(&scratch.write("deep-block.yaml", block), "error");
+}
+
+#[test]
+fn a_ten_megabyte_line_works() {
+    let scratch = Scratch::new();
+    let long = format!(
+        "title: T\ncards:\n  - q: \"Longue ?\"\n    a: \"{}\"\n",
+        "très long ".repeat(1_100_000)
+    );
+    assert!(long.len() > 10_000_000);
+    assert_works(&scratch.write("long.yaml", long), 1);
+}
+
+#[test]
+fn a_million_cards_are_refused_before_parsing() {
+    let scratch = Scratch::new();
+    let mut text = String::with_capacity(30_000_000);
+    text.push_str("title: \"Un million\"\ncards:\n");
+    for i in 0..1_000_000 {
+        text.push_str(&format!("  - {{q: \"Q{i}\", a: \"R{i}\"}}\n"));
+    }
+    assert_diagnosed(
+        &scratch.write("million.yaml", text),
+        "deck has 1000000 cards, over the 200000 a deck may hold: split it into several decks",
+    );
+}
