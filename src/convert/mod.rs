@@ -148,7 +148,19 @@ fn plural(n: usize) -> &'static str {
 
 /// Converts the copied text of a page in `format`.
 pub fn convert(format: Format, text: &str) -> Conversion {
-    let lines = lines(text);
+    // Control characters are capture debris (and `check` refuses them):
+    // they become spaces before anything reads the text.
+    let visible: String = text
+        .chars()
+        .map(|c| {
+            if c.is_control() && !matches!(c, '\n' | '\r' | '\t') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let lines = lines(&visible);
     let mut conversion = match format {
         Format::Brainscape => brainscape::parse(&lines),
         Format::Quizlet => quizlet::parse(&lines),
@@ -505,6 +517,31 @@ mod tests {
                 .iter()
                 .all(|d| d.severity != Severity::Error)
         );
+    }
+
+    /// Found by the fuzzer: an item made only of a control character came
+    /// out empty once the character was blanked.
+    #[test]
+    fn control_characters_never_leave_an_empty_item() {
+        for format in [Format::Brainscape, Format::Quizlet, Format::Quizpage] {
+            for text in [
+                "1\nQ\n\u{1a}Question (2) ?\nA\n• \u{1f}\n• deux\n",
+                "Question ?\n- \u{7f}\n- vraie\n",
+                "Question ?\nQuestion ?\n\u{85}\n",
+            ] {
+                let conversion = convert(format, text);
+                let yaml = to_yaml(&conversion.deck, "T", None, format);
+                let loaded = parse_deck(Path::new("out.yaml"), yaml.as_bytes());
+                assert!(
+                    loaded
+                        .diagnostics
+                        .iter()
+                        .all(|d| d.severity != Severity::Error),
+                    "{format:?} {text:?}: {:?}\n{yaml}",
+                    loaded.diagnostics
+                );
+            }
+        }
     }
 
     /// Whatever the text, every format gives a deck that loads without errors.
