@@ -11,6 +11,7 @@ pub mod clock;
 pub mod commands;
 pub mod convert;
 pub mod deck;
+pub mod hash;
 pub mod review;
 pub mod sched;
 pub mod store;

@@ -1,14 +1,14 @@
 //! From bytes to a [`Deck`], collecting every problem instead of stopping at
 //! the first, so an author fixes a whole file in one pass.
 
-use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use super::diag::Diagnostic;
 use super::yaml::{self, Node, Pos, Value};
-use super::{Answer, Card, CardKind, Deck, DeckId, LoadedDeck};
+use super::{Answer, Card, CardHashes, CardKind, Deck, DeckId, LoadedDeck};
+use crate::hash::FastMap;
 use crate::text;
 
 /// Larger files are refused before parsing: a deck that big is a mistake, and
@@ -37,6 +37,7 @@ pub fn read_deck(path: &Path) -> io::Result<LoadedDeck> {
             text: String::new(),
             deck: None,
             entries: 0,
+            card_hashes: None,
             diagnostics: vec![Diagnostic::error(path, Pos::new(1, 1), message)],
         });
     }
@@ -57,6 +58,7 @@ fn parse_deck_with(path: &Path, bytes: &[u8], parts_from: usize) -> LoadedDeck {
         text: String::new(),
         deck: None,
         entries: 0,
+        card_hashes: None,
         diagnostics: Vec::new(),
     };
     let text = match std::str::from_utf8(bytes) {
@@ -84,10 +86,15 @@ fn parse_deck_with(path: &Path, bytes: &[u8], parts_from: usize) -> LoadedDeck {
         ));
         return loaded;
     }
+    // Big decks are cut at their cards once, for all that follows.
+    let outline = if text.len() >= parts_from.min(PARALLEL_FROM_BYTES) {
+        super::outline::outline(text)
+    } else {
+        None
+    };
     // Counted before parsing: a deck this big is a mistake, and parsing it
     // would take memory out of all proportion.
-    if text.len() > 2 * 1024 * 1024
-        && let Some(outline) = super::outline::outline(text)
+    if let Some(outline) = &outline
         && outline.chunks.len() > MAX_CARDS
     {
         loaded.entries = outline.chunks.len();
@@ -102,10 +109,13 @@ fn parse_deck_with(path: &Path, bytes: &[u8], parts_from: usize) -> LoadedDeck {
         return loaded;
     }
     loaded.text = text.to_string();
-    let parts = if text.len() >= parts_from {
-        read_in_parts(path, text)
-    } else {
-        None
+    loaded.card_hashes = outline.as_ref().map(|o| CardHashes {
+        header: o.header_hash(),
+        cards: o.chunks.iter().map(super::outline::Chunk::hash).collect(),
+    });
+    let parts = match &outline {
+        Some(outline) if text.len() >= parts_from => read_in_parts(path, text, outline),
+        _ => None,
     };
     let (parsed, cards_read_apart) = match parts {
         Some((root, cards)) => (Ok(root), Some(cards)),
@@ -160,14 +170,17 @@ const PART_STACK_BYTES: usize = 16 * 1024 * 1024;
 /// The document without its cards, and its cards read and checked on every
 /// core; `None` whenever that is not certain to give what one parse of the
 /// file gives.
-fn read_in_parts(path: &Path, text: &str) -> Option<(Node, CardsRead)> {
+fn read_in_parts(
+    path: &Path,
+    text: &str,
+    outline: &super::outline::Outline<'_>,
+) -> Option<(Node, CardsRead)> {
     let cores = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(8);
     if cores < 2 {
         return None;
     }
-    let outline = super::outline::outline(text)?;
     let root = yaml::parse(outline.header).ok()?;
     let Value::Map(entries) = &root.value else {
         return None;
@@ -481,8 +494,8 @@ impl Checker<'_> {
 
     /// The rules between cards of the deck: unique ids, distinct questions.
     fn across_cards(&mut self, cards: Vec<Card>) -> Vec<Card> {
-        let mut ids: HashMap<&str, Pos> = HashMap::new();
-        let mut questions: HashMap<&str, Pos> = HashMap::new();
+        let mut ids: FastMap<&str, Pos> = FastMap::default();
+        let mut questions: FastMap<&str, Pos> = FastMap::default();
         let mut problems = Vec::new();
         for card in &cards {
             if let Some(id) = &card.id {

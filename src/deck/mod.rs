@@ -84,6 +84,13 @@ pub struct Card {
     pub pos: Pos,
 }
 
+/// Hashes of a deck file's parts (see [`outline`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardHashes {
+    pub header: i64,
+    pub cards: Vec<i64>,
+}
+
 /// A deck file as read: its text, the deck when the YAML could be read at
 /// all, and every problem found.
 #[derive(Debug, Clone)]
@@ -93,6 +100,9 @@ pub struct LoadedDeck {
     pub deck: Option<Deck>,
     /// Card entries in the file, valid or not.
     pub entries: usize,
+    /// The hashes of the text before the cards and of each card's text,
+    /// when the file was cut at its cards while being read.
+    pub card_hashes: Option<CardHashes>,
     pub diagnostics: Vec<Diagnostic>,
 }
 

@@ -106,15 +106,7 @@ fn is_cards_key(line: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('#'))
 }
 
-/// FNV-1a, 64 bits: enough to tell an edited text from an unchanged one.
-pub fn fnv1a(bytes: &[u8]) -> i64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    i64::from_ne_bytes(hash.to_ne_bytes())
-}
+pub use crate::hash::fnv1a;
 
 #[cfg(test)]
 mod tests {

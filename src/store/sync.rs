@@ -1,7 +1,7 @@
 //! Deck files into the store, never losing history: a card keeps its row
 //! (and so its reviews) across edits, and a removed card is only retired.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -10,8 +10,8 @@ use rusqlite::{OptionalExtension, params};
 use thiserror::Error;
 
 use super::{Store, StoreError};
-use crate::deck::outline::fnv1a;
 use crate::deck::{self, Answer, Card, DeckId, LoadedDeck};
+use crate::hash::{FastMap, FastSet, fnv1a};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ChangeKind {
@@ -312,7 +312,7 @@ impl Store {
             return Err(SyncError::Invalid(invalid));
         }
         self.carry_moved_cards(&mut outcomes)?;
-        let mut seen: HashMap<DeckId, PathBuf> = HashMap::new();
+        let mut seen: FastMap<DeckId, PathBuf> = FastMap::default();
         for outcome in &outcomes {
             let sync = match outcome {
                 Outcome::Unchanged(sync) => sync,
@@ -512,11 +512,16 @@ impl Store {
             Vec::new()
         };
         // Remember each card's text, so the next sync reads only edited cards.
-        let outline = deck::outline::outline(&loaded.text)
-            .filter(|outline| outline.chunks.len() == deck.cards.len());
-        source.header_hash = outline.as_ref().map(deck::outline::Outline::header_hash);
-        let text_hashes: Vec<Option<i64>> = match &outline {
-            Some(outline) => outline.chunks.iter().map(|c| Some(c.hash())).collect(),
+        let hashes = loaded.card_hashes.clone().or_else(|| {
+            deck::outline::outline(&loaded.text).map(|o| deck::CardHashes {
+                header: o.header_hash(),
+                cards: o.chunks.iter().map(deck::outline::Chunk::hash).collect(),
+            })
+        });
+        let hashes = hashes.filter(|h| h.cards.len() == deck.cards.len());
+        source.header_hash = hashes.as_ref().map(|h| h.header);
+        let text_hashes: Vec<Option<i64>> = match hashes {
+            Some(h) => h.cards.into_iter().map(Some).collect(),
             None => vec![None; deck.cards.len()],
         };
         let fields: Vec<Fields> = deck
@@ -583,7 +588,7 @@ impl Store {
         }
         let stamps = self.row_stamps(&known.deck)?;
         // Rows by the hash of their card's text; live rows first.
-        let mut by_hash: HashMap<i64, VecDeque<usize>> = HashMap::new();
+        let mut by_hash: FastMap<i64, VecDeque<usize>> = FastMap::default();
         for (i, row) in stamps.iter().enumerate() {
             if let Some(hash) = row.text_hash {
                 by_hash.entry(hash).or_default().push_back(i);
@@ -617,7 +622,7 @@ impl Store {
             cards.push(card);
         }
         // Card ids stay unique: an edit that breaks that is reported by a full read.
-        let mut ids: HashSet<&str> = HashSet::new();
+        let mut ids: FastSet<&str> = FastSet::default();
         let kept_ids = kept.iter().filter_map(|(_, i)| stamps[*i].key.as_deref());
         for id in kept_ids.chain(cards.iter().filter_map(|c| c.id.as_deref())) {
             if !ids.insert(id) {
@@ -701,7 +706,7 @@ impl Store {
             })
             .collect();
         // Rows other decks of this sync are about to retire, by card id.
-        let mut leaving: HashMap<String, (usize, i64)> = HashMap::new();
+        let mut leaving: FastMap<String, (usize, i64)> = FastMap::default();
         for (q, outcome) in outcomes.iter().enumerate() {
             if let Outcome::Changed(plan) = outcome {
                 for retiring in &plan.retire {
@@ -711,6 +716,7 @@ impl Store {
                 }
             }
         }
+        let retired = self.retired_with_ids()?;
         let mut taken: Vec<(usize, i64, String, DeckId)> = Vec::new();
         for (p, outcome) in outcomes.iter_mut().enumerate() {
             let Outcome::Changed(plan) = outcome else {
@@ -730,9 +736,9 @@ impl Store {
                         (row, deck_of[q].clone())
                     }
                     Some(_) => continue,
-                    None => match self.retired_elsewhere(&key, &deck)? {
-                        Some((row, from)) => (row, Some(from)),
-                        None => continue,
+                    None => match retired.get(&key) {
+                        Some((row, from)) if *from != deck => (*row, Some(from.clone())),
+                        _ => continue,
                     },
                 };
                 planned.continues = Some(Continues { row, stale: true });
@@ -789,21 +795,23 @@ impl Store {
         })
     }
 
-    /// A retired card of another deck with this `id`, and that deck.
-    fn retired_elsewhere(
-        &self,
-        key: &str,
-        deck: &DeckId,
-    ) -> Result<Option<(i64, DeckId)>, StoreError> {
-        self.conn
-            .query_row(
-                "SELECT id, deck FROM cards WHERE key = ?1 AND deck <> ?2 AND retired = 1
-                 ORDER BY id DESC LIMIT 1",
-                params![key, deck.0],
-                |row| Ok((row.get(0)?, DeckId(row.get(1)?))),
+    /// Retired cards that have an `id`, by id: where a card new to a deck
+    /// may come from. One query, usually a handful of rows.
+    fn retired_with_ids(&self) -> Result<FastMap<String, (i64, DeckId)>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT key, id, deck FROM cards WHERE retired = 1 AND key IS NOT NULL ORDER BY id",
             )
-            .optional()
-            .map_err(|e| self.fail(e))
+            .map_err(|e| self.fail(e))?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok((row.get::<_, String>(0)?, (row.get(1)?, DeckId(row.get(2)?))))
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| self.fail(e))?;
+        // The latest row wins when an id was retired more than once.
+        Ok(rows.into_iter().collect())
     }
 
     fn apply(
@@ -1068,9 +1076,9 @@ fn match_cards(
     rows: Vec<Row>,
 ) -> (Vec<Option<Continues>>, Vec<Retiring>, Vec<Change>) {
     let mut used = vec![false; rows.len()];
-    let mut by_key: HashMap<&str, usize> = HashMap::new();
-    let mut keyless: HashMap<&str, VecDeque<usize>> = HashMap::new();
-    let mut keyed_by_question: HashMap<&str, VecDeque<usize>> = HashMap::new();
+    let mut by_key: FastMap<&str, usize> = FastMap::default();
+    let mut keyless: FastMap<&str, VecDeque<usize>> = FastMap::default();
+    let mut keyed_by_question: FastMap<&str, VecDeque<usize>> = FastMap::default();
     for (i, row) in rows.iter().enumerate() {
         match &row.key {
             Some(key) => {
@@ -1083,7 +1091,7 @@ fn match_cards(
             None => keyless.entry(row.qnorm.as_str()).or_default().push_back(i),
         }
     }
-    let claimed: HashSet<&str> = cards.iter().filter_map(|c| c.id.as_deref()).collect();
+    let claimed: FastSet<&str> = cards.iter().filter_map(|c| c.id.as_deref()).collect();
     let qnorms: Vec<&str> = cards
         .iter()
         .map(|c| c.normalized_question.as_str())

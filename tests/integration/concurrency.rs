@@ -122,3 +122,55 @@ fn two_reviews_at_once_keep_every_rating_and_a_consistent_state() {
         "every rating printed is in the store"
     );
 }
+
+#[test]
+fn two_reviews_of_different_decks_at_once_keep_every_rating() {
+    let scratch = Scratch::new();
+    scratch.write("decks/un.yaml", deck(30));
+    scratch.write(
+        "decks/deux.yaml",
+        deck(30)
+            .replace("Partagé", "Deux")
+            .replace("id: \"c", "id: \"d")
+            .replace("Question ", "Autre question "),
+    );
+    assert_eq!(cards(&scratch).len(), 60);
+    let input = "\n3\n".repeat(40);
+    let a = spawn(&scratch, &["review", "--plain", "decks/un.yaml"], &input);
+    let b = spawn(&scratch, &["review", "--plain", "decks/deux.yaml"], &input);
+    let mut saved = 0;
+    for child in [a, b] {
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        assert!(!stderr.contains("locked"), "{stderr}");
+        saved += String::from_utf8_lossy(&out.stdout)
+            .matches("Saved 3")
+            .count();
+    }
+    // 20 new cards each, rated 3 (back later in the session), 40 ratings each.
+    assert_eq!(saved, 80);
+    let out = spawn(&scratch, &["stats", "--json"], "")
+        .wait_with_output()
+        .unwrap();
+    let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let today: u64 = stats["decks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["reviews_today"].as_u64().unwrap())
+        .sum();
+    assert_eq!(today, 80);
+    for card in cards(&scratch).iter().filter(|c| !c["due"].is_null()) {
+        // The day's first rating (3) scheduled the card; the repeat did not.
+        assert_eq!(
+            (
+                card["reps"].as_u64(),
+                card["interval"].as_u64(),
+                card["ef"].as_f64()
+            ),
+            (Some(1), Some(1), Some(2.36)),
+            "{card}"
+        );
+    }
+}
