@@ -56,6 +56,18 @@ pub struct ReviewArgs {
     /// New cards to introduce per day
     #[arg(long, value_name = "N", default_value_t = crate::review::DEFAULT_NEW_PER_DAY)]
     pub new: usize,
+    /// Plan to an exam on this day (YYYY-MM-DD): every card seen in time,
+    /// nothing scheduled after it, a final pass the day before [default: the decks' `exam`]
+    #[arg(long, value_name = "DATE", value_parser = parse_day, conflicts_with = "cram")]
+    pub exam: Option<chrono::NaiveDate>,
+    /// Go through every card now, weakest first, without moving the schedule
+    #[arg(long)]
+    pub cram: bool,
+}
+
+fn parse_day(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("{text:?} is not a date written YYYY-MM-DD"))
 }
 
 #[derive(Debug, clap::Args)]
@@ -80,6 +92,9 @@ pub struct StatsArgs {
     /// One JSON document on stdout
     #[arg(long)]
     pub json: bool,
+    /// The plan to an exam on this day (YYYY-MM-DD) [default: the decks' `exam`]
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub exam: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -157,6 +157,24 @@ pub fn review(state: &CardState, rating: Rating, day: NaiveDate) -> CardState {
     }
 }
 
+/// With an exam on `exam`, no review may land after it: a card SM-2 would
+/// send past the exam comes back on the day before instead (on the exam
+/// day itself when it is reviewed on that last day or later). SM-2's own
+/// state (n, EF, I) is kept as computed; only the due day moves.
+pub fn before_exam(state: CardState, day: NaiveDate, exam: NaiveDate) -> CardState {
+    let Some(due) = state.due else {
+        return state;
+    };
+    if due <= exam {
+        return state;
+    }
+    let eve = exam.pred_opt().unwrap_or(exam);
+    CardState {
+        due: Some(if day >= eve { exam } else { eve }),
+        ..state
+    }
+}
+
 /// A same-day repeat: logged, but the schedule stays as the day's first rating set it.
 pub fn repeat(state: &CardState, rating: Rating) -> CardState {
     CardState {
@@ -254,6 +272,37 @@ mod tests {
         assert_eq!(failed.ease, Ease(218));
         let new_failed = review(&CardState::default(), r(1), day("2026-03-01"));
         assert_eq!(new_failed.lapses, 0);
+    }
+
+    #[test]
+    fn no_review_lands_after_the_exam() {
+        let exam = day("2026-12-11");
+        let learnt = CardState {
+            reps: 3,
+            interval: 15,
+            ..CardState::default()
+        };
+        let next = before_exam(
+            review(&learnt, r(5), day("2026-12-03")),
+            day("2026-12-03"),
+            exam,
+        );
+        assert_eq!(next.due, Some(day("2026-12-10")), "the day before the exam");
+        assert_eq!(
+            (next.reps, next.interval),
+            (4, 38),
+            "SM-2's own state is kept"
+        );
+        // Reviewed on the eve, it comes back on the exam day itself.
+        let last = before_exam(
+            review(&learnt, r(5), day("2026-12-10")),
+            day("2026-12-10"),
+            exam,
+        );
+        assert_eq!(last.due, Some(exam));
+        // Due before the exam anyway: unchanged.
+        let soon = review(&CardState::default(), r(4), day("2026-12-03"));
+        assert_eq!(before_exam(soon, day("2026-12-03"), exam), soon);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::io::{self, BufReader};
 use crate::cli::ReviewArgs;
 use crate::clock;
 use crate::review::plain::{self, PlainError};
-use crate::review::{Session, SessionError};
+use crate::review::{Plan, Session, SessionError};
 
 use super::{Failure, Status, open_store, select_decks};
 
@@ -17,8 +17,21 @@ pub fn run(args: &ReviewArgs, db: Option<&std::path::Path>) -> Result<Status, Fa
         return Err(super::no_decks());
     }
     let status = selection.status();
+    let plan = if args.cram {
+        Plan::Cram
+    } else {
+        match args
+            .exam
+            .map_or_else(|| store.exam_day(&selection.decks), |d| Ok(Some(d)))?
+        {
+            Some(exam) => Plan::Exam { exam },
+            None => Plan::Daily {
+                new_per_day: args.new,
+            },
+        }
+    };
     let mut session =
-        Session::start(&store, selection.decks, now, args.new).map_err(session_failure)?;
+        Session::start_with(&store, selection.decks, now, plan).map_err(session_failure)?;
     if !args.plain && super::interactive() {
         let screen =
             crate::ui::review::ReviewScreen::new(session, &store).map_err(Failure::usage)?;

@@ -15,14 +15,27 @@ pub fn run(args: &StatsArgs, db: Option<&std::path::Path>) -> Result<Status, Fai
     let selection = select_decks(&mut store, &args.decks, args.decks.is_empty(), now)?;
     let status = selection.status();
     if !args.json && super::interactive() {
-        let screen = crate::ui::stats::StatsScreen::load(&store, &selection.decks, today)?;
+        let screen = crate::ui::stats::StatsScreen::load_with_exam(
+            &store,
+            &selection.decks,
+            today,
+            args.exam,
+        )?;
         return super::run_screens(Box::new(screen), Some(&mut store));
     }
-    let stats = selection
-        .decks
-        .iter()
-        .map(|deck| store.deck_stats(deck, today))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut stats = Vec::with_capacity(selection.decks.len());
+    for deck in &selection.decks {
+        let one = std::slice::from_ref(deck);
+        let mut deck_stats = store.deck_stats(deck, today)?;
+        let exam = match args.exam {
+            Some(exam) => Some(exam),
+            None => store.exam_day(one)?,
+        };
+        if let Some(exam) = exam {
+            deck_stats.exam = Some(store.exam_stats(one, today, exam)?);
+        }
+        stats.push(deck_stats);
+    }
     let mut out = io::stdout().lock();
     let written = if args.json {
         #[derive(serde::Serialize)]
@@ -73,6 +86,19 @@ fn print_table(out: &mut impl Write, stats: &[DeckStats], today: &str) -> io::Re
             "  reviews today {}; last 30 days: {retention}",
             s.reviews_today
         )?;
+        if let Some(exam) = &s.exam {
+            let days: Vec<String> = exam.due_until_exam.iter().map(usize::to_string).collect();
+            writeln!(
+                out,
+                "  exam {}: {} day(s) left, {} unseen ({} new a day), {} known; due until then: {}",
+                exam.date,
+                exam.days_left,
+                exam.unseen,
+                exam.new_per_day,
+                exam.known,
+                days.join(" ")
+            )?;
+        }
     }
     Ok(())
 }

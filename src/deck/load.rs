@@ -18,7 +18,15 @@ pub const MAX_DECK_BYTES: u64 = 64 * 1024 * 1024;
 /// The most cards one deck may hold (a course has hundreds; tests go to 100,000).
 pub const MAX_CARDS: usize = 200_000;
 
-const DECK_FIELDS: &[&str] = &["title", "id", "description", "source", "tags", "cards"];
+const DECK_FIELDS: &[&str] = &[
+    "title",
+    "id",
+    "description",
+    "source",
+    "tags",
+    "exam",
+    "cards",
+];
 const CARD_FIELDS: &[&str] = &["q", "a", "id", "points", "tags", "note", "source", "kind"];
 const FUTURE_KINDS: &[&str] = &["truefalse", "choice", "cloze", "match"];
 const PLACEHOLDERS: &[&str] = &["-", "…", "...", "todo", "?", "tbd"];
@@ -437,6 +445,7 @@ impl Checker<'_> {
             .take("tags")
             .map(|n| self.tags(n))
             .unwrap_or_default();
+        let exam = fields.take("exam").and_then(|n| self.date(n, "exam"));
         let cards = match fields.take("cards") {
             Some(node) => self.cards(node),
             None => {
@@ -453,8 +462,30 @@ impl Checker<'_> {
             description,
             source,
             tags,
+            exam,
             cards,
         })
+    }
+
+    fn date(&mut self, node: &mut Node, field: &str) -> Option<chrono::NaiveDate> {
+        let text = match &node.value {
+            Value::Str(text) => text.trim().to_string(),
+            Value::Null => return None,
+            other => {
+                self.error(node.pos, type_message(field, "a date (YYYY-MM-DD)", other));
+                return None;
+            }
+        };
+        match chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+            Ok(day) => Some(day),
+            Err(_) => {
+                self.error(
+                    node.pos,
+                    format!("`{field}` must be a date written YYYY-MM-DD, found \"{text}\""),
+                );
+                None
+            }
+        }
     }
 
     fn cards(&mut self, node: &mut Node) -> Vec<Card> {

@@ -32,6 +32,8 @@ pub struct Deck {
     pub description: Option<String>,
     pub source: Option<String>,
     pub tags: Vec<String>,
+    /// The day of the exam the deck prepares for, if it names one.
+    pub exam: Option<chrono::NaiveDate>,
     pub cards: Vec<Card>,
 }
 

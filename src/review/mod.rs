@@ -16,6 +16,31 @@ use crate::store::{CardId, Recorded, ReviewId, Store, StoreError, StoredCard};
 /// New cards introduced per day unless `--new` says otherwise.
 pub const DEFAULT_NEW_PER_DAY: usize = 20;
 
+/// How a session chooses its cards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plan {
+    /// What is due today, then up to `new_per_day` new cards.
+    Daily { new_per_day: usize },
+    /// Every card introduced by the day before `exam` (new cards spread
+    /// evenly over the days left), no review after it, and on its eve a
+    /// final pass over every card not yet known (latest rating below 4).
+    Exam { exam: NaiveDate },
+    /// Every card now, weakest first; logged, the schedule left alone.
+    Cram,
+}
+
+/// New cards to introduce today so that all `unseen` are seen by the eve
+/// of `exam`: what is left over the days left, rounded up.
+pub fn exam_new_cards(unseen: usize, today: NaiveDate, exam: NaiveDate) -> usize {
+    let eve = exam.pred_opt().unwrap_or(exam);
+    let days_left = usize::try_from((eve - today).num_days() + 1).unwrap_or(0);
+    if days_left == 0 {
+        unseen
+    } else {
+        unseen.div_ceil(days_left)
+    }
+}
+
 /// Why a card is in the queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SlotKind {
@@ -85,6 +110,7 @@ impl Summary {
 /// A session does not hold the store: front ends own it and lend it to each
 /// call, so a screen can also read the store between ratings.
 pub struct Session {
+    plan: Plan,
     decks: Vec<DeckId>,
     day: NaiveDate,
     queue: VecDeque<Slot>,
@@ -101,32 +127,90 @@ impl Session {
         now: DateTime<FixedOffset>,
         new_per_day: usize,
     ) -> Result<Session, SessionError> {
+        Session::start_with(store, decks, now, Plan::Daily { new_per_day })
+    }
+
+    /// A session under a plan: the day's reviews, the days to an exam, or
+    /// a cram of every card.
+    pub fn start_with(
+        store: &Store,
+        decks: Vec<DeckId>,
+        now: DateTime<FixedOffset>,
+        plan: Plan,
+    ) -> Result<Session, SessionError> {
         let day = clock::study_day(now);
-        let mut queue: VecDeque<Slot> = store
-            .due_cards(&decks, day)?
-            .into_iter()
-            .map(|e| Slot {
-                card: e.card,
-                kind: SlotKind::Due,
-            })
-            .collect();
-        let allowance = new_per_day.saturating_sub(store.introduced_on(&decks, day)?);
-        queue.extend(
-            store
-                .new_cards(&decks, allowance)?
-                .into_iter()
-                .map(|e| Slot {
-                    card: e.card,
-                    kind: SlotKind::New,
-                }),
-        );
+        let slot = |kind| move |e: crate::store::QueueEntry| Slot { card: e.card, kind };
+        let mut queue: VecDeque<Slot> = VecDeque::new();
+        match plan {
+            Plan::Cram => {
+                queue.extend(
+                    store
+                        .cards_weakest_first(&decks)?
+                        .into_iter()
+                        .map(|e| Slot {
+                            card: e.card,
+                            kind: if e.due.is_none() {
+                                SlotKind::New
+                            } else {
+                                SlotKind::Due
+                            },
+                        }),
+                );
+            }
+            Plan::Daily { new_per_day } => {
+                queue.extend(
+                    store
+                        .due_cards(&decks, day)?
+                        .into_iter()
+                        .map(slot(SlotKind::Due)),
+                );
+                let allowance = new_per_day.saturating_sub(store.introduced_on(&decks, day)?);
+                queue.extend(
+                    store
+                        .new_cards(&decks, allowance)?
+                        .into_iter()
+                        .map(slot(SlotKind::New)),
+                );
+            }
+            Plan::Exam { exam } => {
+                queue.extend(
+                    store
+                        .due_cards(&decks, day)?
+                        .into_iter()
+                        .map(slot(SlotKind::Due)),
+                );
+                // The final pass, the day before: every card not yet known.
+                if exam.pred_opt() == Some(day) {
+                    let queued: std::collections::HashSet<CardId> =
+                        queue.iter().map(|s| s.card).collect();
+                    let weak = store.weak_cards(&decks)?;
+                    queue.extend(
+                        weak.into_iter()
+                            .filter(|e| !queued.contains(&e.card))
+                            .map(slot(SlotKind::Due)),
+                    );
+                }
+                let allowance = exam_new_cards(store.unseen_count(&decks)?, day, exam);
+                queue.extend(
+                    store
+                        .new_cards(&decks, allowance)?
+                        .into_iter()
+                        .map(slot(SlotKind::New)),
+                );
+            }
+        }
         Ok(Session {
+            plan,
             decks,
             day,
             queue,
             done: Vec::new(),
             current: None,
         })
+    }
+
+    pub fn plan(&self) -> Plan {
+        self.plan
     }
 
     pub fn day(&self) -> NaiveDate {
@@ -186,11 +270,17 @@ impl Session {
         // The rating belongs to the study day it is given on, even when the
         // session began before 04:00.
         let day = clock::study_day(at);
+        let plan = self.plan;
         let recorded = store.record(slot.card, rating, at, day, took_ms, ticks, |before| {
-            if before.schedules_on(day) {
-                (sched::review(before, rating, day), true)
-            } else {
-                (sched::repeat(before, rating), false)
+            match plan {
+                // A cram is logged but leaves the schedule alone.
+                Plan::Cram => (sched::repeat(before, rating), false),
+                _ if !before.schedules_on(day) => (sched::repeat(before, rating), false),
+                Plan::Daily { .. } => (sched::review(before, rating, day), true),
+                Plan::Exam { exam } => (
+                    sched::before_exam(sched::review(before, rating, day), day, exam),
+                    true,
+                ),
             }
         })?;
         self.queue.pop_front();

@@ -12,7 +12,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 use thiserror::Error;
 
 pub use review::{CardId, QueueEntry, Recorded, ReviewId, StoredCard};
-pub use stats::{CardRow, DeckStats};
+pub use stats::{CardRow, DeckStats, ExamStats};
 pub use sync::{Change, ChangeKind, DeckSync, SkippedDeck, SyncError, SyncReport};
 
 /// The schema, in order. Append only: a shipped migration never changes.
@@ -24,6 +24,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0002_sync_by_card_text",
         include_str!("../../migrations/0002_sync_by_card_text.sql"),
+    ),
+    (
+        "0003_exam_date",
+        include_str!("../../migrations/0003_exam_date.sql"),
     ),
 ];
 

@@ -335,3 +335,106 @@ pub(super) fn parse_answer(json: &str) -> Answer {
         Answer::Text(serde_json::from_str::<String>(json).unwrap_or_else(|_| json.to_string()))
     }
 }
+
+impl Store {
+    /// The earliest exam day the decks name, if any.
+    pub fn exam_day(&self, decks: &[DeckId]) -> Result<Option<NaiveDate>, StoreError> {
+        let mut earliest: Option<NaiveDate> = None;
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT exam FROM decks WHERE id = ?1 AND exam IS NOT NULL")
+            .map_err(|e| self.fail(e))?;
+        for deck in decks {
+            let exam: Option<String> = statement
+                .query_row([&deck.0], |row| row.get(0))
+                .optional()
+                .map_err(|e| self.fail(e))?;
+            if let Some(day) = exam.and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok()) {
+                earliest = Some(earliest.map_or(day, |e| e.min(day)));
+            }
+        }
+        Ok(earliest)
+    }
+
+    /// Cards of these decks never reviewed.
+    pub fn unseen_count(&self, decks: &[DeckId]) -> Result<usize, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM cards WHERE deck = ?1 AND retired = 0 AND due IS NULL",
+            )
+            .map_err(|e| self.fail(e))?;
+        let mut total = 0;
+        for deck in decks {
+            let n: i64 = statement
+                .query_row([&deck.0], |row| row.get(0))
+                .map_err(|e| self.fail(e))?;
+            total += usize::try_from(n).unwrap_or(0);
+        }
+        Ok(total)
+    }
+
+    /// Seen cards whose latest rating is below 4, in deck order: the final
+    /// pass before an exam.
+    pub fn weak_cards(&self, decks: &[DeckId]) -> Result<Vec<QueueEntry>, StoreError> {
+        self.entries(
+            decks,
+            "SELECT id, due FROM cards WHERE deck = ?1 AND retired = 0 AND due IS NOT NULL
+               AND last_rating < 4 ORDER BY position",
+        )
+    }
+
+    /// Every card, weakest first: lowest EF, most lapses, lowest last
+    /// rating (never reviewed counts as lowest), then deck order.
+    pub fn cards_weakest_first(&self, decks: &[DeckId]) -> Result<Vec<QueueEntry>, StoreError> {
+        let mut entries: Vec<(i64, i64, i64, usize, i64, QueueEntry)> = Vec::new();
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT id, due, ease, lapses, coalesce(last_rating, 0), position FROM cards
+                 WHERE deck = ?1 AND retired = 0",
+            )
+            .map_err(|e| self.fail(e))?;
+        for (deck_index, deck) in decks.iter().enumerate() {
+            let rows = statement
+                .query_map([&deck.0], |row| {
+                    let due: Option<String> = row.get(1)?;
+                    Ok((
+                        row.get::<_, i64>(2)?,
+                        -row.get::<_, i64>(3)?,
+                        row.get::<_, i64>(4)?,
+                        deck_index,
+                        row.get::<_, i64>(5)?,
+                        QueueEntry {
+                            card: CardId(row.get(0)?),
+                            due: due.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                        },
+                    ))
+                })
+                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| self.fail(e))?;
+            entries.extend(rows);
+        }
+        entries.sort_by_key(|e| (e.0, e.1, e.2, e.3, e.4));
+        Ok(entries.into_iter().map(|e| e.5).collect())
+    }
+
+    fn entries(&self, decks: &[DeckId], sql: &str) -> Result<Vec<QueueEntry>, StoreError> {
+        let mut statement = self.conn.prepare_cached(sql).map_err(|e| self.fail(e))?;
+        let mut out = Vec::new();
+        for deck in decks {
+            let rows = statement
+                .query_map([&deck.0], |row| {
+                    let due: Option<String> = row.get(1)?;
+                    Ok(QueueEntry {
+                        card: CardId(row.get(0)?),
+                        due: due.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                    })
+                })
+                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| self.fail(e))?;
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+}

@@ -28,6 +28,24 @@ pub struct DeckStats {
     pub review_ratings_30_days: usize,
     /// The share of those rated 3 or more; null when there were none.
     pub retention_30_days: Option<f64>,
+    /// The plan to the exam, when there is one.
+    pub exam: Option<ExamStats>,
+}
+
+/// Where a deck stands against its exam.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExamStats {
+    pub date: String,
+    /// Study days before the exam, today included.
+    pub days_left: i64,
+    /// Cards never reviewed yet.
+    pub unseen: usize,
+    /// Cards whose latest rating is 4 or 5.
+    pub known: usize,
+    /// New cards a day to see them all in time.
+    pub new_per_day: usize,
+    /// Cards due each day from today to the exam day, as now scheduled.
+    pub due_until_exam: Vec<usize>,
 }
 
 /// A card as `fiches cards --json` shows it.
@@ -124,6 +142,7 @@ impl Store {
             reviews_today,
             review_ratings_30_days: rated,
             retention_30_days: retention,
+            exam: None,
         })
     }
 
@@ -316,5 +335,48 @@ impl Store {
                     .collect()
             })
             .map_err(|e| self.fail(e))
+    }
+}
+
+impl Store {
+    /// The plan to `exam` for these decks, as of `today`.
+    pub fn exam_stats(
+        &self,
+        decks: &[DeckId],
+        today: NaiveDate,
+        exam: NaiveDate,
+    ) -> Result<ExamStats, StoreError> {
+        let mut known = 0;
+        let mut due_today = 0;
+        let today_text = today.format("%Y-%m-%d").to_string();
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FILTER (WHERE last_rating >= 4),
+                        count(*) FILTER (WHERE due <= ?2)
+                 FROM cards WHERE deck = ?1 AND retired = 0",
+            )
+            .map_err(|e| self.fail(e))?;
+        for deck in decks {
+            let (k, d): (i64, i64) = statement
+                .query_row(params![deck.0, today_text], |row| {
+                    Ok((row.get(0)?, row.get(1)?))
+                })
+                .map_err(|e| self.fail(e))?;
+            known += count(k);
+            due_today += count(d);
+        }
+        let days_ahead = u64::try_from((exam - today).num_days()).unwrap_or(0);
+        let mut due_until_exam = vec![due_today];
+        due_until_exam.extend(self.due_per_day(decks, today, days_ahead)?);
+        let unseen = self.unseen_count(decks)?;
+        Ok(ExamStats {
+            date: exam.format("%Y-%m-%d").to_string(),
+            days_left: (exam - today).num_days().max(0),
+            unseen,
+            known,
+            new_per_day: crate::review::exam_new_cards(unseen, today, exam),
+            due_until_exam,
+        })
     }
 }

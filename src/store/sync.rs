@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use rusqlite::{OptionalExtension, params};
 use thiserror::Error;
 
@@ -134,6 +134,9 @@ struct Source {
 struct Plan {
     sync: DeckSync,
     source: Source,
+    /// The deck's exam day; `None` inside means it names none. Outer `None`:
+    /// the part of the file that names it was not read (it is unchanged).
+    exam: Option<Option<NaiveDate>>,
     /// Cards read from the file.
     cards: Vec<PlannedCard>,
     /// Rows whose card text is unchanged, but whose place in the file moved
@@ -555,6 +558,7 @@ impl Store {
                 changes,
             },
             source,
+            exam: Some(deck.exam),
             cards,
             moved: Vec::new(),
             retire,
@@ -689,6 +693,7 @@ impl Store {
                 canonical: source.canonical.clone(),
                 header_hash: source.header_hash,
             },
+            exam: None,
             cards: planned,
             moved,
             retire,
@@ -902,6 +907,13 @@ impl Store {
                     ],
                 )
                 .map_err(fail)?;
+                if let Some(exam) = plan.exam {
+                    tx.execute(
+                        "UPDATE decks SET exam = ?2 WHERE id = ?1",
+                        params![deck.0, exam.map(|d| d.format("%Y-%m-%d").to_string())],
+                    )
+                    .map_err(fail)?;
+                }
                 for retiring in &plan.retire {
                     retire.execute([retiring.row]).map_err(fail)?;
                 }

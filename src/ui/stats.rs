@@ -34,11 +34,25 @@ impl StatsScreen {
         decks: &[DeckId],
         today: NaiveDate,
     ) -> Result<StatsScreen, StoreError> {
+        StatsScreen::load_with_exam(store, decks, today, None)
+    }
+
+    /// With `exam`, or the decks' own exam day, each page shows the plan.
+    pub fn load_with_exam(
+        store: &Store,
+        decks: &[DeckId],
+        today: NaiveDate,
+        exam: Option<NaiveDate>,
+    ) -> Result<StatsScreen, StoreError> {
         let mut pages = Vec::with_capacity(decks.len());
         for deck in decks {
             let one = std::slice::from_ref(deck);
+            let mut stats = store.deck_stats(deck, today)?;
+            if let Some(exam) = exam.map_or_else(|| store.exam_day(one), |d| Ok(Some(d)))? {
+                stats.exam = Some(store.exam_stats(one, today, exam)?);
+            }
             pages.push(StatsPage {
-                stats: store.deck_stats(deck, today)?,
+                stats,
                 due_30_days: store.due_per_day(one, today, 30)?,
                 ratings_30_days: store.ratings_since(one, today, 30)?,
             });
@@ -74,7 +88,7 @@ impl Screen for StatsScreen {
         // The ratings chart needs room; its figures are in the text anyway.
         let tall = frame.area().height >= 24;
         let [figures, due, ratings, footer] = Layout::vertical([
-            Constraint::Length(8),
+            Constraint::Length(9),
             Constraint::Min(6),
             Constraint::Length(if tall { 8 } else { 0 }),
             Constraint::Length(1),
@@ -120,6 +134,16 @@ impl Screen for StatsScreen {
             Line::raw(format!("reviews today {}", s.reviews_today)),
             Line::raw(format!("last 30 days: {retention}")),
             Line::raw(format!("ratings, last 30 days: {}", given.join(", "))),
+            match &s.exam {
+                Some(exam) => Line::styled(
+                    format!(
+                        "exam {}: {} day(s) left, {} unseen ({} new a day), {} known",
+                        exam.date, exam.days_left, exam.unseen, exam.new_per_day, exam.known
+                    ),
+                    theme.warn(),
+                ),
+                None => Line::styled("no exam date (review --exam YYYY-MM-DD)", theme.dim()),
+            },
             Line::styled(
                 format!(
                     "study day {} · deck {} of {}",

@@ -6,6 +6,7 @@ mod check;
 mod concurrency;
 mod convert;
 mod decks;
+mod exam;
 mod faults;
 mod hostile;
 mod review;

@@ -1,0 +1,188 @@
+//! A student preparing an exam ten days away, scripted through
+//! `review --plain --exam` across simulated days.
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+use crate::support::{BIN, Scratch, fiches_with};
+
+const EXAM: &str = "2026-12-11";
+
+fn deck() -> String {
+    let mut text = String::from("title: \"Intra\"\ncards:\n");
+    for i in 1..=60 {
+        text.push_str(&format!(
+            "  - id: \"c{i}\"\n    q: \"Question {i} ?\"\n    a: \"Réponse {i}.\"\n"
+        ));
+    }
+    text
+}
+
+/// The student knows every card but those numbered by 7, which they keep
+/// failing; they stop when the session brings a card back a second time.
+fn rating_for(card: u32) -> &'static str {
+    if weak(card) { "2" } else { "5" }
+}
+
+fn weak(card: u32) -> bool {
+    card.is_multiple_of(7)
+}
+
+/// One day's session; returns the cards shown, in order.
+fn study(scratch: &Scratch, day: &str) -> Vec<u32> {
+    let db = scratch.path.join("store.db");
+    let mut child = Command::new(BIN)
+        .args(["review", "--plain", "--exam", EXAM])
+        .current_dir(&scratch.path)
+        .env("FICHES_DB", &db)
+        .env("FICHES_NOW", format!("{day}T09:00:00-05:00"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut shown = Vec::new();
+    for line in stdout.lines() {
+        let line = line.unwrap();
+        let Some(question) = line.strip_prefix("Q: Question ") else {
+            continue;
+        };
+        let card: u32 = question.trim_end_matches(" ?").parse().unwrap();
+        if shown.contains(&card) {
+            // Back for relearning: the student has had enough for today.
+            let _ = stdin.write_all(b"q\n");
+            continue;
+        }
+        shown.push(card);
+        stdin
+            .write_all(format!("\n{}\n", rating_for(card)).as_bytes())
+            .unwrap();
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    shown
+}
+
+fn cards(scratch: &Scratch, day: &str) -> HashMap<u32, Value> {
+    let db = scratch.path.join("store.db");
+    let run = fiches_with(
+        &scratch.path,
+        &["cards", "--json"],
+        &[
+            ("FICHES_DB", db.to_str().unwrap()),
+            ("FICHES_NOW", &format!("{day}T09:00:00-05:00")),
+        ],
+        None,
+    );
+    let cards: Vec<Value> = serde_json::from_str(&run.stdout).unwrap();
+    cards
+        .into_iter()
+        .map(|c| {
+            let n = c["id"].as_str().unwrap()[1..].parse().unwrap();
+            (n, c)
+        })
+        .collect()
+}
+
+#[test]
+fn every_card_is_learnt_in_time_and_the_eve_brings_back_the_weak_ones() {
+    let scratch = Scratch::new();
+    scratch.write("decks/intra.yaml", deck());
+    let days: Vec<String> = (1..=10).map(|d| format!("2026-12-{d:02}")).collect();
+    let mut first_seen: HashMap<u32, String> = HashMap::new();
+    for (i, day) in days.iter().enumerate() {
+        let eve = i == days.len() - 1;
+        let before = cards(&scratch, day);
+        let shown = study(&scratch, day);
+        for card in &shown {
+            first_seen.entry(*card).or_insert_with(|| day.clone());
+        }
+        if eve {
+            // The final pass: what was due, plus every card not yet known.
+            let expected: BTreeSet<u32> = before
+                .iter()
+                .filter(|(_, c)| {
+                    let due = c["due"].as_str();
+                    due.is_some_and(|d| d <= day.as_str())
+                        || c["last_rating"].as_u64().is_some_and(|r| r < 4)
+                        || due.is_none()
+                })
+                .map(|(n, _)| *n)
+                .collect();
+            let got: BTreeSet<u32> = shown.iter().copied().collect();
+            assert_eq!(got, expected, "the eve's session");
+            for n in (1..=60).filter(|n| weak(*n)) {
+                assert!(got.contains(&n), "weak card {n} not in the final pass");
+            }
+        } else {
+            // New cards are spread: 60 over 10 days, 6 a day.
+            let new_today = shown.iter().filter(|n| first_seen[n] == *day).count();
+            assert_eq!(new_today, 6, "{day}: {shown:?}");
+        }
+        for (n, card) in cards(&scratch, day) {
+            let due = card["due"].as_str().unwrap_or("");
+            assert!(
+                due <= EXAM,
+                "{day}: card {n} scheduled after the exam: {due}"
+            );
+        }
+    }
+    // Every card seen before the exam.
+    assert_eq!(first_seen.len(), 60);
+    assert!(first_seen.values().all(|d| d.as_str() < EXAM));
+
+    // The plan as stats tell it, on the eve.
+    let db = scratch.path.join("store.db");
+    let run = fiches_with(
+        &scratch.path,
+        &["stats", "--json", "--exam", EXAM],
+        &[
+            ("FICHES_DB", db.to_str().unwrap()),
+            ("FICHES_NOW", "2026-12-10T20:00:00-05:00"),
+        ],
+        None,
+    );
+    let stats: Value = serde_json::from_str(&run.stdout).unwrap();
+    let exam = &stats["decks"][0]["exam"];
+    assert_eq!(exam["date"], EXAM);
+    assert_eq!(exam["days_left"], 1);
+    assert_eq!(exam["unseen"], 0);
+    // Known: every card but the weak ones (latest rating 2).
+    assert_eq!(exam["known"], 60 - (1..=60).filter(|n| weak(*n)).count());
+}
+
+#[test]
+fn an_exam_named_in_the_deck_plans_without_the_flag_and_cram_leaves_the_schedule() {
+    let scratch = Scratch::new();
+    scratch.write(
+        "decks/intra.yaml",
+        deck().replacen("cards:\n", &format!("exam: \"{EXAM}\"\ncards:\n"), 1),
+    );
+    let db = scratch.path.join("store.db");
+    let env = [
+        ("FICHES_DB", db.to_str().unwrap()),
+        ("FICHES_NOW", "2026-12-01T09:00:00-05:00"),
+    ];
+    let run = fiches_with(&scratch.path, &["review", "--plain"], &env, Some(""));
+    assert!(run.stdout.contains("card 1 / 6 · new 6"), "{}", run.stdout);
+    let before = cards(&scratch, "2026-12-01");
+    let run = fiches_with(
+        &scratch.path,
+        &["review", "--plain", "--cram"],
+        &env,
+        Some("\n1\n\n1\n"),
+    );
+    // Weakest first: nothing rated yet, so deck order; all 60 cards.
+    assert!(run.stdout.contains("card 1 / 60"), "{}", run.stdout);
+    let after = cards(&scratch, "2026-12-01");
+    for n in 1..=60 {
+        assert_eq!(before[&n]["due"], after[&n]["due"], "card {n}");
+        assert_eq!(before[&n]["reps"], after[&n]["reps"], "card {n}");
+    }
+    assert_eq!(after[&1]["last_rating"], 1, "the cram's rating is logged");
+}
