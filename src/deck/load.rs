@@ -27,8 +27,23 @@ const DECK_FIELDS: &[&str] = &[
     "exam",
     "cards",
 ];
-const CARD_FIELDS: &[&str] = &["q", "a", "id", "points", "tags", "note", "source", "kind"];
-const FUTURE_KINDS: &[&str] = &["truefalse", "choice", "cloze", "match"];
+const COMMON_CARD_FIELDS: &[&str] = &["q", "a", "id", "points", "tags", "note", "source", "kind"];
+const CARD_FIELDS: &[&str] = &[
+    "q", "a", "id", "points", "tags", "note", "source", "kind", "answer", "choices", "correct",
+    "shuffle", "blanks", "pairs",
+];
+const KINDS: &[&str] = &["basic", "truefalse", "choice", "cloze", "match"];
+
+/// The fields each kind of card takes beyond the common ones.
+fn kind_fields(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "truefalse" => &["answer"],
+        "choice" => &["choices", "correct", "shuffle"],
+        "cloze" => &["blanks"],
+        "match" => &["pairs"],
+        _ => &[],
+    }
+}
 const PLACEHOLDERS: &[&str] = &["-", "…", "...", "todo", "?", "tbd"];
 
 /// Reads and checks one deck file. I/O failures are the caller's to report.
@@ -340,16 +355,22 @@ struct CardsRead {
 
 /// The values of a mapping's known fields, in the order of the known list,
 /// once unknown and non-text keys have been reported.
-struct Fields<'n, 'k> {
+struct KnownFields<'n, 'k> {
     known: &'k [&'k str],
-    values: [Option<&'n mut Node>; 8],
+    values: [Option<&'n mut Node>; 16],
 }
 
-impl<'n> Fields<'n, '_> {
+impl<'n> KnownFields<'n, '_> {
     /// The field's value; each field is taken once.
     fn take(&mut self, key: &str) -> Option<&'n mut Node> {
         let index = self.known.iter().position(|k| *k == key)?;
         self.values[index].take()
+    }
+
+    /// Whether the field is there, without taking it.
+    fn peek(&self, key: &str) -> Option<&Node> {
+        let index = self.known.iter().position(|k| *k == key)?;
+        self.values[index].as_deref()
     }
 }
 
@@ -369,9 +390,10 @@ impl Checker<'_> {
         &mut self,
         entries: &'n mut [(Node, Node)],
         known: &'k [&'k str],
+        suggested: &[&str],
         what: &str,
-    ) -> Fields<'n, 'k> {
-        let mut fields = Fields {
+    ) -> KnownFields<'n, 'k> {
+        let mut fields = KnownFields {
             known,
             values: Default::default(),
         };
@@ -389,9 +411,9 @@ impl Checker<'_> {
             match known.iter().position(|k| k == name) {
                 Some(index) => fields.values[index] = Some(value),
                 None => {
-                    let hint = suggestion(name, known)
+                    let hint = suggestion(name, suggested)
                         .map(|s| format!("did you mean `{s}`?"))
-                        .unwrap_or_else(|| format!("known fields: {}", known.join(", ")));
+                        .unwrap_or_else(|| format!("known fields: {}", suggested.join(", ")));
                     self.error(key.pos, format!("unknown {what} field `{name}`: {hint}"));
                 }
             }
@@ -420,7 +442,7 @@ impl Checker<'_> {
                 return None;
             }
         };
-        let mut fields = self.fields(entries, DECK_FIELDS, "deck");
+        let mut fields = self.fields(entries, DECK_FIELDS, DECK_FIELDS, "deck");
         let title = match fields.take("title") {
             Some(node) => self.required_text(node, "title"),
             None => {
@@ -577,11 +599,44 @@ impl Checker<'_> {
             return None;
         };
         let errors_before = self.error_count();
-        let mut fields = self.fields(entries, CARD_FIELDS, "card");
-        let kind = match fields.take("kind") {
-            Some(kind) => self.kind(kind),
-            None => Some(CardKind::Basic),
+        // Suggestions for a misspelt field come from this card's kind.
+        let declared = entries
+            .iter()
+            .find_map(|(k, v)| match (&k.value, &v.value) {
+                (Value::Str(key), Value::Str(kind)) if key == "kind" => Some(kind.as_str()),
+                _ => None,
+            });
+        let suggested: Vec<&str> = COMMON_CARD_FIELDS
+            .iter()
+            .chain(kind_fields(declared.unwrap_or("basic")))
+            .copied()
+            .collect();
+        let mut fields = self.fields(entries, CARD_FIELDS, &suggested, "card");
+        let kind_name = match fields.take("kind") {
+            Some(kind) => self.kind_name(kind),
+            None => Some("basic"),
         };
+        // Fields of other kinds are mistakes, not silently ignored.
+        for field in ["answer", "choices", "correct", "shuffle", "blanks", "pairs"] {
+            let belongs = kind_name.is_some_and(|k| kind_fields(k).contains(&field));
+            if let Some(node) = fields.peek(field)
+                && !belongs
+                && kind_name.is_some()
+            {
+                let owner = KINDS
+                    .iter()
+                    .find(|k| kind_fields(k).contains(&field))
+                    .copied()
+                    .unwrap_or("another");
+                self.error(
+                    node.pos,
+                    format!(
+                        "`{field}` belongs to `kind: {owner}` cards, and this card is `{}`",
+                        kind_name.unwrap_or("basic")
+                    ),
+                );
+            }
+        }
         let question = match fields.take("q") {
             Some(q) => self.required_text(q, "q"),
             None => {
@@ -589,15 +644,35 @@ impl Checker<'_> {
                 None
             }
         };
+        let kind = match kind_name {
+            Some(name) => self.kind_data(name, &mut fields, node.pos, question.as_deref()),
+            None => None,
+        };
+        let basic = kind_name == Some("basic");
         let answer = match fields.take("a") {
             Some(a) => self.answer(a),
-            None => {
+            None if basic => {
                 self.error(
                     node.pos,
                     "card has no `a` (the answer): add `a: \"…\"` or a list of items",
                 );
                 None
             }
+            // Graded kinds carry their answer; `a` is an optional explanation.
+            None => Some(Answer::List(Vec::new())),
+        };
+        let answer = match (&kind, answer) {
+            (Some(kind), Some(Answer::List(extra))) if !basic => {
+                let mut items = kind.shown_answer();
+                items.extend(extra);
+                Some(Answer::List(items))
+            }
+            (Some(kind), Some(Answer::Text(extra))) if !basic => {
+                let mut items = kind.shown_answer();
+                items.push(extra);
+                Some(Answer::List(items))
+            }
+            (_, answer) => answer,
         };
         let id = fields.take("id").and_then(|n| self.identifier(n, "id"));
         let points_node = fields.take("points");
@@ -614,7 +689,9 @@ impl Checker<'_> {
             .take("source")
             .and_then(|n| self.optional_text(n, "source"));
 
-        if let (Some(points), Some(answer), Some(points_pos)) = (points, &answer, points_pos) {
+        if let (Some(points), Some(answer), Some(points_pos), true) =
+            (points, &answer, points_pos, basic)
+        {
             let items = answer.items().len();
             if usize::try_from(points).ok() != Some(items) {
                 self.warning(
@@ -648,7 +725,7 @@ impl Checker<'_> {
         self.errors
     }
 
-    fn kind(&mut self, node: &mut Node) -> Option<CardKind> {
+    fn kind_name(&mut self, node: &mut Node) -> Option<&'static str> {
         let Value::Str(name) = &node.value else {
             self.error(
                 node.pos,
@@ -659,23 +736,257 @@ impl Checker<'_> {
             );
             return None;
         };
-        match name.as_str() {
-            "basic" => Some(CardKind::Basic),
-            future if FUTURE_KINDS.contains(&future) => {
-                self.error(
-                    node.pos,
-                    format!("card kind `{future}` is not supported by this version of fiches yet: use `basic`"),
-                );
-                None
-            }
-            other => {
-                self.error(
-                    node.pos,
-                    format!("unknown card kind `{other}`: the known kind is `basic`"),
-                );
+        match KINDS.iter().find(|k| **k == name.as_str()) {
+            Some(kind) => Some(kind),
+            None => {
+                let hint = suggestion(name, KINDS)
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .unwrap_or_else(|| format!("the kinds are {}", KINDS.join(", ")));
+                self.error(node.pos, format!("unknown card kind `{name}`: {hint}"));
                 None
             }
         }
+    }
+
+    /// The data of a graded kind, checked: answer, choices, blanks, pairs.
+    fn kind_data(
+        &mut self,
+        name: &str,
+        fields: &mut KnownFields<'_, '_>,
+        card_pos: Pos,
+        question: Option<&str>,
+    ) -> Option<CardKind> {
+        let mut required = |checker: &mut Self, field: &str, what: &str| {
+            let node = fields.take(field);
+            if node.is_none() {
+                checker.error(card_pos, format!("a `{name}` card needs `{field}`: {what}"));
+            }
+            node
+        };
+        match name {
+            "basic" => Some(CardKind::Basic),
+            "truefalse" => {
+                let node = required(self, "answer", "`answer: true` or `answer: false`")?;
+                match node.value {
+                    Value::Bool(answer) => Some(CardKind::TrueFalse { answer }),
+                    ref other => {
+                        self.error(node.pos, type_message("answer", "true or false", other));
+                        None
+                    }
+                }
+            }
+            "choice" => {
+                let choices_node = required(self, "choices", "the list of choices")?;
+                let correct_node = required(
+                    self,
+                    "correct",
+                    "the right choice (its number, from 1, or its text)",
+                );
+                let choices = self.text_list(choices_node, "choices")?;
+                if choices.len() < 2 {
+                    self.error(choices_node.pos, "`choices` needs at least two choices");
+                    return None;
+                }
+                let correct = self.correct(correct_node?, &choices)?;
+                let shuffle = match fields.take("shuffle") {
+                    None => true,
+                    Some(node) => match node.value {
+                        Value::Bool(b) => b,
+                        ref other => {
+                            self.error(node.pos, type_message("shuffle", "true or false", other));
+                            return None;
+                        }
+                    },
+                };
+                Some(CardKind::Choice {
+                    choices,
+                    correct,
+                    shuffle,
+                })
+            }
+            "cloze" => {
+                let node = required(self, "blanks", "the answer of each ______ blank")?;
+                let pos = node.pos;
+                let Value::Seq(items) = &mut node.value else {
+                    self.error(
+                        pos,
+                        type_message("blanks", "a list (one answer per blank)", &node.value),
+                    );
+                    return None;
+                };
+                let mut blanks = Vec::with_capacity(items.len());
+                for item in items.iter_mut() {
+                    let variants = match &item.value {
+                        Value::Seq(_) => self.text_list(item, "blanks")?,
+                        _ => vec![self.required_text(item, "blanks")?],
+                    };
+                    blanks.push(variants);
+                }
+                let in_text = question.map_or(0, super::count_blanks);
+                if in_text == 0 {
+                    self.error(card_pos, "a `cloze` card's `q` needs blanks written ______");
+                    return None;
+                }
+                if in_text != blanks.len() {
+                    self.error(
+                        pos,
+                        format!(
+                            "the text has {in_text} blank{} (______) but `blanks` gives {} answer{}",
+                            if in_text == 1 { "" } else { "s" },
+                            blanks.len(),
+                            if blanks.len() == 1 { "" } else { "s" }
+                        ),
+                    );
+                    return None;
+                }
+                Some(CardKind::Cloze { blanks })
+            }
+            "match" => {
+                let node = required(self, "pairs", "a list of `left: right` pairs")?;
+                let pos = node.pos;
+                let Value::Seq(items) = &mut node.value else {
+                    self.error(
+                        pos,
+                        type_message("pairs", "a list of `left: right` pairs", &node.value),
+                    );
+                    return None;
+                };
+                let mut pairs: Vec<(String, String)> = Vec::new();
+                let mut ok = true;
+                for item in items.iter_mut() {
+                    let item_pos = item.pos;
+                    let pair = match &mut item.value {
+                        Value::Map(entries) if entries.len() == 1 => {
+                            let (left, right) = &mut entries[0];
+                            match (&left.value, &right.value) {
+                                (Value::Str(l), Value::Str(r))
+                                    if !l.trim().is_empty() && !r.trim().is_empty() =>
+                                {
+                                    Some((l.clone(), r.clone()))
+                                }
+                                _ => None,
+                            }
+                        }
+                        _ => None,
+                    };
+                    let Some((left, right)) = pair else {
+                        self.error(
+                            item_pos,
+                            "each pair is one line `- \"left\": \"right\"`, both text",
+                        );
+                        ok = false;
+                        continue;
+                    };
+                    if pairs
+                        .iter()
+                        .any(|(l, _)| text::normalize(l) == text::normalize(&left))
+                    {
+                        self.error(
+                            item_pos,
+                            format!(
+                                "`{left}` is on the left of two pairs: each side must be unique"
+                            ),
+                        );
+                        ok = false;
+                    } else if pairs
+                        .iter()
+                        .any(|(_, r)| text::normalize(r) == text::normalize(&right))
+                    {
+                        self.error(
+                            item_pos,
+                            format!(
+                                "`{right}` is on the right of two pairs: each side must be unique"
+                            ),
+                        );
+                        ok = false;
+                    } else {
+                        pairs.push((left, right));
+                    }
+                }
+                if ok && pairs.len() < 2 {
+                    self.error(pos, "`pairs` needs at least two pairs");
+                    return None;
+                }
+                ok.then_some(CardKind::Match { pairs })
+            }
+            _ => None,
+        }
+    }
+
+    fn text_list(&mut self, node: &mut Node, field: &str) -> Option<Vec<String>> {
+        let pos = node.pos;
+        let Value::Seq(items) = &mut node.value else {
+            self.error(pos, type_message(field, "a list of text", &node.value));
+            return None;
+        };
+        let mut out = Vec::with_capacity(items.len());
+        let mut ok = true;
+        for item in items.iter_mut() {
+            match self.required_text(item, field) {
+                Some(text) => out.push(text),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// `correct`: a choice's number (from 1) or text, or a list of them.
+    fn correct(&mut self, node: &mut Node, choices: &[String]) -> Option<Vec<usize>> {
+        let pos = node.pos;
+        let items: Vec<Node> = match &node.value {
+            Value::Seq(items) => items.clone(),
+            _ => vec![node.clone()],
+        };
+        if items.is_empty() {
+            self.error(pos, "`correct` names no choice");
+            return None;
+        }
+        let mut correct = Vec::new();
+        for item in items {
+            let index = match &item.value {
+                Value::Int(n) => match usize::try_from(*n)
+                    .ok()
+                    .filter(|n| (1..=choices.len()).contains(n))
+                {
+                    Some(n) => n - 1,
+                    None => {
+                        self.error(
+                            item.pos,
+                            format!(
+                                "`correct: {n}` but the choices go from 1 to {}",
+                                choices.len()
+                            ),
+                        );
+                        return None;
+                    }
+                },
+                Value::Str(text) => match choices
+                    .iter()
+                    .position(|c| text::normalize(c) == text::normalize(text))
+                {
+                    Some(i) => i,
+                    None => {
+                        self.error(
+                            item.pos,
+                            format!("`correct: \"{text}\"` is not one of the choices"),
+                        );
+                        return None;
+                    }
+                },
+                other => {
+                    self.error(
+                        item.pos,
+                        type_message("correct", "a choice's number or text", other),
+                    );
+                    return None;
+                }
+            };
+            if !correct.contains(&index) {
+                correct.push(index);
+            }
+        }
+        correct.sort_unstable();
+        Some(correct)
     }
 
     fn answer(&mut self, node: &mut Node) -> Option<Answer> {
@@ -1070,16 +1381,96 @@ mod tests {
         assert_eq!(nul.diagnostics[0].pos, Pos::new(1, 9));
     }
 
+    const KINDS_DECK: &str = r#"title: "Sortes"
+cards:
+  - kind: truefalse
+    q: "L'échec de service est évitable."
+    answer: false
+    a: "Le zéro défaut n'existe pas."
+  - kind: choice
+    q: "Plus grande source d'enseignement ?"
+    choices: ["Les employés", "Les clients les plus mécontents", "Les études"]
+    correct: 2
+  - kind: cloze
+    q: "Réagir rapidement et ______ ; le client ______."
+    blanks: [["efficacement", "efficacement."], "revient"]
+  - kind: match
+    q: "Associez."
+    pairs:
+      - "Justice procédurale": "les règles"
+      - "Justice interactive": "le traitement"
+"#;
+
     #[test]
-    fn future_kinds_are_reserved() {
+    fn every_kind_of_card_loads() {
+        let loaded = check(KINDS_DECK);
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        let cards = loaded.deck.unwrap().cards;
+        assert_eq!(cards[0].kind, CardKind::TrueFalse { answer: false });
+        assert_eq!(
+            cards[0].answer,
+            Answer::List(vec!["Faux.".into(), "Le zéro défaut n'existe pas.".into()])
+        );
+        assert_eq!(
+            cards[1].kind,
+            CardKind::Choice {
+                choices: vec![
+                    "Les employés".into(),
+                    "Les clients les plus mécontents".into(),
+                    "Les études".into()
+                ],
+                correct: vec![1],
+                shuffle: true
+            }
+        );
+        assert_eq!(
+            cards[2].kind,
+            CardKind::Cloze {
+                blanks: vec![
+                    vec!["efficacement".into(), "efficacement.".into()],
+                    vec!["revient".into()]
+                ]
+            }
+        );
+        assert_eq!(
+            cards[3].answer,
+            Answer::List(vec![
+                "Justice procédurale → les règles".into(),
+                "Justice interactive → le traitement".into()
+            ])
+        );
+    }
+
+    #[test]
+    fn each_kind_is_checked() {
+        let broken = KINDS_DECK
+            .replace("answer: false", "answer: peut-être")
+            .replace("correct: 2", "correct: 5")
+            .replace("\"revient\"]", "\"revient\", \"trop\"]")
+            .replace("\"le traitement\"", "\"les règles\"");
+        assert_eq!(
+            problems(&broken),
+            vec![
+                "5:13 error: `answer` must be true or false, found text \"peut-être\"",
+                "10:14 error: `correct: 5` but the choices go from 1 to 3",
+                "13:13 error: the text has 2 blanks (______) but `blanks` gives 3 answers",
+                "18:9 error: `les règles` is on the right of two pairs: each side must be unique",
+            ]
+        );
         assert_eq!(
             problems(
-                "title: T\ncards:\n  - q: Q\n    a: A\n    kind: choice\n  - q: R\n    a: B\n    kind: flip\n"
+                "title: T\ncards:\n  - q: Q\n    a: A\n    choices: [x, y]\n  - kind: flip\n    q: Q\n    a: A\n"
             ),
             vec![
-                "5:11 error: card kind `choice` is not supported by this version of fiches yet: use `basic`",
-                "8:11 error: unknown card kind `flip`: the known kind is `basic`",
+                "5:14 error: `choices` belongs to `kind: choice` cards, and this card is `basic`",
+                "6:11 error: unknown card kind `flip`: the kinds are basic, truefalse, choice, cloze, match",
             ]
+        );
+        assert_eq!(
+            problems(
+                "title: T\ncards:\n  - kind: choice\n    q: Q\n    choices: [x, y]\n    correct: z\n"
+            ),
+            vec!["6:14 error: `correct: \"z\"` is not one of the choices"]
         );
     }
 

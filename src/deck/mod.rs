@@ -37,20 +37,80 @@ pub struct Deck {
     pub cards: Vec<Card>,
 }
 
-/// The kinds of card the format knows. Only `basic` can be reviewed today;
-/// the others are reserved so decks written for them get a clear message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// The kinds of card the format knows. Basic cards are rated by the
+/// student; the others are answered and graded, then rated.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
 pub enum CardKind {
     #[default]
     Basic,
+    /// A statement, true or false.
+    #[serde(rename = "truefalse")]
+    TrueFalse { answer: bool },
+    /// One or several right choices among `choices` (indices from 0).
+    Choice {
+        choices: Vec<String>,
+        correct: Vec<usize>,
+        shuffle: bool,
+    },
+    /// A text with `______` blanks; each blank with its accepted answers.
+    Cloze { blanks: Vec<Vec<String>> },
+    /// Left items to associate with right ones.
+    Match { pairs: Vec<(String, String)> },
 }
 
 impl CardKind {
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &'static str {
         match self {
             CardKind::Basic => "basic",
+            CardKind::TrueFalse { .. } => "truefalse",
+            CardKind::Choice { .. } => "choice",
+            CardKind::Cloze { .. } => "cloze",
+            CardKind::Match { .. } => "match",
         }
     }
+
+    /// The answer to show for this kind (after any explanation of `a`).
+    pub fn shown_answer(&self) -> Vec<String> {
+        match self {
+            CardKind::Basic => Vec::new(),
+            CardKind::TrueFalse { answer } => {
+                vec![if *answer { "Vrai." } else { "Faux." }.to_string()]
+            }
+            CardKind::Choice {
+                choices, correct, ..
+            } => correct
+                .iter()
+                .filter_map(|i| choices.get(*i).cloned())
+                .collect(),
+            CardKind::Cloze { blanks } => blanks
+                .iter()
+                .enumerate()
+                .map(|(i, variants)| format!("{}. {}", i + 1, variants.join(" / ")))
+                .collect(),
+            CardKind::Match { pairs } => pairs
+                .iter()
+                .map(|(left, right)| format!("{left} → {right}"))
+                .collect(),
+        }
+    }
+}
+
+/// How a blank is written in a cloze card's text: three underscores or more.
+pub fn count_blanks(text: &str) -> usize {
+    let mut count = 0;
+    let mut run = 0;
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c == '_' {
+            run += 1;
+        } else {
+            if run >= 3 {
+                count += 1;
+            }
+            run = 0;
+        }
+    }
+    count
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

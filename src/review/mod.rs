@@ -2,6 +2,7 @@
 //! One model under every front end; each rating is committed before the
 //! next card is handed out.
 
+pub mod grade;
 pub mod plain;
 
 use std::collections::{HashSet, VecDeque};

@@ -9,7 +9,8 @@ use chrono::{DateTime, FixedOffset};
 
 use super::{Session, SessionError, Summary, UndoError};
 use crate::clock::ClockError;
-use crate::deck::Answer;
+use crate::deck::{Answer, CardKind};
+use crate::review::grade::{self, Blank, Verdict};
 use crate::sched::Rating;
 use crate::store::Store;
 
@@ -69,18 +70,33 @@ pub fn run(
                 if points == 1 { "" } else { "s" }
             )?;
         }
-        writeln!(out, "[Enter: show the answer · u undo · q quit]")?;
-        out.flush()?;
         let shown = Instant::now();
-        match read(input)? {
-            Input::End => break,
-            Input::Line(line) if line.eq_ignore_ascii_case("q") => break,
-            Input::Line(line) if line.eq_ignore_ascii_case("u") => {
-                undo(session, store, out)?;
-                continue;
+        let proposed = if card.kind == CardKind::Basic {
+            writeln!(out, "[Enter: show the answer · u undo · q quit]")?;
+            out.flush()?;
+            match read(input)? {
+                Input::End => break,
+                Input::Line(line) if line.eq_ignore_ascii_case("q") => break,
+                Input::Line(line) if line.eq_ignore_ascii_case("u") => {
+                    undo(session, store, out)?;
+                    continue;
+                }
+                Input::Line(_) => None,
             }
-            Input::Line(_) => {}
-        }
+        } else {
+            let seed = u64::try_from(now()?.timestamp()).unwrap_or(0)
+                ^ u64::try_from(card.id.0)
+                    .unwrap_or(0)
+                    .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            match ask(&card.kind, seed, input, out)? {
+                Asked::Verdict(verdict) => Some(verdict.proposed()),
+                Asked::End | Asked::Quit => break,
+                Asked::Undo => {
+                    undo(session, store, out)?;
+                    continue;
+                }
+            }
+        };
         match &card.answer {
             Answer::Text(text) => writeln!(out, "A: {text}")?,
             Answer::List(items) => {
@@ -91,10 +107,19 @@ pub fn run(
             }
         }
         loop {
-            writeln!(out, "{RATING_PROMPT}")?;
+            match proposed {
+                Some(rating) => writeln!(
+                    out,
+                    "How well did you know this? 1 Not at all … 5 Perfectly (Enter: {rating}, u undo, q quit)"
+                )?,
+                None => writeln!(out, "{RATING_PROMPT}")?,
+            }
             out.flush()?;
             let line = match read(input)? {
                 Input::End => break 'cards,
+                Input::Line(line) if line.is_empty() && proposed.is_some() => {
+                    proposed.map(|r| r.to_string()).unwrap_or_default()
+                }
                 Input::Line(line) => line,
             };
             if line.eq_ignore_ascii_case("q") {
@@ -185,4 +210,139 @@ pub fn write_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()> 
         writeln!(out, "Next due: {}.", next.join(", "))?;
     }
     Ok(())
+}
+
+enum Asked {
+    Verdict(Verdict),
+    Undo,
+    Quit,
+    End,
+}
+
+/// Reads a line, handling `u` and `q`; `None` when the session must stop
+/// or undo (told by `Asked`).
+fn answer_line(input: &mut impl BufRead) -> io::Result<Result<String, Asked>> {
+    Ok(match read(input)? {
+        Input::End => Err(Asked::End),
+        Input::Line(line) if line.eq_ignore_ascii_case("q") => Err(Asked::Quit),
+        Input::Line(line) if line.eq_ignore_ascii_case("u") => Err(Asked::Undo),
+        Input::Line(line) => Ok(line),
+    })
+}
+
+/// Asks a graded card's question in its own way, grades the answer and says
+/// how it went.
+fn ask(
+    kind: &CardKind,
+    seed: u64,
+    input: &mut impl BufRead,
+    out: &mut impl Write,
+) -> io::Result<Asked> {
+    let verdict = match kind {
+        CardKind::Basic => return Ok(Asked::Verdict(Verdict::Right)),
+        CardKind::TrueFalse { .. } => loop {
+            writeln!(out, "Vrai ou faux ? [v / f · u undo · q quit]")?;
+            out.flush()?;
+            let line = match answer_line(input)? {
+                Ok(line) => line,
+                Err(asked) => return Ok(asked),
+            };
+            match grade::parse_true_false(&line) {
+                Some(given) => break grade::true_false(kind, given),
+                None => writeln!(out, "Please answer v (vrai) or f (faux).")?,
+            }
+        },
+        CardKind::Choice {
+            choices, shuffle, ..
+        } => {
+            let order = if *shuffle {
+                grade::shuffled(choices.len(), seed)
+            } else {
+                (0..choices.len()).collect()
+            };
+            for (shown, index) in order.iter().enumerate() {
+                writeln!(out, "  {}) {}", letter(shown), choices[*index])?;
+            }
+            loop {
+                writeln!(
+                    out,
+                    "Your choice (its letter, or several: a c) [u undo · q quit]"
+                )?;
+                out.flush()?;
+                let line = match answer_line(input)? {
+                    Ok(line) => line,
+                    Err(asked) => return Ok(asked),
+                };
+                match grade::parse_letters(&line, &order) {
+                    Some(picked) => break grade::choice(kind, &picked),
+                    None => writeln!(
+                        out,
+                        "Please answer with the letters shown, a to {}.",
+                        letter(order.len() - 1)
+                    )?,
+                }
+            }
+        }
+        CardKind::Cloze { blanks } => {
+            let mut graded = Vec::with_capacity(blanks.len());
+            for (i, variants) in blanks.iter().enumerate() {
+                writeln!(
+                    out,
+                    "Blank {} of {}: [u undo · q quit]",
+                    i + 1,
+                    blanks.len()
+                )?;
+                out.flush()?;
+                let line = match answer_line(input)? {
+                    Ok(line) => line,
+                    Err(asked) => return Ok(asked),
+                };
+                let result = grade::blank(variants, &line);
+                match &result {
+                    Blank::Right => writeln!(out, "  right")?,
+                    Blank::NearMiss { expected } => {
+                        writeln!(out, "  almost: {expected} (counted right)")?
+                    }
+                    Blank::Wrong { expected } => writeln!(out, "  expected: {expected}")?,
+                }
+                graded.push(result);
+            }
+            grade::cloze(&graded)
+        }
+        CardKind::Match { pairs } => {
+            let order = grade::shuffled(pairs.len(), seed);
+            for (i, (left, _)) in pairs.iter().enumerate() {
+                writeln!(out, "  {}. {left}", i + 1)?;
+            }
+            for (shown, index) in order.iter().enumerate() {
+                writeln!(out, "  {}) {}", letter(shown), pairs[*index].1)?;
+            }
+            loop {
+                writeln!(out, "Your pairs (e.g. 1b 2a) [u undo · q quit]")?;
+                out.flush()?;
+                let line = match answer_line(input)? {
+                    Ok(line) => line,
+                    Err(asked) => return Ok(asked),
+                };
+                match grade::parse_pairs(&line, &order) {
+                    Some(given) => break grade::matching(kind, &given),
+                    None => writeln!(out, "Please pair each number with a letter, like 1b 2a.")?,
+                }
+            }
+        }
+    };
+    writeln!(
+        out,
+        "{}",
+        match verdict {
+            Verdict::Right => "Right.",
+            Verdict::PartlyRight => "Partly right.",
+            Verdict::Wrong => "Wrong.",
+        }
+    )?;
+    Ok(Asked::Verdict(verdict))
+}
+
+fn letter(index: usize) -> char {
+    char::from(b'a' + u8::try_from(index % 26).unwrap_or(0))
 }

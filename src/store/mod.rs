@@ -29,6 +29,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_exam_date",
         include_str!("../../migrations/0003_exam_date.sql"),
     ),
+    (
+        "0004_card_kinds",
+        include_str!("../../migrations/0004_card_kinds.sql"),
+    ),
 ];
 
 /// Marks a database as ours ("fich"), so another program's SQLite file is

@@ -5,7 +5,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Store, StoreError};
-use crate::deck::{Answer, DeckId};
+use crate::deck::{Answer, CardKind, DeckId};
 use crate::sched::{CardState, Ease, Rating};
 
 /// A card's row in the store: stable across edits of the deck.
@@ -34,6 +34,7 @@ pub struct StoredCard {
     pub question: String,
     pub answer: Answer,
     pub points: Option<u32>,
+    pub kind: CardKind,
     pub state: CardState,
 }
 
@@ -172,7 +173,7 @@ impl Store {
 
     pub fn card(&self, id: CardId) -> Result<Option<StoredCard>, StoreError> {
         let sql = format!(
-            "SELECT c.id, c.deck, d.title, c.key, c.question, c.answer, c.points, {STATE_COLUMNS}
+            "SELECT c.id, c.deck, d.title, c.key, c.question, c.answer, c.points, c.kind, {STATE_COLUMNS}
              FROM cards c JOIN decks d ON d.id = c.deck WHERE c.id = ?1"
         );
         let mut statement = self.conn.prepare_cached(&sql).map_err(|e| self.fail(e))?;
@@ -189,7 +190,8 @@ impl Store {
                     points: row
                         .get::<_, Option<i64>>(6)?
                         .and_then(|p| u32::try_from(p).ok()),
-                    state: state_from(row, 7)?,
+                    kind: serde_json::from_str(&row.get::<_, String>(7)?).unwrap_or_default(),
+                    state: state_from(row, 8)?,
                 })
             })
             .optional()

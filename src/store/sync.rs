@@ -187,6 +187,7 @@ struct Row {
     position: i64,
     retired: bool,
     text_hash: Option<i64>,
+    kind: String,
 }
 
 /// Enough of a row to recognise a card whose text did not change.
@@ -439,7 +440,7 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT id, key, qnorm, question, answer, points, tags, note, source, line, position,
-                   retired, text_hash
+                   retired, text_hash, kind
                  FROM cards WHERE deck = ?1 ORDER BY position, id",
             )
             .map_err(|e| self.fail(e))?;
@@ -454,7 +455,7 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT id, key, qnorm, question, answer, points, tags, note, source, line, position,
-                   retired, text_hash
+                   retired, text_hash, kind
                  FROM cards WHERE id = ?1",
             )
             .map_err(|e| self.fail(e))?;
@@ -840,15 +841,15 @@ impl Store {
             let mut insert = tx
                 .prepare_cached(
                     "INSERT INTO cards (deck, key, qnorm, question, answer, points, tags, note, source,
-                       line, position, text_hash)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                       line, position, text_hash, kind)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 )
                 .map_err(fail)?;
             let mut update = tx
                 .prepare_cached(
                     "UPDATE cards SET key = ?2, qnorm = ?3, question = ?4, answer = ?5, points = ?6,
                      tags = ?7, note = ?8, source = ?9, line = ?10, position = ?11, text_hash = ?12,
-                     retired = 0, deck = ?13
+                     retired = 0, deck = ?13, kind = ?14
                      WHERE id = ?1",
                 )
                 .map_err(fail)?;
@@ -942,7 +943,8 @@ impl Store {
                                     card.pos.line,
                                     fields.position,
                                     planned.text_hash,
-                                    deck.0
+                                    deck.0,
+                                    fields.kind
                                 ])
                                 .map_err(fail)?;
                         }
@@ -960,7 +962,8 @@ impl Store {
                                     card.source,
                                     card.pos.line,
                                     fields.position,
-                                    planned.text_hash
+                                    planned.text_hash,
+                                    fields.kind
                                 ])
                                 .map_err(fail)?;
                         }
@@ -1022,6 +1025,7 @@ fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         position: row.get(10)?,
         retired: row.get::<_, i64>(11)? != 0,
         text_hash: row.get(12)?,
+        kind: row.get(13)?,
     })
 }
 
@@ -1029,6 +1033,7 @@ fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
 struct Fields {
     answer: String,
     tags: String,
+    kind: String,
     position: i64,
 }
 
@@ -1037,6 +1042,8 @@ impl Fields {
         Fields {
             answer: answer_json(&card.answer),
             tags: serde_json::to_string(&card.tags).unwrap_or_else(|_| "[]".into()),
+            kind: serde_json::to_string(&card.kind)
+                .unwrap_or_else(|_| "{\"kind\":\"basic\"}".into()),
             position: i64::try_from(position).unwrap_or(i64::MAX),
         }
     }
@@ -1049,6 +1056,7 @@ impl Fields {
             || row.tags != self.tags
             || row.note != card.note
             || row.source != card.source
+            || row.kind != self.kind
     }
 
     /// Whether the row must be rewritten: anything stored differs, even

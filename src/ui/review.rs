@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Padding, Paragraph};
 use super::keys::{self, Action};
 use super::theme::Theme;
 use super::{Control, Ctx, Screen, draw_help, footer_line, text_gauge, wrap};
-use crate::deck::Answer;
+use crate::deck::{Answer, CardKind};
 use crate::review::plain::write_summary;
 use crate::review::{Current, Session, SlotKind, Summary, UndoError};
 use crate::sched::Rating;
@@ -423,6 +423,13 @@ impl Screen for ReviewScreen {
         for l in wrap::wrap(&current.card.question, width) {
             lines.push(Line::from(l));
         }
+        // Graded kinds show what is asked; here the student answers in
+        // their head and rates (`review --plain` grades typed answers).
+        for l in asked_lines(&current.card.kind) {
+            for wrapped in wrap::wrap(&l, width) {
+                lines.push(Line::styled(wrapped, theme.key()));
+            }
+        }
         lines.push(Line::raw(""));
         if self.phase == Phase::Answer {
             let points = current
@@ -634,5 +641,35 @@ fn format_duration(d: Duration) -> String {
         format!("{} min {:02} s", secs / 60, secs % 60)
     } else {
         format!("{secs} s")
+    }
+}
+
+/// What a graded card asks beyond its question, as lines.
+fn asked_lines(kind: &CardKind) -> Vec<String> {
+    let letter = |i: usize| char::from(b'a' + u8::try_from(i % 26).unwrap_or(0));
+    match kind {
+        CardKind::Basic | CardKind::Cloze { .. } => Vec::new(),
+        CardKind::TrueFalse { .. } => vec!["Vrai ou faux ?".to_string()],
+        CardKind::Choice { choices, .. } => choices
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("  {}) {c}", letter(i)))
+            .collect(),
+        CardKind::Match { pairs } => {
+            let mut lines: Vec<String> = pairs
+                .iter()
+                .enumerate()
+                .map(|(i, (left, _))| format!("  {}. {left}", i + 1))
+                .collect();
+            // The right column in another order than the left one.
+            let order = crate::review::grade::shuffled(pairs.len(), pairs.len() as u64);
+            lines.extend(
+                order
+                    .iter()
+                    .enumerate()
+                    .map(|(shown, i)| format!("  {}) {}", letter(shown), pairs[*i].1)),
+            );
+            lines
+        }
     }
 }

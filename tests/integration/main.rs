@@ -9,6 +9,7 @@ mod decks;
 mod exam;
 mod faults;
 mod hostile;
+mod kinds;
 mod review;
 mod robustness;
 mod store;

@@ -1,0 +1,289 @@
+//! Grading the answers of true/false, multiple-choice, fill-in-the-blank
+//! and matching cards. Pure: the answer given, the card, a verdict.
+
+use crate::deck::CardKind;
+use crate::sched::Rating;
+use crate::text;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Right,
+    PartlyRight,
+    Wrong,
+}
+
+impl Verdict {
+    /// The rating proposed to the student, who confirms or picks another.
+    pub fn proposed(self) -> Rating {
+        let value = match self {
+            Verdict::Right => 4,
+            Verdict::PartlyRight => 3,
+            Verdict::Wrong => 1,
+        };
+        Rating::new(value).unwrap_or(Rating::ALL[0])
+    }
+
+    fn of(right: usize, total: usize) -> Verdict {
+        if total > 0 && right == total {
+            Verdict::Right
+        } else if right > 0 {
+            Verdict::PartlyRight
+        } else {
+            Verdict::Wrong
+        }
+    }
+}
+
+/// How one blank was filled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Blank {
+    Right,
+    /// One typo away from an accepted answer: counted right, shown as such.
+    NearMiss {
+        expected: String,
+    },
+    Wrong {
+        expected: String,
+    },
+}
+
+/// A true/false answer typed in French or English; `None` if it is neither.
+pub fn parse_true_false(input: &str) -> Option<bool> {
+    match text::normalize(input).as_str() {
+        "v" | "vrai" | "t" | "true" | "o" | "oui" | "y" | "yes" => Some(true),
+        "f" | "faux" | "false" | "n" | "non" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+pub fn true_false(kind: &CardKind, given: bool) -> Verdict {
+    match kind {
+        CardKind::TrueFalse { answer } if *answer == given => Verdict::Right,
+        _ => Verdict::Wrong,
+    }
+}
+
+/// The letters of a shown order (`a` is the first choice shown) to the
+/// choices' own indices; `None` when a letter is not a choice.
+pub fn parse_letters(input: &str, order: &[usize]) -> Option<Vec<usize>> {
+    let mut picked = Vec::new();
+    for c in input.chars().filter(|c| c.is_alphabetic()) {
+        let shown = (c.to_ascii_lowercase() as usize).checked_sub('a' as usize)?;
+        let index = *order.get(shown)?;
+        if !picked.contains(&index) {
+            picked.push(index);
+        }
+    }
+    (!picked.is_empty()).then_some(picked)
+}
+
+/// Right when exactly the right choices are picked; partly when some right
+/// ones are, with no wrong one... or more right than wrong.
+pub fn choice(kind: &CardKind, picked: &[usize]) -> Verdict {
+    let CardKind::Choice { correct, .. } = kind else {
+        return Verdict::Wrong;
+    };
+    let right = picked.iter().filter(|p| correct.contains(p)).count();
+    let wrong = picked.len() - right;
+    if right == correct.len() && wrong == 0 {
+        Verdict::Right
+    } else if right > wrong {
+        Verdict::PartlyRight
+    } else {
+        Verdict::Wrong
+    }
+}
+
+/// One blank: case, accents, surrounding spaces and punctuation ignored;
+/// one typo is a near miss.
+pub fn blank(variants: &[String], given: &str) -> Blank {
+    let given = text::normalize(given);
+    let expected = variants.first().cloned().unwrap_or_default();
+    if variants.iter().any(|v| text::normalize(v) == given) {
+        return Blank::Right;
+    }
+    let close = variants
+        .iter()
+        .any(|v| !given.is_empty() && edit_distance(&text::normalize(v), &given) == 1);
+    if close {
+        Blank::NearMiss { expected }
+    } else {
+        Blank::Wrong { expected }
+    }
+}
+
+pub fn cloze(blanks: &[Blank]) -> Verdict {
+    let right = blanks
+        .iter()
+        .filter(|b| !matches!(b, Blank::Wrong { .. }))
+        .count();
+    Verdict::of(right, blanks.len())
+}
+
+/// `1c 2a 3b` (the left items' numbers, the right column's letters as
+/// shown) to pairs of (left index, right index).
+pub fn parse_pairs(input: &str, right_order: &[usize]) -> Option<Vec<(usize, usize)>> {
+    let mut pairs = Vec::new();
+    for token in input.split([' ', ',', ';']).filter(|t| !t.is_empty()) {
+        let digits: String = token.chars().take_while(char::is_ascii_digit).collect();
+        let letter = token[digits.len()..].chars().next()?;
+        let left = digits.parse::<usize>().ok()?.checked_sub(1)?;
+        let shown = (letter.to_ascii_lowercase() as usize).checked_sub('a' as usize)?;
+        pairs.push((left, *right_order.get(shown)?));
+    }
+    (!pairs.is_empty()).then_some(pairs)
+}
+
+/// Each left item matched with its own right item counts.
+pub fn matching(kind: &CardKind, given: &[(usize, usize)]) -> Verdict {
+    let CardKind::Match { pairs } = kind else {
+        return Verdict::Wrong;
+    };
+    let right = (0..pairs.len())
+        .filter(|left| {
+            given
+                .iter()
+                .rev()
+                .find(|(l, _)| l == left)
+                .is_some_and(|(_, r)| r == left)
+        })
+        .count();
+    Verdict::of(right, pairs.len())
+}
+
+/// A permutation of `0..n` from `seed`, the same for the same seed: the
+/// order choices and right columns are shown in.
+pub fn shuffled(n: usize, seed: u64) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut state = seed | 1;
+    for i in (1..n).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let j = usize::try_from(state % (i as u64 + 1)).unwrap_or(0);
+        order.swap(i, j);
+    }
+    order
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            current.push(
+                (previous[j] + cost)
+                    .min(previous[j + 1] + 1)
+                    .min(current[j] + 1),
+            );
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn choice_card() -> CardKind {
+        CardKind::Choice {
+            choices: vec!["a".into(), "b".into(), "c".into(), "d".into()],
+            correct: vec![1, 3],
+            shuffle: true,
+        }
+    }
+
+    #[test]
+    fn true_false_in_either_language() {
+        assert_eq!(parse_true_false(" Faux "), Some(false));
+        assert_eq!(parse_true_false("VRAI"), Some(true));
+        assert_eq!(parse_true_false("peut-être"), None);
+        let card = CardKind::TrueFalse { answer: false };
+        assert_eq!(true_false(&card, false), Verdict::Right);
+        assert_eq!(true_false(&card, true), Verdict::Wrong);
+    }
+
+    #[test]
+    fn choices_right_partly_or_wrong() {
+        let card = choice_card();
+        assert_eq!(choice(&card, &[3, 1]), Verdict::Right);
+        assert_eq!(choice(&card, &[1]), Verdict::PartlyRight);
+        assert_eq!(choice(&card, &[1, 0]), Verdict::Wrong);
+        assert_eq!(choice(&card, &[2]), Verdict::Wrong);
+        // Letters are read in the order the choices were shown.
+        assert_eq!(parse_letters("b, D", &[2, 3, 0, 1]), Some(vec![3, 1]));
+        assert_eq!(parse_letters("z", &[0, 1]), None);
+    }
+
+    #[test]
+    fn blanks_ignore_case_accents_spaces_and_punctuation_and_spot_typos() {
+        let variants = vec!["efficacement".to_string()];
+        assert_eq!(blank(&variants, "  Efficacement. "), Blank::Right);
+        assert_eq!(
+            blank(&["qualité perçue".to_string()], "QUALITE PERCUE"),
+            Blank::Right
+        );
+        assert_eq!(
+            blank(&variants, "eficacement"),
+            Blank::NearMiss {
+                expected: "efficacement".into()
+            }
+        );
+        assert_eq!(
+            blank(&variants, "rapidement"),
+            Blank::Wrong {
+                expected: "efficacement".into()
+            }
+        );
+        let graded = [
+            Blank::Right,
+            Blank::NearMiss {
+                expected: "x".into(),
+            },
+        ];
+        assert_eq!(cloze(&graded), Verdict::Right);
+        assert_eq!(
+            cloze(&[
+                Blank::Right,
+                Blank::Wrong {
+                    expected: "x".into()
+                }
+            ]),
+            Verdict::PartlyRight
+        );
+    }
+
+    #[test]
+    fn matching_counts_each_left_item() {
+        let card = CardKind::Match {
+            pairs: vec![
+                ("1".into(), "a".into()),
+                ("2".into(), "b".into()),
+                ("3".into(), "c".into()),
+            ],
+        };
+        // The right column shown as c, a, b.
+        let order = vec![2, 0, 1];
+        let all = parse_pairs("1b 2c 3a", &order).unwrap();
+        assert_eq!(all, vec![(0, 0), (1, 1), (2, 2)]);
+        assert_eq!(matching(&card, &all), Verdict::Right);
+        let some = parse_pairs("1b 2a", &order).unwrap();
+        assert_eq!(matching(&card, &some), Verdict::PartlyRight);
+        assert_eq!(parse_pairs("1z", &order), None);
+        assert_eq!(Verdict::PartlyRight.proposed().value(), 3);
+    }
+
+    #[test]
+    fn shuffles_are_permutations_and_repeatable() {
+        for seed in 0..50 {
+            let mut order = shuffled(6, seed);
+            assert_eq!(order, shuffled(6, seed));
+            order.sort_unstable();
+            assert_eq!(order, vec![0, 1, 2, 3, 4, 5]);
+        }
+        assert_ne!(shuffled(6, 1), shuffled(6, 2));
+    }
+}
