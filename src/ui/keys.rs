@@ -91,6 +91,20 @@ pub const REVIEW_QUESTION: &[Binding] = &[
     bind(QUIT_KEYS, "q/Esc", "quit", Action::Quit, true),
 ];
 
+/// A graded card being answered: typed keys are the answer.
+pub const REVIEW_GRADED: &[Binding] = &[
+    bind(&[KeyCode::Enter], "Enter", "submit", Action::Confirm, true),
+    bind(
+        &[KeyCode::Tab],
+        "Tab",
+        "show the answer",
+        Action::Reveal,
+        true,
+    ),
+    bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true),
+    bind(&[KeyCode::Esc], "Esc", "quit", Action::Quit, true),
+];
+
 pub const REVIEW_ANSWER: &[Binding] = &[
     bind(RATE_KEYS, "1-5", "rate", Action::Rate, true),
     bind(&[KeyCode::Enter], "Enter", "confirm", Action::Confirm, true),

@@ -12,7 +12,10 @@ use ratatui::widgets::{Block, Padding, Paragraph};
 use super::keys::{self, Action};
 use super::theme::Theme;
 use super::{Control, Ctx, Screen, draw_help, footer_line, text_gauge, wrap};
+use chrono::Datelike;
+
 use crate::deck::{Answer, CardKind};
+use crate::review::grade::{self, Blank, Verdict};
 use crate::review::plain::write_summary;
 use crate::review::{Current, Session, SlotKind, Summary, UndoError};
 use crate::sched::Rating;
@@ -41,6 +44,14 @@ pub struct ReviewScreen {
     scroll: u16,
     help: bool,
     message: Option<String>,
+    /// A graded card: the order its choices or right column are shown in.
+    order: Vec<usize>,
+    /// A graded card: the answer being typed.
+    typed: String,
+    /// A cloze card: how the blanks answered so far went.
+    blanks: Vec<Blank>,
+    /// A graded card, once answered: how it went.
+    verdict: Option<Verdict>,
     shown_at: Instant,
     started: Instant,
     summary: Option<(Summary, Duration)>,
@@ -59,6 +70,10 @@ impl ReviewScreen {
             scroll: 0,
             help: false,
             message: None,
+            order: Vec::new(),
+            typed: String::new(),
+            blanks: Vec::new(),
+            verdict: None,
             shown_at: Instant::now(),
             started: Instant::now(),
             summary: None,
@@ -91,10 +106,29 @@ impl ReviewScreen {
         self.tick_number = None;
         self.ticked_any = false;
         self.shown_at = Instant::now();
+        self.typed.clear();
+        self.blanks.clear();
+        self.verdict = None;
         match &self.current {
             Some(current) => {
                 self.ticks = vec![false; current.card.answer.items().len()];
                 self.phase = Phase::Question;
+                // Shuffled the same way all day for a card, so a test (or a
+                // student coming back to it) sees one order.
+                let seed = u64::try_from(self.session.day().num_days_from_ce()).unwrap_or(0)
+                    ^ u64::try_from(current.card.id.0)
+                        .unwrap_or(0)
+                        .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                self.order = match &current.card.kind {
+                    CardKind::Choice {
+                        choices,
+                        shuffle: true,
+                        ..
+                    } => grade::shuffled(choices.len(), seed),
+                    CardKind::Choice { choices, .. } => (0..choices.len()).collect(),
+                    CardKind::Match { pairs } => grade::shuffled(pairs.len(), seed),
+                    _ => Vec::new(),
+                };
             }
             None => self.finish(store)?,
         }
@@ -108,14 +142,19 @@ impl ReviewScreen {
         Ok(())
     }
 
+    /// Several answer items the student can tick (basic cards only: a
+    /// graded card is graded from the answer typed).
     fn is_list(&self) -> bool {
-        self.ticks.len() > 1
+        self.ticks.len() > 1 && self.graded().is_none()
     }
 
     /// The rating the ticks suggest: all → 5, none → 1, evenly between
     /// (halves round up). Only for answers of several items, once the
     /// student has ticked (or unticked) one.
     pub fn proposed(&self) -> Option<Rating> {
+        if let Some(verdict) = self.verdict {
+            return Some(verdict.proposed());
+        }
         if !self.is_list() || !self.ticked_any {
             return None;
         }
@@ -125,8 +164,20 @@ impl ReviewScreen {
         Rating::new(u8::try_from(1 + steps).unwrap_or(5))
     }
 
+    pub fn verdict(&self) -> Option<Verdict> {
+        self.verdict
+    }
+
+    fn graded(&self) -> Option<&CardKind> {
+        self.current
+            .as_ref()
+            .map(|c| &c.card.kind)
+            .filter(|k| **k != CardKind::Basic)
+    }
+
     fn table(&self) -> &'static [keys::Binding] {
         match self.phase {
+            Phase::Question if self.graded().is_some() => keys::REVIEW_GRADED,
             Phase::Question => keys::REVIEW_QUESTION,
             Phase::Answer => keys::REVIEW_ANSWER,
             Phase::Over => keys::SUMMARY,
@@ -197,6 +248,76 @@ impl ReviewScreen {
         }
     }
 
+    /// Keys while a graded card is answered: typing, Enter to submit, Tab to
+    /// see the answer without grading. `None`: not an answer key (Esc, `?`…).
+    fn answer_key(&mut self, key: KeyEvent, ctx: &mut Ctx<'_>) -> Option<Control> {
+        if keys::is_interrupt(&key) || key.code == KeyCode::Esc {
+            return None;
+        }
+        let kind = self.graded()?.clone();
+        match (&kind, key.code) {
+            (_, KeyCode::Char('?')) if self.typed.is_empty() => None,
+            (_, KeyCode::Tab) => {
+                self.phase = Phase::Answer;
+                Some(Control::Continue)
+            }
+            (CardKind::TrueFalse { .. }, KeyCode::Char(c)) => {
+                match grade::parse_true_false(&c.to_string()) {
+                    Some(given) => self.graded_answer(grade::true_false(&kind, given)),
+                    None => self.message = Some("v (vrai) or f (faux)".into()),
+                }
+                Some(Control::Continue)
+            }
+            (CardKind::TrueFalse { .. }, _) => Some(Control::Continue),
+            (_, KeyCode::Char(c)) => {
+                self.typed.push(c);
+                Some(Control::Continue)
+            }
+            (_, KeyCode::Backspace) => {
+                self.typed.pop();
+                Some(Control::Continue)
+            }
+            (_, KeyCode::Enter) => {
+                let typed = std::mem::take(&mut self.typed);
+                match &kind {
+                    CardKind::Choice { .. } => match grade::parse_letters(&typed, &self.order) {
+                        Some(picked) => self.graded_answer(grade::choice(&kind, &picked)),
+                        None => {
+                            self.message = Some("Answer with the letters shown.".into());
+                            self.typed = typed;
+                        }
+                    },
+                    CardKind::Match { .. } => match grade::parse_pairs(&typed, &self.order) {
+                        Some(given) => self.graded_answer(grade::matching(&kind, &given)),
+                        None => {
+                            self.message =
+                                Some("Pair each number with a letter, like 1b 2a.".into());
+                            self.typed = typed;
+                        }
+                    },
+                    CardKind::Cloze { blanks } => {
+                        if let Some(variants) = blanks.get(self.blanks.len()) {
+                            self.blanks.push(grade::blank(variants, &typed));
+                        }
+                        if self.blanks.len() == blanks.len() {
+                            self.graded_answer(grade::cloze(&self.blanks));
+                        }
+                    }
+                    CardKind::Basic | CardKind::TrueFalse { .. } => {}
+                }
+                let _ = ctx;
+                Some(Control::Continue)
+            }
+            _ => Some(Control::Continue),
+        }
+    }
+
+    fn graded_answer(&mut self, verdict: Verdict) {
+        self.verdict = Some(verdict);
+        self.phase = Phase::Answer;
+        self.message = None;
+    }
+
     /// Digits after `t` pick an item; the number is taken as soon as no
     /// further digit could make a valid item number.
     fn type_tick_digit(&mut self, digit: char) {
@@ -225,6 +346,12 @@ impl Screen for ReviewScreen {
             if !keys::is_interrupt(&key) {
                 return Control::Continue;
             }
+        }
+        if self.phase == Phase::Question
+            && self.graded().is_some()
+            && let Some(control) = self.answer_key(key, ctx)
+        {
+            return control;
         }
         if let (Some(_), KeyCode::Char(c)) = (&self.tick_number, key.code)
             && c.is_ascii_digit()
@@ -425,12 +552,51 @@ impl Screen for ReviewScreen {
         }
         // Graded kinds show what is asked; here the student answers in
         // their head and rates (`review --plain` grades typed answers).
-        for l in asked_lines(&current.card.kind) {
+        for l in asked_lines(&current.card.kind, &self.order) {
             for wrapped in wrap::wrap(&l, width) {
                 lines.push(Line::styled(wrapped, theme.key()));
             }
         }
         lines.push(Line::raw(""));
+        if self.phase == Phase::Question && current.card.kind != CardKind::Basic {
+            let prompt = match &current.card.kind {
+                CardKind::TrueFalse { .. } => "Press v (vrai) or f (faux)".to_string(),
+                CardKind::Choice { .. } => {
+                    "Your choice (letters, e.g. b or a c), then Enter:".to_string()
+                }
+                CardKind::Cloze { blanks } => format!(
+                    "Blank {} of {}: type it, then Enter:",
+                    (self.blanks.len() + 1).min(blanks.len()),
+                    blanks.len()
+                ),
+                CardKind::Match { .. } => "Your pairs (e.g. 1b 2a), then Enter:".to_string(),
+                CardKind::Basic => String::new(),
+            };
+            lines.push(Line::styled(prompt, theme.dim()));
+            if !matches!(current.card.kind, CardKind::TrueFalse { .. }) {
+                lines.push(Line::from(vec![
+                    Span::raw("> "),
+                    Span::styled(self.typed.clone(), theme.title()),
+                    Span::raw("▏"),
+                ]));
+            }
+            for (i, done) in self.blanks.iter().enumerate() {
+                lines.push(Line::raw(blank_line(i, done)));
+            }
+        }
+        if self.phase == Phase::Answer {
+            if let Some(verdict) = self.verdict {
+                let (text, style) = match verdict {
+                    Verdict::Right => ("Right.", theme.good()),
+                    Verdict::PartlyRight => ("Partly right.", theme.warn()),
+                    Verdict::Wrong => ("Wrong.", theme.warn()),
+                };
+                lines.push(Line::styled(text, style));
+                for (i, done) in self.blanks.iter().enumerate() {
+                    lines.push(Line::raw(blank_line(i, done)));
+                }
+            }
+        }
         if self.phase == Phase::Answer {
             let points = current
                 .card
@@ -442,6 +608,19 @@ impl Screen for ReviewScreen {
                 Answer::Text(text) if !self.is_list() => {
                     for l in wrap::wrap(text, width) {
                         lines.push(Line::from(l));
+                    }
+                }
+                answer if !self.is_list() => {
+                    for item in answer.items() {
+                        for (j, l) in wrap::wrap(item, width.saturating_sub(2).max(1))
+                            .into_iter()
+                            .enumerate()
+                        {
+                            lines.push(Line::from(format!(
+                                "{}{l}",
+                                if j == 0 { "• " } else { "  " }
+                            )));
+                        }
                     }
                 }
                 answer => {
@@ -529,6 +708,9 @@ impl Screen for ReviewScreen {
                 options.push(Span::raw("  "));
             }
             let hint = match proposed {
+                Some(r) if self.verdict.is_some() => {
+                    format!(" Proposed from your answer: {r} (Enter confirms, or press 1-5)")
+                }
                 Some(r) => {
                     format!(" Proposed from the items ticked: {r} (Enter confirms, or press 1-5)")
                 }
@@ -644,16 +826,16 @@ fn format_duration(d: Duration) -> String {
     }
 }
 
-/// What a graded card asks beyond its question, as lines.
-fn asked_lines(kind: &CardKind) -> Vec<String> {
+/// What a graded card asks beyond its question, as lines; `order` is the
+/// order choices (or the right column) are shown in.
+fn asked_lines(kind: &CardKind, order: &[usize]) -> Vec<String> {
     let letter = |i: usize| char::from(b'a' + u8::try_from(i % 26).unwrap_or(0));
     match kind {
-        CardKind::Basic | CardKind::Cloze { .. } => Vec::new(),
-        CardKind::TrueFalse { .. } => vec!["Vrai ou faux ?".to_string()],
-        CardKind::Choice { choices, .. } => choices
+        CardKind::Basic | CardKind::Cloze { .. } | CardKind::TrueFalse { .. } => Vec::new(),
+        CardKind::Choice { choices, .. } => order
             .iter()
             .enumerate()
-            .map(|(i, c)| format!("  {}) {c}", letter(i)))
+            .filter_map(|(shown, i)| choices.get(*i).map(|c| format!("  {}) {c}", letter(shown))))
             .collect(),
         CardKind::Match { pairs } => {
             let mut lines: Vec<String> = pairs
@@ -661,15 +843,22 @@ fn asked_lines(kind: &CardKind) -> Vec<String> {
                 .enumerate()
                 .map(|(i, (left, _))| format!("  {}. {left}", i + 1))
                 .collect();
-            // The right column in another order than the left one.
-            let order = crate::review::grade::shuffled(pairs.len(), pairs.len() as u64);
-            lines.extend(
-                order
-                    .iter()
-                    .enumerate()
-                    .map(|(shown, i)| format!("  {}) {}", letter(shown), pairs[*i].1)),
-            );
+            lines.extend(order.iter().enumerate().filter_map(|(shown, i)| {
+                pairs
+                    .get(*i)
+                    .map(|p| format!("  {}) {}", letter(shown), p.1))
+            }));
             lines
         }
+    }
+}
+
+fn blank_line(i: usize, done: &Blank) -> String {
+    match done {
+        Blank::Right => format!("  blank {}: right", i + 1),
+        Blank::NearMiss { expected } => {
+            format!("  blank {}: almost, {expected} (counted right)", i + 1)
+        }
+        Blank::Wrong { expected } => format!("  blank {}: expected {expected}", i + 1),
     }
 }

@@ -560,3 +560,117 @@ fn the_due_chart_has_a_readable_axis() {
         "{all}"
     );
 }
+
+const KINDS_DECK: &str = r#"title: "Sortes"
+cards:
+  - id: "vf"
+    kind: truefalse
+    q: "L'échec de service est évitable."
+    answer: false
+  - id: "qcm"
+    kind: choice
+    q: "Plus grande source d'enseignement ?"
+    choices: ["Les employés", "Les clients les plus mécontents", "Les études"]
+    correct: 2
+    shuffle: false
+  - id: "trous"
+    kind: cloze
+    q: "Réagir rapidement et ______ ; le client ______."
+    blanks: ["efficacement", "revient"]
+  - id: "paires"
+    kind: match
+    q: "Associez."
+    pairs:
+      - "Procédurale": "les règles"
+      - "Interactive": "le traitement"
+"#;
+
+fn kinds_fixture() -> Fixture {
+    let fixture = Fixture::new();
+    let deck = fixture.dir.join("sortes.yaml");
+    std::fs::write(&deck, KINDS_DECK).unwrap();
+    let mut fixture = fixture;
+    fixture.store.sync(&[deck], false, now().unwrap()).unwrap();
+    fixture
+}
+
+fn kinds_review(fixture: &Fixture) -> ReviewScreen {
+    let session = Session::start(
+        &fixture.store,
+        vec![DeckId("sortes".into())],
+        now().unwrap(),
+        20,
+    )
+    .unwrap();
+    ReviewScreen::new(session, &fixture.store).unwrap()
+}
+
+#[test]
+fn graded_cards_are_answered_in_the_screen() {
+    use crate::review::grade::Verdict;
+    let mut fixture = kinds_fixture();
+    let mut screen = kinds_review(&fixture);
+    let mut ctx = fixture.ctx(true);
+    // True/false: `v` answers (wrongly), the verdict proposes 1.
+    assert!(text(&render(&mut screen, 80, 24, COLOR)).contains("Press v (vrai) or f (faux)"));
+    press(&mut screen, &mut ctx, "v");
+    assert_eq!(screen.verdict(), Some(Verdict::Wrong));
+    let all = text(&render(&mut screen, 80, 24, COLOR));
+    assert!(all.contains("│ Wrong."), "{all}");
+    assert!(
+        all.contains("│ • Faux."),
+        "no tick boxes on a graded card: {all}"
+    );
+    assert!(all.contains("[1 Not at all]"), "{all}");
+    press(&mut screen, &mut ctx, "\n");
+    // Choice, not shuffled: letters in deck order; `b` is right.
+    let all = text(&render(&mut screen, 80, 24, COLOR));
+    assert!(
+        all.contains("│ b) Les clients les plus mécontents"),
+        "{all}"
+    );
+    press(&mut screen, &mut ctx, "x\n");
+    assert!(text(&render(&mut screen, 80, 24, COLOR)).contains("Answer with the letters shown."));
+    let mut ctx = fixture.ctx(true);
+    screen.handle(key(KeyCode::Backspace), &mut ctx);
+    press(&mut screen, &mut ctx, "b\n");
+    assert_eq!(screen.verdict(), Some(Verdict::Right));
+    press(&mut screen, &mut ctx, "\n");
+    // Cloze: each blank in turn; a typo is a near miss.
+    press(&mut screen, &mut ctx, "eficacement\n");
+    let all = text(&render(&mut screen, 80, 24, COLOR));
+    assert!(all.contains("Blank 2 of 2"), "{all}");
+    assert!(
+        all.contains("blank 1: almost, efficacement (counted right)"),
+        "{all}"
+    );
+    press(&mut screen, &mut ctx, "REVIENT\n");
+    assert_eq!(screen.verdict(), Some(Verdict::Right));
+    press(&mut screen, &mut ctx, "5");
+    // Match: pairs by number and the letter shown.
+    let all = text(&render(&mut screen, 80, 24, COLOR));
+    let letter_of = |right: &str| {
+        all.lines()
+            .find(|l| l.contains(&format!(") {right}")))
+            .and_then(|l| l.split(')').next())
+            .and_then(|s| s.chars().last())
+            .unwrap()
+    };
+    let answer = format!(
+        "1{} 2{}\n",
+        letter_of("les règles"),
+        letter_of("le traitement")
+    );
+    press(&mut screen, &mut ctx, &answer);
+    assert_eq!(screen.verdict(), Some(Verdict::Right), "{answer}");
+    press(&mut screen, &mut ctx, "\n");
+    drop(ctx);
+    let ratings: Vec<u8> = fixture
+        .store
+        .card_rows(&[DeckId("sortes".into())])
+        .unwrap()
+        .iter()
+        .filter_map(|r| r.last_rating)
+        .collect();
+    assert_eq!(ratings, vec![1, 4, 5, 4]);
+}
