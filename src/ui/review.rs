@@ -584,17 +584,17 @@ impl Screen for ReviewScreen {
                 lines.push(Line::raw(blank_line(i, done)));
             }
         }
-        if self.phase == Phase::Answer {
-            if let Some(verdict) = self.verdict {
-                let (text, style) = match verdict {
-                    Verdict::Right => ("Right.", theme.good()),
-                    Verdict::PartlyRight => ("Partly right.", theme.warn()),
-                    Verdict::Wrong => ("Wrong.", theme.warn()),
-                };
-                lines.push(Line::styled(text, style));
-                for (i, done) in self.blanks.iter().enumerate() {
-                    lines.push(Line::raw(blank_line(i, done)));
-                }
+        if self.phase == Phase::Answer
+            && let Some(verdict) = self.verdict
+        {
+            let (text, style) = match verdict {
+                Verdict::Right => ("Right.", theme.good()),
+                Verdict::PartlyRight => ("Partly right.", theme.warn()),
+                Verdict::Wrong => ("Wrong.", theme.warn()),
+            };
+            lines.push(Line::styled(text, style));
+            for (i, done) in self.blanks.iter().enumerate() {
+                lines.push(Line::raw(blank_line(i, done)));
             }
         }
         if self.phase == Phase::Answer {

@@ -664,7 +664,6 @@ fn graded_cards_are_answered_in_the_screen() {
     press(&mut screen, &mut ctx, &answer);
     assert_eq!(screen.verdict(), Some(Verdict::Right), "{answer}");
     press(&mut screen, &mut ctx, "\n");
-    drop(ctx);
     let ratings: Vec<u8> = fixture
         .store
         .card_rows(&[DeckId("sortes".into())])
