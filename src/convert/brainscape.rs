@@ -120,6 +120,7 @@ fn card(block: &[Line<'_>], conversion: &mut Conversion) {
             answer,
             points,
             note: None,
+            graded: None,
             line,
         }),
         None => conversion.report.unanswered.push(line),

@@ -54,8 +54,21 @@ pub struct ConvertedCard {
     pub answer: Vec<String>,
     pub points: Option<u32>,
     pub note: Option<String>,
+    /// A true/false or multiple-choice item, written as a card of that kind.
+    pub graded: Option<Graded>,
     /// The line of the input where the question is.
     pub line: usize,
+}
+
+/// The quiz items that become graded cards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Graded {
+    TrueFalse(bool),
+    /// Every choice, and the right ones (indices from 0).
+    Choice {
+        choices: Vec<String>,
+        correct: Vec<usize>,
+    },
 }
 
 /// What the conversion merged, skipped or left out, by input line.
@@ -295,9 +308,34 @@ pub fn to_yaml(deck: &ConvertedDeck, title: &str, source: Option<&str>, format: 
     }
     out.push_str("cards:\n");
     for card in &deck.cards {
-        let _ = writeln!(out, "  - q: {}", quote(&card.question));
+        match &card.graded {
+            Some(Graded::TrueFalse(answer)) => {
+                let _ = writeln!(out, "  - kind: truefalse");
+                let _ = writeln!(out, "    q: {}", quote(&card.question));
+                let _ = writeln!(out, "    answer: {answer}");
+            }
+            Some(Graded::Choice { choices, correct }) => {
+                let _ = writeln!(out, "  - kind: choice");
+                let _ = writeln!(out, "    q: {}", quote(&card.question));
+                out.push_str("    choices:\n");
+                for choice in choices {
+                    let _ = writeln!(out, "      - {}", quote(choice));
+                }
+                let numbers: Vec<String> = correct.iter().map(|i| (i + 1).to_string()).collect();
+                let _ = writeln!(out, "    correct: [{}]", numbers.join(", "));
+            }
+            None => {
+                let _ = writeln!(out, "  - q: {}", quote(&card.question));
+            }
+        }
         if let Some(points) = card.points {
             let _ = writeln!(out, "    points: {points}");
+        }
+        if card.graded.is_some() {
+            if let Some(note) = &card.note {
+                let _ = writeln!(out, "    note: {}", quote(note));
+            }
+            continue;
         }
         match card.answer.as_slice() {
             [single] => {
@@ -360,6 +398,7 @@ mod tests {
             answer: answer.iter().map(|a| (*a).to_string()).collect(),
             points: None,
             note: None,
+            graded: None,
             line,
         }
     }

@@ -176,6 +176,7 @@ fn finish(card: Pending, conversion: &mut Conversion) {
             answer,
             points: None,
             note: (!card.notes.is_empty()).then(|| card.notes.join(" ")),
+            graded: None,
             line: card.line,
         }),
         _ => conversion.report.unanswered.push(card.line),

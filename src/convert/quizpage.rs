@@ -18,12 +18,11 @@
 //! Rules:
 //! - two identical consecutive lines are a question; the lines up to the next
 //!   question are its answer;
-//! - with choices, the answer is the choice marked "(correct)" (several, if
-//!   several are marked) and the other choices go to `note`; with no choice
+//! - with choices, the card is a `choice` card: every choice, the one marked
+//!   "(correct)" right (several, if several are marked); with no choice
 //!   marked, the question has no answer;
-//! - "True"/"False" (or "Vrai"/"Faux"), with or without "(A)"/"(B)", give the
-//!   answer "Vrai." or "Faux."; the question becomes "Vrai/Faux ? - …", as
-//!   the course's own true/false cards are written;
+//! - "True"/"False" (or "Vrai"/"Faux"), with or without "(A)"/"(B)", make a
+//!   `truefalse` card;
 //! - any other line is a short answer, one item per line;
 //! - a question with nothing under it (most of the page: the quiz shows only
 //!   a few answers) is reported, never answered by guess;
@@ -31,7 +30,9 @@
 //!   question: what follows is term cards, most without their definition,
 //!   and notes, not questions. The report says where it stopped.
 
-use super::{Conversion, ConvertedCard, Ignored, Line, Stop, clean, is_furniture, real_answer};
+use super::{
+    Conversion, ConvertedCard, Graded, Ignored, Line, Stop, clean, is_furniture, real_answer,
+};
 
 const STOP_MARKERS: &[&str] = &["Flashcards", "Study Notes"];
 
@@ -109,21 +110,34 @@ fn finish(question: Question<'_, '_>, conversion: &mut Conversion) {
             short.push(line.text.to_string());
         }
     }
-    let mut text = clean(question.text);
-    let mut note = None;
+    let text = clean(question.text);
+    let note: Option<String> = None;
+    let mut graded = None;
     let answer = if !choices.is_empty() {
-        let (right, wrong): (Vec<&str>, Vec<&str>) =
-            choices.iter().partition(|c| correct(c).is_some());
-        if !wrong.is_empty() {
-            note = Some(format!("Autres choix : {}", wrong.join(" ; ")));
-        }
-        right
+        let right: Vec<String> = choices
             .iter()
             .filter_map(|c| correct(c))
-            .map(str::to_string)
-            .collect()
+            .map(clean)
+            .collect();
+        let all: Vec<String> = choices
+            .iter()
+            .map(|c| clean(correct(c).unwrap_or(c)))
+            .collect();
+        let indices: Vec<usize> = choices
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| correct(c).is_some())
+            .map(|(i, _)| i)
+            .collect();
+        if !indices.is_empty() && all.len() >= 2 && all.iter().all(|c| !c.is_empty()) {
+            graded = Some(Graded::Choice {
+                choices: all,
+                correct: indices,
+            });
+        }
+        right
     } else if let Some(verdict) = verdict {
-        text = format!("Vrai/Faux ? - {text}");
+        graded = Some(Graded::TrueFalse(verdict == "Vrai."));
         vec![verdict.to_string()]
     } else {
         short
@@ -134,6 +148,7 @@ fn finish(question: Question<'_, '_>, conversion: &mut Conversion) {
             answer,
             points: None,
             note: note.map(|n| clean(&n)),
+            graded,
             line: question.line,
         }),
         None => conversion.report.unanswered.push(question.line),
@@ -208,15 +223,26 @@ Study Notes
         assert_eq!(conversion.deck.title, None);
         assert_eq!(cards.len(), 3, "{cards:#?}");
         assert_eq!(cards[0].answer, vec!["Les clients les plus mécontents"]);
+        // A multiple-choice item becomes a choice card, every choice kept.
         assert_eq!(
-            cards[0].note.as_deref(),
-            Some("Autres choix : Les employés les plus expérimentés ; Les études de marché")
+            cards[0].graded,
+            Some(Graded::Choice {
+                choices: vec![
+                    "Les employés les plus expérimentés".into(),
+                    "Les clients les plus mécontents".into(),
+                    "Les études de marché".into()
+                ],
+                correct: vec![1]
+            })
         );
+        assert_eq!(cards[0].note, None);
         assert_eq!(cards[0].line, 3);
+        // A true/false item becomes a true/false card.
         assert_eq!(
             cards[1].question,
-            "Vrai/Faux ? - L'objectif est d'éliminer complètement les échecs de service."
+            "L'objectif est d'éliminer complètement les échecs de service."
         );
+        assert_eq!(cards[1].graded, Some(Graded::TrueFalse(false)));
         assert_eq!(cards[1].answer, vec!["Faux."]);
         assert_eq!(cards[2].question, "Quel est l'objectif ultime?");
         assert_eq!(cards[2].answer, vec!["Regagner la confiance du client"]);

@@ -195,21 +195,32 @@ fn quiz_page_stops_before_the_term_cards() {
         gates.question,
         "Selon Bill Gates, quelle est la plus grande source d'enseignement pour une entreprise?"
     );
+    // Multiple-choice and true/false items become cards of those kinds.
     assert_eq!(
-        gates.answer,
-        Answer::Text("Les clients les plus mécontents".into())
+        gates.kind,
+        fiches::deck::CardKind::Choice {
+            choices: vec![
+                "Les employés les plus expérimentés".into(),
+                "Les analyses de la concurrence".into(),
+                "Les clients les plus mécontents".into(),
+                "Les études de marché approfondies".into()
+            ],
+            correct: vec![2],
+            shuffle: true
+        }
     );
     assert_eq!(
-        gates.note.as_deref(),
-        Some(
-            "Autres choix : Les employés les plus expérimentés ; Les analyses de la concurrence ; Les études de marché approfondies"
-        )
+        gates.answer,
+        Answer::List(vec!["Les clients les plus mécontents".into()])
     );
     assert_eq!(
         deck.cards[1].question,
-        "Vrai/Faux ? - Dans un environnement de services, l'objectif est d'éliminer complètement les échecs de service."
+        "Dans un environnement de services, l'objectif est d'éliminer complètement les échecs de service."
     );
-    assert_eq!(deck.cards[1].answer, Answer::Text("Faux.".into()));
+    assert_eq!(
+        deck.cards[1].kind,
+        fiches::deck::CardKind::TrueFalse { answer: false }
+    );
     assert_eq!(
         deck.cards[2].answer,
         Answer::Text("Regagner la confiance du client".into())
