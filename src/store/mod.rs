@@ -170,24 +170,7 @@ impl Store {
 
     /// Maps a SQLite failure to what the user can do about it.
     fn fail(&self, err: rusqlite::Error) -> StoreError {
-        match err.sqlite_error_code() {
-            Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
-                StoreError::NotADatabase {
-                    path: self.path.clone(),
-                }
-            }
-            Some(ErrorCode::ReadOnly) => StoreError::ReadOnly {
-                path: self.path.clone(),
-            },
-            Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => StoreError::Open {
-                path: self.path.clone(),
-                reason: sqlite_reason(&err),
-            },
-            _ => StoreError::Sqlite {
-                path: self.path.clone(),
-                source: err,
-            },
-        }
+        classify(&self.path, err)
     }
 
     fn configure(&mut self) -> Result<(), StoreError> {
@@ -271,13 +254,7 @@ impl Store {
             return Ok(());
         }
         let path = self.path.clone();
-        let fail = |err: rusqlite::Error| match err.sqlite_error_code() {
-            Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path: path.clone() },
-            _ => StoreError::Sqlite {
-                path: path.clone(),
-                source: err,
-            },
-        };
+        let fail = |err: rusqlite::Error| classify(&path, err);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -311,10 +288,23 @@ impl Store {
         let path = self.path.clone();
         self.conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|err| match err.sqlite_error_code() {
-                Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path },
-                _ => StoreError::Sqlite { path, source: err },
-            })
+            .map_err(|err| classify(&path, err))
+    }
+}
+
+/// Maps a SQLite failure on the store at `path` to what the user can do about it.
+fn classify(path: &Path, err: rusqlite::Error) -> StoreError {
+    let path = path.to_path_buf();
+    match err.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
+            StoreError::NotADatabase { path }
+        }
+        Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path },
+        Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => StoreError::Open {
+            reason: sqlite_reason(&err),
+            path,
+        },
+        _ => StoreError::Sqlite { path, source: err },
     }
 }
 

@@ -214,10 +214,7 @@ impl Store {
         schedule: impl FnOnce(&CardState) -> (CardState, bool),
     ) -> Result<Recorded, StoreError> {
         let path = self.path.clone();
-        let fail = |source: rusqlite::Error| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let fail = |err: rusqlite::Error| super::classify(&path, err);
         let tx = self.immediate()?;
         let before = tx
             .query_row(
@@ -272,10 +269,7 @@ impl Store {
     /// gone. Refused when the card has been rated since (by another session).
     pub fn undo(&mut self, review: ReviewId) -> Result<bool, StoreError> {
         let path = self.path.clone();
-        let fail = |source: rusqlite::Error| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let fail = |err: rusqlite::Error| super::classify(&path, err);
         let tx = self.immediate()?;
         let found = tx
             .query_row(

@@ -829,10 +829,7 @@ impl Store {
         let path = self.path.clone();
         // Inside the transaction `sync` holds.
         let tx = &self.conn;
-        let fail = |source: rusqlite::Error| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let fail = |err: rusqlite::Error| super::classify(&path, err);
         // A first sync writes tens of megabytes: keep them in memory until
         // the commit rather than spilling pages mid-transaction.
         tx.execute_batch("PRAGMA cache_size = -65536")

@@ -191,14 +191,28 @@ fn a_read_only_store_says_so_and_is_left_as_it_is() {
         None,
     );
     assert_eq!(run.status, 0, "{}", run.stderr);
-    // Checkpointed, then made read-only (directory too, for the WAL files).
+    // Checkpointed (the WAL folded back in), then made read-only.
     drop(rusqlite::Connection::open(&db).unwrap());
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
-    let running_as_root = std::fs::OpenOptions::new().write(true).open(&db).is_ok();
-    if running_as_root {
-        // Root ignores file permissions: nothing to test here.
-        eprintln!("skipping: permissions do not bind this user");
-        return;
+    // Root ignores permissions: make the file immutable instead.
+    struct Immutable<'p>(&'p Path);
+    impl Drop for Immutable<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new("chattr").arg("-i").arg(self.0).status();
+        }
+    }
+    let mut _guard = None;
+    if std::fs::OpenOptions::new().write(true).open(&db).is_ok() {
+        let made = Command::new("chattr")
+            .arg("+i")
+            .arg(&db)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !made {
+            eprintln!("skipping: cannot make a file read-only for this user");
+            return;
+        }
+        _guard = Some(Immutable(&db));
     }
     scratch.write("decks/endurance.yaml", deck(4));
     assert_refused(&scratch, &db, "read-only");
