@@ -39,6 +39,26 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// Levenshtein distance, in characters: how many one-character edits turn
+/// `a` into `b`. For typos in field names and in typed answers.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            current.push(
+                (previous[j] + cost)
+                    .min(previous[j + 1] + 1)
+                    .min(current[j] + 1),
+            );
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
 fn push_folded(out: &mut String, c: char) {
     let plain = match c {
         'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => "a",

@@ -1193,27 +1193,10 @@ fn suggestion<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
             .filter_map(|(alias, field)| known.iter().find(|k| *k == field).map(|k| (*alias, *k))),
     );
     candidates
-        .map(|(spelling, field)| (edit_distance(&lower, spelling), field, spelling))
+        .map(|(spelling, field)| (text::edit_distance(&lower, spelling), field, spelling))
         .filter(|(d, _, spelling)| *d <= 2 && *d < spelling.chars().count())
         .min_by_key(|(d, _, _)| *d)
         .map(|(_, field, _)| field)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            let value = (previous[j] + cost)
-                .min(previous[j + 1] + 1)
-                .min(current[j] + 1);
-            current.push(value);
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 #[cfg(test)]

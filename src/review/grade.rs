@@ -104,7 +104,7 @@ pub fn blank(variants: &[String], given: &str) -> Blank {
     }
     let close = variants
         .iter()
-        .any(|v| !given.is_empty() && edit_distance(&text::normalize(v), &given) == 1);
+        .any(|v| !given.is_empty() && text::edit_distance(&text::normalize(v), &given) == 1);
     if close {
         Blank::NearMiss { expected }
     } else {
@@ -164,24 +164,6 @@ pub fn shuffled(n: usize, seed: u64) -> Vec<usize> {
         order.swap(i, j);
     }
     order
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            current.push(
-                (previous[j] + cost)
-                    .min(previous[j + 1] + 1)
-                    .min(current[j] + 1),
-            );
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 #[cfg(test)]

@@ -535,19 +535,7 @@ impl Store {
             .map(|(position, card)| Fields::of(card, position))
             .collect();
         let (continues, retire, changes) = match_cards(&deck.cards, &fields, &text_hashes, rows);
-        let cards = deck
-            .cards
-            .into_iter()
-            .zip(fields)
-            .zip(continues)
-            .zip(text_hashes)
-            .map(|(((card, fields), continues), text_hash)| PlannedCard {
-                card,
-                fields,
-                continues,
-                text_hash,
-            })
-            .collect();
+        let cards = planned_cards(deck.cards, fields, continues, text_hashes);
         Ok(Outcome::Changed(Box::new(Plan {
             sync: DeckSync {
                 deck: deck.id,
@@ -666,18 +654,7 @@ impl Store {
         changes.extend(more);
         changes.sort_by_key(|c| (c.kind, c.line));
         source.header_hash = Some(outline.header_hash());
-        let planned = cards
-            .into_iter()
-            .zip(fields)
-            .zip(continues)
-            .zip(text_hashes)
-            .map(|(((card, fields), continues), text_hash)| PlannedCard {
-                card,
-                fields,
-                continues,
-                text_hash,
-            })
-            .collect();
+        let planned = planned_cards(cards, fields, continues, text_hashes);
         Ok(Some(Plan {
             sync: DeckSync {
                 deck: known.deck.clone(),
@@ -970,6 +947,27 @@ impl Store {
         }
         tx.execute_batch("PRAGMA cache_size = -2000").map_err(fail)
     }
+}
+
+/// The cards read from a file, each with what the store will do with it.
+fn planned_cards(
+    cards: Vec<Card>,
+    fields: Vec<Fields>,
+    continues: Vec<Option<Continues>>,
+    text_hashes: Vec<Option<i64>>,
+) -> Vec<PlannedCard> {
+    cards
+        .into_iter()
+        .zip(fields)
+        .zip(continues)
+        .zip(text_hashes)
+        .map(|(((card, fields), continues), text_hash)| PlannedCard {
+            card,
+            fields,
+            continues,
+            text_hash,
+        })
+        .collect()
 }
 
 /// A file's canonical path (how the store knows it) and its size and time.
