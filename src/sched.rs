@@ -165,7 +165,8 @@ pub fn before_exam(state: CardState, day: NaiveDate, exam: NaiveDate) -> CardSta
     let Some(due) = state.due else {
         return state;
     };
-    if due <= exam {
+    // On the exam day or after it, there is nothing left to protect.
+    if due <= exam || day >= exam {
         return state;
     }
     let eve = exam.pred_opt().unwrap_or(exam);
@@ -300,6 +301,9 @@ mod tests {
             exam,
         );
         assert_eq!(last.due, Some(exam));
+        // Reviewed on the exam day or after: SM-2 as it is.
+        let after = review(&learnt, r(5), exam);
+        assert_eq!(before_exam(after, exam, exam), after);
         // Due before the exam anyway: unchanged.
         let soon = review(&CardState::default(), r(4), day("2026-12-03"));
         assert_eq!(before_exam(soon, day("2026-12-03"), exam), soon);

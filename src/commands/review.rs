@@ -20,11 +20,17 @@ pub fn run(args: &ReviewArgs, db: Option<&std::path::Path>) -> Result<Status, Fa
     let plan = if args.cram {
         Plan::Cram
     } else {
-        match args
-            .exam
-            .map_or_else(|| store.exam_day(&selection.decks), |d| Ok(Some(d)))?
-        {
+        match args.exam {
+            Some(exam) if exam <= clock::study_day(now) => {
+                eprintln!(
+                    "fiches: the exam day {exam} is not to come: reviewing day by day instead"
+                );
+                Plan::Daily {
+                    new_per_day: args.new,
+                }
+            }
             Some(exam) => Plan::Exam { exam },
+            // Decks with their own `exam:` are planned to it.
             None => Plan::Daily {
                 new_per_day: args.new,
             },

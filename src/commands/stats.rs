@@ -31,7 +31,8 @@ pub fn run(args: &StatsArgs, db: Option<&std::path::Path>) -> Result<Status, Fai
             Some(exam) => Some(exam),
             None => store.exam_day(one)?,
         };
-        if let Some(exam) = exam {
+        // An exam already past has no plan left to show.
+        if let Some(exam) = exam.filter(|exam| *exam > today) {
             deck_stats.exam = Some(store.exam_stats(one, today, exam)?);
         }
         stats.push(deck_stats);

@@ -5,7 +5,7 @@
 pub mod grade;
 pub mod plain;
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
@@ -20,11 +20,14 @@ pub const DEFAULT_NEW_PER_DAY: usize = 20;
 /// How a session chooses its cards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Plan {
-    /// What is due today, then up to `new_per_day` new cards.
+    /// What is due today, then up to `new_per_day` new cards; a deck with
+    /// an `exam:` to come is planned to it.
     Daily { new_per_day: usize },
-    /// Every card introduced by the day before `exam` (new cards spread
-    /// evenly over the days left), no review after it, and on its eve a
-    /// final pass over every card not yet known (latest rating below 4).
+    /// Every deck planned to `exam` (instead of each deck's own `exam:`):
+    /// every card introduced by its eve (new cards spread evenly over the
+    /// days left), no review after it, and on its eve a final pass over every
+    /// card not yet known (latest rating below 4). Once the exam has passed,
+    /// the daily plan.
     Exam { exam: NaiveDate },
     /// Every card now, weakest first; logged, the schedule left alone.
     Cram,
@@ -112,6 +115,8 @@ impl Summary {
 /// call, so a screen can also read the store between ratings.
 pub struct Session {
     plan: Plan,
+    /// The exam each deck is planned to, for decks that have one to come.
+    exams: HashMap<DeckId, NaiveDate>,
     decks: Vec<DeckId>,
     day: NaiveDate,
     queue: VecDeque<Slot>,
@@ -142,66 +147,87 @@ impl Session {
         let day = clock::study_day(now);
         let slot = |kind| move |e: crate::store::QueueEntry| Slot { card: e.card, kind };
         let mut queue: VecDeque<Slot> = VecDeque::new();
-        match plan {
-            Plan::Cram => {
-                queue.extend(
-                    store
-                        .cards_weakest_first(&decks)?
-                        .into_iter()
-                        .map(|e| Slot {
-                            card: e.card,
-                            kind: if e.due.is_none() {
-                                SlotKind::New
-                            } else {
-                                SlotKind::Due
-                            },
-                        }),
-                );
-            }
-            Plan::Daily { new_per_day } => {
-                queue.extend(
-                    store
-                        .due_cards(&decks, day)?
-                        .into_iter()
-                        .map(slot(SlotKind::Due)),
-                );
-                let allowance = new_per_day.saturating_sub(store.introduced_on(&decks, day)?);
-                queue.extend(
-                    store
-                        .new_cards(&decks, allowance)?
-                        .into_iter()
-                        .map(slot(SlotKind::New)),
-                );
-            }
-            Plan::Exam { exam } => {
-                queue.extend(
-                    store
-                        .due_cards(&decks, day)?
-                        .into_iter()
-                        .map(slot(SlotKind::Due)),
-                );
-                // The final pass, the day before: every card not yet known.
-                if exam.pred_opt() == Some(day) {
-                    let queued: std::collections::HashSet<CardId> =
-                        queue.iter().map(|s| s.card).collect();
-                    let weak = store.weak_cards(&decks)?;
-                    queue.extend(
-                        weak.into_iter()
-                            .filter(|e| !queued.contains(&e.card))
-                            .map(slot(SlotKind::Due)),
-                    );
+        // Each deck's exam still to come: the `--exam` day for all, or the
+        // deck's own `exam:`. A passed exam plans nothing any more.
+        let mut exams: HashMap<DeckId, NaiveDate> = HashMap::new();
+        if plan != Plan::Cram {
+            for deck in &decks {
+                let exam = match plan {
+                    Plan::Exam { exam } => Some(exam),
+                    _ => store.exam_day(std::slice::from_ref(deck))?,
+                };
+                if let Some(exam) = exam.filter(|exam| *exam > day) {
+                    exams.insert(deck.clone(), exam);
                 }
-                let allowance = exam_new_cards(store.unseen_count(&decks)?, day, exam);
+            }
+        }
+        if plan == Plan::Cram {
+            queue.extend(
+                store
+                    .cards_weakest_first(&decks)?
+                    .into_iter()
+                    .map(|e| Slot {
+                        card: e.card,
+                        kind: if e.due.is_none() {
+                            SlotKind::New
+                        } else {
+                            SlotKind::Due
+                        },
+                    }),
+            );
+        } else {
+            queue.extend(
+                store
+                    .due_cards(&decks, day)?
+                    .into_iter()
+                    .map(slot(SlotKind::Due)),
+            );
+            let mut queued: HashSet<CardId> = queue.iter().map(|s| s.card).collect();
+            // The eve of an exam: every card not yet known, and any card
+            // scheduled after the exam, comes back.
+            for (deck, exam) in &exams {
+                if exam.pred_opt() == Some(day) {
+                    let one = std::slice::from_ref(deck);
+                    for entry in store.weak_cards(one, *exam)? {
+                        if queued.insert(entry.card) {
+                            queue.push_back(slot(SlotKind::Due)(entry));
+                        }
+                    }
+                }
+            }
+            // New cards: planned to each exam, the daily allowance for the rest.
+            for (deck, exam) in &exams {
+                let one = std::slice::from_ref(deck);
+                let introduced = store.introduced_on(one, day)?;
+                let allowance = exam_new_cards(store.unseen_count(one)? + introduced, day, *exam)
+                    .saturating_sub(introduced);
                 queue.extend(
                     store
-                        .new_cards(&decks, allowance)?
+                        .new_cards(one, allowance)?
                         .into_iter()
                         .map(slot(SlotKind::New)),
                 );
             }
+            let daily: Vec<DeckId> = decks
+                .iter()
+                .filter(|d| !exams.contains_key(*d))
+                .cloned()
+                .collect();
+            let new_per_day = match plan {
+                Plan::Daily { new_per_day } => new_per_day,
+                _ => DEFAULT_NEW_PER_DAY,
+            };
+            let allowance = new_per_day.saturating_sub(store.introduced_on(&daily, day)?);
+            queue.extend(
+                store
+                    .new_cards(&daily, allowance)?
+                    .into_iter()
+                    .map(slot(SlotKind::New)),
+            );
         }
         Ok(Session {
             plan,
+            exams,
             decks,
             day,
             queue,
@@ -272,16 +298,24 @@ impl Session {
         // session began before 04:00.
         let day = clock::study_day(at);
         let plan = self.plan;
+        let exam = match &self.current {
+            Some(card) if card.id == slot.card => self.exams.get(&card.deck).copied(),
+            _ => store
+                .card(slot.card)?
+                .and_then(|card| self.exams.get(&card.deck).copied()),
+        };
         let recorded = store.record(slot.card, rating, at, day, took_ms, ticks, |before| {
-            match plan {
-                // A cram is logged but leaves the schedule alone.
-                Plan::Cram => (sched::repeat(before, rating), false),
-                _ if !before.schedules_on(day) => (sched::repeat(before, rating), false),
-                Plan::Daily { .. } => (sched::review(before, rating, day), true),
-                Plan::Exam { exam } => (
-                    sched::before_exam(sched::review(before, rating, day), day, exam),
-                    true,
-                ),
+            if plan == Plan::Cram {
+                // A cram is logged; the card's state is left as it was.
+                return (*before, false);
+            }
+            if !before.schedules_on(day) {
+                return (sched::repeat(before, rating), false);
+            }
+            let next = sched::review(before, rating, day);
+            match exam {
+                Some(exam) => (sched::before_exam(next, day, exam), true),
+                None => (next, true),
             }
         })?;
         self.queue.pop_front();

@@ -370,14 +370,36 @@ impl Store {
         Ok(total)
     }
 
-    /// Seen cards whose latest rating is below 4, in deck order: the final
-    /// pass before an exam.
-    pub fn weak_cards(&self, decks: &[DeckId]) -> Result<Vec<QueueEntry>, StoreError> {
-        self.entries(
-            decks,
-            "SELECT id, due FROM cards WHERE deck = ?1 AND retired = 0 AND due IS NOT NULL
-               AND last_rating < 4 ORDER BY position",
-        )
+    /// The final pass on the eve of `exam`: seen cards whose latest rating
+    /// is below 4, and cards scheduled after the exam, in deck order.
+    pub fn weak_cards(
+        &self,
+        decks: &[DeckId],
+        exam: NaiveDate,
+    ) -> Result<Vec<QueueEntry>, StoreError> {
+        let exam = exam.format("%Y-%m-%d").to_string();
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT id, due FROM cards WHERE deck = ?1 AND retired = 0 AND due IS NOT NULL
+                   AND (last_rating < 4 OR due > ?2) ORDER BY position",
+            )
+            .map_err(|e| self.fail(e))?;
+        let mut out = Vec::new();
+        for deck in decks {
+            let rows = statement
+                .query_map(params![deck.0, exam], |row| {
+                    let due: Option<String> = row.get(1)?;
+                    Ok(QueueEntry {
+                        card: CardId(row.get(0)?),
+                        due: due.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                    })
+                })
+                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| self.fail(e))?;
+            out.extend(rows);
+        }
+        Ok(out)
     }
 
     /// Every card, weakest first: lowest EF, most lapses, lowest last
@@ -413,24 +435,5 @@ impl Store {
         }
         entries.sort_by_key(|e| (e.0, e.1, e.2, e.3, e.4));
         Ok(entries.into_iter().map(|e| e.5).collect())
-    }
-
-    fn entries(&self, decks: &[DeckId], sql: &str) -> Result<Vec<QueueEntry>, StoreError> {
-        let mut statement = self.conn.prepare_cached(sql).map_err(|e| self.fail(e))?;
-        let mut out = Vec::new();
-        for deck in decks {
-            let rows = statement
-                .query_map([&deck.0], |row| {
-                    let due: Option<String> = row.get(1)?;
-                    Ok(QueueEntry {
-                        card: CardId(row.get(0)?),
-                        due: due.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
-                    })
-                })
-                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-                .map_err(|e| self.fail(e))?;
-            out.extend(rows);
-        }
-        Ok(out)
     }
 }

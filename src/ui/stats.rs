@@ -48,7 +48,10 @@ impl StatsScreen {
         for deck in decks {
             let one = std::slice::from_ref(deck);
             let mut stats = store.deck_stats(deck, today)?;
-            if let Some(exam) = exam.map_or_else(|| store.exam_day(one), |d| Ok(Some(d)))? {
+            if let Some(exam) = exam
+                .map_or_else(|| store.exam_day(one), |d| Ok(Some(d)))?
+                .filter(|exam| *exam > today)
+            {
                 stats.exam = Some(store.exam_stats(one, today, exam)?);
             }
             pages.push(StatsPage {

@@ -184,5 +184,39 @@ fn an_exam_named_in_the_deck_plans_without_the_flag_and_cram_leaves_the_schedule
         assert_eq!(before[&n]["due"], after[&n]["due"], "card {n}");
         assert_eq!(before[&n]["reps"], after[&n]["reps"], "card {n}");
     }
-    assert_eq!(after[&1]["last_rating"], 1, "the cram's rating is logged");
+    assert_eq!(
+        before[&1]["last_rating"], after[&1]["last_rating"],
+        "state untouched"
+    );
+    let run = fiches_with(&scratch.path, &["stats", "--json"], &env, None);
+    let stats: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        stats["decks"][0]["reviews_today"], 2,
+        "the cram's ratings are logged"
+    );
+
+    // A second session the same day brings no second batch of new cards.
+    let run = fiches_with(
+        &scratch.path,
+        &["review", "--plain"],
+        &env,
+        Some("\n5\n\n5\n"),
+    );
+    assert!(run.stdout.contains("card 1 / 6 · new 6"), "{}", run.stdout);
+    let run = fiches_with(&scratch.path, &["review", "--plain"], &env, Some(""));
+    assert!(run.stdout.contains("card 1 / 4 · new 4"), "{}", run.stdout);
+
+    // An exam day already past plans nothing: day by day, with a word.
+    let run = fiches_with(
+        &scratch.path,
+        &["review", "--plain", "--exam", "2026-11-01"],
+        &env,
+        Some(""),
+    );
+    assert!(
+        run.stderr
+            .contains("the exam day 2026-11-01 is not to come"),
+        "{}",
+        run.stderr
+    );
 }
