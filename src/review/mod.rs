@@ -144,6 +144,16 @@ impl Session {
         now: DateTime<FixedOffset>,
         plan: Plan,
     ) -> Result<Session, SessionError> {
+        // Another session rating meanwhile must not shift the day's new cards.
+        store.read_consistently(|store| Session::plan_day(store, decks, now, plan))
+    }
+
+    fn plan_day(
+        store: &Store,
+        decks: Vec<DeckId>,
+        now: DateTime<FixedOffset>,
+        plan: Plan,
+    ) -> Result<Session, SessionError> {
         let day = clock::study_day(now);
         let slot = |kind| move |e: crate::store::QueueEntry| Slot { card: e.card, kind };
         let mut queue: VecDeque<Slot> = VecDeque::new();

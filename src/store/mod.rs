@@ -277,6 +277,21 @@ impl Store {
         tx.commit().map_err(&fail)
     }
 
+    /// Runs `read` in one read transaction: every query sees the store as
+    /// it was at the first, whatever other processes commit meanwhile.
+    pub fn read_consistently<T, E: From<StoreError>>(
+        &self,
+        read: impl FnOnce(&Store) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.conn
+            .execute_batch("BEGIN DEFERRED")
+            .map_err(|e| self.fail(e))?;
+        let result = read(self);
+        // Nothing was written: ending the transaction cannot lose anything.
+        let _ = self.conn.execute_batch("COMMIT");
+        result
+    }
+
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
     pub fn integrity_check(&self) -> Result<String, StoreError> {
         self.conn
