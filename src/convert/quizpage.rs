@@ -129,7 +129,15 @@ fn finish(question: Question<'_, '_>, conversion: &mut Conversion) {
             .filter(|(_, c)| correct(c).is_some())
             .map(|(i, _)| i)
             .collect();
-        if !indices.is_empty() && all.len() >= 2 && all.iter().all(|c| !c.is_empty()) {
+        // A choice card needs distinct choices a letter each; otherwise the
+        // item stays a card with its right answer.
+        let distinct = all.iter().enumerate().all(|(i, c)| {
+            !crate::text::normalize(c).is_empty()
+                && all[..i]
+                    .iter()
+                    .all(|e| crate::text::normalize(e) != crate::text::normalize(c))
+        });
+        if !indices.is_empty() && (2..=26).contains(&all.len()) && distinct {
             graded = Some(Graded::Choice {
                 choices: all,
                 correct: indices,

@@ -617,15 +617,15 @@ impl Checker<'_> {
             None => Some("basic"),
         };
         // Fields of other kinds are mistakes, not silently ignored.
-        for field in ["answer", "choices", "correct", "shuffle", "blanks", "pairs"] {
-            let belongs = kind_name.is_some_and(|k| kind_fields(k).contains(&field));
+        for field in KINDS.iter().flat_map(|k| kind_fields(k)) {
+            let belongs = kind_name.is_some_and(|k| kind_fields(k).contains(field));
             if let Some(node) = fields.peek(field)
                 && !belongs
                 && kind_name.is_some()
             {
                 let owner = KINDS
                     .iter()
-                    .find(|k| kind_fields(k).contains(&field))
+                    .find(|k| kind_fields(k).contains(field))
                     .copied()
                     .unwrap_or("another");
                 self.error(
@@ -689,6 +689,12 @@ impl Checker<'_> {
             .take("source")
             .and_then(|n| self.optional_text(n, "source"));
 
+        if let (Some(pos), false) = (points_pos, basic) {
+            self.error(
+                pos,
+                "`points` is for basic cards: a graded card's answer is graded, not counted",
+            );
+        }
         if let (Some(points), Some(answer), Some(points_pos), true) =
             (points, &answer, points_pos, basic)
         {
@@ -783,8 +789,26 @@ impl Checker<'_> {
                     "the right choice (its number, from 1, or its text)",
                 );
                 let choices = self.text_list(choices_node, "choices")?;
-                if choices.len() < 2 {
-                    self.error(choices_node.pos, "`choices` needs at least two choices");
+                if choices.len() < 2 || choices.len() > 26 {
+                    self.error(
+                        choices_node.pos,
+                        format!(
+                            "`choices` needs 2 to 26 choices (one letter each), found {}",
+                            choices.len()
+                        ),
+                    );
+                    return None;
+                }
+                if let Some(twice) = choices.iter().enumerate().find_map(|(i, c)| {
+                    choices[..i]
+                        .iter()
+                        .any(|earlier| text::normalize(earlier) == text::normalize(c))
+                        .then_some(c)
+                }) {
+                    self.error(
+                        choices_node.pos,
+                        format!("the choice \"{twice}\" is there twice: each choice must differ"),
+                    );
                     return None;
                 }
                 let correct = self.correct(correct_node?, &choices)?;
@@ -816,10 +840,20 @@ impl Checker<'_> {
                 };
                 let mut blanks = Vec::with_capacity(items.len());
                 for item in items.iter_mut() {
+                    let item_pos = item.pos;
                     let variants = match &item.value {
                         Value::Seq(_) => self.text_list(item, "blanks")?,
                         _ => vec![self.required_text(item, "blanks")?],
                     };
+                    // An answer must be something a student can type.
+                    if variants.is_empty() || variants.iter().any(|v| text::normalize(v).is_empty())
+                    {
+                        self.error(
+                            item_pos,
+                            "each blank needs an answer with letters or digits (punctuation alone cannot be typed and graded)",
+                        );
+                        return None;
+                    }
                     blanks.push(variants);
                 }
                 let in_text = question.map_or(0, super::count_blanks);
@@ -1454,6 +1488,28 @@ cards:
                 "title: T\ncards:\n  - kind: choice\n    q: Q\n    choices: [x, y]\n    correct: z\n"
             ),
             vec!["6:14 error: `correct: \"z\"` is not one of the choices"]
+        );
+        assert_eq!(
+            problems(
+                "title: T\ncards:\n  - kind: choice\n    q: Q\n    choices: [Oui, oui, Non]\n    correct: 1\n"
+            ),
+            vec!["5:14 error: the choice \"oui\" is there twice: each choice must differ"]
+        );
+        assert_eq!(
+            problems(
+                "title: T\ncards:\n  - kind: cloze\n    q: \"Un ______ ici\"\n    blanks: [\"…\"]\n"
+            ),
+            vec![
+                "5:14 error: each blank needs an answer with letters or digits (punctuation alone cannot be typed and graded)"
+            ]
+        );
+        assert_eq!(
+            problems(
+                "title: T\ncards:\n  - kind: truefalse\n    q: Q\n    answer: true\n    points: 2\n"
+            ),
+            vec![
+                "6:13 error: `points` is for basic cards: a graded card's answer is graded, not counted"
+            ]
         );
     }
 

@@ -23,10 +23,12 @@ impl Verdict {
         Rating::new(value).unwrap_or(Rating::ALL[0])
     }
 
+    /// All right is right; at least half right is partly right (which
+    /// proposes a passing 3); less is wrong.
     fn of(right: usize, total: usize) -> Verdict {
         if total > 0 && right == total {
             Verdict::Right
-        } else if right > 0 {
+        } else if right > 0 && 2 * right >= total {
             Verdict::PartlyRight
         } else {
             Verdict::Wrong
@@ -77,8 +79,8 @@ pub fn parse_letters(input: &str, order: &[usize]) -> Option<Vec<usize>> {
     (!picked.is_empty()).then_some(picked)
 }
 
-/// Right when exactly the right choices are picked; partly when some right
-/// ones are, with no wrong one... or more right than wrong.
+/// Right when exactly the right choices are picked; partly when at least
+/// half of them are, with fewer wrong ones than right ones.
 pub fn choice(kind: &CardKind, picked: &[usize]) -> Verdict {
     let CardKind::Choice { correct, .. } = kind else {
         return Verdict::Wrong;
@@ -87,7 +89,7 @@ pub fn choice(kind: &CardKind, picked: &[usize]) -> Verdict {
     let wrong = picked.len() - right;
     if right == correct.len() && wrong == 0 {
         Verdict::Right
-    } else if right > wrong {
+    } else if 2 * right >= correct.len() && wrong < right {
         Verdict::PartlyRight
     } else {
         Verdict::Wrong
@@ -102,9 +104,14 @@ pub fn blank(variants: &[String], given: &str) -> Blank {
     if variants.iter().any(|v| text::normalize(v) == given) {
         return Blank::Right;
     }
-    let close = variants
-        .iter()
-        .any(|v| !given.is_empty() && text::edit_distance(&text::normalize(v), &given) == 1);
+    // A typo is forgiven in a word, not in a number or a short answer,
+    // where one character changes the meaning ("70" is not "80").
+    let close = variants.iter().any(|v| {
+        let v = text::normalize(v);
+        v.chars().count() >= 5
+            && !v.chars().any(|c| c.is_ascii_digit())
+            && text::edit_distance(&v, &given) == 1
+    });
     if close {
         Blank::NearMiss { expected }
     } else {
@@ -122,16 +129,38 @@ pub fn cloze(blanks: &[Blank]) -> Verdict {
 
 /// `1c 2a 3b` (the left items' numbers, the right column's letters as
 /// shown) to pairs of (left index, right index).
+/// Every token must be a left number in range and one letter shown.
 pub fn parse_pairs(input: &str, right_order: &[usize]) -> Option<Vec<(usize, usize)>> {
     let mut pairs = Vec::new();
     for token in input.split([' ', ',', ';']).filter(|t| !t.is_empty()) {
         let digits: String = token.chars().take_while(char::is_ascii_digit).collect();
-        let letter = token[digits.len()..].chars().next()?;
+        let mut rest = token[digits.len()..].chars();
+        let (Some(letter), None) = (rest.next(), rest.next()) else {
+            return None;
+        };
         let left = digits.parse::<usize>().ok()?.checked_sub(1)?;
+        if left >= right_order.len() {
+            return None;
+        }
         let shown = (letter.to_ascii_lowercase() as usize).checked_sub('a' as usize)?;
         pairs.push((left, *right_order.get(shown)?));
     }
     (!pairs.is_empty()).then_some(pairs)
+}
+
+/// The letter a choice (or a right-column item) is shown with.
+pub fn letter(shown: usize) -> char {
+    char::from(b'a' + u8::try_from(shown % 26).unwrap_or(0))
+}
+
+/// The seed of a card's shuffles: one order per card and study day, the
+/// same in both front ends.
+pub fn shuffle_seed(day: chrono::NaiveDate, card: i64) -> u64 {
+    use chrono::Datelike;
+    u64::try_from(day.num_days_from_ce()).unwrap_or(0)
+        ^ u64::try_from(card)
+            .unwrap_or(0)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 /// Each left item matched with its own right item counts.
@@ -194,6 +223,8 @@ mod tests {
         assert_eq!(choice(&card, &[3, 1]), Verdict::Right);
         assert_eq!(choice(&card, &[1]), Verdict::PartlyRight);
         assert_eq!(choice(&card, &[1, 0]), Verdict::Wrong);
+        // Every choice picked is not half right.
+        assert_eq!(choice(&card, &[0, 1, 2, 3]), Verdict::Wrong);
         assert_eq!(choice(&card, &[2]), Verdict::Wrong);
         // Letters are read in the order the choices were shown.
         assert_eq!(parse_letters("b, D", &[2, 3, 0, 1]), Some(vec![3, 1]));
@@ -214,6 +245,15 @@ mod tests {
                 expected: "efficacement".into()
             }
         );
+        // No typo forgiven in numbers or short words.
+        assert!(matches!(
+            blank(&["70 %".to_string()], "80"),
+            Blank::Wrong { .. }
+        ));
+        assert!(matches!(
+            blank(&["la".to_string()], "le"),
+            Blank::Wrong { .. }
+        ));
         assert_eq!(
             blank(&variants, "rapidement"),
             Blank::Wrong {
@@ -252,9 +292,13 @@ mod tests {
         let all = parse_pairs("1b 2c 3a", &order).unwrap();
         assert_eq!(all, vec![(0, 0), (1, 1), (2, 2)]);
         assert_eq!(matching(&card, &all), Verdict::Right);
-        let some = parse_pairs("1b 2a", &order).unwrap();
+        let some = parse_pairs("1b 2c", &order).unwrap();
         assert_eq!(matching(&card, &some), Verdict::PartlyRight);
         assert_eq!(parse_pairs("1z", &order), None);
+        assert_eq!(parse_pairs("9a", &order), None, "no left item 9");
+        assert_eq!(parse_pairs("1bz", &order), None, "one letter per pair");
+        // One pair right of three is not partly right.
+        assert_eq!(matching(&card, &[(0, 0), (1, 2), (2, 1)]), Verdict::Wrong);
         assert_eq!(Verdict::PartlyRight.proposed().value(), 3);
     }
 

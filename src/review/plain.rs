@@ -261,7 +261,7 @@ fn ask(
                 (0..choices.len()).collect()
             };
             for (shown, index) in order.iter().enumerate() {
-                writeln!(out, "  {}) {}", letter(shown), choices[*index])?;
+                writeln!(out, "  {}) {}", grade::letter(shown), choices[*index])?;
             }
             loop {
                 writeln!(
@@ -278,7 +278,7 @@ fn ask(
                     None => writeln!(
                         out,
                         "Please answer with the letters shown, a to {}.",
-                        letter(order.len() - 1)
+                        grade::letter(order.len() - 1)
                     )?,
                 }
             }
@@ -315,7 +315,7 @@ fn ask(
                 writeln!(out, "  {}. {left}", i + 1)?;
             }
             for (shown, index) in order.iter().enumerate() {
-                writeln!(out, "  {}) {}", letter(shown), pairs[*index].1)?;
+                writeln!(out, "  {}) {}", grade::letter(shown), pairs[*index].1)?;
             }
             loop {
                 writeln!(out, "Your pairs (e.g. 1b 2a) [u undo · q quit]")?;
@@ -341,8 +341,4 @@ fn ask(
         }
     )?;
     Ok(Asked::Verdict(verdict))
-}
-
-fn letter(index: usize) -> char {
-    char::from(b'a' + u8::try_from(index % 26).unwrap_or(0))
 }

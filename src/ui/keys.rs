@@ -101,8 +101,61 @@ pub const REVIEW_GRADED: &[Binding] = &[
         Action::Reveal,
         true,
     ),
+    bind(
+        &[KeyCode::PageUp],
+        "PgUp",
+        "scroll up",
+        Action::PageUp,
+        false,
+    ),
+    bind(
+        &[KeyCode::PageDown],
+        "PgDn",
+        "scroll down",
+        Action::PageDown,
+        false,
+    ),
+    bind(&[], "Ctrl-U", "undo", Action::Undo, true),
     bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true),
     bind(&[KeyCode::Esc], "Esc", "quit", Action::Quit, true),
+];
+
+/// A true/false card: one key answers.
+pub const REVIEW_TRUE_FALSE: &[Binding] = &[
+    bind(&[], "v/f", "vrai / faux", Action::Confirm, true),
+    bind(
+        &[KeyCode::Tab],
+        "Tab",
+        "show the answer",
+        Action::Reveal,
+        true,
+    ),
+    bind(&[], "Ctrl-U", "undo", Action::Undo, true),
+    bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true),
+    bind(&[KeyCode::Esc], "Esc", "quit", Action::Quit, true),
+];
+
+/// A graded card, answered: the rating.
+pub const REVIEW_GRADED_ANSWER: &[Binding] = &[
+    bind(RATE_KEYS, "1-5", "rate", Action::Rate, true),
+    bind(&[KeyCode::Enter], "Enter", "confirm", Action::Confirm, true),
+    bind(
+        &[KeyCode::PageUp],
+        "PgUp",
+        "scroll up",
+        Action::PageUp,
+        false,
+    ),
+    bind(
+        &[KeyCode::PageDown],
+        "PgDn",
+        "scroll down",
+        Action::PageDown,
+        false,
+    ),
+    bind(&[KeyCode::Char('u')], "u", "undo", Action::Undo, true),
+    bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true),
+    bind(QUIT_KEYS, "q/Esc", "quit", Action::Quit, true),
 ];
 
 pub const REVIEW_ANSWER: &[Binding] = &[

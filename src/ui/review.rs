@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph};
@@ -12,8 +12,6 @@ use ratatui::widgets::{Block, Padding, Paragraph};
 use super::keys::{self, Action};
 use super::theme::Theme;
 use super::{Control, Ctx, Screen, draw_help, footer_line, text_gauge, wrap};
-use chrono::Datelike;
-
 use crate::deck::{Answer, CardKind};
 use crate::review::grade::{self, Blank, Verdict};
 use crate::review::plain::write_summary;
@@ -50,8 +48,11 @@ pub struct ReviewScreen {
     typed: String,
     /// A cloze card: how the blanks answered so far went.
     blanks: Vec<Blank>,
-    /// A graded card, once answered: how it went.
+    /// A graded card, once answered: how it went, and what was answered.
     verdict: Option<Verdict>,
+    given: Vec<String>,
+    /// The next frame scrolls to the verdict, below the fold otherwise.
+    show_verdict: bool,
     shown_at: Instant,
     started: Instant,
     summary: Option<(Summary, Duration)>,
@@ -74,6 +75,8 @@ impl ReviewScreen {
             typed: String::new(),
             blanks: Vec::new(),
             verdict: None,
+            given: Vec::new(),
+            show_verdict: false,
             shown_at: Instant::now(),
             started: Instant::now(),
             summary: None,
@@ -109,16 +112,14 @@ impl ReviewScreen {
         self.typed.clear();
         self.blanks.clear();
         self.verdict = None;
+        self.given.clear();
         match &self.current {
             Some(current) => {
                 self.ticks = vec![false; current.card.answer.items().len()];
                 self.phase = Phase::Question;
                 // Shuffled the same way all day for a card, so a test (or a
                 // student coming back to it) sees one order.
-                let seed = u64::try_from(self.session.day().num_days_from_ce()).unwrap_or(0)
-                    ^ u64::try_from(current.card.id.0)
-                        .unwrap_or(0)
-                        .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                let seed = grade::shuffle_seed(self.session.day(), current.card.id.0);
                 self.order = match &current.card.kind {
                     CardKind::Choice {
                         choices,
@@ -177,8 +178,12 @@ impl ReviewScreen {
 
     fn table(&self) -> &'static [keys::Binding] {
         match self.phase {
-            Phase::Question if self.graded().is_some() => keys::REVIEW_GRADED,
-            Phase::Question => keys::REVIEW_QUESTION,
+            Phase::Question => match self.graded() {
+                Some(CardKind::TrueFalse { .. }) => keys::REVIEW_TRUE_FALSE,
+                Some(_) => keys::REVIEW_GRADED,
+                None => keys::REVIEW_QUESTION,
+            },
+            Phase::Answer if self.graded().is_some() => keys::REVIEW_GRADED_ANSWER,
             Phase::Answer => keys::REVIEW_ANSWER,
             Phase::Over => keys::SUMMARY,
         }
@@ -254,8 +259,27 @@ impl ReviewScreen {
         if keys::is_interrupt(&key) || key.code == KeyCode::Esc {
             return None;
         }
+        // Letters are answers here: undo is Ctrl-U.
+        if key.modifiers.contains(KeyModifiers::CONTROL) {
+            return match key.code {
+                KeyCode::Char('u') => Some(self.undo(ctx)),
+                _ => Some(Control::Continue),
+            };
+        }
         let kind = self.graded()?.clone();
         match (&kind, key.code) {
+            (_, KeyCode::PageUp | KeyCode::Up) => {
+                self.scroll =
+                    self.scroll
+                        .saturating_sub(if key.code == KeyCode::Up { 1 } else { 5 });
+                Some(Control::Continue)
+            }
+            (_, KeyCode::PageDown | KeyCode::Down) => {
+                self.scroll =
+                    self.scroll
+                        .saturating_add(if key.code == KeyCode::Down { 1 } else { 5 });
+                Some(Control::Continue)
+            }
             (_, KeyCode::Char('?')) if self.typed.is_empty() => None,
             (_, KeyCode::Tab) => {
                 self.phase = Phase::Answer;
@@ -263,7 +287,10 @@ impl ReviewScreen {
             }
             (CardKind::TrueFalse { .. }, KeyCode::Char(c)) => {
                 match grade::parse_true_false(&c.to_string()) {
-                    Some(given) => self.graded_answer(grade::true_false(&kind, given)),
+                    Some(given) => {
+                        self.given = vec![if given { "vrai" } else { "faux" }.to_string()];
+                        self.graded_answer(grade::true_false(&kind, given));
+                    }
                     None => self.message = Some("v (vrai) or f (faux)".into()),
                 }
                 Some(Control::Continue)
@@ -277,13 +304,20 @@ impl ReviewScreen {
                 self.typed.pop();
                 Some(Control::Continue)
             }
+            (_, KeyCode::Enter) if self.typed.trim().is_empty() => {
+                // An empty Enter is not an answer (two Enters never grade).
+                self.message = Some("Type your answer, or Tab to see it.".into());
+                Some(Control::Continue)
+            }
             (_, KeyCode::Enter) => {
                 let typed = std::mem::take(&mut self.typed);
+                self.given.push(typed.clone());
                 match &kind {
                     CardKind::Choice { .. } => match grade::parse_letters(&typed, &self.order) {
                         Some(picked) => self.graded_answer(grade::choice(&kind, &picked)),
                         None => {
                             self.message = Some("Answer with the letters shown.".into());
+                            self.given.pop();
                             self.typed = typed;
                         }
                     },
@@ -316,6 +350,7 @@ impl ReviewScreen {
         self.verdict = Some(verdict);
         self.phase = Phase::Answer;
         self.message = None;
+        self.show_verdict = true;
     }
 
     /// Digits after `t` pick an item; the number is taken as soon as no
@@ -550,8 +585,7 @@ impl Screen for ReviewScreen {
         for l in wrap::wrap(&current.card.question, width) {
             lines.push(Line::from(l));
         }
-        // Graded kinds show what is asked; here the student answers in
-        // their head and rates (`review --plain` grades typed answers).
+        // Graded kinds show what is asked: the choices, the two columns.
         for l in asked_lines(&current.card.kind, &self.order) {
             for wrapped in wrap::wrap(&l, width) {
                 lines.push(Line::styled(wrapped, theme.key()));
@@ -584,6 +618,7 @@ impl Screen for ReviewScreen {
                 lines.push(Line::raw(blank_line(i, done)));
             }
         }
+        let mut verdict_line = None;
         if self.phase == Phase::Answer
             && let Some(verdict) = self.verdict
         {
@@ -592,6 +627,13 @@ impl Screen for ReviewScreen {
                 Verdict::PartlyRight => ("Partly right.", theme.warn()),
                 Verdict::Wrong => ("Wrong.", theme.warn()),
             };
+            verdict_line = Some(lines.len());
+            if !self.given.is_empty() {
+                lines.push(Line::raw(format!(
+                    "Your answer: {}",
+                    self.given.join(" / ")
+                )));
+            }
             lines.push(Line::styled(text, style));
             for (i, done) in self.blanks.iter().enumerate() {
                 lines.push(Line::raw(blank_line(i, done)));
@@ -675,6 +717,15 @@ impl Screen for ReviewScreen {
             } else if cursor_line >= self.scroll + visible {
                 self.scroll = cursor_line + 1 - visible;
             }
+        }
+        if self.show_verdict {
+            // Once graded, the verdict and the answer come into view.
+            if let Some(line) = verdict_line.and_then(|l| u16::try_from(l).ok())
+                && line + 4 > self.scroll + visible
+            {
+                self.scroll = (line + 4).saturating_sub(visible);
+            }
+            self.show_verdict = false;
         }
         self.scroll = self.scroll.min(max_scroll);
         let more = if self.scroll < max_scroll {
@@ -829,7 +880,7 @@ fn format_duration(d: Duration) -> String {
 /// What a graded card asks beyond its question, as lines; `order` is the
 /// order choices (or the right column) are shown in.
 fn asked_lines(kind: &CardKind, order: &[usize]) -> Vec<String> {
-    let letter = |i: usize| char::from(b'a' + u8::try_from(i % 26).unwrap_or(0));
+    let letter = grade::letter;
     match kind {
         CardKind::Basic | CardKind::Cloze { .. } | CardKind::TrueFalse { .. } => Vec::new(),
         CardKind::Choice { choices, .. } => order

@@ -623,6 +623,13 @@ fn graded_cards_are_answered_in_the_screen() {
     );
     assert!(all.contains("[1 Not at all]"), "{all}");
     press(&mut screen, &mut ctx, "\n");
+    // On the next (graded) card, `u` is a letter; Ctrl-U undoes.
+    screen.handle(
+        KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+        &mut ctx,
+    );
+    assert_eq!(screen.current().unwrap().card.key.as_deref(), Some("vf"));
+    press(&mut screen, &mut ctx, "v\n");
     // Choice, not shuffled: letters in deck order; `b` is right.
     let all = text(&render(&mut screen, 80, 24, COLOR));
     assert!(
@@ -636,7 +643,10 @@ fn graded_cards_are_answered_in_the_screen() {
     press(&mut screen, &mut ctx, "b\n");
     assert_eq!(screen.verdict(), Some(Verdict::Right));
     press(&mut screen, &mut ctx, "\n");
-    // Cloze: each blank in turn; a typo is a near miss.
+    // Cloze: an empty Enter is not an answer; each blank in turn; a typo
+    // is a near miss.
+    press(&mut screen, &mut ctx, "\n\n");
+    assert_eq!(screen.phase(), Phase::Question);
     press(&mut screen, &mut ctx, "eficacement\n");
     let all = text(&render(&mut screen, 80, 24, COLOR));
     assert!(all.contains("Blank 2 of 2"), "{all}");
@@ -646,6 +656,8 @@ fn graded_cards_are_answered_in_the_screen() {
     );
     press(&mut screen, &mut ctx, "REVIENT\n");
     assert_eq!(screen.verdict(), Some(Verdict::Right));
+    let all = text(&render(&mut screen, 80, 24, COLOR));
+    assert!(all.contains("Your answer: eficacement / REVIENT"), "{all}");
     press(&mut screen, &mut ctx, "5");
     // Match: pairs by number and the letter shown.
     let all = text(&render(&mut screen, 80, 24, COLOR));
