@@ -62,6 +62,9 @@ pub fn print(out: &mut impl Write, report: &SyncReport, dry_run: bool) -> io::Re
         if deck.new_deck {
             headline.push_str(" (new deck)");
         }
+        if deck.deck_edited {
+            headline.push_str(" (deck title or exam day changed)");
+        }
         if let Some(old) = &deck.renamed_from {
             headline.push_str(&format!(" (deck id was `{old}`; its history follows)"));
         }

@@ -55,6 +55,8 @@ pub struct DeckSync {
     pub new_deck: bool,
     /// The deck's `id` changed; its history moved with it.
     pub renamed_from: Option<DeckId>,
+    /// The deck's own fields (title, exam day) changed.
+    pub deck_edited: bool,
     pub changes: Vec<Change>,
 }
 
@@ -535,6 +537,7 @@ impl Store {
             .map(|(position, card)| Fields::of(card, position))
             .collect();
         let (continues, retire, changes) = match_cards(&deck.cards, &fields, &text_hashes, rows);
+        let deck_edited = exists && self.deck_fields(&deck.id)? != (deck.title.clone(), deck.exam);
         let cards = planned_cards(deck.cards, fields, continues, text_hashes);
         Ok(Outcome::Changed(Box::new(Plan {
             sync: DeckSync {
@@ -543,6 +546,7 @@ impl Store {
                 path: loaded.path,
                 unchanged: false,
                 new_deck: !exists && renamed_from.is_none(),
+                deck_edited,
                 renamed_from,
                 changes,
             },
@@ -663,6 +667,7 @@ impl Store {
                 unchanged: false,
                 new_deck: false,
                 renamed_from: None,
+                deck_edited: false,
                 changes,
             },
             source: Source {
@@ -753,6 +758,23 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// A deck's title and exam day as the store has them.
+    fn deck_fields(&self, deck: &DeckId) -> Result<(String, Option<NaiveDate>), StoreError> {
+        self.conn
+            .query_row(
+                "SELECT title, exam FROM decks WHERE id = ?1",
+                [&deck.0],
+                |row| {
+                    let exam: Option<String> = row.get(1)?;
+                    Ok((
+                        row.get(0)?,
+                        exam.and_then(|e| NaiveDate::parse_from_str(&e, "%Y-%m-%d").ok()),
+                    ))
+                },
+            )
+            .map_err(|e| self.fail(e))
     }
 
     /// The one deck with this title whose file is no longer where it was synced from.
@@ -1001,6 +1023,7 @@ fn unchanged_sync(known: &KnownFile, file: &Path) -> DeckSync {
         unchanged: true,
         new_deck: false,
         renamed_from: None,
+        deck_edited: false,
         changes: Vec::new(),
     }
 }

@@ -583,3 +583,24 @@ fn a_card_moved_to_another_deck_keeps_its_history() {
     assert_eq!(report.decks[0].changes[0].card, "with-id (from deck b)");
     assert_eq!(card_by_question(&store, "a", "Question A ?"), (card, false));
 }
+
+#[test]
+fn a_changed_title_or_exam_day_is_reported() {
+    let scratch = Scratch::new();
+    let mut store = Store::open(&scratch.path.join("s.db")).unwrap();
+    let deck = scratch.write("deck.yaml", V1);
+    changes(&mut store, &deck, false);
+    std::fs::write(
+        &deck,
+        V1.replace("title: \"Deck\"", "title: \"Deck\"\nexam: \"2026-12-20\""),
+    )
+    .unwrap();
+    let report = store
+        .sync(std::slice::from_ref(&deck), false, now())
+        .unwrap();
+    assert!(report.decks[0].deck_edited && report.decks[0].changes.is_empty());
+    assert_eq!(
+        store.exam_day(&store.deck_ids().unwrap()).unwrap(),
+        NaiveDate::from_ymd_opt(2026, 12, 20)
+    );
+}
