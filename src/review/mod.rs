@@ -50,6 +50,8 @@ pub fn exam_new_cards(unseen: usize, today: NaiveDate, exam: NaiveDate) -> usize
 pub enum SlotKind {
     New,
     Due,
+    /// The eve of an exam: not due, but not yet known.
+    FinalPass,
     /// Rated below 4 earlier in this session: back until it is known.
     Relearning,
 }
@@ -200,7 +202,7 @@ impl Session {
                     let one = std::slice::from_ref(deck);
                     for entry in store.weak_cards(one, *exam)? {
                         if queued.insert(entry.card) {
-                            queue.push_back(slot(SlotKind::Due)(entry));
+                            queue.push_back(slot(SlotKind::FinalPass)(entry));
                         }
                     }
                 }
@@ -259,7 +261,7 @@ impl Session {
         for slot in &self.queue {
             match slot.kind {
                 SlotKind::New => left.new += 1,
-                SlotKind::Due => left.due += 1,
+                SlotKind::Due | SlotKind::FinalPass => left.due += 1,
                 SlotKind::Relearning => left.relearning += 1,
             }
         }

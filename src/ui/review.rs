@@ -520,6 +520,7 @@ impl Screen for ReviewScreen {
         let kind = match current.kind {
             SlotKind::New => "new card",
             SlotKind::Due => "due card",
+            SlotKind::FinalPass => "final pass before the exam",
             SlotKind::Relearning => "again, to relearn",
         };
         let inner_width = usize::from(header.width.saturating_sub(if compact { 0 } else { 2 }));
