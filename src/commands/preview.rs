@@ -74,6 +74,9 @@ pub fn print(out: &mut impl Write, loaded: &LoadedDeck) -> io::Result<()> {
         }
         writeln!(out, "{head}")?;
         writeln!(out, "Q: {}", indent(&card.question, "   "))?;
+        for line in card.kind.preview_lines() {
+            writeln!(out, "{line}")?;
+        }
         match &card.answer {
             Answer::Text(text) => writeln!(out, "A: {}", indent(text, "   "))?,
             Answer::List(items) => {

@@ -96,6 +96,37 @@ impl CardKind {
     }
 }
 
+impl CardKind {
+    /// The kind, and for a choice card every choice with the right ones
+    /// marked: what an instructor checks in a preview beyond the answer.
+    pub fn preview_lines(&self) -> Vec<String> {
+        match self {
+            CardKind::Basic => Vec::new(),
+            CardKind::Choice {
+                choices,
+                correct,
+                shuffle,
+            } => {
+                let mut lines = vec![format!(
+                    "kind: choice{}",
+                    if *shuffle { "" } else { " (not shuffled)" }
+                )];
+                lines.extend(choices.iter().enumerate().map(|(i, c)| {
+                    let mark = if correct.contains(&i) { "✓" } else { " " };
+                    format!("  {mark} {}) {c}", choice_letter(i))
+                }));
+                lines
+            }
+            other => vec![format!("kind: {}", other.as_str())],
+        }
+    }
+}
+
+/// The letter a choice is shown with (`a` first).
+pub fn choice_letter(index: usize) -> char {
+    char::from(b'a' + u8::try_from(index % 26).unwrap_or(0))
+}
+
 /// How a blank is written in a cloze card's text: three underscores or more.
 pub fn count_blanks(text: &str) -> usize {
     let mut count = 0;

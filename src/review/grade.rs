@@ -150,7 +150,7 @@ pub fn parse_pairs(input: &str, right_order: &[usize]) -> Option<Vec<(usize, usi
 
 /// The letter a choice (or a right-column item) is shown with.
 pub fn letter(shown: usize) -> char {
-    char::from(b'a' + u8::try_from(shown % 26).unwrap_or(0))
+    crate::deck::choice_letter(shown)
 }
 
 /// The seed of a card's shuffles: one order per card and study day, the

@@ -168,6 +168,9 @@ impl PreviewScreen {
             }
         };
         block("Q", &card.question, Style::default(), &mut lines);
+        for line in card.kind.preview_lines() {
+            lines.push(Line::styled(format!("         {line}"), theme.key()));
+        }
         match &card.answer {
             Answer::Text(answer) => block("A", answer, Style::default(), &mut lines),
             Answer::List(items) => {

@@ -169,3 +169,32 @@ fn wrong_answers_propose_one_and_bad_input_asks_again() {
         run.stdout
     );
 }
+
+#[test]
+fn preview_shows_each_kind_and_the_right_choices() {
+    let scratch = Scratch::new();
+    let deck = scratch.write("decks/sortes.yaml", DECK);
+    let run = crate::support::fiches_with(
+        &scratch.path,
+        &["preview", deck.to_str().unwrap()],
+        &[],
+        None,
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("kind: truefalse\nA:\n  • Faux.\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("kind: choice\n    a) Les employés\n  ✓ b) Les clients les plus mécontents\n    c) Les études\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("kind: match\nA:\n  • Justice procédurale → les règles\n"),
+        "{}",
+        run.stdout
+    );
+}
