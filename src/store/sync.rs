@@ -705,6 +705,9 @@ impl Store {
             }
         }
         let retired = self.retired_with_ids()?;
+        if leaving.is_empty() && retired.is_empty() {
+            return Ok(());
+        }
         let mut taken: Vec<(usize, i64, String, DeckId)> = Vec::new();
         for (p, outcome) in outcomes.iter_mut().enumerate() {
             let Outcome::Changed(plan) = outcome else {
@@ -712,12 +715,16 @@ impl Store {
             };
             let deck = plan.sync.deck.clone();
             for planned in &mut plan.cards {
-                let Some(key) = planned.card.id.clone() else {
-                    continue;
-                };
                 if planned.continues.is_some() {
                     continue;
                 }
+                let Some(key) = planned.card.id.as_deref() else {
+                    continue;
+                };
+                if !leaving.contains_key(key) && !retired.contains_key(key) {
+                    continue;
+                }
+                let key = key.to_string();
                 let (row, from) = match leaving.get(&key) {
                     Some(&(q, row)) if q != p => {
                         taken.push((q, row, key.clone(), deck.clone()));
