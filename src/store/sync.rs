@@ -841,19 +841,18 @@ impl Store {
         tx.execute_batch("PRAGMA cache_size = -65536")
             .map_err(fail)?;
         {
-            let mut insert = tx
+            // A new card (no row yet: the id is NULL and SQLite picks one)
+            // or a row rewritten; its SM-2 state is never touched here.
+            let mut write_card = tx
                 .prepare_cached(
-                    "INSERT INTO cards (deck, key, qnorm, question, answer, points, tags, note, source,
-                       line, position, text_hash, kind)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                )
-                .map_err(fail)?;
-            let mut update = tx
-                .prepare_cached(
-                    "UPDATE cards SET key = ?2, qnorm = ?3, question = ?4, answer = ?5, points = ?6,
-                     tags = ?7, note = ?8, source = ?9, line = ?10, position = ?11, text_hash = ?12,
-                     retired = 0, deck = ?13, kind = ?14
-                     WHERE id = ?1",
+                    "INSERT INTO cards (id, deck, key, qnorm, question, answer, points, tags, note,
+                       source, line, position, text_hash, kind)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                     ON CONFLICT (id) DO UPDATE SET deck = excluded.deck, key = excluded.key,
+                       qnorm = excluded.qnorm, question = excluded.question, answer = excluded.answer,
+                       points = excluded.points, tags = excluded.tags, note = excluded.note,
+                       source = excluded.source, line = excluded.line, position = excluded.position,
+                       text_hash = excluded.text_hash, kind = excluded.kind, retired = 0",
                 )
                 .map_err(fail)?;
             let mut retire = tx
@@ -929,48 +928,29 @@ impl Store {
                 for planned in &plan.cards {
                     let card = &planned.card;
                     let fields = &planned.fields;
-                    match planned.continues {
-                        Some(Continues { stale: false, .. }) => {}
-                        Some(Continues { row, .. }) => {
-                            update
-                                .execute(params![
-                                    row,
-                                    card.id,
-                                    card.normalized_question,
-                                    card.question,
-                                    fields.answer,
-                                    card.points,
-                                    fields.tags,
-                                    card.note,
-                                    card.source,
-                                    card.pos.line,
-                                    fields.position,
-                                    planned.text_hash,
-                                    deck.0,
-                                    fields.kind
-                                ])
-                                .map_err(fail)?;
-                        }
-                        None => {
-                            insert
-                                .execute(params![
-                                    deck.0,
-                                    card.id,
-                                    card.normalized_question,
-                                    card.question,
-                                    fields.answer,
-                                    card.points,
-                                    fields.tags,
-                                    card.note,
-                                    card.source,
-                                    card.pos.line,
-                                    fields.position,
-                                    planned.text_hash,
-                                    fields.kind
-                                ])
-                                .map_err(fail)?;
-                        }
-                    }
+                    let row = match planned.continues {
+                        Some(Continues { stale: false, .. }) => continue,
+                        Some(Continues { row, .. }) => Some(row),
+                        None => None,
+                    };
+                    write_card
+                        .execute(params![
+                            row,
+                            deck.0,
+                            card.id,
+                            card.normalized_question,
+                            card.question,
+                            fields.answer,
+                            card.points,
+                            fields.tags,
+                            card.note,
+                            card.source,
+                            card.pos.line,
+                            fields.position,
+                            planned.text_hash,
+                            fields.kind
+                        ])
+                        .map_err(fail)?;
                 }
             }
         }
