@@ -11,15 +11,34 @@ use crate::convert::Format;
     name = "fiches",
     version,
     about = "Spaced-repetition flashcards in the terminal",
-    long_about = "Spaced-repetition flashcards in the terminal.\n\nDecks are YAML files (see decks/README.md); reviews are scheduled with SM-2."
+    long_about = "Spaced-repetition flashcards in the terminal.\n\nDecks are YAML files (see decks/README.md); reviews are scheduled with SM-2.",
+    after_help = TOP_HELP,
+    after_long_help = TOP_HELP
 )]
 pub struct Cli {
-    /// The review store [default: $XDG_DATA_HOME/fiches/fiches.db or ~/.local/share/fiches/fiches.db]
-    #[arg(long, global = true, env = "FICHES_DB", value_name = "PATH")]
-    pub db: Option<PathBuf>,
+    #[command(flatten)]
+    pub store: StoreArg,
     /// Without a command: the deck list, to pick a deck to review, preview or look at
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+const TOP_HELP: &str = "\
+Without a command, `fiches` opens the deck list: Enter reviews a deck, p previews it, s shows its stats.
+DECK is a deck file, a directory of them, or a deck id as `fiches stats` and the deck list print it;
+without one, commands use decks/ in the current directory.
+
+Environment:
+  FICHES_DB   the review store (as --db)
+  FICHES_NOW  the clock, RFC 3339 (2026-12-01T09:00:00-05:00), to simulate days
+  NO_COLOR    no colours on screen";
+
+/// `--db`, for the commands that use the review store.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct StoreArg {
+    /// The review store [default: $XDG_DATA_HOME/fiches/fiches.db or ~/.local/share/fiches/fiches.db]
+    #[arg(long, env = "FICHES_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -48,13 +67,16 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct ReviewArgs {
-    /// Deck files or directories [default: decks/ if it exists, else the decks in the store]
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// Deck files, directories or deck ids [default: decks/ if it exists, else the decks in the store]
     pub decks: Vec<PathBuf>,
     /// Plain lines instead of the full screen (automatic when stdin or stdout is not a terminal)
     #[arg(long)]
     pub plain: bool,
-    /// New cards to introduce per day
-    #[arg(long, value_name = "N", default_value_t = crate::review::DEFAULT_NEW_PER_DAY)]
+    /// New cards to introduce per day, across all decks
+    #[arg(long, value_name = "N", default_value_t = crate::review::DEFAULT_NEW_PER_DAY,
+          allow_negative_numbers = true, value_parser = parse_count)]
     pub new: usize,
     /// Plan to an exam on this day (YYYY-MM-DD): every card seen in time,
     /// nothing scheduled after it, a final pass the day before [default: the decks' `exam`]
@@ -65,6 +87,18 @@ pub struct ReviewArgs {
     pub cram: bool,
 }
 
+fn parse_count(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<i64>() {
+        Ok(n) if n < 0 => Err(format!(
+            "{n} is below 0: give how many new cards to introduce today, 0 or more (0: none)"
+        )),
+        _ => text
+            .trim()
+            .parse::<usize>()
+            .map_err(|_| format!("{text:?} is not a number of cards (0 or more)")),
+    }
+}
+
 fn parse_day(text: &str) -> Result<chrono::NaiveDate, String> {
     chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|_| format!("{text:?} is not a date written YYYY-MM-DD"))
@@ -72,13 +106,15 @@ fn parse_day(text: &str) -> Result<chrono::NaiveDate, String> {
 
 #[derive(Debug, clap::Args)]
 pub struct PreviewArgs {
-    /// The deck file
-    pub deck: PathBuf,
+    /// A deck file, a directory of decks, or a deck id [default: decks/]
+    pub deck: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct SyncArgs {
-    /// Deck files or directories [default: decks/]
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// Deck files, directories or deck ids [default: decks/]
     pub decks: Vec<PathBuf>,
     /// Show what would change without writing anything
     #[arg(long)]
@@ -87,7 +123,9 @@ pub struct SyncArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct StatsArgs {
-    /// Deck files or directories [default: decks/ if it exists, and every deck in the store]
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// Deck files, directories or deck ids [default: decks/ if it exists, and every deck in the store]
     pub decks: Vec<PathBuf>,
     /// One JSON document on stdout
     #[arg(long)]
@@ -99,7 +137,9 @@ pub struct StatsArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct CardsArgs {
-    /// Deck files or directories [default: decks/ if it exists, and every deck in the store]
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// Deck files, directories or deck ids [default: decks/ if it exists, and every deck in the store]
     pub decks: Vec<PathBuf>,
     /// A JSON array on stdout
     #[arg(long)]
@@ -108,7 +148,7 @@ pub struct CardsArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Deck files or directories (searched for *.yaml and *.yml) [default: decks/]
+    /// Deck files, directories (searched for *.yaml and *.yml) or deck ids [default: decks/]
     pub paths: Vec<PathBuf>,
     /// Treat warnings as errors
     #[arg(long)]

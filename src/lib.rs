@@ -24,9 +24,10 @@ use cli::{Cli, Command};
 
 /// Runs a parsed command line and returns the process exit status.
 pub fn run(cli: Cli) -> ExitCode {
+    let db = cli.store.db.as_deref();
     let result = match &cli.command {
-        None => commands::home::run(cli.db.as_deref()),
-        Some(command) => run_command(command, cli.db.as_deref()),
+        None => commands::home::run(db),
+        Some(command) => run_command(command, db),
     };
     match result {
         Ok(status) => status.into(),
@@ -37,6 +38,14 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// `--db` may come before the command or after it.
+fn store<'a>(
+    arg: &'a cli::StoreArg,
+    before: Option<&'a std::path::Path>,
+) -> Option<&'a std::path::Path> {
+    arg.db.as_deref().or(before)
+}
+
 fn run_command(
     command: &Command,
     db: Option<&std::path::Path>,
@@ -44,10 +53,10 @@ fn run_command(
     match command {
         Command::Check(args) => commands::check::run(args),
         Command::Convert(args) => commands::convert::run(args),
-        Command::Review(args) => commands::review::run(args, db),
+        Command::Review(args) => commands::review::run(args, store(&args.store, db)),
         Command::Preview(args) => commands::preview::run(args),
-        Command::Sync(args) => commands::sync::run(args, db),
-        Command::Stats(args) => commands::stats::run(args, db),
-        Command::Cards(args) => commands::cards::run(args, db),
+        Command::Sync(args) => commands::sync::run(args, store(&args.store, db)),
+        Command::Stats(args) => commands::stats::run(args, store(&args.store, db)),
+        Command::Cards(args) => commands::cards::run(args, store(&args.store, db)),
     }
 }

@@ -4,12 +4,22 @@ use std::io::{self, Write};
 
 use crate::cli::CardsArgs;
 use crate::clock;
+use crate::store::CardRow;
+use unicode_width::UnicodeWidthStr;
 
 use super::{Failure, Status, open_store, select_decks};
 
 pub fn run(args: &CardsArgs, db: Option<&std::path::Path>) -> Result<Status, Failure> {
     let now = clock::now()?;
-    let mut store = open_store(db)?;
+    let nothing = super::nothing_to_show(&args.decks, db);
+    if nothing {
+        super::say_nothing_yet();
+    }
+    let mut store = if nothing {
+        crate::store::Store::in_memory()?
+    } else {
+        open_store(db)?
+    };
     let selection = select_decks(&mut store, &args.decks, args.decks.is_empty(), now)?;
     let status = selection.status();
     let rows = store.card_rows(&selection.decks)?;
@@ -19,37 +29,62 @@ pub fn run(args: &CardsArgs, db: Option<&std::path::Path>) -> Result<Status, Fai
             .map_err(io::Error::other)
             .and_then(|json| writeln!(out, "{json}"))
     } else {
-        (|| {
-            writeln!(
-                out,
-                "{:<24} {:>4} {:>5} {:>5} {:<10} {:>3}  question",
-                "card", "n", "EF", "days", "due", "last"
-            )?;
-            for row in &rows {
-                let name = row
-                    .id
-                    .clone()
-                    .unwrap_or_else(|| format!("{}#{}", row.deck, row.card));
-                let question: String = row.question.chars().take(60).collect();
-                writeln!(
-                    out,
-                    "{:<24} {:>4} {:>5.2} {:>5} {:<10} {:>3}  {}{}",
-                    name,
-                    row.reps,
-                    row.ef,
-                    row.interval,
-                    row.due
-                        .as_deref()
-                        .unwrap_or(if row.retired { "retired" } else { "new" }),
-                    row.last_rating
-                        .map(|r| r.to_string())
-                        .unwrap_or_else(|| "-".into()),
-                    question,
-                    if row.retired { " (retired)" } else { "" }
-                )?;
-            }
-            Ok(())
-        })()
+        print_table(&mut out, &rows)
     };
     super::written(written, "the cards", status)
+}
+
+/// One row a card, its columns aligned however long the names are.
+fn print_table(out: &mut impl Write, rows: &[CardRow]) -> io::Result<()> {
+    let names: Vec<String> = rows
+        .iter()
+        .map(|row| {
+            row.id
+                .clone()
+                .unwrap_or_else(|| format!("{}#{}", row.deck, row.card))
+        })
+        .collect();
+    let name_width = names
+        .iter()
+        .map(|name| name.width())
+        .max()
+        .unwrap_or(0)
+        .max("card".len());
+    let pad = |text: &str| {
+        let fill = name_width.saturating_sub(text.width());
+        format!("{text}{}", " ".repeat(fill))
+    };
+    writeln!(
+        out,
+        "{} {:>4} {:>5} {:>5} {:<10} {:>4}  question",
+        pad("card"),
+        "n",
+        "EF",
+        "days",
+        "due",
+        "last"
+    )?;
+    for (row, name) in rows.iter().zip(&names) {
+        let question: String = row.question.chars().take(60).collect();
+        let due = row
+            .due
+            .as_deref()
+            .unwrap_or(if row.retired { "retired" } else { "new" });
+        let last = row
+            .last_rating
+            .map_or_else(|| "-".to_string(), |r| r.to_string());
+        writeln!(
+            out,
+            "{} {:>4} {:>5.2} {:>5} {:<10} {:>4}  {}{}",
+            pad(name),
+            row.reps,
+            row.ef,
+            row.interval,
+            due,
+            last,
+            question,
+            if row.retired { " (retired)" } else { "" }
+        )?;
+    }
+    Ok(())
 }

@@ -40,17 +40,10 @@ impl Report {
     }
 }
 
-/// Reads and checks every deck under `paths`; `strict` makes warnings errors.
+/// Reads and checks every deck under `paths` (files, directories or deck
+/// ids; `decks/` when empty); `strict` makes warnings errors.
 pub fn check_paths(paths: &[PathBuf], strict: bool) -> Result<Report, Failure> {
-    let files =
-        deck::find_deck_files(paths).map_err(|err| Failure::usage(format!("cannot read {err}")))?;
-    if files.is_empty() {
-        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        return Err(Failure::usage(format!(
-            "no deck files (*.yaml, *.yml) found in {}",
-            shown.join(", ")
-        )));
-    }
+    let files = super::deck_files(paths, None)?;
     let mut report = Report::default();
     for file in files {
         match deck::read_deck(&file) {
@@ -78,12 +71,7 @@ pub fn check_paths(paths: &[PathBuf], strict: bool) -> Result<Report, Failure> {
 }
 
 pub fn run(args: &CheckArgs) -> Result<Status, Failure> {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from("decks")]
-    } else {
-        args.paths.clone()
-    };
-    let report = match check_paths(&paths, args.strict) {
+    let report = match check_paths(&args.paths, args.strict) {
         Ok(report) => report,
         Err(failure) => {
             // Tools reading JSON get the failure as JSON too.

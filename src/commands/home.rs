@@ -9,6 +9,9 @@ use super::{Failure, Status, open_store, select_decks};
 
 pub fn run(db: Option<&std::path::Path>) -> Result<Status, Failure> {
     let now = clock::now()?;
+    if super::nothing_to_show(&[], db) {
+        return Err(super::no_decks());
+    }
     let mut store = open_store(db)?;
     let selection = select_decks(&mut store, &[], true, now)?;
     let status = selection.status();

@@ -168,6 +168,124 @@ impl Selection {
     }
 }
 
+/// The directory commands use when no deck is named.
+pub const DEFAULT_DECKS: &str = "decks";
+
+/// What DECK arguments name: deck files and directories to read, and decks
+/// the store knows whose file is not at hand.
+#[derive(Debug, Default)]
+pub struct Named {
+    pub paths: Vec<PathBuf>,
+    pub known: Vec<DeckId>,
+}
+
+/// Each DECK argument as a user writes it: a file or directory that exists,
+/// else a deck id (as `stats` and the deck list print it) of a deck in
+/// `decks/`, else a deck the store knows.
+pub fn name_decks(args: &[PathBuf], store: Option<&Store>) -> Result<Named, Failure> {
+    let mut named = Named::default();
+    let mut in_default: Option<Vec<(DeckId, PathBuf)>> = None;
+    for arg in args {
+        match std::fs::metadata(arg) {
+            Ok(_) => {
+                named.paths.push(arg.clone());
+                continue;
+            }
+            // What looks like a path is one: say why it cannot be read.
+            Err(err) if arg.components().count() > 1 || deck::is_deck_name(arg) => {
+                return Err(Failure::usage(format!(
+                    "cannot read {}: {err}",
+                    arg.display()
+                )));
+            }
+            Err(_) => {}
+        }
+        let id = DeckId(arg.to_string_lossy().into_owned());
+        let here = in_default.get_or_insert_with(default_deck_ids);
+        if let Some((_, path)) = here.iter().find(|(known, _)| *known == id) {
+            named.paths.push(path.clone());
+            continue;
+        }
+        let stored = match store {
+            Some(store) => store.deck_ids()?,
+            None => Vec::new(),
+        };
+        if stored.contains(&id) {
+            match store.map(|s| s.deck_path(&id)).transpose()?.flatten() {
+                Some(path) if path.is_file() => named.paths.push(path),
+                _ => named.known.push(id),
+            }
+            continue;
+        }
+        let mut ids: Vec<String> = here.iter().map(|(id, _)| id.0.clone()).collect();
+        ids.extend(stored.into_iter().map(|id| id.0));
+        ids.sort();
+        ids.dedup();
+        let hint = if ids.is_empty() {
+            String::new()
+        } else {
+            format!(" (decks: {})", ids.join(", "))
+        };
+        return Err(Failure::usage(format!(
+            "{}: no such deck file, directory or deck id{hint}",
+            arg.display()
+        )));
+    }
+    Ok(named)
+}
+
+/// The decks of `decks/`, by id: the file's name, or the `id` it declares.
+fn default_deck_ids() -> Vec<(DeckId, PathBuf)> {
+    let dir = PathBuf::from(DEFAULT_DECKS);
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let Ok(files) = deck::find_deck_files(&[dir]) else {
+        return Vec::new();
+    };
+    files
+        .into_iter()
+        .filter_map(|file| {
+            let loaded = deck::read_deck(&file).ok()?;
+            let id = match &loaded.deck {
+                Some(deck) => deck.id.clone(),
+                None => DeckId(file.file_stem()?.to_string_lossy().into_owned()),
+            };
+            Some((id, file))
+        })
+        .collect()
+}
+
+/// The deck files under what DECK arguments name, or under `decks/` when
+/// none is named; no deck at all is the same helpful error everywhere.
+pub fn deck_files(args: &[PathBuf], store: Option<&Store>) -> Result<Vec<PathBuf>, Failure> {
+    let paths = if args.is_empty() {
+        let default = PathBuf::from(DEFAULT_DECKS);
+        if !default.is_dir() {
+            return Err(no_decks());
+        }
+        vec![default]
+    } else {
+        let named = name_decks(args, store)?;
+        if let Some(id) = named.known.first() {
+            return Err(Failure::usage(format!(
+                "deck `{id}` is in the review store, but its file is gone: give the deck file"
+            )));
+        }
+        named.paths
+    };
+    let files = deck::find_deck_files(&paths)
+        .map_err(|err| Failure::usage(format!("cannot read {err}")))?;
+    if files.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(Failure::usage(format!(
+            "no deck files (*.yaml, *.yml) found in {}",
+            shown.join(", ")
+        )));
+    }
+    Ok(files)
+}
+
 /// Syncs the decks named on the command line, or `decks/` when there is
 /// one; with `all_known`, adds every other deck the store knows. A deck
 /// file with errors is reported and left as last synced, so the other
@@ -178,20 +296,23 @@ pub fn select_decks(
     all_known: bool,
     now: DateTime<FixedOffset>,
 ) -> Result<Selection, Failure> {
-    let paths: Vec<PathBuf> = if paths.is_empty() {
-        let default = PathBuf::from("decks");
-        if default.is_dir() {
-            vec![default]
-        } else {
-            Vec::new()
+    let named = if paths.is_empty() {
+        let default = PathBuf::from(DEFAULT_DECKS);
+        Named {
+            paths: if default.is_dir() {
+                vec![default]
+            } else {
+                Vec::new()
+            },
+            known: Vec::new(),
         }
     } else {
-        paths.to_vec()
+        name_decks(paths, Some(store))?
     };
-    let report = if paths.is_empty() {
+    let report = if named.paths.is_empty() {
         SyncReport::default()
     } else {
-        let files = deck::find_deck_files(&paths)
+        let files = deck::find_deck_files(&named.paths)
             .map_err(|err| Failure::usage(format!("cannot read {err}")))?;
         let report = store
             .sync_skipping_invalid(&files, now)
@@ -205,6 +326,11 @@ pub fn select_decks(
             decks.push(id.clone());
         }
     }
+    for id in named.known {
+        if !decks.contains(&id) {
+            decks.push(id);
+        }
+    }
     if all_known || decks.is_empty() {
         for id in store.deck_ids()? {
             if !decks.contains(&id) {
@@ -215,11 +341,22 @@ pub fn select_decks(
     Ok(Selection { decks, report })
 }
 
+/// Whether a command with these DECK arguments has nothing to work on and
+/// no store to read: it then says so, and creates no store.
+pub fn nothing_to_show(args: &[PathBuf], db: Option<&Path>) -> bool {
+    args.is_empty() && !Path::new(DEFAULT_DECKS).is_dir() && !store_exists(db)
+}
+
+/// Said when there is no deck and no store yet; nothing is created.
+pub fn say_nothing_yet() {
+    eprintln!("fiches: {NO_DECKS}; no review store yet either (nothing was created)");
+}
+
+const NO_DECKS: &str = "no decks here: give deck files, directories or deck ids, or run from the course's directory (the one with decks/)";
+
 /// The error for a command that needs at least one deck.
 pub fn no_decks() -> Failure {
-    Failure::usage(
-        "no decks: give deck files or directories, or run from a directory that has decks/",
-    )
+    Failure::usage(NO_DECKS)
 }
 
 fn report_skipped(report: &SyncReport) {

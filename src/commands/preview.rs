@@ -9,38 +9,53 @@ use crate::ui::preview::PreviewScreen;
 use super::{Failure, Status, check};
 
 pub fn run(args: &PreviewArgs) -> Result<Status, Failure> {
-    let loaded = deck::read_deck(&args.deck)
-        .map_err(|err| Failure::usage(format!("cannot read {}: {err}", args.deck.display())))?;
-    // A deck with errors is still shown (what could be read of it), but
-    // the errors are said and the exit status is 1.
-    let status = if loaded.has_errors() {
-        let stderr = io::stderr();
-        let excerpt = stderr.is_terminal();
-        let errors: Vec<_> = loaded
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .cloned()
-            .collect();
-        let mut err = stderr.lock();
-        let _ = check::write_diagnostics(&mut err, &errors, std::slice::from_ref(&loaded), excerpt);
-        let _ = writeln!(
-            err,
-            "fiches: {} has {} error{}: the cards with errors are not shown",
-            loaded.path.display(),
-            errors.len(),
-            if errors.len() == 1 { "" } else { "s" }
-        );
-        Status::Problems
-    } else {
-        Status::Success
-    };
+    let named: Vec<_> = args.deck.iter().cloned().collect();
+    let files = super::deck_files(&named, None)?;
+    let mut decks = Vec::with_capacity(files.len());
+    let mut status = Status::Success;
+    for file in &files {
+        let loaded = deck::read_deck(file)
+            .map_err(|err| Failure::usage(format!("cannot read {}: {err}", file.display())))?;
+        // A deck with errors is still shown (what could be read of it), but
+        // the errors are said and the exit status is 1.
+        if loaded.has_errors() {
+            report_errors(&loaded);
+            status = Status::Problems;
+        }
+        decks.push(loaded);
+    }
     if super::interactive() {
-        let screen = Box::new(PreviewScreen::new(loaded));
+        let screen = Box::new(PreviewScreen::of_decks(decks));
         return super::run_screens(screen, None).map(|s| s.or(status));
     }
-    let printed = print(&mut io::stdout().lock(), &loaded);
+    let mut out = io::stdout().lock();
+    let printed = decks.iter().enumerate().try_for_each(|(i, loaded)| {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        print(&mut out, loaded)
+    });
     super::written(printed, "the preview", status)
+}
+
+fn report_errors(loaded: &LoadedDeck) {
+    let stderr = io::stderr();
+    let excerpt = stderr.is_terminal();
+    let errors: Vec<_> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .cloned()
+        .collect();
+    let mut err = stderr.lock();
+    let _ = check::write_diagnostics(&mut err, &errors, std::slice::from_ref(loaded), excerpt);
+    let _ = writeln!(
+        err,
+        "fiches: {} has {} error{}: the cards with errors are not shown",
+        loaded.path.display(),
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    );
 }
 
 /// The preview as text, when the output is not a terminal.

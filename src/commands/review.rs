@@ -11,6 +11,9 @@ use super::{Failure, Status, open_store, select_decks};
 
 pub fn run(args: &ReviewArgs, db: Option<&std::path::Path>) -> Result<Status, Failure> {
     let now = clock::now()?;
+    if super::nothing_to_show(&args.decks, db) {
+        return Err(super::no_decks());
+    }
     let mut store = open_store(db)?;
     let selection = select_decks(&mut store, &args.decks, false, now)?;
     if selection.decks.is_empty() {

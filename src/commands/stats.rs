@@ -11,7 +11,23 @@ use super::{Failure, Status, open_store, select_decks};
 pub fn run(args: &StatsArgs, db: Option<&std::path::Path>) -> Result<Status, Failure> {
     let now = clock::now()?;
     let today = clock::study_day(now);
-    let mut store = open_store(db)?;
+    if let Some(exam) = args.exam.filter(|exam| *exam <= today) {
+        eprintln!(
+            "fiches: the exam day {exam} is not to come (the study day is {today}): there is no exam plan to show"
+        );
+    }
+    let nothing = super::nothing_to_show(&args.decks, db);
+    if nothing {
+        super::say_nothing_yet();
+        if !args.json && super::interactive() {
+            return Ok(Status::Success);
+        }
+    }
+    let mut store = if nothing {
+        crate::store::Store::in_memory()?
+    } else {
+        open_store(db)?
+    };
     let selection = select_decks(&mut store, &args.decks, args.decks.is_empty(), now)?;
     let status = selection.status();
     if !args.json && super::interactive() {

@@ -1,26 +1,18 @@
 //! `fiches sync`: deck edits into the store, and what they did.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
 
 use crate::cli::SyncArgs;
 use crate::clock;
-use crate::deck;
 use crate::store::{ChangeKind, SyncReport};
 
 use super::{Failure, Status, open_store, sync_files};
 
 pub fn run(args: &SyncArgs, db: Option<&std::path::Path>) -> Result<Status, Failure> {
     let now = clock::now()?;
-    let paths = if args.decks.is_empty() {
-        vec![PathBuf::from("decks")]
-    } else {
-        args.decks.clone()
-    };
-    let files = deck::find_deck_files(&paths)
-        .map_err(|err| Failure::usage(format!("cannot read {err}")))?;
-    if files.is_empty() {
-        return Err(Failure::usage("no deck files (*.yaml, *.yml) to sync"));
+    // Outside a checkout, nothing is named and no store is created.
+    if args.decks.is_empty() {
+        super::deck_files(&[], None)?;
     }
     let mut store = if args.dry_run && !super::store_exists(db) {
         // Nothing to compare with yet: plan against an empty store, and
@@ -29,6 +21,7 @@ pub fn run(args: &SyncArgs, db: Option<&std::path::Path>) -> Result<Status, Fail
     } else {
         open_store(db)?
     };
+    let files = super::deck_files(&args.decks, Some(&store))?;
     let report = sync_files(&mut store, &files, args.dry_run, now)?;
     let printed = print(&mut io::stdout().lock(), &report, args.dry_run);
     super::written(printed, "the report", Status::Success)

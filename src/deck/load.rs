@@ -309,7 +309,8 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> io::Result<()> {
     Ok(())
 }
 
-fn is_deck_name(path: &Path) -> bool {
+/// Whether a file name is a deck's: `*.yaml` or `*.yml`.
+pub fn is_deck_name(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|e| e.to_str()),
         Some("yaml" | "yml")
@@ -1168,7 +1169,16 @@ impl Checker<'_> {
                     }
                 })
                 .collect(),
-            Value::Str(tag) if !tag.trim().is_empty() => vec![tag.trim().to_string()],
+            Value::Str(tag) => {
+                self.error(
+                    node.pos,
+                    format!(
+                        "`tags` must be a list, found text \"{tag}\": write it as a list, as in tags: [\"{}\"]",
+                        tag.trim()
+                    ),
+                );
+                Vec::new()
+            }
             Value::Null => Vec::new(),
             other => {
                 self.error(node.pos, type_message("tags", "a list of text", other));

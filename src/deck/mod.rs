@@ -11,7 +11,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use diag::{Diagnostic, Severity};
-pub use load::{MAX_DECK_BYTES, card_from_text, find_deck_files, parse_deck, read_deck};
+pub use load::{
+    MAX_DECK_BYTES, card_from_text, find_deck_files, is_deck_name, parse_deck, read_deck,
+};
 pub use rules::cross_check;
 pub use yaml::Pos;
 

@@ -157,6 +157,14 @@ fn syntax_error(text: &str, err: &serde_saphyr::Error) -> SyntaxError {
         .unwrap_or(Pos::new(1, 1));
     let raw = err.without_snippet().to_string();
     let message = explain(&raw);
+    if is_indentation_error(&raw) && !raw.contains("tabs disallowed") {
+        let column = first_text_column(text, pos.line).unwrap_or(pos.column);
+        pos.column = column;
+        let message = format!(
+            "wrong indentation: this line starts at column {column} and does not line up with the lines before it; the fields of one card, and the items of one list, start in the same column (indent with the same number of spaces)"
+        );
+        return SyntaxError { pos, message };
+    }
     if raw.contains("tabs disallowed") {
         // Point at the tab itself rather than just after it.
         if let Some(col) = leading_tab_column(text, pos.line) {
@@ -212,6 +220,25 @@ fn explain(raw: &str) -> String {
     } else {
         format!("invalid YAML: {cut}")
     }
+}
+
+/// The parser's ways of saying a line is indented out of line with its
+/// neighbours.
+fn is_indentation_error(raw: &str) -> bool {
+    let first = raw.lines().next().unwrap_or_default();
+    first.contains("did not find expected key")
+        || first.contains("did not find expected '-' indicator")
+        || first.contains("bad indentation")
+        || first.contains("invalid indentation")
+}
+
+/// The column (1-based, in characters) of the first non-space on `line`.
+fn first_text_column(text: &str, line: u32) -> Option<u32> {
+    let line_text = text
+        .lines()
+        .nth(usize::try_from(line).ok()?.checked_sub(1)?)?;
+    let spaces = line_text.chars().take_while(|c| *c == ' ').count();
+    u32::try_from(spaces + 1).ok()
 }
 
 fn leading_tab_column(text: &str, line: u32) -> Option<u32> {

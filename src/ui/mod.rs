@@ -319,4 +319,6 @@ pub fn truncate(text: &str, width: usize) -> String {
 }
 
 #[cfg(test)]
+mod fit_tests;
+#[cfg(test)]
 mod tests;

@@ -16,7 +16,9 @@ use crate::text;
 
 pub struct PreviewScreen {
     title: String,
-    path: String,
+    /// The files shown, and the file of each card.
+    paths: Vec<String>,
+    origin: Vec<usize>,
     cards: Vec<Card>,
     /// Folded text of each card, built on the first search.
     haystacks: Option<Vec<String>>,
@@ -38,21 +40,42 @@ pub struct PreviewScreen {
 
 impl PreviewScreen {
     pub fn new(loaded: LoadedDeck) -> PreviewScreen {
-        let errors = loaded
-            .diagnostics
+        PreviewScreen::of_decks(vec![loaded])
+    }
+
+    /// Several decks (a directory) browsed as one list, each card with its file.
+    pub fn of_decks(decks: Vec<LoadedDeck>) -> PreviewScreen {
+        let errors: usize = decks
             .iter()
+            .flat_map(|d| &d.diagnostics)
             .filter(|d| d.severity == Severity::Error)
             .count();
         let message = (errors > 0).then(|| {
-            format!("This deck has {errors} error(s): cards with errors are not shown; `fiches check` lists them.")
+            let what = if decks.len() == 1 { "This deck has" } else { "These decks have" };
+            format!("{what} {errors} error(s): cards with errors are not shown; `fiches check` lists them.")
         });
-        let (title, cards) = match loaded.deck {
-            Some(deck) => (deck.title, deck.cards),
-            None => (String::new(), Vec::new()),
-        };
+        let mut title = String::new();
+        let mut paths = Vec::with_capacity(decks.len());
+        let mut origin = Vec::new();
+        let mut cards = Vec::new();
+        let count = decks.len();
+        for (i, loaded) in decks.into_iter().enumerate() {
+            paths.push(loaded.path.display().to_string());
+            if let Some(deck) = loaded.deck {
+                if count == 1 {
+                    title = deck.title;
+                }
+                origin.extend(std::iter::repeat_n(i, deck.cards.len()));
+                cards.extend(deck.cards);
+            }
+        }
+        if count > 1 {
+            title = format!("{count} decks");
+        }
         PreviewScreen {
             title,
-            path: loaded.path.display().to_string(),
+            paths,
+            origin,
             cards,
             haystacks: None,
             selected: 0,
@@ -69,6 +92,12 @@ impl PreviewScreen {
 
     pub fn selected(&self) -> usize {
         self.selected
+    }
+
+    /// The file of the selected card.
+    fn shown_path(&self) -> &str {
+        let deck = self.origin.get(self.selected).copied().unwrap_or(0);
+        self.paths.get(deck).map_or("", String::as_str)
     }
 
     fn haystacks(&mut self) -> &[String] {
@@ -124,35 +153,49 @@ impl PreviewScreen {
     fn card_lines(&self, index: usize, width: usize, theme: Theme) -> Vec<Line<'static>> {
         let card = &self.cards[index];
         let here = index == self.selected;
-        let mut head = vec![
-            Span::styled(
-                format!(
-                    "{} {}/{}",
-                    if here { "▶" } else { " " },
-                    index + 1,
-                    self.cards.len()
-                ),
-                if here {
-                    theme.selected()
-                } else {
-                    theme.title()
-                },
-            ),
-            Span::raw(format!("  line {}", card.pos.line)),
-        ];
+        let marker = format!(
+            "{} {}/{}",
+            if here { "▶" } else { " " },
+            index + 1,
+            self.cards.len()
+        );
+        let mut about = vec![format!("line {}", card.pos.line)];
+        if self.paths.len() > 1
+            && let Some(path) = self.origin.get(index).and_then(|&i| self.paths.get(i))
+        {
+            let name = std::path::Path::new(path)
+                .file_name()
+                .map_or_else(|| path.clone(), |n| n.to_string_lossy().into_owned());
+            about[0].push_str(&format!(" of {name}"));
+        }
         if let Some(id) = &card.id {
-            head.push(Span::raw(format!(" · id {id}")));
+            about.push(format!("id {id}"));
         }
         if let Some(points) = card.points {
-            head.push(Span::raw(format!(
-                " · {points} point{}",
+            about.push(format!(
+                "{points} point{}",
                 if points == 1 { "" } else { "s" }
-            )));
+            ));
         }
-        if !card.tags.is_empty() {
-            head.push(Span::raw(format!(" · tags: {}", card.tags.join(", "))));
+        // The header wraps under itself rather than being cut.
+        let lead = marker.chars().count() + 2;
+        let mut lines: Vec<Line<'static>> = Vec::new();
+        let about = wrap::wrap(&about.join(" · "), width.saturating_sub(lead).max(1));
+        for (i, part) in about.into_iter().enumerate() {
+            let first = if i == 0 {
+                Span::styled(
+                    marker.clone(),
+                    if here {
+                        theme.selected()
+                    } else {
+                        theme.title()
+                    },
+                )
+            } else {
+                Span::raw(" ".repeat(lead - 2))
+            };
+            lines.push(Line::from(vec![first, Span::raw(format!("  {part}"))]));
         }
-        let mut lines = vec![Line::from(head)];
         let block = |label: &str, text: &str, style: Style, lines: &mut Vec<Line<'static>>| {
             let lead = format!("  {label:<7}");
             let indent = " ".repeat(lead.chars().count());
@@ -167,6 +210,10 @@ impl PreviewScreen {
                 ]));
             }
         };
+        // Tags on their own wrapped line: a long list is never cut.
+        if !card.tags.is_empty() {
+            block("tags", &card.tags.join(", "), theme.dim(), &mut lines);
+        }
         block("Q", &card.question, Style::default(), &mut lines);
         for line in card.kind.preview_lines() {
             lines.push(Line::styled(format!("         {line}"), theme.key()));
@@ -313,7 +360,9 @@ impl Screen for PreviewScreen {
                 Paragraph::new(lines).block(
                     Block::bordered()
                         .title(Line::styled(title, theme.title()))
-                        .title_bottom(Line::from(format!(" {} ", self.path)).right_aligned()),
+                        .title_bottom(
+                            Line::from(format!(" {} ", self.shown_path())).right_aligned(),
+                        ),
                 ),
                 body,
             );

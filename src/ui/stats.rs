@@ -69,6 +69,79 @@ impl StatsScreen {
     }
 }
 
+impl StatsScreen {
+    /// The page's figures, each wrapped to `width` so nothing is cut.
+    fn figures(&self, page: &StatsPage, theme: Theme, width: usize) -> Vec<Line<'static>> {
+        let s = &page.stats;
+        let plain = ratatui::style::Style::default();
+        let mut cards = format!(
+            "{} cards: {} new, {} learning, {} review",
+            s.cards, s.new, s.learning, s.review
+        );
+        if s.retired > 0 {
+            cards.push_str(&format!(", {} retired", s.retired));
+        }
+        let week: Vec<String> = s.due_next_7_days.iter().map(usize::to_string).collect();
+        let given: Vec<String> = page
+            .ratings_30_days
+            .iter()
+            .enumerate()
+            .map(|(i, n)| format!("{}:{n}", i + 1))
+            .collect();
+        // Retention counts only the day's first rating of cards seen
+        // before; the ratings line counts every rating.
+        let retention = match s.retention_30_days {
+            Some(share) => format!(
+                "retention (30 days): {:.0} % of {} reviews rated 3+",
+                share * 100.0,
+                s.review_ratings_30_days
+            ),
+            None => "retention (30 days): no review of a seen card yet".into(),
+        };
+        let exam = match &s.exam {
+            Some(exam) => (
+                format!(
+                    "exam {}: {} day(s) left, {} unseen ({} new a day), {} known",
+                    exam.date, exam.days_left, exam.unseen, exam.new_per_day, exam.known
+                ),
+                theme.warn(),
+            ),
+            None => (
+                "no exam date (review --exam YYYY-MM-DD)".to_string(),
+                theme.dim(),
+            ),
+        };
+        [
+            (cards, plain),
+            (
+                format!(
+                    "due today {} · next 7 days: {}",
+                    s.due_today,
+                    week.join(" ")
+                ),
+                plain,
+            ),
+            (
+                format!(
+                    "ratings: {} today · 30 days: {}",
+                    s.reviews_today,
+                    given.join(" ")
+                ),
+                plain,
+            ),
+            (retention, plain),
+            exam,
+        ]
+        .into_iter()
+        .flat_map(|(text, style)| {
+            super::wrap::wrap(&text, width)
+                .into_iter()
+                .map(move |l| Line::styled(l, style))
+        })
+        .collect()
+    }
+}
+
 impl Screen for StatsScreen {
     fn handle(&mut self, key: KeyEvent, _ctx: &mut Ctx<'_>) -> Control {
         if self.help {
@@ -88,82 +161,54 @@ impl Screen for StatsScreen {
     }
 
     fn draw(&mut self, frame: &mut Frame<'_>, theme: Theme) {
-        // The ratings chart needs room; its figures are in the text anyway.
-        let tall = frame.area().height >= 24;
+        let area = frame.area();
+        let inner_width = usize::from(area.width.saturating_sub(2)).max(1);
+        let figures_lines = match self.pages.get(self.selected) {
+            Some(page) => self.figures(page, theme, inner_width),
+            None => vec![Line::raw("No decks.")],
+        };
+        // The figures in full; the due chart gets what is left (6 rows at
+        // least), and the ratings chart only where it fits beside them.
+        let figures_height = u16::try_from(figures_lines.len() + 2).unwrap_or(u16::MAX);
+        let left = area.height.saturating_sub(figures_height + 1);
+        let ratings_height = if left >= 6 + 8 { 8 } else { 0 };
         let [figures, due, ratings, footer] = Layout::vertical([
-            Constraint::Length(9),
+            Constraint::Length(figures_height),
             Constraint::Min(6),
-            Constraint::Length(if tall { 8 } else { 0 }),
+            Constraint::Length(ratings_height),
             Constraint::Length(1),
         ])
-        .areas(frame.area());
+        .areas(area);
+        let tall = ratings_height > 0;
         frame.render_widget(
             Paragraph::new(footer_line(keys::STATS, theme, footer.width)),
             footer,
         );
-        let Some(page) = self.pages.get(self.selected) else {
-            frame.render_widget(
-                Paragraph::new("No decks.").block(Block::bordered()),
-                figures,
-            );
-            return;
-        };
-        let s = &page.stats;
-        let retention = match s.retention_30_days {
-            Some(share) => format!(
-                "{:.0} % of {} review ratings were 3 or more",
-                share * 100.0,
-                s.review_ratings_30_days
+        let room = usize::from(area.width.saturating_sub(4));
+        let title = match self.pages.get(self.selected) {
+            Some(page) => format!(
+                " Stats · {} ",
+                super::truncate(&page.stats.title, room.saturating_sub(10))
             ),
-            None => "no review ratings yet".into(),
+            None => " Stats ".to_string(),
         };
-        let week: Vec<String> = s.due_next_7_days.iter().map(usize::to_string).collect();
-        let given: Vec<String> = page
-            .ratings_30_days
-            .iter()
-            .enumerate()
-            .map(|(i, n)| format!("{}: {n}", i + 1))
-            .collect();
-        let lines = vec![
-            Line::raw(format!(
-                "cards {}: new {}, learning {}, review {}; retired {}",
-                s.cards, s.new, s.learning, s.review, s.retired
-            )),
-            Line::raw(format!(
-                "due today {}; next 7 days: {}",
-                s.due_today,
-                week.join(" ")
-            )),
-            Line::raw(format!("reviews today {}", s.reviews_today)),
-            Line::raw(format!("last 30 days: {retention}")),
-            Line::raw(format!("ratings, last 30 days: {}", given.join(", "))),
-            match &s.exam {
-                Some(exam) => Line::styled(
-                    format!(
-                        "exam {}: {} day(s) left, {} unseen ({} new a day), {} known",
-                        exam.date, exam.days_left, exam.unseen, exam.new_per_day, exam.known
-                    ),
-                    theme.warn(),
-                ),
-                None => Line::styled("no exam date (review --exam YYYY-MM-DD)", theme.dim()),
-            },
-            Line::styled(
-                format!(
-                    "study day {} · deck {} of {}",
-                    self.today.format("%Y-%m-%d"),
-                    self.selected + 1,
-                    self.pages.len()
-                ),
-                theme.dim(),
-            ),
-        ];
+        let place = format!(
+            " study day {} · deck {} of {} ",
+            self.today.format("%Y-%m-%d"),
+            self.selected + 1,
+            self.pages.len()
+        );
         frame.render_widget(
-            Paragraph::new(lines).block(Block::bordered().title(Line::styled(
-                format!(" Stats · {} ", s.title),
-                theme.title(),
-            ))),
+            Paragraph::new(figures_lines).block(
+                Block::bordered()
+                    .title(Line::styled(title, theme.title()))
+                    .title_bottom(Line::styled(place, theme.dim()).right_aligned()),
+            ),
             figures,
         );
+        let Some(page) = self.pages.get(self.selected) else {
+            return;
+        };
         draw_due_chart(frame, due, &page.due_30_days, theme);
         if tall {
             let rating_bars: Vec<Bar> = page
@@ -203,7 +248,7 @@ impl Screen for StatsScreen {
 /// Cards due over the next 30 days, one bar a day, with an axis of days
 /// under it (bar labels would be cut to the bar's width).
 fn draw_due_chart(frame: &mut Frame<'_>, area: ratatui::layout::Rect, due: &[usize], theme: Theme) {
-    let block = Block::bordered().title(" Cards due, next 30 days ");
+    let block = Block::bordered().title(" Cards due, next 30 days (+1: tomorrow) ");
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [chart, axis] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
@@ -241,10 +286,7 @@ fn draw_due_chart(frame: &mut Frame<'_>, area: ratatui::layout::Rect, due: &[usi
     }
     let axis_text: String = line.into_iter().collect();
     frame.render_widget(
-        Paragraph::new(Line::styled(
-            format!("{}  (+1 is tomorrow)", axis_text.trim_end()),
-            theme.dim(),
-        )),
+        Paragraph::new(Line::styled(axis_text.trim_end().to_string(), theme.dim())),
         axis,
     );
 }

@@ -37,17 +37,17 @@ cards:
     note: "Carte 2 de la source."
 "#;
 
-fn now() -> Result<DateTime<FixedOffset>, ClockError> {
+pub(super) fn now() -> Result<DateTime<FixedOffset>, ClockError> {
     Ok(DateTime::parse_from_rfc3339("2026-12-01T09:00:00-05:00").unwrap())
 }
 
-struct Fixture {
-    dir: PathBuf,
-    store: Store,
+pub(super) struct Fixture {
+    pub(super) dir: PathBuf,
+    pub(super) store: Store,
 }
 
 impl Fixture {
-    fn new() -> Fixture {
+    pub(super) fn new() -> Fixture {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let dir = std::env::temp_dir().join(format!(
             "fiches-ui-{}-{}",
@@ -69,7 +69,7 @@ impl Fixture {
         ReviewScreen::new(session, &self.store).unwrap()
     }
 
-    fn ctx(&mut self, color: bool) -> Ctx<'_> {
+    pub(super) fn ctx(&mut self, color: bool) -> Ctx<'_> {
         Ctx {
             store: Some(&mut self.store),
             now: &now,
@@ -88,7 +88,7 @@ fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
 }
 
-fn press(screen: &mut dyn Screen, ctx: &mut Ctx<'_>, keys: &str) -> Vec<Control> {
+pub(super) fn press(screen: &mut dyn Screen, ctx: &mut Ctx<'_>, keys: &str) -> Vec<Control> {
     keys.chars()
         .map(|c| {
             let code = match c {
@@ -103,7 +103,7 @@ fn press(screen: &mut dyn Screen, ctx: &mut Ctx<'_>, keys: &str) -> Vec<Control>
         .collect()
 }
 
-fn render(screen: &mut dyn Screen, width: u16, height: u16, theme: Theme) -> Buffer {
+pub(super) fn render(screen: &mut dyn Screen, width: u16, height: u16, theme: Theme) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal
         .draw(|frame| {
@@ -117,7 +117,7 @@ fn render(screen: &mut dyn Screen, width: u16, height: u16, theme: Theme) -> Buf
     terminal.backend().buffer().clone()
 }
 
-fn text(buffer: &Buffer) -> String {
+pub(super) fn text(buffer: &Buffer) -> String {
     let mut out = String::new();
     for y in 0..buffer.area.height {
         for x in 0..buffer.area.width {
@@ -137,7 +137,7 @@ fn line(buffer: &Buffer, y: u16) -> String {
         .to_string()
 }
 
-const COLOR: Theme = Theme { color: true };
+pub(super) const COLOR: Theme = Theme { color: true };
 const NO_COLOR: Theme = Theme { color: false };
 
 #[test]
@@ -415,7 +415,7 @@ fn deck_list_and_stats_screens() {
     .unwrap();
     let all = text(&render(&mut stats, 80, 24, COLOR));
     assert!(
-        all.contains("cards 2: new 2, learning 0, review 0; retired 0"),
+        all.contains("2 cards: 2 new, 0 learning, 0 review"),
         "{all}"
     );
     assert!(all.contains("Cards due, next 30 days"), "{all}");
@@ -540,7 +540,7 @@ fn at_the_smallest_size_every_screen_keeps_its_essentials() {
         super::MIN_HEIGHT,
         COLOR,
     ));
-    assert!(all.contains("ratings, last 30 days: 1: 0"), "{all}");
+    assert!(all.contains("ratings: 0 today · 30 days: 1:0 2:0"), "{all}");
     assert!(all.contains("Cards due, next 30 days"), "{all}");
     assert!(all.contains("q/Esc close"), "{all}");
 }

@@ -10,6 +10,7 @@ mod exam;
 mod faults;
 mod hostile;
 mod kinds;
+mod naming;
 mod review;
 mod robustness;
 mod store;
