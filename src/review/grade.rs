@@ -96,12 +96,19 @@ pub fn choice(kind: &CardKind, picked: &[usize]) -> Verdict {
     }
 }
 
-/// One blank: case, accents, surrounding spaces and punctuation ignored;
-/// one typo is a near miss.
+/// One blank: case, accents, surrounding spaces and punctuation ignored,
+/// a range of numbers however it is written; one typo is a near miss.
 pub fn blank(variants: &[String], given: &str) -> Blank {
-    let given = text::normalize(given);
+    let normalized = text::normalize(given);
     let expected = variants.first().cloned().unwrap_or_default();
-    if variants.iter().any(|v| text::normalize(v) == given) {
+    if variants.iter().any(|v| text::normalize(v) == normalized) {
+        return Blank::Right;
+    }
+    if let Some(range) = numeric_range(given)
+        && variants
+            .iter()
+            .any(|v| numeric_range(v).as_ref() == Some(&range))
+    {
         return Blank::Right;
     }
     // A typo is forgiven in a word, not in a number or a short answer,
@@ -110,12 +117,98 @@ pub fn blank(variants: &[String], given: &str) -> Blank {
         let v = text::normalize(v);
         v.chars().count() >= 5
             && !v.chars().any(|c| c.is_ascii_digit())
-            && text::edit_distance(&v, &given) == 1
+            && text::edit_distance(&v, &normalized) == 1
     });
     if close {
         Blank::NearMiss { expected }
     } else {
         Blank::Wrong { expected }
+    }
+}
+
+/// A range of numbers as students type it: "5-10", "5 à 10", "5 et 10",
+/// "entre 5 et 10", "de 5 à 10 %" are all (5, 10). Read from the text itself,
+/// not its normalized form, where "5-10" and "5/10" (or the decimal "2,5"
+/// and "2 à 5") would look the same. `None` for anything else.
+fn numeric_range(typed: &str) -> Option<(String, String)> {
+    let tokens = range_tokens(&text::fold(typed));
+    let mut rest = tokens.as_slice();
+    if let [RangeToken::Word(w), tail @ ..] = rest
+        && (w == "entre" || w == "de")
+    {
+        rest = tail;
+    }
+    let [RangeToken::Number(low), tail @ ..] = rest else {
+        return None;
+    };
+    rest = skip_percent(tail);
+    rest = match rest {
+        [RangeToken::Symbol('-' | '–' | '—'), tail @ ..] => tail,
+        [RangeToken::Word(w), tail @ ..] if w == "a" || w == "et" => tail,
+        _ => return None,
+    };
+    let [RangeToken::Number(high), tail @ ..] = rest else {
+        return None;
+    };
+    rest = skip_percent(tail);
+    // A closing full stop or the like, nothing more.
+    rest.iter()
+        .all(|t| matches!(t, RangeToken::Symbol(c) if !c.is_alphanumeric() && *c != '-'))
+        .then(|| (low.clone(), high.clone()))
+}
+
+#[derive(Debug, PartialEq)]
+enum RangeToken {
+    /// Digits, with "," or "." before decimals (kept as ".").
+    Number(String),
+    Word(String),
+    Symbol(char),
+}
+
+fn range_tokens(text: &str) -> Vec<RangeToken> {
+    let mut tokens = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if c.is_ascii_digit() {
+            let mut number = c.to_string();
+            while let Some(&next) = chars.peek() {
+                if next.is_ascii_digit() {
+                    number.push(next);
+                    chars.next();
+                } else if (next == ',' || next == '.')
+                    && chars.clone().nth(1).is_some_and(|d| d.is_ascii_digit())
+                {
+                    number.push('.');
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            tokens.push(RangeToken::Number(number));
+        } else if c.is_alphabetic() {
+            let mut word = c.to_string();
+            while let Some(&next) = chars.peek().filter(|n| n.is_alphabetic()) {
+                word.push(next);
+                chars.next();
+            }
+            tokens.push(RangeToken::Word(word));
+        } else {
+            tokens.push(RangeToken::Symbol(c));
+        }
+    }
+    tokens
+}
+
+/// "%", "pourcent" or "pour cent" after a number.
+fn skip_percent(tokens: &[RangeToken]) -> &[RangeToken] {
+    match tokens {
+        [RangeToken::Symbol('%'), tail @ ..] => tail,
+        [RangeToken::Word(w), tail @ ..] if w == "pourcent" => tail,
+        [RangeToken::Word(p), RangeToken::Word(c), tail @ ..] if p == "pour" && c == "cent" => tail,
+        _ => tokens,
     }
 }
 
@@ -275,6 +368,63 @@ mod tests {
                 }
             ]),
             Verdict::PartlyRight
+        );
+    }
+
+    #[test]
+    fn a_range_of_numbers_is_one_answer_however_it_is_typed() {
+        let expected = vec!["5 à 10".to_string()];
+        for typed in [
+            "5-10",
+            "5 - 10",
+            "5–10",
+            "5 à 10",
+            "5 a 10",
+            "5 et 10",
+            "entre 5 et 10",
+            "Entre 5 et 10 %",
+            "de 5 à 10 %",
+            "5 % à 10 %",
+            "5 à 10 pour cent.",
+        ] {
+            assert_eq!(blank(&expected, typed), Blank::Right, "{typed}");
+        }
+        // The expected answer may be written in any of these ways too.
+        assert_eq!(blank(&["5-10".to_string()], "entre 5 et 10"), Blank::Right);
+        assert_eq!(blank(&["2,5 à 3".to_string()], "2.5-3"), Blank::Right);
+        // Other numbers, another order, one number, or no separator are not
+        // that range: "5/10" and "5 10" could mean something else.
+        for typed in [
+            "5 à 11",
+            "10 à 5",
+            "5",
+            "10",
+            "5 10",
+            "5/10",
+            "5 ou 10",
+            "5 à 10 clients",
+        ] {
+            assert!(
+                matches!(blank(&expected, typed), Blank::Wrong { .. }),
+                "{typed}"
+            );
+        }
+        // A decimal is not a range.
+        assert!(matches!(
+            blank(&["2 à 5".to_string()], "2,5"),
+            Blank::Wrong { .. }
+        ));
+    }
+
+    #[test]
+    fn straight_and_curly_apostrophes_are_the_same_answer() {
+        assert_eq!(
+            blank(&["l'écoute active".to_string()], "l’écoute active"),
+            Blank::Right
+        );
+        assert_eq!(
+            blank(&["l’écoute active".to_string()], "l'ecoute active"),
+            Blank::Right
         );
     }
 
