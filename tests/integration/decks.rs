@@ -2,13 +2,14 @@
 
 use std::path::Path;
 
-use fiches::deck::{Severity, read_deck};
+use fiches::deck::{CardKind, Severity, read_deck};
 
 /// Every file in decks/ and its number of cards, as in decks/README.md.
 const BUNDLED: &[(&str, usize)] = &[
-    ("accueil-relations-clients.yaml", 43),
-    ("apres-service.yaml", 64),
-    ("ch1-approche-client.yaml", 34),
+    ("accueil-relations-clients.yaml", 39),
+    ("apres-service.yaml", 61),
+    ("ch1-approche-client.yaml", 39),
+    ("organisation-du-cours.yaml", 6),
     ("plaintes.yaml", 13),
     ("qualite-grc.yaml", 49),
 ];
@@ -47,4 +48,42 @@ fn the_list_names_every_deck_file() {
         files, listed,
         "add the new deck and its card count to BUNDLED"
     );
+}
+
+/// What a student reads as the card, and types into blanks: one apostrophe
+/// style (the straight one) throughout, as grading treats both alike anyway.
+#[test]
+fn questions_and_answers_use_straight_apostrophes() {
+    for (file, _) in BUNDLED {
+        let loaded = read_deck(&decks_dir().join(file)).unwrap();
+        let Some(deck) = loaded.deck else {
+            panic!("{file}: not read");
+        };
+        for card in &deck.cards {
+            let mut texts: Vec<&str> = vec![card.question.as_str()];
+            texts.extend(card.answer.items().iter().map(String::as_str));
+            match &card.kind {
+                CardKind::Choice { choices, .. } => {
+                    texts.extend(choices.iter().map(String::as_str))
+                }
+                CardKind::Cloze { blanks } => {
+                    texts.extend(blanks.iter().flatten().map(String::as_str));
+                }
+                CardKind::Match { pairs } => {
+                    for (left, right) in pairs {
+                        texts.push(left);
+                        texts.push(right);
+                    }
+                }
+                CardKind::Basic | CardKind::TrueFalse { .. } => {}
+            }
+            for text in texts {
+                assert!(
+                    !text.contains('\u{2019}'),
+                    "{file}:{}: curly apostrophe in {text:?}",
+                    card.pos.line
+                );
+            }
+        }
+    }
 }
