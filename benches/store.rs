@@ -76,8 +76,14 @@ fn main() {
     let fiches_commit = common::median(200, || {
         let card = next.next().expect("card").card;
         store
-            .record(card, rating, now, day, 1200, None, |before| {
-                (sched::review(before, rating, day), true)
+            .record(&fiches::store::NewReview {
+                card,
+                rating,
+                at: now,
+                day,
+                took_ms: 1200,
+                ticks: None,
+                policy: sched::Policy::Normal,
             })
             .expect("record");
     });

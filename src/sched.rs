@@ -184,6 +184,37 @@ pub fn repeat(state: &CardState, rating: Rating) -> CardState {
     }
 }
 
+/// How a rating moves a card: a value the store applies to the state it
+/// finds when it commits (another session may have moved the card since it
+/// was shown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    /// SM-2 as it is.
+    Normal,
+    /// SM-2, with no review landing after `exam` (see [`before_exam`]).
+    Exam { exam: NaiveDate },
+    /// A cram: logged, the card's state left as it was.
+    Cram,
+}
+
+impl Policy {
+    /// The state after `rating` on `day`, and whether the rating moves the
+    /// schedule: only the day's first rating of a card does, and never in a cram.
+    pub fn apply(self, before: &CardState, rating: Rating, day: NaiveDate) -> (CardState, bool) {
+        if self == Policy::Cram {
+            return (*before, false);
+        }
+        if !before.schedules_on(day) {
+            return (repeat(before, rating), false);
+        }
+        let next = review(before, rating, day);
+        match self {
+            Policy::Exam { exam } => (before_exam(next, day, exam), true),
+            Policy::Normal | Policy::Cram => (next, true),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,5 +404,28 @@ mod tests {
                 day = state.due.unwrap();
             }
         }
+    }
+
+    #[test]
+    fn a_policy_is_sm2_bounded_by_the_exam_or_leaves_the_card_alone() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let exam = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        let five = Rating::new(5).unwrap();
+        let learnt = review(&review(&CardState::default(), five, day), five, day);
+        let later = day.succ_opt().unwrap();
+        let normal = Policy::Normal.apply(&learnt, five, later);
+        assert_eq!(normal, (review(&learnt, five, later), true));
+        // Sixteen days would pass the exam: the card comes back on its eve.
+        let (before, moved) = Policy::Exam { exam }.apply(&learnt, five, later);
+        assert!(moved);
+        assert_eq!(before.due, exam.pred_opt());
+        assert_eq!(Policy::Cram.apply(&learnt, five, later), (learnt, false));
+        // A second rating the same day is logged, not scheduled.
+        let today = review(&CardState::default(), five, day);
+        let two = Rating::new(2).unwrap();
+        assert_eq!(
+            Policy::Normal.apply(&today, two, day),
+            (repeat(&today, two), false)
+        );
     }
 }

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use crate::cli::StatsArgs;
 use crate::clock;
-use crate::store::DeckStats;
+use crate::review::standing::{self, Standing};
 
 use super::{Failure, Status, open_store, select_decks};
 
@@ -39,26 +39,13 @@ pub fn run(args: &StatsArgs, db: Option<&std::path::Path>) -> Result<Status, Fai
         )?;
         return super::run_screens(Box::new(screen), Some(&mut store));
     }
-    let mut stats = Vec::with_capacity(selection.decks.len());
-    for deck in &selection.decks {
-        let one = std::slice::from_ref(deck);
-        let mut deck_stats = store.deck_stats(deck, today)?;
-        let exam = match args.exam {
-            Some(exam) => Some(exam),
-            None => store.exam_day(one)?,
-        };
-        // An exam already past has no plan left to show.
-        if let Some(exam) = exam.filter(|exam| *exam > today) {
-            deck_stats.exam = Some(store.exam_stats(one, today, exam)?);
-        }
-        stats.push(deck_stats);
-    }
+    let stats = standing::read(&store, &selection.decks, today, args.exam)?;
     let mut out = io::stdout().lock();
     let written = if args.json {
         #[derive(serde::Serialize)]
         struct Document<'a> {
             today: String,
-            decks: &'a [DeckStats],
+            decks: &'a [Standing],
         }
         let document = Document {
             today: today.format("%Y-%m-%d").to_string(),
@@ -73,46 +60,21 @@ pub fn run(args: &StatsArgs, db: Option<&std::path::Path>) -> Result<Status, Fai
     super::written(written, "the stats", status)
 }
 
-fn print_table(out: &mut impl Write, stats: &[DeckStats], today: &str) -> io::Result<()> {
+fn print_table(out: &mut impl Write, stats: &[Standing], today: &str) -> io::Result<()> {
     writeln!(out, "Study day {today}")?;
-    for s in stats {
+    for Standing { deck: s, exam } in stats {
         writeln!(out)?;
         writeln!(out, "{} ({})", s.title, s.deck)?;
-        writeln!(
-            out,
-            "  cards {}: new {}, learning {}, review {}; retired {}",
-            s.cards, s.new, s.learning, s.review, s.retired
-        )?;
-        let week: Vec<String> = s.due_next_7_days.iter().map(usize::to_string).collect();
-        writeln!(
-            out,
-            "  due today {}; next 7 days: {}",
-            s.due_today,
-            week.join(" ")
-        )?;
-        let retention = match s.retention_30_days {
-            Some(share) => format!(
-                "{:.0} % of {} review ratings were 3 or more",
-                share * 100.0,
-                s.review_ratings_30_days
-            ),
-            None => "no review ratings yet".to_string(),
-        };
-        writeln!(
-            out,
-            "  reviews today {}; last 30 days: {retention}",
-            s.reviews_today
-        )?;
-        if let Some(exam) = &s.exam {
+        writeln!(out, "  {}", standing::cards_line(s))?;
+        writeln!(out, "  {}", standing::due_line(s))?;
+        writeln!(out, "  {}", standing::ratings_line(s, None))?;
+        writeln!(out, "  {}", standing::retention_line(s))?;
+        if let Some(exam) = exam {
             let days: Vec<String> = exam.due_until_exam.iter().map(usize::to_string).collect();
             writeln!(
                 out,
-                "  exam {}: {} day(s) left, {} unseen ({} new a day), {} known; due until then: {}",
-                exam.date,
-                exam.days_left,
-                exam.unseen,
-                exam.new_per_day,
-                exam.known,
+                "  {}; due until then: {}",
+                standing::exam_line(exam),
                 days.join(" ")
             )?;
         }

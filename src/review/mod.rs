@@ -4,63 +4,18 @@
 
 pub mod grade;
 pub mod plain;
+pub mod plan;
+pub mod standing;
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::clock;
 use crate::deck::DeckId;
-use crate::sched::{self, Rating};
-use crate::store::{CardId, Recorded, ReviewId, Store, StoreError, StoredCard};
-
-/// New cards introduced per day unless `--new` says otherwise.
-pub const DEFAULT_NEW_PER_DAY: usize = 20;
-
-/// How a session chooses its cards.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Plan {
-    /// What is due today, then up to `new_per_day` new cards; a deck with
-    /// an `exam:` to come is planned to it.
-    Daily { new_per_day: usize },
-    /// Every deck planned to `exam` (instead of each deck's own `exam:`):
-    /// every card introduced by its eve (new cards spread evenly over the
-    /// days left), no review after it, and on its eve a final pass over every
-    /// card not yet known (latest rating below 4). Once the exam has passed,
-    /// the daily plan.
-    Exam { exam: NaiveDate },
-    /// Every card now, weakest first; logged, the schedule left alone.
-    Cram,
-}
-
-/// New cards to introduce today so that all `unseen` are seen by the eve
-/// of `exam`: what is left over the days left, rounded up.
-pub fn exam_new_cards(unseen: usize, today: NaiveDate, exam: NaiveDate) -> usize {
-    let eve = exam.pred_opt().unwrap_or(exam);
-    let days_left = usize::try_from((eve - today).num_days() + 1).unwrap_or(0);
-    if days_left == 0 {
-        unseen
-    } else {
-        unseen.div_ceil(days_left)
-    }
-}
-
-/// Why a card is in the queue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SlotKind {
-    New,
-    Due,
-    /// The eve of an exam: not due, but not yet known.
-    FinalPass,
-    /// Rated below 4 earlier in this session: back until it is known.
-    Relearning,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Slot {
-    card: CardId,
-    kind: SlotKind,
-}
+use crate::sched::Rating;
+use crate::store::{NewReview, Recorded, ReviewId, Store, StoreError, StoredCard};
+pub use plan::{DEFAULT_NEW_PER_DAY, DayInput, DayPlan, DeckDay, Plan, Slot, SlotKind};
 
 /// What one rating did to the queue, so undo can put it back exactly.
 #[derive(Debug, Clone)]
@@ -117,13 +72,10 @@ impl Summary {
 /// call, so a screen can also read the store between ratings.
 pub struct Session {
     plan: Plan,
-    /// The exam each deck is planned to, for decks that have one to come.
-    exams: HashMap<DeckId, NaiveDate>,
     decks: Vec<DeckId>,
     day: NaiveDate,
     queue: VecDeque<Slot>,
     done: Vec<Step>,
-    current: Option<StoredCard>,
 }
 
 impl Session {
@@ -146,106 +98,21 @@ impl Session {
         now: DateTime<FixedOffset>,
         plan: Plan,
     ) -> Result<Session, SessionError> {
+        let day = clock::study_day(now);
         // Another session rating meanwhile must not shift the day's new cards.
-        store.read_consistently(|store| Session::plan_day(store, decks, now, plan))
+        let input = store.read_consistently(|store| read_day(store, &decks, day, plan))?;
+        Ok(Session::planned(plan, decks, plan::plan_day(&input)))
     }
 
-    fn plan_day(
-        store: &Store,
-        decks: Vec<DeckId>,
-        now: DateTime<FixedOffset>,
-        plan: Plan,
-    ) -> Result<Session, SessionError> {
-        let day = clock::study_day(now);
-        let slot = |kind| move |e: crate::store::QueueEntry| Slot { card: e.card, kind };
-        let mut queue: VecDeque<Slot> = VecDeque::new();
-        // Each deck's exam still to come: the `--exam` day for all, or the
-        // deck's own `exam:`. A passed exam plans nothing any more.
-        let mut exams: HashMap<DeckId, NaiveDate> = HashMap::new();
-        if plan != Plan::Cram {
-            for deck in &decks {
-                let exam = match plan {
-                    Plan::Exam { exam } => Some(exam),
-                    _ => store.exam_day(std::slice::from_ref(deck))?,
-                };
-                if let Some(exam) = exam.filter(|exam| *exam > day) {
-                    exams.insert(deck.clone(), exam);
-                }
-            }
-        }
-        if plan == Plan::Cram {
-            queue.extend(
-                store
-                    .cards_weakest_first(&decks)?
-                    .into_iter()
-                    .map(|e| Slot {
-                        card: e.card,
-                        kind: if e.due.is_none() {
-                            SlotKind::New
-                        } else {
-                            SlotKind::Due
-                        },
-                    }),
-            );
-        } else {
-            queue.extend(
-                store
-                    .due_cards(&decks, day)?
-                    .into_iter()
-                    .map(slot(SlotKind::Due)),
-            );
-            let mut queued: HashSet<CardId> = queue.iter().map(|s| s.card).collect();
-            // The eve of an exam: every card not yet known, and any card
-            // scheduled after the exam, comes back.
-            for (deck, exam) in &exams {
-                if exam.pred_opt() == Some(day) {
-                    let one = std::slice::from_ref(deck);
-                    for entry in store.weak_cards(one, *exam)? {
-                        if queued.insert(entry.card) {
-                            queue.push_back(slot(SlotKind::FinalPass)(entry));
-                        }
-                    }
-                }
-            }
-            // New cards: planned to each exam, the daily allowance for the rest.
-            for (deck, exam) in &exams {
-                let one = std::slice::from_ref(deck);
-                let introduced = store.introduced_on(one, day)?;
-                let allowance = exam_new_cards(store.unseen_count(one)? + introduced, day, *exam)
-                    .saturating_sub(introduced);
-                queue.extend(
-                    store
-                        .new_cards(one, allowance)?
-                        .into_iter()
-                        .map(slot(SlotKind::New)),
-                );
-            }
-            let daily: Vec<DeckId> = decks
-                .iter()
-                .filter(|d| !exams.contains_key(*d))
-                .cloned()
-                .collect();
-            let new_per_day = match plan {
-                Plan::Daily { new_per_day } => new_per_day,
-                _ => DEFAULT_NEW_PER_DAY,
-            };
-            let allowance = new_per_day.saturating_sub(store.introduced_on(&daily, day)?);
-            queue.extend(
-                store
-                    .new_cards(&daily, allowance)?
-                    .into_iter()
-                    .map(slot(SlotKind::New)),
-            );
-        }
-        Ok(Session {
+    /// A session over a plan already made.
+    pub fn planned(plan: Plan, decks: Vec<DeckId>, day_plan: DayPlan) -> Session {
+        Session {
             plan,
-            exams,
             decks,
-            day,
-            queue,
+            day: day_plan.day,
+            queue: day_plan.queue.into(),
             done: Vec::new(),
-            current: None,
-        })
+        }
     }
 
     pub fn plan(&self) -> Plan {
@@ -269,20 +136,13 @@ impl Session {
     }
 
     /// The card to show, or `None` when the session is over.
-    pub fn current(&mut self, store: &Store) -> Result<Option<Current>, SessionError> {
+    pub fn current(&self, store: &Store) -> Result<Option<Current>, SessionError> {
         let Some(&slot) = self.queue.front() else {
             return Ok(None);
         };
-        let card = match &self.current {
-            Some(card) if card.id == slot.card => card.clone(),
-            _ => {
-                let card = store
-                    .card(slot.card)?
-                    .ok_or(SessionError::MissingCard(slot.card.0))?;
-                self.current = Some(card.clone());
-                card
-            }
-        };
+        let card = store
+            .card(slot.card)?
+            .ok_or(SessionError::MissingCard(slot.card.0))?;
         Ok(Some(Current {
             card,
             kind: slot.kind,
@@ -306,39 +166,25 @@ impl Session {
         let Some(&slot) = self.queue.front() else {
             return Ok(None);
         };
-        // The rating belongs to the study day it is given on, even when the
-        // session began before 04:00.
-        let day = clock::study_day(at);
-        let plan = self.plan;
-        let exam = match &self.current {
-            Some(card) if card.id == slot.card => self.exams.get(&card.deck).copied(),
-            _ => store
-                .card(slot.card)?
-                .and_then(|card| self.exams.get(&card.deck).copied()),
-        };
-        let recorded = store.record(slot.card, rating, at, day, took_ms, ticks, |before| {
-            if plan == Plan::Cram {
-                // A cram is logged; the card's state is left as it was.
-                return (*before, false);
-            }
-            if !before.schedules_on(day) {
-                return (sched::repeat(before, rating), false);
-            }
-            let next = sched::review(before, rating, day);
-            match exam {
-                Some(exam) => (sched::before_exam(next, day, exam), true),
-                None => (next, true),
-            }
+        let recorded = store.record(&NewReview {
+            card: slot.card,
+            rating,
+            at,
+            // The rating belongs to the study day it is given on, even when
+            // the session began before 04:00.
+            day: clock::study_day(at),
+            took_ms,
+            ticks: ticks.map(<[usize]>::to_vec),
+            policy: slot.policy,
         })?;
         self.queue.pop_front();
         let requeued = rating.needs_relearning();
         if requeued {
             self.queue.push_back(Slot {
-                card: slot.card,
                 kind: SlotKind::Relearning,
+                ..slot
             });
         }
-        self.current = None;
         self.done.push(Step {
             slot,
             recorded: recorded.clone(),
@@ -369,7 +215,6 @@ impl Session {
             }
         }
         self.queue.push_front(step.slot);
-        self.current = None;
         Ok(Some(step.recorded))
     }
 
@@ -400,4 +245,50 @@ pub enum UndoError {
         "this card has been rated since in another session: its rating cannot be taken back here"
     )]
     RatedElsewhere,
+}
+
+/// What the day's plan needs from the store, read at once.
+fn read_day(
+    store: &Store,
+    decks: &[DeckId],
+    day: NaiveDate,
+    plan: Plan,
+) -> Result<DayInput, StoreError> {
+    if plan == Plan::Cram {
+        return Ok(DayInput {
+            day,
+            plan,
+            due: Vec::new(),
+            decks: Vec::new(),
+            cram: store.cards_weakest_first(decks)?,
+        });
+    }
+    let mut days = Vec::with_capacity(decks.len());
+    for deck in decks {
+        let one = std::slice::from_ref(deck);
+        let exam = plan::deck_exam(plan, store.exam_day(one)?, day);
+        let introduced_today = store.introduced_on(one, day)?;
+        let unseen = store.unseen_count(one)?;
+        let wanted = plan::new_cards_wanted(plan, exam, unseen, introduced_today, day);
+        let new = store.new_cards(one, wanted)?;
+        let final_pass = match exam {
+            Some(exam) if plan::is_eve(day, exam) => store.weak_cards(one, exam)?,
+            _ => Vec::new(),
+        };
+        days.push(DeckDay {
+            deck: deck.clone(),
+            exam,
+            unseen,
+            introduced_today,
+            new: new.into_iter().map(|e| e.card).collect(),
+            final_pass: final_pass.into_iter().map(|e| e.card).collect(),
+        });
+    }
+    Ok(DayInput {
+        day,
+        plan,
+        due: store.due_cards(decks, day)?,
+        decks: days,
+        cram: Vec::new(),
+    })
 }

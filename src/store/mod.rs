@@ -11,8 +11,8 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 use thiserror::Error;
 
-pub use review::{CardId, QueueEntry, Recorded, ReviewId, StoredCard};
-pub use stats::{CardRow, DeckStats, ExamStats};
+pub use review::{CardId, NewReview, QueueEntry, Recorded, ReviewId, StoredCard};
+pub use stats::{CardRow, DeckStats, ExamFigures};
 pub use sync::{Change, ChangeKind, DeckSync, SkippedDeck, SyncError, SyncReport};
 
 /// The schema, in order. Append only: a shipped migration never changes.

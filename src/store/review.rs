@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Store, StoreError};
 use crate::deck::{Answer, CardKind, DeckId};
-use crate::sched::{CardState, Ease, Rating};
+use crate::sched::{CardState, Ease, Policy, Rating};
 
 /// A card's row in the store: stable across edits of the deck.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -17,9 +17,10 @@ pub struct CardId(pub i64);
 pub struct ReviewId(pub i64);
 
 /// A card waiting in a session's queue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueEntry {
     pub card: CardId,
+    pub deck: DeckId,
     /// Its due day; `None` for a new card.
     pub due: Option<NaiveDate>,
 }
@@ -36,6 +37,21 @@ pub struct StoredCard {
     pub points: Option<u32>,
     pub kind: CardKind,
     pub state: CardState,
+}
+
+/// A rating to commit, with what decides the card's next state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewReview {
+    pub card: CardId,
+    pub rating: Rating,
+    pub at: DateTime<FixedOffset>,
+    /// The study day the rating belongs to.
+    pub day: NaiveDate,
+    /// How long the card was shown before the rating.
+    pub took_ms: u64,
+    /// The answer items ticked as recalled (1-based), for a list answer.
+    pub ticks: Option<Vec<usize>>,
+    pub policy: Policy,
 }
 
 /// A rating as it was committed.
@@ -111,6 +127,7 @@ impl Store {
                     position,
                     QueueEntry {
                         card: CardId(id),
+                        deck: deck.clone(),
                         due: Some(due),
                     },
                 ));
@@ -144,6 +161,7 @@ impl Store {
             for id in rows {
                 out.push(QueueEntry {
                     card: CardId(id.map_err(|e| self.fail(e))?),
+                    deck: deck.clone(),
                     due: None,
                 });
             }
@@ -199,20 +217,19 @@ impl Store {
     }
 
     /// Commits a rating: the log entry and the card's new state in one
-    /// transaction. `schedule` computes the new state from the state found in
-    /// the store (another session may have moved it) and says whether this
-    /// rating moves the schedule.
-    #[allow(clippy::too_many_arguments)]
-    pub fn record(
-        &mut self,
-        card: CardId,
-        rating: Rating,
-        at: DateTime<FixedOffset>,
-        day: NaiveDate,
-        took_ms: u64,
-        ticks: Option<&[usize]>,
-        schedule: impl FnOnce(&CardState) -> (CardState, bool),
-    ) -> Result<Recorded, StoreError> {
+    /// transaction. The policy computes the new state from the state found
+    /// in the store (another session may have moved it) and says whether
+    /// this rating moves the schedule.
+    pub fn record(&mut self, review: &NewReview) -> Result<Recorded, StoreError> {
+        let NewReview {
+            card,
+            rating,
+            at,
+            day,
+            took_ms,
+            ref ticks,
+            policy,
+        } = *review;
         let path = self.path.clone();
         let fail = |err: rusqlite::Error| super::classify(&path, err);
         let tx = self.immediate()?;
@@ -223,8 +240,10 @@ impl Store {
                 |row| state_from(row, 0),
             )
             .map_err(fail)?;
-        let (after, scheduled) = schedule(&before);
-        let ticks = ticks.map(|t| serde_json::to_string(t).unwrap_or_else(|_| "[]".into()));
+        let (after, scheduled) = policy.apply(&before, rating, day);
+        let ticks = ticks
+            .as_ref()
+            .map(|t| serde_json::to_string(t).unwrap_or_else(|_| "[]".into()));
         tx.execute(
             "INSERT INTO reviews (card, at, day, rating, took_ms, scheduled, ticks,
                before_reps, before_ease, before_interval, before_due, before_lapses, before_last_rating, before_last_day,
@@ -392,6 +411,7 @@ impl Store {
                     let due: Option<String> = row.get(1)?;
                     Ok(QueueEntry {
                         card: CardId(row.get(0)?),
+                        deck: deck.clone(),
                         due: due.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
                     })
                 })
@@ -425,6 +445,7 @@ impl Store {
                         row.get::<_, i64>(5)?,
                         QueueEntry {
                             card: CardId(row.get(0)?),
+                            deck: deck.clone(),
                             due: due.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
                         },
                     ))

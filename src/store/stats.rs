@@ -28,22 +28,15 @@ pub struct DeckStats {
     pub review_ratings_30_days: usize,
     /// The share of those rated 3 or more; null when there were none.
     pub retention_30_days: Option<f64>,
-    /// The plan to the exam, when there is one.
-    pub exam: Option<ExamStats>,
 }
 
-/// Where a deck stands against its exam.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ExamStats {
-    pub date: String,
-    /// Study days before the exam, today included.
-    pub days_left: i64,
+/// What the store counts of decks against an exam day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExamFigures {
     /// Cards never reviewed yet.
     pub unseen: usize,
     /// Cards whose latest rating is 4 or 5.
     pub known: usize,
-    /// New cards a day to see them all in time.
-    pub new_per_day: usize,
     /// Cards due each day from today to the exam day, as now scheduled.
     pub due_until_exam: Vec<usize>,
 }
@@ -142,7 +135,6 @@ impl Store {
             reviews_today,
             review_ratings_30_days: rated,
             retention_30_days: retention,
-            exam: None,
         })
     }
 
@@ -339,13 +331,13 @@ impl Store {
 }
 
 impl Store {
-    /// The plan to `exam` for these decks, as of `today`.
-    pub fn exam_stats(
+    /// These decks counted against `exam`, as of `today`.
+    pub fn exam_figures(
         &self,
         decks: &[DeckId],
         today: NaiveDate,
         exam: NaiveDate,
-    ) -> Result<ExamStats, StoreError> {
+    ) -> Result<ExamFigures, StoreError> {
         let mut known = 0;
         let mut due_today = 0;
         let today_text = today.format("%Y-%m-%d").to_string();
@@ -369,13 +361,9 @@ impl Store {
         let days_ahead = u64::try_from((exam - today).num_days()).unwrap_or(0);
         let mut due_until_exam = vec![due_today];
         due_until_exam.extend(self.due_per_day(decks, today, days_ahead)?);
-        let unseen = self.unseen_count(decks)?;
-        Ok(ExamStats {
-            date: exam.format("%Y-%m-%d").to_string(),
-            days_left: (exam - today).num_days().max(0),
-            unseen,
+        Ok(ExamFigures {
+            unseen: self.unseen_count(decks)?,
             known,
-            new_per_day: crate::review::exam_new_cards(unseen, today, exam),
             due_until_exam,
         })
     }

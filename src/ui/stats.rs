@@ -11,12 +11,13 @@ use super::keys::{self, Action};
 use super::theme::Theme;
 use super::{Control, Ctx, Screen, draw_help, footer_line};
 use crate::deck::DeckId;
-use crate::store::{DeckStats, Store, StoreError};
+use crate::review::standing::{self, Standing};
+use crate::store::{Store, StoreError};
 use chrono::NaiveDate;
 
 /// One deck's figures and charts.
 pub struct StatsPage {
-    pub stats: DeckStats,
+    pub stats: Standing,
     pub due_30_days: Vec<usize>,
     pub ratings_30_days: [usize; 5],
 }
@@ -45,19 +46,12 @@ impl StatsScreen {
         exam: Option<NaiveDate>,
     ) -> Result<StatsScreen, StoreError> {
         let mut pages = Vec::with_capacity(decks.len());
-        for deck in decks {
+        for (deck, stats) in decks.iter().zip(standing::read(store, decks, today, exam)?) {
             let one = std::slice::from_ref(deck);
-            let mut stats = store.deck_stats(deck, today)?;
-            if let Some(exam) = exam
-                .map_or_else(|| store.exam_day(one), |d| Ok(Some(d)))?
-                .filter(|exam| *exam > today)
-            {
-                stats.exam = Some(store.exam_stats(one, today, exam)?);
-            }
             pages.push(StatsPage {
-                stats,
                 due_30_days: store.due_per_day(one, today, 30)?,
                 ratings_30_days: store.ratings_since(one, today, 30)?,
+                stats,
             });
         }
         Ok(StatsScreen {
@@ -72,64 +66,20 @@ impl StatsScreen {
 impl StatsScreen {
     /// The page's figures, each wrapped to `width` so nothing is cut.
     fn figures(&self, page: &StatsPage, theme: Theme, width: usize) -> Vec<Line<'static>> {
-        let s = &page.stats;
+        let s = &page.stats.deck;
         let plain = ratatui::style::Style::default();
-        let mut cards = format!(
-            "{} cards: {} new, {} learning, {} review",
-            s.cards, s.new, s.learning, s.review
-        );
-        if s.retired > 0 {
-            cards.push_str(&format!(", {} retired", s.retired));
-        }
-        let week: Vec<String> = s.due_next_7_days.iter().map(usize::to_string).collect();
-        let given: Vec<String> = page
-            .ratings_30_days
-            .iter()
-            .enumerate()
-            .map(|(i, n)| format!("{}:{n}", i + 1))
-            .collect();
-        // Retention counts only the day's first rating of cards seen
-        // before; the ratings line counts every rating.
-        let retention = match s.retention_30_days {
-            Some(share) => format!(
-                "retention (30 days): {:.0} % of {} reviews rated 3+",
-                share * 100.0,
-                s.review_ratings_30_days
-            ),
-            None => "retention (30 days): no review of a seen card yet".into(),
-        };
-        let exam = match &s.exam {
-            Some(exam) => (
-                format!(
-                    "exam {}: {} day(s) left, {} unseen ({} new a day), {} known",
-                    exam.date, exam.days_left, exam.unseen, exam.new_per_day, exam.known
-                ),
-                theme.warn(),
-            ),
-            None => (
-                "no exam date (review --exam YYYY-MM-DD)".to_string(),
-                theme.dim(),
-            ),
+        let exam = match &page.stats.exam {
+            Some(exam) => (standing::exam_line(exam), theme.warn()),
+            None => (standing::NO_EXAM.to_string(), theme.dim()),
         };
         [
-            (cards, plain),
+            (standing::cards_line(s), plain),
+            (standing::due_line(s), plain),
             (
-                format!(
-                    "due today {} · next 7 days: {}",
-                    s.due_today,
-                    week.join(" ")
-                ),
+                standing::ratings_line(s, Some(&page.ratings_30_days)),
                 plain,
             ),
-            (
-                format!(
-                    "ratings: {} today · 30 days: {}",
-                    s.reviews_today,
-                    given.join(" ")
-                ),
-                plain,
-            ),
-            (retention, plain),
+            (standing::retention_line(s), plain),
             exam,
         ]
         .into_iter()
@@ -188,7 +138,7 @@ impl Screen for StatsScreen {
         let title = match self.pages.get(self.selected) {
             Some(page) => format!(
                 " Stats · {} ",
-                super::truncate(&page.stats.title, room.saturating_sub(10))
+                super::truncate(&page.stats.deck.title, room.saturating_sub(10))
             ),
             None => " Stats ".to_string(),
         };

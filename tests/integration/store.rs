@@ -30,8 +30,14 @@ fn changes(store: &mut Store, deck: &Path, dry_run: bool) -> Vec<(ChangeKind, St
 fn rate(store: &mut Store, card: CardId, value: u8) {
     let rating = Rating::new(value).unwrap();
     store
-        .record(card, rating, now(), day(), 1000, None, |before| {
-            (sched::review(before, rating, day()), true)
+        .record(&fiches::store::NewReview {
+            card,
+            rating,
+            at: now(),
+            day: day(),
+            took_ms: 1000,
+            ticks: None,
+            policy: sched::Policy::Normal,
         })
         .unwrap();
 }

@@ -1,0 +1,388 @@
+//! The day's plan: which cards a session shows, in which order, and how each
+//! rating moves them. Pure: a function of what one consistent read of the
+//! store returns ([`DayInput`]), so every rule is tested without a store.
+//!
+//! A planner is a [`Plan`] (what the student asked for) turned into a
+//! [`DayPlan`] by [`plan_day`]; each queued card carries the scheduling
+//! [`Policy`] its rating is committed under. A new way of planning is a new
+//! `Plan` variant, the input it needs in [`DayInput`], and its arm here.
+
+use chrono::NaiveDate;
+
+use crate::deck::DeckId;
+use crate::sched::Policy;
+use crate::store::{CardId, QueueEntry};
+
+/// New cards introduced per day unless `--new` says otherwise.
+pub const DEFAULT_NEW_PER_DAY: usize = 20;
+
+/// How a session chooses its cards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plan {
+    /// What is due today, then up to `new_per_day` new cards; a deck with
+    /// an `exam:` to come is planned to it.
+    Daily { new_per_day: usize },
+    /// Every deck planned to `exam` (instead of each deck's own `exam:`):
+    /// every card introduced by its eve (new cards spread evenly over the
+    /// days left), no review after it, and on its eve a final pass over every
+    /// card not yet known (latest rating below 4). Once the exam has passed,
+    /// the daily plan.
+    Exam { exam: NaiveDate },
+    /// Every card now, weakest first; logged, the schedule left alone.
+    Cram,
+}
+
+/// The one rule for an exam day: it plans nothing once it has come.
+pub fn exam_to_come(exam: Option<NaiveDate>, today: NaiveDate) -> Option<NaiveDate> {
+    exam.filter(|exam| *exam > today)
+}
+
+/// The exam a deck is planned to under `plan`: the plan's own exam day for
+/// every deck, or the deck's `exam:`; none in a cram or once it has passed.
+pub fn deck_exam(plan: Plan, own: Option<NaiveDate>, today: NaiveDate) -> Option<NaiveDate> {
+    match plan {
+        Plan::Cram => None,
+        Plan::Exam { exam } => exam_to_come(Some(exam), today),
+        Plan::Daily { .. } => exam_to_come(own, today),
+    }
+}
+
+/// New cards to introduce today so that all `unseen` are seen by the eve
+/// of `exam`: what is left over the days left, rounded up.
+pub fn exam_new_cards(unseen: usize, today: NaiveDate, exam: NaiveDate) -> usize {
+    let eve = exam.pred_opt().unwrap_or(exam);
+    let days_left = usize::try_from((eve - today).num_days() + 1).unwrap_or(0);
+    if days_left == 0 {
+        unseen
+    } else {
+        unseen.div_ceil(days_left)
+    }
+}
+
+/// Whether `today` is the eve of `exam`, the day of the final pass.
+pub fn is_eve(today: NaiveDate, exam: NaiveDate) -> bool {
+    exam.pred_opt() == Some(today)
+}
+
+/// The most new cards of one deck the plan can take today: what a reader
+/// must fetch of the deck's new cards, at least.
+pub fn new_cards_wanted(
+    plan: Plan,
+    exam: Option<NaiveDate>,
+    unseen: usize,
+    introduced_today: usize,
+    today: NaiveDate,
+) -> usize {
+    match (plan, exam) {
+        (Plan::Cram, _) => 0,
+        (_, Some(exam)) => {
+            exam_new_cards(unseen + introduced_today, today, exam).saturating_sub(introduced_today)
+        }
+        (Plan::Daily { new_per_day }, None) => new_per_day.saturating_sub(introduced_today),
+        (Plan::Exam { .. }, None) => DEFAULT_NEW_PER_DAY.saturating_sub(introduced_today),
+    }
+}
+
+/// What the plan needs to know of one deck.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeckDay {
+    pub deck: DeckId,
+    /// The exam the deck is planned to, still to come ([`deck_exam`]).
+    pub exam: Option<NaiveDate>,
+    /// Cards never reviewed.
+    pub unseen: usize,
+    /// New cards first reviewed today.
+    pub introduced_today: usize,
+    /// New cards in deck order: at least [`new_cards_wanted`] of them, when
+    /// the deck has that many.
+    pub new: Vec<CardId>,
+    /// On the eve of its exam: seen cards not yet known (latest rating
+    /// below 4) or due after the exam, in deck order. Empty otherwise.
+    pub final_pass: Vec<CardId>,
+}
+
+/// One consistent read of the store for a day's session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayInput {
+    pub day: NaiveDate,
+    pub plan: Plan,
+    /// Cards due on or before the day, most overdue first, then in deck order.
+    pub due: Vec<QueueEntry>,
+    /// The decks, in the order they were asked for.
+    pub decks: Vec<DeckDay>,
+    /// A cram only: every card, weakest first.
+    pub cram: Vec<QueueEntry>,
+}
+
+/// Why a card is in the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlotKind {
+    New,
+    Due,
+    /// The eve of an exam: not due, but not yet known.
+    FinalPass,
+    /// Rated below 4 earlier in this session: back until it is known.
+    Relearning,
+}
+
+/// A card in the queue, with how its rating is scheduled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slot {
+    pub card: CardId,
+    pub kind: SlotKind,
+    pub policy: Policy,
+}
+
+/// The day's queue, in the order the cards are shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayPlan {
+    pub day: NaiveDate,
+    pub queue: Vec<Slot>,
+}
+
+/// The day's queue: due cards first (most overdue first); on an exam's eve,
+/// the final pass; then new cards, planned to each deck's exam, or up to the
+/// daily allowance shared by the decks without one. A cram is every card,
+/// weakest first.
+pub fn plan_day(input: &DayInput) -> DayPlan {
+    let policy_of = |deck: &DeckId| match input.plan {
+        Plan::Cram => Policy::Cram,
+        _ => input
+            .decks
+            .iter()
+            .find(|d| d.deck == *deck)
+            .and_then(|d| d.exam)
+            .map_or(Policy::Normal, |exam| Policy::Exam { exam }),
+    };
+    let mut queue = Vec::new();
+    if input.plan == Plan::Cram {
+        queue.extend(input.cram.iter().map(|entry| Slot {
+            card: entry.card,
+            kind: if entry.due.is_none() {
+                SlotKind::New
+            } else {
+                SlotKind::Due
+            },
+            policy: Policy::Cram,
+        }));
+        return DayPlan {
+            day: input.day,
+            queue,
+        };
+    }
+    let mut queued: std::collections::HashSet<CardId> = Default::default();
+    for entry in &input.due {
+        if queued.insert(entry.card) {
+            queue.push(Slot {
+                card: entry.card,
+                kind: SlotKind::Due,
+                policy: policy_of(&entry.deck),
+            });
+        }
+    }
+    for deck in &input.decks {
+        let Some(exam) = deck.exam.filter(|exam| is_eve(input.day, *exam)) else {
+            continue;
+        };
+        for card in &deck.final_pass {
+            if queued.insert(*card) {
+                queue.push(Slot {
+                    card: *card,
+                    kind: SlotKind::FinalPass,
+                    policy: Policy::Exam { exam },
+                });
+            }
+        }
+    }
+    let new_slot = |card: &CardId, policy| Slot {
+        card: *card,
+        kind: SlotKind::New,
+        policy,
+    };
+    // Decks planned to an exam each take their own share of new cards.
+    for deck in &input.decks {
+        if let Some(exam) = deck.exam {
+            let wanted = new_cards_wanted(
+                input.plan,
+                Some(exam),
+                deck.unseen,
+                deck.introduced_today,
+                input.day,
+            );
+            let policy = Policy::Exam { exam };
+            queue.extend(deck.new.iter().take(wanted).map(|c| new_slot(c, policy)));
+        }
+    }
+    // The others share the daily allowance, in deck order.
+    let daily: Vec<&DeckDay> = input.decks.iter().filter(|d| d.exam.is_none()).collect();
+    let new_per_day = match input.plan {
+        Plan::Daily { new_per_day } => new_per_day,
+        _ => DEFAULT_NEW_PER_DAY,
+    };
+    let introduced: usize = daily.iter().map(|d| d.introduced_today).sum();
+    let mut allowance = new_per_day.saturating_sub(introduced);
+    for deck in daily {
+        let take = allowance.min(deck.new.len());
+        queue.extend(
+            deck.new
+                .iter()
+                .take(take)
+                .map(|c| new_slot(c, Policy::Normal)),
+        );
+        allowance -= take;
+    }
+    DayPlan {
+        day: input.day,
+        queue,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, d).unwrap()
+    }
+
+    fn cards(ids: std::ops::Range<i64>) -> Vec<CardId> {
+        ids.map(CardId).collect()
+    }
+
+    fn due(deck: &str, ids: &[i64]) -> Vec<QueueEntry> {
+        ids.iter()
+            .map(|id| QueueEntry {
+                card: CardId(*id),
+                deck: DeckId(deck.into()),
+                due: Some(day(1)),
+            })
+            .collect()
+    }
+
+    fn deck(id: &str, exam: Option<NaiveDate>, new: Vec<CardId>) -> DeckDay {
+        DeckDay {
+            deck: DeckId(id.into()),
+            exam,
+            unseen: new.len(),
+            introduced_today: 0,
+            new,
+            final_pass: Vec::new(),
+        }
+    }
+
+    fn input(plan: Plan, today: NaiveDate, due: Vec<QueueEntry>, decks: Vec<DeckDay>) -> DayInput {
+        DayInput {
+            day: today,
+            plan,
+            due,
+            decks,
+            cram: Vec::new(),
+        }
+    }
+
+    fn shown(plan: &DayPlan) -> Vec<(i64, SlotKind)> {
+        plan.queue.iter().map(|s| (s.card.0, s.kind)).collect()
+    }
+
+    #[test]
+    fn a_normal_day_is_due_cards_then_new_ones_up_to_the_allowance_shared_by_decks() {
+        let mut first = deck("a", None, cards(10..13));
+        first.introduced_today = 1;
+        let second = deck("b", None, cards(20..30));
+        let plan = plan_day(&input(
+            Plan::Daily { new_per_day: 5 },
+            day(1),
+            due("b", &[2, 1]),
+            vec![first, second],
+        ));
+        use SlotKind::{Due, New};
+        assert_eq!(
+            shown(&plan),
+            vec![
+                (2, Due),
+                (1, Due),
+                (10, New),
+                (11, New),
+                (12, New),
+                (20, New)
+            ],
+            "one of five already introduced today: four new, in deck order"
+        );
+        assert!(plan.queue.iter().all(|s| s.policy == Policy::Normal));
+    }
+
+    #[test]
+    fn an_exam_day_spreads_new_cards_over_the_days_left_and_bounds_reviews_by_it() {
+        // Exam on the 6th: the 1st to the 5th (its eve) is five days for 12 cards.
+        let exam = day(6);
+        let plan = plan_day(&input(
+            Plan::Exam { exam },
+            day(1),
+            due("a", &[1]),
+            vec![deck(
+                "a",
+                deck_exam(Plan::Exam { exam }, None, day(1)),
+                cards(10..22),
+            )],
+        ));
+        assert_eq!(plan.queue.len(), 1 + 3, "{:?}", shown(&plan));
+        assert!(plan.queue.iter().all(|s| s.policy == Policy::Exam { exam }));
+        // A deck's own exam, once passed, plans nothing: the daily allowance.
+        assert_eq!(
+            deck_exam(Plan::Daily { new_per_day: 2 }, Some(day(1)), day(1)),
+            None
+        );
+        let passed = plan_day(&input(
+            Plan::Daily { new_per_day: 2 },
+            day(1),
+            Vec::new(),
+            vec![deck("a", None, cards(10..22))],
+        ));
+        assert_eq!(shown(&passed).len(), 2);
+        assert_eq!(exam_new_cards(12, day(1), exam), 3);
+        assert_eq!(exam_new_cards(12, day(5), exam), 12, "the eve: all left");
+        assert_eq!(exam_new_cards(12, day(6), exam), 12);
+    }
+
+    #[test]
+    fn the_eve_of_an_exam_adds_a_final_pass_over_what_is_not_known() {
+        let exam = day(6);
+        let mut planned = deck("a", Some(exam), Vec::new());
+        planned.final_pass = cards(1..4);
+        let mut other = deck("b", None, Vec::new());
+        // Not the eve of anything: its final pass is not taken.
+        other.final_pass = cards(7..8);
+        let plan = plan_day(&input(
+            Plan::Daily { new_per_day: 20 },
+            day(5),
+            due("a", &[2]),
+            vec![planned, other],
+        ));
+        use SlotKind::{Due, FinalPass};
+        assert_eq!(
+            shown(&plan),
+            vec![(2, Due), (1, FinalPass), (3, FinalPass)],
+            "a card already due is not shown twice"
+        );
+        assert!(is_eve(day(5), exam));
+        assert!(!is_eve(day(4), exam));
+    }
+
+    #[test]
+    fn a_cram_is_every_card_weakest_first_and_moves_no_schedule() {
+        let mut cram = due("a", &[5, 3]);
+        cram.push(QueueEntry {
+            card: CardId(9),
+            deck: DeckId("a".into()),
+            due: None,
+        });
+        let mut day_input = input(Plan::Cram, day(1), Vec::new(), Vec::new());
+        day_input.cram = cram;
+        let plan = plan_day(&day_input);
+        use SlotKind::{Due, New};
+        assert_eq!(shown(&plan), vec![(5, Due), (3, Due), (9, New)]);
+        assert!(plan.queue.iter().all(|s| s.policy == Policy::Cram));
+        assert_eq!(deck_exam(Plan::Cram, Some(day(9)), day(1)), None);
+        assert_eq!(new_cards_wanted(Plan::Cram, None, 10, 0, day(1)), 0);
+    }
+}
