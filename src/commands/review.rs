@@ -5,7 +5,7 @@ use std::io::{self, BufReader};
 use crate::cli::ReviewArgs;
 use crate::clock;
 use crate::review::plain::{self, PlainError};
-use crate::review::{Plan, Session, SessionError};
+use crate::review::{Plan, Session, SessionError, plan};
 
 use super::{Failure, Status, open_store, select_decks};
 
@@ -23,8 +23,9 @@ pub fn run(args: &ReviewArgs, db: Option<&std::path::Path>) -> Result<Status, Fa
     let plan = if args.cram {
         Plan::Cram
     } else {
+        let today = clock::study_day(now);
         match args.exam {
-            Some(exam) if exam <= clock::study_day(now) => {
+            Some(exam) if plan::exam_to_come(Some(exam), today).is_none() => {
                 eprintln!(
                     "fiches: the exam day {exam} is not to come: reviewing day by day instead"
                 );

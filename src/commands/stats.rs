@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use crate::cli::StatsArgs;
 use crate::clock;
+use crate::review::plan;
 use crate::review::standing::{self, Standing};
 
 use super::{Failure, Status, open_store, select_decks};
@@ -11,7 +12,10 @@ use super::{Failure, Status, open_store, select_decks};
 pub fn run(args: &StatsArgs, db: Option<&std::path::Path>) -> Result<Status, Failure> {
     let now = clock::now()?;
     let today = clock::study_day(now);
-    if let Some(exam) = args.exam.filter(|exam| *exam <= today) {
+    if let Some(exam) = args
+        .exam
+        .filter(|exam| plan::exam_to_come(Some(*exam), today).is_none())
+    {
         eprintln!(
             "fiches: the exam day {exam} is not to come (the study day is {today}): there is no exam plan to show"
         );

@@ -95,7 +95,11 @@ pub fn cards_line(s: &DeckStats) -> String {
 /// "due today 2 · next 7 days: 0 1 …"
 pub fn due_line(s: &DeckStats) -> String {
     let week: Vec<String> = s.due_next_7_days.iter().map(usize::to_string).collect();
-    format!("due today {} · next 7 days: {}", s.due_today, week.join(" "))
+    format!(
+        "due today {} · next 7 days: {}",
+        s.due_today,
+        week.join(" ")
+    )
 }
 
 /// "ratings: 6 today", with each rating's count over 30 days when known.
