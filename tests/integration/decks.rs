@@ -87,3 +87,24 @@ fn questions_and_answers_use_straight_apostrophes() {
         }
     }
 }
+
+/// The Study Notes' "Seulement 5 à 10 %" blank takes the range however a
+/// student writes it.
+#[test]
+fn the_five_to_ten_percent_blank_takes_any_usual_range() {
+    use fiches::review::grade::{Blank, blank};
+    let loaded = read_deck(&decks_dir().join("apres-service.yaml")).unwrap();
+    let deck = loaded.deck.unwrap();
+    let card = deck
+        .cards
+        .iter()
+        .find(|c| c.id.as_deref() == Some("aps-pourcentage-plaignants"))
+        .expect("the 5 to 10 % card");
+    let CardKind::Cloze { blanks } = &card.kind else {
+        panic!("a fill-in-the-blank card");
+    };
+    for typed in ["5 à 10", "5-10", "5 et 10", "entre 5 et 10", "5 à 10 %"] {
+        assert_eq!(blank(&blanks[0], typed), Blank::Right, "{typed}");
+    }
+    assert!(matches!(blank(&blanks[0], "26"), Blank::Wrong { .. }));
+}
