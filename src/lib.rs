@@ -32,7 +32,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match result {
         Ok(status) => status.into(),
         Err(failure) => {
-            eprintln!("fiches: error: {failure}");
+            eprintln!("fiches: error: {}", text::shown(&failure.message));
             failure.status.into()
         }
     }

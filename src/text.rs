@@ -1,5 +1,10 @@
 //! Text comparison that matches how people read French: case, accents,
-//! spacing and punctuation do not make two questions different.
+//! spacing and punctuation do not make two questions different. And the one
+//! escaping step every text from a deck, a file name, the store or stdin
+//! passes through where it is written to a terminal.
+
+use std::borrow::Cow;
+use std::io::{self, Write};
 
 /// Lowercases, strips accents, keeps letters and digits, and turns every run
 /// of anything else into one space.
@@ -79,9 +84,188 @@ fn push_folded(out: &mut String, c: char) {
     out.push_str(plain);
 }
 
+/// Whether `c` must never reach a terminal raw: C0 controls (tab and line
+/// feed aside: the caller decides about line feeds), DEL, C1 controls, and the
+/// bidirectional embeddings, overrides and isolates that reorder what is shown.
+pub fn is_unsafe(c: char) -> bool {
+    matches!(c, '\0'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}') || is_bidi_control(c)
+}
+
+/// U+202A–U+202E and U+2066–U+2069.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// How an unsafe character is shown: `\e`, `\r`, `\u{202e}`.
+fn push_visible(out: &mut String, c: char) {
+    match c {
+        '\u{1b}' => out.push_str("\\e"),
+        '\r' => out.push_str("\\r"),
+        '\n' => out.push_str("\\n"),
+        '\0' => out.push_str("\\0"),
+        _ => {
+            use std::fmt::Write as _;
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        }
+    }
+}
+
+fn escape_where(text: &str, escaped: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(&escaped) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if escaped(c) {
+            push_visible(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `text` safe to write to a terminal, its line breaks kept: every unsafe
+/// character shown visibly instead (a carriage return too, so that later
+/// text cannot overwrite a line).
+pub fn shown(text: &str) -> Cow<'_, str> {
+    escape_where(text, is_unsafe)
+}
+
+/// Like [`shown`], for text that must stay on one line (a diagnostic, a
+/// table cell): line breaks are shown as `\n` too, so no text forges a line.
+pub fn one_line(text: &str) -> Cow<'_, str> {
+    escape_where(text, |c| c == '\n' || is_unsafe(c))
+}
+
+/// JSON from serde_json, with the characters it leaves raw inside strings
+/// (DEL, C1 and bidi controls) written as `\uXXXX` escapes. Outside strings
+/// JSON is ASCII, so every such character is inside a string.
+pub fn json_safe(json: String) -> String {
+    if !json.chars().any(is_unsafe) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if is_unsafe(c) {
+            use std::fmt::Write as _;
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A writer for line output (stdout, stderr when they are not a full
+/// screen): whatever is written through it reaches the terminal through
+/// [`shown`], and bytes that are not UTF-8 as `\xHH`. Our line output has no
+/// styling of its own, so nothing in it needs to pass raw.
+pub struct SafeWriter<W: Write> {
+    inner: W,
+    /// The start of a character split across two writes.
+    pending: Vec<u8>,
+}
+
+impl<W: Write> SafeWriter<W> {
+    pub fn new(inner: W) -> Self {
+        SafeWriter {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+
+    fn put(&mut self, text: &str) -> io::Result<()> {
+        self.inner.write_all(shown(text).as_bytes())
+    }
+}
+
+impl<W: Write> Write for SafeWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut bytes = std::mem::take(&mut self.pending);
+        bytes.extend_from_slice(buf);
+        let mut rest = &bytes[..];
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(text) => {
+                    self.put(text)?;
+                    break;
+                }
+                Err(err) => {
+                    let (valid, after) = rest.split_at(err.valid_up_to());
+                    self.put(&String::from_utf8_lossy(valid))?;
+                    match err.error_len() {
+                        // Cut short: the rest of the character comes next.
+                        None => {
+                            self.pending = after.to_vec();
+                            break;
+                        }
+                        Some(len) => {
+                            for byte in &after[..len] {
+                                write!(self.inner, "\\x{byte:02X}")?;
+                            }
+                            rest = &after[len..];
+                        }
+                    }
+                }
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unsafe_characters_are_shown_never_sent() {
+        assert_eq!(
+            shown("a\u{1b}]0;x\u{7}b\rc\u{9b}d\u{202e}e\u{7f}\nf\tg"),
+            "a\\e]0;x\\u{7}b\\rc\\u{9b}d\\u{202e}e\\u{7f}\nf\tg"
+        );
+        assert_eq!(one_line("a\nb"), "a\\nb");
+        assert!(matches!(shown("Qualité perçue ?"), Cow::Borrowed(_)));
+        for c in [
+            '\u{2066}', '\u{2069}', '\u{202a}', '\u{85}', '\u{8}', '\u{b}',
+        ] {
+            assert!(is_unsafe(c), "{c:?}");
+        }
+        for c in ['\n', '\t', 'é', '\u{2028}', '\u{a0}', '\u{200b}'] {
+            assert!(!is_unsafe(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn json_keeps_its_escapes_and_gains_ours() {
+        let json = serde_json::to_string("\u{1b}\u{9b}\u{202e}").unwrap();
+        let safe = json_safe(json);
+        assert_eq!(safe, "\"\\u001b\\u009b\\u202e\"");
+        let back: String = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, "\u{1b}\u{9b}\u{202e}");
+    }
+
+    #[test]
+    fn the_writer_escapes_across_split_writes() {
+        let text = "é\u{202e}\u{1b}[31mà".as_bytes();
+        for cut in 0..text.len() {
+            let mut out = SafeWriter::new(Vec::new());
+            out.write_all(&text[..cut]).unwrap();
+            out.write_all(&text[cut..]).unwrap();
+            assert_eq!(
+                String::from_utf8(out.inner).unwrap(),
+                "é\\u{202e}\\e[31mà",
+                "cut at {cut}"
+            );
+        }
+        let mut out = SafeWriter::new(Vec::new());
+        out.write_all(b"a\xffb\x9b").unwrap();
+        assert_eq!(String::from_utf8(out.inner).unwrap(), "a\\xFFb\\x9B");
+    }
 
     #[test]
     fn normalize_ignores_case_accents_spacing_and_punctuation() {

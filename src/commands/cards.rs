@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use crate::cli::CardsArgs;
 use crate::clock;
 use crate::store::CardRow;
+use crate::text;
 use unicode_width::UnicodeWidthStr;
 
 use super::{Failure, Status, open_store, select_decks};
@@ -23,11 +24,11 @@ pub fn run(args: &CardsArgs, db: Option<&std::path::Path>) -> Result<Status, Fai
     let selection = select_decks(&mut store, &args.decks, args.decks.is_empty(), now)?;
     let status = selection.status();
     let rows = store.card_rows(&selection.decks)?;
-    let mut out = io::stdout().lock();
+    let mut out = text::SafeWriter::new(io::stdout().lock());
     let written = if args.json {
         serde_json::to_string_pretty(&rows)
             .map_err(io::Error::other)
-            .and_then(|json| writeln!(out, "{json}"))
+            .and_then(|json| writeln!(out, "{}", text::json_safe(json)))
     } else {
         print_table(&mut out, &rows)
     };
@@ -39,9 +40,12 @@ fn print_table(out: &mut impl Write, rows: &[CardRow]) -> io::Result<()> {
     let names: Vec<String> = rows
         .iter()
         .map(|row| {
-            row.id
+            let name = row
+                .id
                 .clone()
-                .unwrap_or_else(|| format!("{}#{}", row.deck, row.card))
+                .unwrap_or_else(|| format!("{}#{}", row.deck, row.card));
+            // Aligned as shown, on one line.
+            text::one_line(&name).into_owned()
         })
         .collect();
     let name_width = names
@@ -65,7 +69,7 @@ fn print_table(out: &mut impl Write, rows: &[CardRow]) -> io::Result<()> {
         "last"
     )?;
     for (row, name) in rows.iter().zip(&names) {
-        let question: String = row.question.chars().take(60).collect();
+        let question: String = text::one_line(&row.question).chars().take(60).collect();
         let due = row
             .due
             .as_deref()

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::deck::{self, Diagnostic, LoadedDeck, Severity, diag};
+use crate::text;
 
 use super::{Failure, Status};
 
@@ -116,7 +117,7 @@ fn plural(n: usize) -> &'static str {
 fn print_human(report: &Report) -> io::Result<()> {
     let stderr = io::stderr();
     let show_excerpt = stderr.is_terminal();
-    let mut out = stderr.lock();
+    let mut out = text::SafeWriter::new(stderr.lock());
     write_diagnostics(&mut out, &report.diagnostics, &report.decks, show_excerpt)?;
     for problem in &report.unreadable {
         writeln!(out, "fiches: error: {problem}")?;
@@ -169,8 +170,8 @@ enum JsonLine<'a> {
 }
 
 fn json_line(out: &mut impl Write, line: &JsonLine<'_>) -> io::Result<()> {
-    let text = serde_json::to_string(line).map_err(io::Error::other)?;
-    writeln!(out, "{text}")
+    let json = serde_json::to_string(line).map_err(io::Error::other)?;
+    writeln!(out, "{}", text::json_safe(json))
 }
 
 fn print_json(report: &Report) -> io::Result<()> {
@@ -220,9 +221,11 @@ fn print_github(report: &Report) -> io::Result<()> {
     writeln!(out, "{}", summary(report))
 }
 
-/// GitHub workflow commands reserve `%`, CR and LF in messages.
-fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
+/// GitHub workflow commands reserve `%`, CR and LF in messages; other
+/// unsafe characters are shown as everywhere else.
+fn escape_data(message: &str) -> String {
+    text::shown(message)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -240,5 +243,9 @@ mod tests {
     fn github_escaping() {
         assert_eq!(escape_data("50% done\nnext"), "50%25 done%0Anext");
         assert_eq!(escape_property("a,b:c.yaml"), "a%2Cb%3Ac.yaml");
+        assert_eq!(
+            escape_data("x\r\n::error::y\u{1b}]0;t\u{7}"),
+            "x\\r%0A::error::y\\e]0;t\\u{7}"
+        );
     }
 }

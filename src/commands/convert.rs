@@ -29,7 +29,7 @@ pub fn run(args: &ConvertArgs) -> Result<Status, Failure> {
     let conversion = convert::convert(args.from, &text);
     let report = &conversion.report;
 
-    let mut stderr = io::stderr().lock();
+    let mut stderr = crate::text::SafeWriter::new(io::stderr().lock());
     for line in report.details(&name) {
         let _ = writeln!(stderr, "{line}");
     }

@@ -19,7 +19,7 @@ pub fn run(db: Option<&std::path::Path>) -> Result<Status, Failure> {
     if super::interactive() {
         return super::run_screens(Box::new(list), Some(&mut store));
     }
-    let mut out = io::stdout().lock();
+    let mut out = crate::text::SafeWriter::new(io::stdout().lock());
     let written = (|| {
         writeln!(
             out,
@@ -30,7 +30,11 @@ pub fn run(db: Option<&std::path::Path>) -> Result<Status, Failure> {
             writeln!(
                 out,
                 "{:<24} {:>6} {:>6} {:>6}  {}",
-                row.id.0, row.cards, row.new, row.due_today, row.title
+                crate::text::one_line(&row.id.0),
+                row.cards,
+                row.new,
+                row.due_today,
+                crate::text::one_line(&row.title)
             )?;
         }
         writeln!(

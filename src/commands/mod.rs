@@ -124,7 +124,7 @@ pub fn run_screens(
     };
     let ended = crate::ui::run(first, &mut ctx).map_err(Failure::usage)?;
     for words in ended.farewells {
-        println!("{words}");
+        println!("{}", crate::text::shown(&words));
     }
     Ok(ended.signal.map_or(Status::Success, Status::Signal))
 }
@@ -362,7 +362,7 @@ pub fn no_decks() -> Failure {
 fn report_skipped(report: &SyncReport) {
     let stderr = io::stderr();
     let excerpt = stderr.is_terminal();
-    let mut err = stderr.lock();
+    let mut err = crate::text::SafeWriter::new(stderr.lock());
     for skipped in &report.skipped {
         let loaded = &skipped.loaded;
         let mut diagnostics: Vec<_> = loaded
@@ -417,7 +417,8 @@ pub fn sync_files(
                 .filter(|d| d.severity == deck::Severity::Error)
                 .collect();
             diagnostics.sort_by(|a, b| (&a.path, a.pos).cmp(&(&b.path, b.pos)));
-            let _ = check::write_diagnostics(&mut stderr.lock(), &diagnostics, &decks, excerpt);
+            let mut err = crate::text::SafeWriter::new(stderr.lock());
+            let _ = check::write_diagnostics(&mut err, &diagnostics, &decks, excerpt);
             Err(Failure {
                 status: Status::Problems,
                 message: SyncError::Invalid(decks).to_string(),

@@ -28,7 +28,7 @@ pub fn run(args: &PreviewArgs) -> Result<Status, Failure> {
         let screen = Box::new(PreviewScreen::of_decks(decks));
         return super::run_screens(screen, None).map(|s| s.or(status));
     }
-    let mut out = io::stdout().lock();
+    let mut out = crate::text::SafeWriter::new(io::stdout().lock());
     let printed = decks.iter().enumerate().try_for_each(|(i, loaded)| {
         if i > 0 {
             writeln!(out)?;
@@ -47,7 +47,7 @@ fn report_errors(loaded: &LoadedDeck) {
         .filter(|d| d.severity == Severity::Error)
         .cloned()
         .collect();
-    let mut err = stderr.lock();
+    let mut err = crate::text::SafeWriter::new(stderr.lock());
     let _ = check::write_diagnostics(&mut err, &errors, std::slice::from_ref(loaded), excerpt);
     let _ = writeln!(
         err,

@@ -49,7 +49,7 @@ pub fn run(args: &ReviewArgs, db: Option<&std::path::Path>) -> Result<Status, Fa
     }
     let stdin = io::stdin();
     let mut input = BufReader::new(stdin.lock());
-    let mut out = io::stdout().lock();
+    let mut out = crate::text::SafeWriter::new(io::stdout().lock());
     match plain::run(&mut session, &mut store, &mut input, &mut out, &clock::now) {
         Ok(_) => Ok(status),
         Err(PlainError::Session(err)) => Err(session_failure(err)),

@@ -44,7 +44,7 @@ pub fn run(args: &StatsArgs, db: Option<&std::path::Path>) -> Result<Status, Fai
         return super::run_screens(Box::new(screen), Some(&mut store));
     }
     let stats = standing::read(&store, &selection.decks, today, args.exam)?;
-    let mut out = io::stdout().lock();
+    let mut out = crate::text::SafeWriter::new(io::stdout().lock());
     let written = if args.json {
         #[derive(serde::Serialize)]
         struct Document<'a> {
@@ -57,7 +57,7 @@ pub fn run(args: &StatsArgs, db: Option<&std::path::Path>) -> Result<Status, Fai
         };
         serde_json::to_string_pretty(&document)
             .map_err(io::Error::other)
-            .and_then(|json| writeln!(out, "{json}"))
+            .and_then(|json| writeln!(out, "{}", crate::text::json_safe(json)))
     } else {
         print_table(&mut out, &stats, &today.format("%Y-%m-%d").to_string())
     };
@@ -68,7 +68,12 @@ fn print_table(out: &mut impl Write, stats: &[Standing], today: &str) -> io::Res
     writeln!(out, "Study day {today}")?;
     for Standing { deck: s, exam } in stats {
         writeln!(out)?;
-        writeln!(out, "{} ({})", s.title, s.deck)?;
+        writeln!(
+            out,
+            "{} ({})",
+            crate::text::one_line(&s.title),
+            crate::text::one_line(&s.deck.to_string())
+        )?;
         writeln!(out, "  {}", standing::cards_line(s))?;
         writeln!(out, "  {}", standing::due_line(s))?;
         writeln!(out, "  {}", standing::ratings_line(s, None))?;

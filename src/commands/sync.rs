@@ -23,7 +23,11 @@ pub fn run(args: &SyncArgs, db: Option<&std::path::Path>) -> Result<Status, Fail
     };
     let files = super::deck_files(&args.decks, Some(&store))?;
     let report = sync_files(&mut store, &files, args.dry_run, now)?;
-    let printed = print(&mut io::stdout().lock(), &report, args.dry_run);
+    let printed = print(
+        &mut crate::text::SafeWriter::new(io::stdout().lock()),
+        &report,
+        args.dry_run,
+    );
     super::written(printed, "the report", Status::Success)
 }
 

@@ -360,7 +360,7 @@ pub fn to_yaml(deck: &ConvertedDeck, title: &str, source: Option<&str>, format: 
 /// tabs) are capture debris that `check` refuses: they become spaces.
 /// Characters YAML does not allow unescaped (the byte-order mark,
 /// non-characters) or reads as line breaks in its older version (U+2028,
-/// U+2029) are escaped.
+/// U+2029) are escaped, and so are bidi controls.
 fn quote(text: &str) -> String {
     let visible: String = text
         .chars()
@@ -376,7 +376,10 @@ fn quote(text: &str) -> String {
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         let code = u32::from(c);
-        if matches!(code, 0x2028 | 0x2029 | 0xfeff | 0xfffe | 0xffff) {
+        // Bidi controls stay, escaped: `check` then points at them.
+        if matches!(code, 0x2028 | 0x2029 | 0xfeff | 0xfffe | 0xffff)
+            || crate::text::is_bidi_control(c)
+        {
             let _ = write!(out, "\\u{code:04x}");
         } else {
             out.push(c);

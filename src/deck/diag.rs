@@ -4,6 +4,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use super::yaml::Pos;
+use crate::text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -50,14 +51,15 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // One line whatever the path or message hold: nothing forges another.
         write!(
             f,
             "{}:{}:{}: {}: {}",
-            self.path.display(),
+            text::one_line(&self.path.display().to_string()),
             self.pos.line,
             self.pos.column,
             self.severity.as_str(),
-            self.message
+            text::one_line(&self.message)
         )
     }
 }
@@ -69,11 +71,21 @@ pub fn excerpt(source: &str, pos: Pos) -> Option<String> {
     let line = source.lines().nth(index)?.trim_end_matches('\r');
     let number = pos.line.to_string();
     let pad = " ".repeat(number.len());
-    let before: String = line
+    // The line as shown (escapes take several columns), the caret under it.
+    let mut before = String::new();
+    for c in line
         .chars()
         .take(usize::try_from(pos.column.saturating_sub(1)).unwrap_or(0))
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
-        .collect();
+    {
+        match c {
+            '\t' => before.push('\t'),
+            c => {
+                let width = text::one_line(c.encode_utf8(&mut [0; 4])).chars().count();
+                before.push_str(&" ".repeat(width));
+            }
+        }
+    }
+    let line = text::one_line(line);
     Some(format!("{pad} |\n{number} | {line}\n{pad} | {before}^"))
 }
 

@@ -1,6 +1,7 @@
 //! From bytes to a [`Deck`], collecting every problem instead of stopping at
 //! the first, so an author fixes a whole file in one pass.
 
+use std::borrow::Cow;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -109,6 +110,9 @@ fn parse_deck_with(path: &Path, bytes: &[u8], parts_from: usize) -> LoadedDeck {
         ));
         return loaded;
     }
+    let original = text;
+    let (written, cleaned) = written_controls(path, text);
+    let text: &str = &cleaned;
     // Big decks are cut at their cards once, for all that follows.
     let outline = if text.len() >= parts_from.min(PARALLEL_FROM_BYTES) {
         super::outline::outline(text)
@@ -131,7 +135,7 @@ fn parse_deck_with(path: &Path, bytes: &[u8], parts_from: usize) -> LoadedDeck {
         ));
         return loaded;
     }
-    loaded.text = text.to_string();
+    loaded.text = original.to_string();
     loaded.card_hashes = outline.as_ref().map(|o| CardHashes {
         header: o.header_hash(),
         cards: o.chunks.iter().map(super::outline::Chunk::hash).collect(),
@@ -148,6 +152,7 @@ fn parse_deck_with(path: &Path, bytes: &[u8], parts_from: usize) -> LoadedDeck {
         Ok(mut root) => {
             let mut checker = Checker {
                 path,
+                source: Source::new(text, 1),
                 diagnostics: Vec::new(),
                 errors: 0,
                 entries: 0,
@@ -161,6 +166,11 @@ fn parse_deck_with(path: &Path, bytes: &[u8], parts_from: usize) -> LoadedDeck {
             .diagnostics
             .push(Diagnostic::error(path, err.pos, err.message)),
     }
+    // A character written as itself is reported once, where it is.
+    loaded
+        .diagnostics
+        .retain(|d| !written.iter().any(|w| w.pos == d.pos));
+    loaded.diagnostics.extend(written);
     // In file order; the sort is stable, so each place keeps its order.
     loaded.diagnostics.sort_by_key(|d| d.pos);
     loaded
@@ -174,6 +184,7 @@ pub fn card_from_text(path: &Path, text: &str, line: u32) -> Option<Card> {
     let mut item = items.pop()?;
     let mut checker = Checker {
         path,
+        source: Source::new(text, line),
         diagnostics: Vec::new(),
         errors: 0,
         entries: 1,
@@ -231,6 +242,7 @@ fn read_in_parts(
                         let items = yaml::parse_items(slice, first.line, group.len())?;
                         let mut checker = Checker {
                             path,
+                            source: Source::new(text, 1),
                             diagnostics: Vec::new(),
                             errors: 0,
                             entries: items.len(),
@@ -325,6 +337,67 @@ fn invalid_utf8_position(bytes: &[u8], valid_up_to: usize) -> (Pos, u8) {
     (pos, bytes.get(valid_up_to).copied().unwrap_or(0))
 }
 
+/// The most characters reported one by one in a file.
+const MAX_CONTROLS_REPORTED: usize = 100;
+
+/// Control and bidi characters written as themselves anywhere in the file
+/// (in a text, a field name, a comment), each reported where it is; and the
+/// text with those YAML refuses to read raw made spaces, so that the rest of
+/// the file is still checked with exact positions.
+fn written_controls<'t>(path: &Path, text: &'t str) -> (Vec<Diagnostic>, Cow<'t, str>) {
+    if !text.chars().any(|c| c != '\r' && text::is_unsafe(c)) {
+        return (Vec::new(), Cow::Borrowed(text));
+    }
+    let mut found = Vec::new();
+    let mut more = 0usize;
+    let mut cleaned = String::with_capacity(text.len());
+    let (mut line, mut column) = (1u32, 1u32);
+    for c in text.chars() {
+        if c != '\r' && text::is_unsafe(c) {
+            if found.len() < MAX_CONTROLS_REPORTED {
+                let what = if text::is_bidi_control(c) {
+                    "the bidirectional control"
+                } else {
+                    "the control character"
+                };
+                found.push(Diagnostic::error(
+                    path,
+                    Pos::new(line, column),
+                    format!(
+                        "{what} U+{:04X} ({}) is written here: remove it",
+                        u32::from(c),
+                        text::one_line(c.encode_utf8(&mut [0; 4]))
+                    ),
+                ));
+            } else {
+                more += 1;
+            }
+            // YAML reads bidi controls, and refuses the others raw.
+            if text::is_bidi_control(c) {
+                cleaned.push(c);
+            } else {
+                cleaned.push(' ');
+            }
+        } else {
+            cleaned.push(c);
+        }
+        if c == '\n' {
+            line = line.saturating_add(1);
+            column = 1;
+        } else {
+            column = column.saturating_add(1);
+        }
+    }
+    if more > 0 {
+        found.push(Diagnostic::error(
+            path,
+            Pos::new(line, 1),
+            format!("and {more} more control or bidi characters: remove them all"),
+        ));
+    }
+    (found, Cow::Owned(cleaned))
+}
+
 /// Line and column (in characters, 1-based) of a byte offset in `text`.
 fn position_of(text: &str, offset: usize) -> Pos {
     let before = &text[..offset.min(text.len())];
@@ -339,11 +412,113 @@ fn position_of(text: &str, offset: usize) -> Pos {
 
 struct Checker<'a> {
     path: &'a Path,
+    /// The text the nodes were read from, to point at characters in it.
+    source: Source<'a>,
     diagnostics: Vec<Diagnostic>,
     errors: usize,
     entries: usize,
     /// The cards, when they were read in parts apart from the rest.
     cards_read_apart: Option<CardsRead>,
+}
+
+/// A deck's text, and where its lines start (found once, when needed).
+struct Source<'a> {
+    text: &'a str,
+    /// The number of the text's first line in its file.
+    first_line: u32,
+    line_starts: std::cell::OnceCell<Vec<usize>>,
+}
+
+impl<'a> Source<'a> {
+    fn new(text: &'a str, first_line: u32) -> Self {
+        Source {
+            text,
+            first_line,
+            line_starts: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Where `bad` is, at or after `from`: written as itself, or as the
+    /// escape of a double-quoted string (`\e`, `\x1b`, `\u202E`…) that
+    /// stands for it. `from` when it cannot be found.
+    fn find(&self, from: Pos, bad: char) -> Pos {
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let Some(&start) = from
+            .line
+            .checked_sub(self.first_line)
+            .and_then(|index| starts.get(usize::try_from(index).ok()?))
+        else {
+            return from;
+        };
+        let mut line = from.line;
+        let mut column = 1;
+        let mut chars = self.text[start..].chars().peekable();
+        while let Some(c) = chars.next() {
+            if line > from.line || column >= from.column {
+                let escaped = if c == '\\' {
+                    escaped_char(&mut chars)
+                } else {
+                    None
+                };
+                if c == bad || escaped.is_some_and(|(e, _)| e == bad) {
+                    return Pos::new(line, column);
+                }
+                if let Some((_, len)) = escaped {
+                    column += len;
+                }
+            }
+            if c == '\n' {
+                line += 1;
+                column = 1;
+            } else {
+                column += 1;
+            }
+        }
+        from
+    }
+}
+
+/// The character a YAML double-quoted escape stands for, after its `\`,
+/// and how many characters the escape took beyond the `\`.
+fn escaped_char(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Option<(char, u32)> {
+    let simple = match chars.peek()? {
+        '0' => Some('\0'),
+        'a' => Some('\u{7}'),
+        'b' => Some('\u{8}'),
+        't' => Some('\t'),
+        'n' => Some('\n'),
+        'v' => Some('\u{b}'),
+        'f' => Some('\u{c}'),
+        'r' => Some('\r'),
+        'e' => Some('\u{1b}'),
+        'N' => Some('\u{85}'),
+        '\\' => Some('\\'),
+        _ => None,
+    };
+    if let Some(c) = simple {
+        chars.next();
+        return Some((c, 1));
+    }
+    let digits = match chars.peek()? {
+        'x' => 2,
+        'u' => 4,
+        'U' => 8,
+        _ => return None,
+    };
+    chars.next();
+    let hex: String = chars.clone().take(digits).collect();
+    let code = u32::from_str_radix(&hex, 16).ok()?;
+    for _ in 0..digits {
+        chars.next();
+    }
+    Some((
+        char::from_u32(code)?,
+        1 + u32::try_from(digits).unwrap_or(0),
+    ))
 }
 
 /// Cards read and checked one by one, before the rules between cards.
@@ -443,6 +618,15 @@ impl Checker<'_> {
                 return None;
             }
         };
+        // The cards' texts are looked at card by card.
+        for (key, value) in entries.iter() {
+            self.texts(key, "field name");
+            match &key.value {
+                Value::Str(name) if name == "cards" => {}
+                Value::Str(name) => self.texts(value, name),
+                _ => self.texts(value, "deck"),
+            }
+        }
         let mut fields = self.fields(entries, DECK_FIELDS, DECK_FIELDS, "deck");
         let title = match fields.take("title") {
             Some(node) => self.required_text(node, "title"),
@@ -456,7 +640,19 @@ impl Checker<'_> {
         };
         let id = match fields.take("id") {
             Some(node) => self.identifier(node, "id").map(DeckId),
-            None => Some(default_deck_id(self.path)),
+            None => {
+                let id = default_deck_id(self.path);
+                if let Some(c) = id.0.chars().find(|c| text::is_unsafe(*c)) {
+                    self.error(
+                        Pos::new(1, 1),
+                        format!(
+                            "the file name, used as the deck id, contains the control or bidi character U+{:04X}: rename the file, or give the deck an `id`",
+                            u32::from(c)
+                        ),
+                    );
+                }
+                Some(id)
+            }
         };
         let description = fields
             .take("description")
@@ -589,6 +785,8 @@ impl Checker<'_> {
     }
 
     fn card(&mut self, node: &mut Node) -> Option<Card> {
+        let errors_before = self.error_count();
+        self.texts(node, "card");
         let Value::Map(entries) = &mut node.value else {
             self.error(
                 node.pos,
@@ -599,7 +797,6 @@ impl Checker<'_> {
             );
             return None;
         };
-        let errors_before = self.error_count();
         // Suggestions for a misspelt field come from this card's kind.
         let declared = entries
             .iter()
@@ -1069,7 +1266,7 @@ impl Checker<'_> {
                 self.error(node.pos, format!("`{field}` is empty"));
                 None
             }
-            Value::Str(text) => self.clean(node.pos, field, std::mem::take(text)),
+            Value::Str(text) => Some(std::mem::take(text)),
             Value::Null => {
                 self.error(node.pos, format!("`{field}` is empty"));
                 None
@@ -1082,29 +1279,74 @@ impl Checker<'_> {
     }
 
     /// Text shown in a terminal must not carry control characters (escape
-    /// sequences could rewrite the screen); line breaks and tabs are fine.
-    fn clean(&mut self, pos: Pos, field: &str, text: String) -> Option<String> {
-        match text
-            .chars()
-            .find(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
-        {
-            Some(c) => {
-                self.error(
-                    pos,
-                    format!(
-                        "`{field}` contains the control character U+{:04X}: remove it",
-                        u32::from(c)
-                    ),
-                );
-                None
+    /// sequences could rewrite the screen) nor bidi controls (they reorder
+    /// what is shown): every text under `node`, field names included, is
+    /// looked at, and each such character reported where it is written.
+    fn texts(&mut self, node: &Node, field: &str) {
+        match &node.value {
+            Value::Str(text) => self.unsafe_characters(node.pos, field, text),
+            Value::Seq(items) => {
+                for item in items {
+                    self.texts(item, field);
+                }
             }
-            None => Some(text),
+            Value::Map(entries) => {
+                for (key, value) in entries {
+                    let name = match &key.value {
+                        Value::Str(name) => name.as_str(),
+                        _ => field,
+                    };
+                    let key_field = if matches!(field, "deck" | "card") {
+                        "field name"
+                    } else {
+                        field
+                    };
+                    self.texts(key, key_field);
+                    // Inside a field, the field names it; at the top, each key.
+                    let value_field = if matches!(field, "deck" | "card") {
+                        name
+                    } else {
+                        field
+                    };
+                    self.texts(value, value_field);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn unsafe_characters(&mut self, pos: Pos, field: &str, text: &str) {
+        // The first of each character, so a hostile text gives few lines.
+        let mut seen: Vec<char> = Vec::new();
+        for c in text.chars().filter(|c| text::is_unsafe(*c)) {
+            if seen.contains(&c) {
+                continue;
+            }
+            seen.push(c);
+            let at = self.source.find(pos, c);
+            let what = if text::is_bidi_control(c) {
+                "the bidirectional control"
+            } else {
+                "the control character"
+            };
+            let field = match field {
+                "field name" => "a field name".to_string(),
+                field => format!("`{}`", text::one_line(field)),
+            };
+            self.error(
+                at,
+                format!(
+                    "{field} contains {what} U+{:04X} ({}): remove it",
+                    u32::from(c),
+                    text::one_line(c.encode_utf8(&mut [0; 4]))
+                ),
+            );
         }
     }
 
     fn optional_text(&mut self, node: &mut Node, field: &str) -> Option<String> {
         match &mut node.value {
-            Value::Str(text) => self.clean(node.pos, field, std::mem::take(text)),
+            Value::Str(text) => Some(std::mem::take(text)),
             Value::Null => None,
             other => {
                 self.error(node.pos, type_message(field, "text", other));
@@ -1126,8 +1368,8 @@ impl Checker<'_> {
             self.error(node.pos, format!("`{field}` is empty"));
             return None;
         }
-        if id.chars().any(char::is_control) {
-            self.error(node.pos, format!("`{field}` contains a control character"));
+        if id.chars().any(text::is_unsafe) {
+            // Reported by `texts`.
             return None;
         }
         Some(id)
@@ -1579,8 +1821,74 @@ cards:
     fn control_characters_are_refused_but_line_breaks_kept() {
         assert_eq!(
             problems("title: T\ncards:\n  - q: \"Q \\e[31m ?\"\n    a: \"un\\ndeux\\tx\"\n"),
-            vec!["3:8 error: `q` contains the control character U+001B: remove it"]
+            vec!["3:11 error: `q` contains the control character U+001B (\\e): remove it"]
         );
+    }
+
+    #[test]
+    fn control_and_bidi_characters_are_found_in_every_text_where_they_are() {
+        let deck = concat!(
+            "title: \"T \\e]0;x\\a\"\n",          // 1
+            "description: \"\\u202E d\"\n",       // 2
+            "source: \"s \\x9b\"\n",              // 3
+            "tags: [ok, \"t\\x7f\"]\n",           // 4
+            "cards:\n",                           // 5
+            "  - q: |\n",                         // 6
+            "      ligne\n",                      // 7
+            "      puis \u{1b}[2J ici\n",         // 8
+            "    a: [un, \"deux \\r trois\"]\n",  // 9
+            "    note: \"n\\u2066\"\n",           // 10
+            "    id: \"i\\e\"\n",                 // 11
+            "  - kind: choice\n",                 // 12
+            "    q: Q\n",                         // 13
+            "    choices: [\"x\\u202d\", y]\n",   // 14
+            "    correct: 2\n",                   // 15
+            "  - kind: cloze\n",                  // 16
+            "    q: \"Un ______\"\n",             // 17
+            "    blanks: [\"b\\N\"]\n",           // 18
+            "  - kind: match\n",                  // 19
+            "    q: Q2\n",                        // 20
+            "    pairs:\n",                       // 21
+            "      - \"g\\e\": d\n",              // 22
+            "      - h: \"\\u2069\"\n",           // 23
+            "  - q: R  # \u{202e} commentaire\n", // 24
+            "    a: S\n",
+        );
+        let found: Vec<String> = problems(deck)
+            .into_iter()
+            .map(|p| p.split(" error: ").next().unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                "1:11", "1:17", "2:15", "3:12", "4:14", "8:12", "9:19", "10:13", "11:11", "14:17",
+                "18:16", "22:11", "23:13", "24:13"
+            ]
+        );
+        let messages = problems(deck);
+        assert!(
+            messages[0].ends_with("`title` contains the control character U+001B (\\e): remove it")
+        );
+        assert!(messages[2].contains("`description` contains the bidirectional control U+202E"));
+        assert!(messages[11].contains("`pairs`"), "{messages:?}");
+        assert!(
+            messages[13].contains("U+202E (\\u{202e}) is written here"),
+            "{messages:?}"
+        );
+        // None of these cards is studied.
+        assert_eq!(check(deck).deck.unwrap().cards.len(), 1);
+    }
+
+    #[test]
+    fn a_file_name_used_as_the_deck_id_is_checked_too() {
+        let loaded = parse_deck(Path::new("decks/a\u{1b}]0;x.yaml"), GOOD.as_bytes());
+        assert_eq!(loaded.diagnostics.len(), 1);
+        assert!(loaded.diagnostics[0].message.contains("the file name"));
+        let named = parse_deck(
+            Path::new("decks/a\u{1b}]0;x.yaml"),
+            format!("id: propre\n{GOOD}").as_bytes(),
+        );
+        assert!(named.diagnostics.is_empty(), "{:?}", named.diagnostics);
     }
 
     #[test]

@@ -130,6 +130,7 @@ pub fn run_loop<B: Backend>(
                 } else {
                     top.draw(frame, ctx.theme);
                 }
+                keep_cells_safe(frame.buffer_mut());
             })
             .map_err(|err| format!("cannot draw on the terminal: {err}"))?;
         let key = match inputs.next() {
@@ -200,6 +201,29 @@ fn watch_signals() -> io::Result<Arc<AtomicI32>> {
             }
         })?;
     Ok(flag)
+}
+
+/// The last guard before the terminal: a cell holding a control or bidi
+/// character (text drawn without [`wrap::wrap`] or [`truncate`], which show
+/// them as `\e`…) gets a visible stand-in of the same width instead.
+pub fn keep_cells_safe(buffer: &mut ratatui::buffer::Buffer) {
+    for cell in &mut buffer.content {
+        if !cell.symbol().chars().any(crate::text::is_unsafe) {
+            continue;
+        }
+        let safe: String = cell
+            .symbol()
+            .chars()
+            .map(|c| match u32::from(c) {
+                // The Unicode pictures of C0 controls and of DEL: ␛, ␡.
+                code @ 0..=0x1f => char::from_u32(0x2400 + code).unwrap_or('\u{fffd}'),
+                0x7f => '\u{2421}',
+                _ if crate::text::is_unsafe(c) => '\u{fffd}',
+                _ => c,
+            })
+            .collect();
+        cell.set_symbol(&safe);
+    }
 }
 
 fn draw_too_small(frame: &mut Frame<'_>) {
@@ -301,6 +325,7 @@ pub fn text_gauge(done: usize, total: usize, width: usize) -> String {
 /// Cuts text to `width` display columns, marking a cut with `…`.
 pub fn truncate(text: &str, width: usize) -> String {
     use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let text = crate::text::one_line(text);
     if text.width() <= width {
         return text.to_string();
     }

@@ -355,13 +355,18 @@ impl Screen for PreviewScreen {
                 shown += 1;
             }
             self.page = shown.saturating_sub(1).max(1);
-            let title = format!(" Preview · {} · {} cards ", self.title, self.cards.len());
+            let title = format!(
+                " Preview · {} · {} cards ",
+                text::one_line(&self.title),
+                self.cards.len()
+            );
             frame.render_widget(
                 Paragraph::new(lines).block(
                     Block::bordered()
                         .title(Line::styled(title, theme.title()))
                         .title_bottom(
-                            Line::from(format!(" {} ", self.shown_path())).right_aligned(),
+                            Line::from(format!(" {} ", text::one_line(self.shown_path())))
+                                .right_aligned(),
                         ),
                 ),
                 body,

@@ -9,6 +9,7 @@ mod decks;
 mod exam;
 mod faults;
 mod hostile;
+mod hostile_text;
 mod kinds;
 mod naming;
 mod review;
