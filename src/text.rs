@@ -175,6 +175,11 @@ impl<W: Write> SafeWriter<W> {
         }
     }
 
+    /// The writer given, once everything was written through.
+    pub fn into_inner(self) -> W {
+        self.inner
+    }
+
     fn put(&mut self, text: &str) -> io::Result<()> {
         self.inner.write_all(shown(text).as_bytes())
     }

@@ -161,12 +161,13 @@ fn plural(n: usize) -> &'static str {
 
 /// Converts the copied text of a page in `format`.
 pub fn convert(format: Format, text: &str) -> Conversion {
-    // Control characters are capture debris (and `check` refuses them):
-    // they become spaces before anything reads the text.
+    // Control and bidi characters are capture debris (and `check` refuses
+    // them): they become spaces before anything reads the text.
     let visible: String = text
         .chars()
         .map(|c| {
-            if c.is_control() && !matches!(c, '\n' | '\r' | '\t') {
+            if c.is_control() && !matches!(c, '\n' | '\r' | '\t') || crate::text::is_bidi_control(c)
+            {
                 ' '
             } else {
                 c

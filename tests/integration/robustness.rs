@@ -55,6 +55,14 @@ fn mutate(rng: &mut XorShift, input: &[u8]) -> Vec<u8> {
         b"id: x\n",
         b"kind: choice\n",
         b"#",
+        // Hostile text: raw and escaped controls, C1, DEL, bidi, CR.
+        b"\x1b]52;c;eA==\x07",
+        b"\"\\e[2J\\u202e\\x9b\" ",
+        b"\xe2\x80\xae",
+        b"\xe2\x81\xa6",
+        b"\xc2\x9b",
+        b"\x7f",
+        b"\r",
     ];
     let mut out = input.to_vec();
     for _ in 0..=rng.below(4) {
@@ -85,7 +93,28 @@ fn check_bytes(bytes: &[u8]) {
     for d in &loaded.diagnostics {
         assert!(d.pos.line >= 1 && d.pos.column >= 1, "{d} from {bytes:?}");
         assert!(!d.message.is_empty());
+        // What a terminal is given: one line, nothing raw.
+        let shown = d.to_string();
+        assert!(terminal_safe(&shown) && !shown.contains('\n'), "{shown:?}");
+        if let Some(lines) = fiches::deck::diag::excerpt(&loaded.text, d.pos) {
+            assert!(terminal_safe(&lines), "{lines:?}");
+        }
     }
+    // The piped preview, as the command writes it.
+    let mut preview = fiches::text::SafeWriter::new(Vec::new());
+    fiches::commands::preview::print(&mut preview, &loaded).unwrap();
+    let printed = String::from_utf8(preview.into_inner()).unwrap();
+    assert!(terminal_safe(&printed), "{printed:?}");
+}
+
+/// No C0 control but line feed and tab, no DEL, C1 or bidi control.
+fn terminal_safe(text: &str) -> bool {
+    !text.chars().any(|c| {
+        (c < ' ' && c != '\n' && c != '\t')
+            || ('\u{7f}'..='\u{9f}').contains(&c)
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    })
 }
 
 #[test]
@@ -159,6 +188,7 @@ fn converted_pages_always_load() {
         let format = formats[rng.below(formats.len())];
         let conversion = convert(format, &text);
         let yaml = to_yaml(&conversion.deck, "T", Some("page.txt"), format);
+        assert!(terminal_safe(&yaml), "{yaml:?}");
         let loaded = parse_deck(Path::new("out.yaml"), yaml.as_bytes());
         let errors: Vec<_> = loaded
             .diagnostics
