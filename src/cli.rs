@@ -170,9 +170,9 @@ pub enum CheckFormat {
 
 #[derive(Debug, clap::Args)]
 pub struct ConvertArgs {
-    /// The page's format
+    /// The page's format [default: the one the text looks like]
     #[arg(long = "from", value_enum, value_name = "FORMAT")]
-    pub from: Format,
+    pub from: Option<Format>,
     /// The copied text; `-` reads standard input
     #[arg(value_name = "FILE|-", default_value = "-")]
     pub input: PathBuf,

@@ -26,19 +26,50 @@ pub fn run(args: &ConvertArgs) -> Result<Status, Failure> {
         )));
     }
     let text = read_input(&args.input, from_stdin, &name)?;
-    let conversion = convert::convert(args.from, &text);
+    let looks_like = convert::detect(&text);
+    let mut stderr = crate::text::SafeWriter::new(io::stderr().lock());
+    // Said last, where it is read: the cards may be nonsense.
+    let mut hint = None;
+    let from = match (args.from, looks_like) {
+        (Some(from), Some(other)) if other != from => {
+            hint = Some(format!(
+                "{name}: this text looks like a {} page, not a {} one: if the cards are wrong, convert it with --from {}",
+                other.as_str(),
+                from.as_str(),
+                other.as_str()
+            ));
+            from
+        }
+        (Some(from), _) => from,
+        (None, Some(found)) => {
+            let _ = writeln!(
+                stderr,
+                "{name}: read as --from {} (the format this text looks like)",
+                found.as_str()
+            );
+            found
+        }
+        (None, None) => {
+            return Err(Failure::usage(format!(
+                "{name} does not look like any page format fiches reads: give it with --from brainscape, quizlet or quizpage"
+            )));
+        }
+    };
+    let conversion = convert::convert(from, &text);
     let report = &conversion.report;
 
-    let mut stderr = crate::text::SafeWriter::new(io::stderr().lock());
     for line in report.details(&name) {
         let _ = writeln!(stderr, "{line}");
     }
     let cards = conversion.deck.cards.len();
     if cards == 0 {
         let _ = writeln!(stderr, "{}", report.summary(0));
+        if let Some(hint) = &hint {
+            let _ = writeln!(stderr, "{hint}");
+        }
         return Err(Failure::problems(format!(
             "no card found in {name}: is it a {} page? Nothing written",
-            args.from.as_str()
+            from.as_str()
         )));
     }
 
@@ -55,10 +86,41 @@ pub fn run(args: &ConvertArgs) -> Result<Status, Failure> {
         }
     };
     let source = (!from_stdin).then_some(name.as_str());
-    let yaml = convert::to_yaml(&conversion.deck, &title, source, args.from);
+    let yaml = convert::to_yaml(&conversion.deck, &title, source, from);
     write_output(args, &yaml)?;
     let _ = writeln!(stderr, "{}", report.summary(cards));
+    say_what_check_finds(&mut stderr, args, &yaml);
+    if let Some(hint) = &hint {
+        let _ = writeln!(stderr, "{hint}");
+    }
     Ok(Status::Success)
+}
+
+/// The deck is checked as `fiches check --strict` would: what the source
+/// left to settle (a question asked twice with different answers, points
+/// that do not match the items) is listed, never silently "fixed".
+fn say_what_check_finds(stderr: &mut impl Write, args: &ConvertArgs, yaml: &str) {
+    let written = args
+        .output
+        .as_deref()
+        .unwrap_or_else(|| Path::new("<stdout>"));
+    let checked = crate::deck::parse_deck(written, yaml.as_bytes());
+    if checked.diagnostics.is_empty() {
+        return;
+    }
+    for d in &checked.diagnostics {
+        let _ = writeln!(stderr, "{d}");
+    }
+    let _ = writeln!(
+        stderr,
+        "the deck has {} problem{} for you to settle: `fiches check --strict` refuses it until then",
+        checked.diagnostics.len(),
+        if checked.diagnostics.len() == 1 {
+            ""
+        } else {
+            "s"
+        }
+    );
 }
 
 fn read_input(path: &Path, from_stdin: bool, name: &str) -> Result<String, Failure> {

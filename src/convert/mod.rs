@@ -7,10 +7,13 @@
 //! writing the YAML.
 
 mod brainscape;
+mod detect;
 mod quizlet;
 mod quizpage;
 
 use std::fmt::Write as _;
+
+pub use detect::detect;
 
 /// The page formats `fiches convert` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -326,3 +326,59 @@ fn the_readme_installs_with_the_locked_dependencies() {
         "README install line"
     );
 }
+
+#[test]
+fn convert_detects_the_format_or_says_which_it_looks_like() {
+    let Some(shared) = crate::support::shared() else {
+        return;
+    };
+    let seeds = shared.join("seeds");
+    let brainscape = "000_dd1099e4e307b9fb.txt";
+    let wrong = fiches_with(
+        &seeds,
+        &["convert", "--from", "quizlet", brainscape],
+        &[],
+        None,
+    );
+    assert_eq!(wrong.status, 0, "{}", wrong.stderr);
+    assert_eq!(
+        wrong.stderr.lines().last(),
+        Some(
+            "000_dd1099e4e307b9fb.txt: this text looks like a brainscape page, not a quizlet one: if the cards are wrong, convert it with --from brainscape"
+        ),
+        "{}",
+        wrong.stderr
+    );
+    // What `check --strict` will refuse is said, as check says it.
+    assert!(
+        wrong
+            .stderr
+            .contains("<stdout>:10:5: warning: same question as the card at line 5"),
+        "{}",
+        wrong.stderr
+    );
+    let detected = fiches_with(&seeds, &["convert", brainscape], &[], None);
+    assert_eq!(detected.status, 0, "{}", detected.stderr);
+    assert!(
+        detected.stderr.starts_with("000_dd1099e4e307b9fb.txt: read as --from brainscape (the format this text looks like)\n"),
+        "{}",
+        detected.stderr
+    );
+    assert!(
+        detected
+            .stdout
+            .contains("Est-ce que le client a toujours raison ?")
+    );
+    assert!(!detected.stdout.contains("q: \"A\""));
+    let scratch = Scratch::new();
+    scratch.write("page.txt", "Un texte sans cartes.\n");
+    let unknown = fiches_with(&scratch.path, &["convert", "page.txt"], &[], None);
+    assert_eq!(unknown.status, 2);
+    assert!(
+        unknown
+            .stderr
+            .contains("give it with --from brainscape, quizlet or quizpage"),
+        "{}",
+        unknown.stderr
+    );
+}
