@@ -41,6 +41,16 @@ impl Rating {
     pub fn needs_relearning(self) -> bool {
         self.0 < 4
     }
+
+    /// The rating the items recalled suggest, out of the `asked` the
+    /// question asks for: all → 5, none → 1, evenly between (halves up).
+    /// Recalling more than asked counts as all.
+    pub fn from_recalled(recalled: usize, asked: usize) -> Rating {
+        let asked = asked.max(1);
+        let recalled = recalled.min(asked);
+        let steps = (8 * recalled + asked) / (2 * asked);
+        Rating(u8::try_from(1 + steps).unwrap_or(5))
+    }
 }
 
 impl fmt::Display for Rating {
@@ -217,6 +227,15 @@ impl Policy {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_rating_from_the_items_recalled_out_of_those_asked() {
+        let r = |recalled, asked| Rating::from_recalled(recalled, asked).value();
+        assert_eq!([r(0, 3), r(1, 3), r(2, 3), r(3, 3)], [1, 2, 4, 5]);
+        // "Nommez un facteur" asks for one of five: one is all.
+        assert_eq!([r(0, 1), r(1, 1), r(3, 1)], [1, 5, 5]);
+        assert_eq!([r(1, 2), r(2, 2)], [3, 5]);
+    }
+
     use super::*;
 
     fn day(s: &str) -> NaiveDate {

@@ -26,12 +26,15 @@ const DECK_FIELDS: &[&str] = &[
     "source",
     "tags",
     "exam",
+    "order",
     "cards",
 ];
-const COMMON_CARD_FIELDS: &[&str] = &["q", "a", "id", "points", "tags", "note", "source", "kind"];
+const COMMON_CARD_FIELDS: &[&str] = &[
+    "q", "a", "id", "points", "ask", "tags", "note", "source", "kind",
+];
 const CARD_FIELDS: &[&str] = &[
-    "q", "a", "id", "points", "tags", "note", "source", "kind", "answer", "choices", "correct",
-    "shuffle", "blanks", "pairs",
+    "q", "a", "id", "points", "ask", "tags", "note", "source", "kind", "answer", "choices",
+    "correct", "shuffle", "blanks", "pairs",
 ];
 const KINDS: &[&str] = &["basic", "truefalse", "choice", "cloze", "match"];
 
@@ -665,6 +668,9 @@ impl Checker<'_> {
             .map(|n| self.tags(n))
             .unwrap_or_default();
         let exam = fields.take("exam").and_then(|n| self.date(n, "exam"));
+        let order = fields
+            .take("order")
+            .and_then(|n| self.whole(n, "order", "the deck's place in the course: 1, 2, 3…"));
         let cards = match fields.take("cards") {
             Some(node) => self.cards(node),
             None => {
@@ -682,6 +688,7 @@ impl Checker<'_> {
             source,
             tags,
             exam,
+            order,
             cards,
         })
     }
@@ -876,6 +883,15 @@ impl Checker<'_> {
         let points_node = fields.take("points");
         let points_pos = points_node.as_ref().map(|n| n.pos);
         let points = points_node.and_then(|n| self.points(n));
+        let ask_node = fields.take("ask");
+        let ask_pos = ask_node.as_ref().map(|n| n.pos);
+        let ask = ask_node.and_then(|n| {
+            self.whole(
+                n,
+                "ask",
+                "how many of the answer's items the question asks for",
+            )
+        });
         let tags = fields
             .take("tags")
             .map(|n| self.tags(n))
@@ -892,6 +908,28 @@ impl Checker<'_> {
                 pos,
                 "`points` is for basic cards: a graded card's answer is graded, not counted",
             );
+        }
+        if let (Some(pos), Some(ask)) = (ask_pos, ask) {
+            let items = answer.as_ref().map_or(0, |a| a.items().len());
+            match &answer {
+                _ if !basic => self.error(
+                    pos,
+                    "`ask` is for basic cards whose answer is a list: a graded card is graded, not ticked",
+                ),
+                Some(Answer::List(_)) if usize::try_from(ask).is_ok_and(|a| a <= items) => {}
+                Some(Answer::List(_)) => self.error(
+                    pos,
+                    format!(
+                        "`ask: {ask}` but the answer has only {items} item{}: the question cannot ask for more than the list holds",
+                        if items == 1 { "" } else { "s" }
+                    ),
+                ),
+                Some(Answer::Text(_)) => self.error(
+                    pos,
+                    "`ask` needs an answer that is a list of items: the question asks for some of them",
+                ),
+                None => {}
+            }
         }
         if let (Some(points), Some(answer), Some(points_pos), true) =
             (points, &answer, points_pos, basic)
@@ -917,6 +955,7 @@ impl Checker<'_> {
             question,
             answer: answer?,
             points,
+            ask,
             tags,
             note,
             source,
@@ -1376,24 +1415,23 @@ impl Checker<'_> {
     }
 
     fn points(&mut self, node: &mut Node) -> Option<u32> {
-        match &mut node.value {
+        self.whole(node, "points", "how many items the answer holds")
+    }
+
+    /// A whole number of 1 or more; `meaning` says what it counts.
+    fn whole(&mut self, node: &mut Node, field: &str, meaning: &str) -> Option<u32> {
+        match &node.value {
             Value::Int(n) if *n >= 1 => u32::try_from(*n).ok().or_else(|| {
-                self.error(node.pos, "`points` is too large");
+                self.error(node.pos, format!("`{field}` is too large"));
                 None
             }),
             Value::Int(n) => {
-                self.error(node.pos, format!("`points` must be 1 or more, found {n}"));
+                self.error(node.pos, format!("`{field}` must be 1 or more, found {n}"));
                 None
             }
             other => {
-                self.error(
-                    node.pos,
-                    type_message(
-                        "points",
-                        "a whole number (how many items the answer holds)",
-                        other,
-                    ),
-                );
+                let message = type_message(field, &format!("a whole number ({meaning})"), other);
+                self.error(node.pos, message);
                 None
             }
         }

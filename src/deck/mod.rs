@@ -36,6 +36,8 @@ pub struct Deck {
     pub tags: Vec<String>,
     /// The day of the exam the deck prepares for, if it names one.
     pub exam: Option<chrono::NaiveDate>,
+    /// The deck's place in the course: new cards come in this order.
+    pub order: Option<u32>,
     pub cards: Vec<Card>,
 }
 
@@ -171,6 +173,9 @@ pub struct Card {
     pub normalized_question: String,
     pub answer: Answer,
     pub points: Option<u32>,
+    /// How many of the answer's items the question asks for ("Nommez un
+    /// facteur": 1); `None`: all of them.
+    pub ask: Option<u32>,
     pub tags: Vec<String>,
     pub note: Option<String>,
     pub source: Option<String>,

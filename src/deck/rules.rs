@@ -11,8 +11,24 @@ pub fn cross_check(decks: &[LoadedDeck]) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut deck_ids: HashMap<&DeckId, &LoadedDeck> = HashMap::new();
     let mut card_ids: HashMap<&str, (&LoadedDeck, Pos)> = HashMap::new();
+    let mut orders: HashMap<u32, &LoadedDeck> = HashMap::new();
     for loaded in decks {
         let Some(deck) = &loaded.deck else { continue };
+        if let Some(order) = deck.order {
+            match orders.get(&order) {
+                Some(first) => diagnostics.push(Diagnostic::warning(
+                    &loaded.path,
+                    Pos::new(1, 1),
+                    format!(
+                        "`order: {order}` is also the place of {} in the course: give each deck its own place",
+                        first.path.display()
+                    ),
+                )),
+                None => {
+                    orders.insert(order, loaded);
+                }
+            }
+        }
         if let Some(first) = deck_ids.get(&deck.id) {
             diagnostics.push(Diagnostic::error(
                 &loaded.path,

@@ -382,3 +382,27 @@ fn convert_detects_the_format_or_says_which_it_looks_like() {
         unknown.stderr
     );
 }
+
+#[test]
+fn check_validates_ask_and_order() {
+    let scratch = Scratch::new();
+    scratch.write(
+        "decks/a.yaml",
+        "title: \"A\"\norder: 1\ncards:\n  - q: \"Nommez un facteur.\"\n    ask: 1\n    a: [\"un\", \"deux\", \"trois\"]\n  - q: \"Trop ?\"\n    ask: 4\n    a: [\"un\", \"deux\"]\n  - q: \"Texte ?\"\n    ask: 1\n    a: \"oui\"\n  - q: \"Zéro ?\"\n    ask: 0\n    a: [\"un\", \"deux\"]\n",
+    );
+    scratch.write(
+        "decks/b.yaml",
+        "title: \"B\"\norder: 1\ncards:\n  - q: \"Q ?\"\n    a: \"R.\"\n",
+    );
+    let check = run(&scratch, &["check"]);
+    assert_eq!(check.status, 1);
+    assert_eq!(
+        check.stderr,
+        "decks/a.yaml:8:10: error: `ask: 4` but the answer has only 2 items: the question cannot ask for more than the list holds
+decks/a.yaml:11:10: error: `ask` needs an answer that is a list of items: the question asks for some of them
+decks/a.yaml:14:10: error: `ask` must be 1 or more, found 0
+decks/b.yaml:1:1: warning: `order: 1` is also the place of decks/a.yaml in the course: give each deck its own place
+checked 2 decks, 5 cards: 3 errors, 1 warning
+"
+    );
+}
