@@ -260,6 +260,7 @@ fn read_day(
             plan,
             due: Vec::new(),
             decks: Vec::new(),
+            introduced_elsewhere: 0,
             cram: store.cards_weakest_first(decks)?,
         });
     }
@@ -270,7 +271,13 @@ fn read_day(
         let introduced_today = store.introduced_on(one, day)?;
         let unseen = store.unseen_count(one)?;
         let wanted = plan::new_cards_wanted(plan, exam, unseen, introduced_today, day);
-        let new = store.new_cards(one, wanted)?;
+        let by_kind = store.new_cards_by_kind(deck, wanted)?;
+        let new = plan::interleave_kinds(
+            &by_kind.basic,
+            &by_kind.graded,
+            by_kind.basic_total,
+            by_kind.graded_total,
+        );
         let final_pass = match exam {
             Some(exam) if plan::is_eve(day, exam) => store.weak_cards(one, exam)?,
             _ => Vec::new(),
@@ -280,15 +287,20 @@ fn read_day(
             exam,
             unseen,
             introduced_today,
-            new: new.into_iter().map(|e| e.card).collect(),
+            order: store.course_order(deck)?,
+            new,
             final_pass: final_pass.into_iter().map(|e| e.card).collect(),
         });
     }
+    let introduced_here: usize = days.iter().map(|d| d.introduced_today).sum();
     Ok(DayInput {
         day,
         plan,
         due: store.due_cards(decks, day)?,
         decks: days,
+        introduced_elsewhere: store
+            .introduced_anywhere_on(day)?
+            .saturating_sub(introduced_here),
         cram: Vec::new(),
     })
 }

@@ -93,7 +93,11 @@ pub struct DeckDay {
     pub unseen: usize,
     /// New cards first reviewed today.
     pub introduced_today: usize,
-    /// New cards in deck order: at least [`new_cards_wanted`] of them, when
+    /// The deck's place in the course (`order:`); decks without one come
+    /// after those with one, in the order asked for.
+    pub order: Option<u32>,
+    /// New cards in deck order, graded and basic interleaved
+    /// ([`interleave_kinds`]): at least [`new_cards_wanted`] of them, when
     /// the deck has that many.
     pub new: Vec<CardId>,
     /// On the eve of its exam: seen cards not yet known (latest rating
@@ -110,6 +114,9 @@ pub struct DayInput {
     pub due: Vec<QueueEntry>,
     /// The decks, in the order they were asked for.
     pub decks: Vec<DeckDay>,
+    /// New cards first reviewed today in decks outside this session: the
+    /// daily limit is one limit across every deck.
+    pub introduced_elsewhere: usize,
     /// A cram only: every card, weakest first.
     pub cram: Vec<QueueEntry>,
 }
@@ -199,8 +206,11 @@ pub fn plan_day(input: &DayInput) -> DayPlan {
         kind: SlotKind::New,
         policy,
     };
+    // New cards come deck by deck in the course's order.
+    let mut in_course_order: Vec<&DeckDay> = input.decks.iter().collect();
+    in_course_order.sort_by_key(|d| (d.order.is_none(), d.order));
     // Decks planned to an exam each take their own share of new cards.
-    for deck in &input.decks {
+    for deck in &in_course_order {
         if let Some(exam) = deck.exam {
             let wanted = new_cards_wanted(
                 input.plan,
@@ -214,12 +224,16 @@ pub fn plan_day(input: &DayInput) -> DayPlan {
         }
     }
     // The others share the daily allowance, in deck order.
-    let daily: Vec<&DeckDay> = input.decks.iter().filter(|d| d.exam.is_none()).collect();
+    let daily: Vec<&DeckDay> = in_course_order
+        .into_iter()
+        .filter(|d| d.exam.is_none())
+        .collect();
     let new_per_day = match input.plan {
         Plan::Daily { new_per_day } => new_per_day,
         _ => DEFAULT_NEW_PER_DAY,
     };
-    let introduced: usize = daily.iter().map(|d| d.introduced_today).sum();
+    let introduced: usize =
+        daily.iter().map(|d| d.introduced_today).sum::<usize>() + input.introduced_elsewhere;
     let mut allowance = new_per_day.saturating_sub(introduced);
     for deck in daily {
         let take = allowance.min(deck.new.len());
@@ -235,6 +249,43 @@ pub fn plan_day(input: &DayInput) -> DayPlan {
         day: input.day,
         queue,
     }
+}
+
+/// A deck's new cards with graded and basic ones spread evenly among each
+/// other, each kind in deck order: a deck whose quiz items come first (or
+/// last) does not give a day of nothing else. `basic` and `graded` are the
+/// first cards of each kind, out of `basic_total` and `graded_total`.
+pub fn interleave_kinds(
+    basic: &[CardId],
+    graded: &[CardId],
+    basic_total: usize,
+    graded_total: usize,
+) -> Vec<CardId> {
+    let mut out = Vec::with_capacity(basic.len() + graded.len());
+    let (mut b, mut g) = (0, 0);
+    loop {
+        // The next card is of the kind behind on its share of the deck;
+        // when the cards fetched of that kind have run out, stop there.
+        let graded_next = match (b < basic_total, g < graded_total) {
+            (true, true) => (2 * g + 1) * basic_total < (2 * b + 1) * graded_total,
+            (false, true) => true,
+            (true, false) => false,
+            (false, false) => break,
+        };
+        let next = if graded_next {
+            graded.get(g)
+        } else {
+            basic.get(b)
+        };
+        let Some(card) = next else { break };
+        out.push(*card);
+        if graded_next {
+            g += 1;
+        } else {
+            b += 1;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -265,6 +316,7 @@ mod tests {
             exam,
             unseen: new.len(),
             introduced_today: 0,
+            order: None,
             new,
             final_pass: Vec::new(),
         }
@@ -276,8 +328,61 @@ mod tests {
             plan,
             due,
             decks,
+            introduced_elsewhere: 0,
             cram: Vec::new(),
         }
+    }
+
+    #[test]
+    fn new_cards_come_in_the_course_order_the_decks_declare() {
+        // Asked in file-name order: accueil, apres-service, ch1.
+        let mut accueil = deck("accueil", None, cards(10..15));
+        accueil.order = Some(3);
+        let unordered = deck("apres-service", None, cards(20..25));
+        let mut ch1 = deck("ch1", None, cards(30..35));
+        ch1.order = Some(1);
+        let plan = plan_day(&input(
+            Plan::Daily { new_per_day: 8 },
+            day(1),
+            Vec::new(),
+            vec![accueil, unordered, ch1],
+        ));
+        let ids: Vec<i64> = shown(&plan).into_iter().map(|(id, _)| id).collect();
+        assert_eq!(ids, vec![30, 31, 32, 33, 34, 10, 11, 12]);
+    }
+
+    #[test]
+    fn the_daily_limit_counts_new_cards_of_every_deck() {
+        // 15 new cards already met today, in a deck this session left out.
+        let mut day_input = input(
+            Plan::Daily { new_per_day: 20 },
+            day(1),
+            Vec::new(),
+            vec![deck("b", None, cards(20..40))],
+        );
+        day_input.introduced_elsewhere = 15;
+        assert_eq!(plan_day(&day_input).queue.len(), 5);
+        day_input.introduced_elsewhere = 25;
+        assert!(plan_day(&day_input).queue.is_empty());
+    }
+
+    #[test]
+    fn graded_and_basic_new_cards_are_spread_among_each_other() {
+        // A deck whose 4 quiz items come before its 8 notes.
+        let graded = cards(1..5);
+        let basic = cards(10..18);
+        let mixed = interleave_kinds(&basic, &graded, 8, 4);
+        let ids: Vec<i64> = mixed.iter().map(|c| c.0).collect();
+        assert_eq!(ids, vec![10, 1, 11, 12, 2, 13, 14, 3, 15, 16, 4, 17]);
+        // Only the first cards of each kind fetched: the mix stops where
+        // the next card is not known, each kind kept in deck order.
+        let first = interleave_kinds(&basic[..3], &graded[..3], 8, 4);
+        let ids: Vec<i64> = first.iter().map(|c| c.0).collect();
+        assert_eq!(ids, vec![10, 1, 11, 12, 2]);
+        // One kind only: deck order.
+        assert_eq!(interleave_kinds(&basic, &[], 8, 0), basic);
+        assert_eq!(interleave_kinds(&[], &graded, 0, 4), graded);
+        assert!(interleave_kinds(&[], &[], 0, 0).is_empty());
     }
 
     fn shown(plan: &DayPlan) -> Vec<(i64, SlotKind)> {

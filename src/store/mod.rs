@@ -11,7 +11,7 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 use thiserror::Error;
 
-pub use review::{CardId, NewReview, QueueEntry, Recorded, ReviewId, StoredCard};
+pub use review::{CardId, NewCardsByKind, NewReview, QueueEntry, Recorded, ReviewId, StoredCard};
 pub use stats::{CardRow, DeckStats, ExamFigures};
 pub use sync::{Change, ChangeKind, DeckSync, SkippedDeck, SyncError, SyncReport};
 
@@ -32,6 +32,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0004_card_kinds",
         include_str!("../../migrations/0004_card_kinds.sql"),
+    ),
+    (
+        "0005_course_order_and_ask",
+        include_str!("../../migrations/0005_course_order_and_ask.sql"),
     ),
 ];
 

@@ -25,6 +25,15 @@ pub struct QueueEntry {
     pub due: Option<NaiveDate>,
 }
 
+/// A deck's new cards, basic and graded apart, each in deck order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewCardsByKind {
+    pub basic: Vec<CardId>,
+    pub graded: Vec<CardId>,
+    pub basic_total: usize,
+    pub graded_total: usize,
+}
+
 /// A card with everything a front end shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredCard {
@@ -35,6 +44,8 @@ pub struct StoredCard {
     pub question: String,
     pub answer: Answer,
     pub points: Option<u32>,
+    /// How many of the answer's items the question asks for; `None`: all.
+    pub ask: Option<u32>,
     pub kind: CardKind,
     pub state: CardState,
 }
@@ -169,6 +180,66 @@ impl Store {
         Ok(out)
     }
 
+    /// A deck's new cards in deck order, basic and graded apart: the first
+    /// `limit` of each, and how many of each there are.
+    pub fn new_cards_by_kind(
+        &self,
+        deck: &DeckId,
+        limit: usize,
+    ) -> Result<NewCardsByKind, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT id, json_extract(kind, '$.kind') = 'basic' FROM cards
+                 WHERE deck = ?1 AND retired = 0 AND due IS NULL ORDER BY position",
+            )
+            .map_err(|e| self.fail(e))?;
+        let rows = statement
+            .query_map([&deck.0], |row| {
+                Ok((CardId(row.get(0)?), row.get::<_, bool>(1)?))
+            })
+            .map_err(|e| self.fail(e))?;
+        let mut found = NewCardsByKind::default();
+        for row in rows {
+            let (card, basic) = row.map_err(|e| self.fail(e))?;
+            let (kind, total) = if basic {
+                (&mut found.basic, &mut found.basic_total)
+            } else {
+                (&mut found.graded, &mut found.graded_total)
+            };
+            *total += 1;
+            if kind.len() < limit {
+                kind.push(card);
+            }
+        }
+        Ok(found)
+    }
+
+    /// New cards first reviewed on `day`, in every deck of the store: the
+    /// daily limit is one limit across decks, whatever a session selects.
+    pub fn introduced_anywhere_on(&self, day: NaiveDate) -> Result<usize, StoreError> {
+        let n: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM reviews
+                 WHERE day = ?1 AND scheduled = 1 AND before_due IS NULL",
+            )
+            .and_then(|mut s| s.query_row([day.format("%Y-%m-%d").to_string()], |row| row.get(0)))
+            .map_err(|e| self.fail(e))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// A deck's place in the course (`order:`), if it names one.
+    pub fn course_order(&self, deck: &DeckId) -> Result<Option<u32>, StoreError> {
+        let order: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT course_order FROM decks WHERE id = ?1")
+            .and_then(|mut s| s.query_row([&deck.0], |row| row.get(0)).optional())
+            .map_err(|e| self.fail(e))?
+            .flatten();
+        Ok(order.and_then(|o| u32::try_from(o).ok()))
+    }
+
     /// How many new cards of these decks were first reviewed on `day`.
     pub fn introduced_on(&self, decks: &[DeckId], day: NaiveDate) -> Result<usize, StoreError> {
         let mut statement = self
@@ -191,7 +262,8 @@ impl Store {
 
     pub fn card(&self, id: CardId) -> Result<Option<StoredCard>, StoreError> {
         let sql = format!(
-            "SELECT c.id, c.deck, d.title, c.key, c.question, c.answer, c.points, c.kind, {STATE_COLUMNS}
+            "SELECT c.id, c.deck, d.title, c.key, c.question, c.answer, c.points, c.kind, {STATE_COLUMNS},
+               c.ask
              FROM cards c JOIN decks d ON d.id = c.deck WHERE c.id = ?1"
         );
         let mut statement = self.conn.prepare_cached(&sql).map_err(|e| self.fail(e))?;
@@ -210,6 +282,9 @@ impl Store {
                         .and_then(|p| u32::try_from(p).ok()),
                     kind: serde_json::from_str(&row.get::<_, String>(7)?).unwrap_or_default(),
                     state: state_from(row, 8)?,
+                    ask: row
+                        .get::<_, Option<i64>>(15)?
+                        .and_then(|a| u32::try_from(a).ok()),
                 })
             })
             .optional()

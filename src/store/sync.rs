@@ -139,6 +139,9 @@ struct Plan {
     /// The deck's exam day; `None` inside means it names none. Outer `None`:
     /// the part of the file that names it was not read (it is unchanged).
     exam: Option<Option<NaiveDate>>,
+    /// The deck's place in the course; written with the exam day, when the
+    /// part of the file that names them was read.
+    order: Option<u32>,
     /// Cards read from the file.
     cards: Vec<PlannedCard>,
     /// Rows whose card text is unchanged, but whose place in the file moved
@@ -190,6 +193,7 @@ struct Row {
     retired: bool,
     text_hash: Option<i64>,
     kind: String,
+    ask: Option<i64>,
 }
 
 /// Enough of a row to recognise a card whose text did not change.
@@ -442,7 +446,7 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT id, key, qnorm, question, answer, points, tags, note, source, line, position,
-                   retired, text_hash, kind
+                   retired, text_hash, kind, ask
                  FROM cards WHERE deck = ?1 ORDER BY position, id",
             )
             .map_err(|e| self.fail(e))?;
@@ -457,7 +461,7 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT id, key, qnorm, question, answer, points, tags, note, source, line, position,
-                   retired, text_hash, kind
+                   retired, text_hash, kind, ask
                  FROM cards WHERE id = ?1",
             )
             .map_err(|e| self.fail(e))?;
@@ -537,7 +541,8 @@ impl Store {
             .map(|(position, card)| Fields::of(card, position))
             .collect();
         let (continues, retire, changes) = match_cards(&deck.cards, &fields, &text_hashes, rows);
-        let deck_edited = exists && self.deck_fields(&deck.id)? != (deck.title.clone(), deck.exam);
+        let deck_edited =
+            exists && self.deck_fields(&deck.id)? != (deck.title.clone(), deck.exam, deck.order);
         let cards = planned_cards(deck.cards, fields, continues, text_hashes);
         Ok(Outcome::Changed(Box::new(Plan {
             sync: DeckSync {
@@ -552,6 +557,7 @@ impl Store {
             },
             source,
             exam: Some(deck.exam),
+            order: deck.order,
             cards,
             moved: Vec::new(),
             retire,
@@ -677,6 +683,7 @@ impl Store {
                 header_hash: source.header_hash,
             },
             exam: None,
+            order: None,
             cards: planned,
             moved,
             retire,
@@ -767,17 +774,19 @@ impl Store {
         Ok(())
     }
 
-    /// A deck's title and exam day as the store has them.
-    fn deck_fields(&self, deck: &DeckId) -> Result<(String, Option<NaiveDate>), StoreError> {
+    /// A deck's title, exam day and place in the course as the store has them.
+    fn deck_fields(&self, deck: &DeckId) -> Result<DeckFields, StoreError> {
         self.conn
             .query_row(
-                "SELECT title, exam FROM decks WHERE id = ?1",
+                "SELECT title, exam, course_order FROM decks WHERE id = ?1",
                 [&deck.0],
                 |row| {
                     let exam: Option<String> = row.get(1)?;
+                    let order: Option<i64> = row.get(2)?;
                     Ok((
                         row.get(0)?,
                         exam.and_then(|e| NaiveDate::parse_from_str(&e, "%Y-%m-%d").ok()),
+                        order.and_then(|o| u32::try_from(o).ok()),
                     ))
                 },
             )
@@ -846,13 +855,14 @@ impl Store {
             let mut write_card = tx
                 .prepare_cached(
                     "INSERT INTO cards (id, deck, key, qnorm, question, answer, points, tags, note,
-                       source, line, position, text_hash, kind)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                       source, line, position, text_hash, kind, ask)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
                      ON CONFLICT (id) DO UPDATE SET deck = excluded.deck, key = excluded.key,
                        qnorm = excluded.qnorm, question = excluded.question, answer = excluded.answer,
                        points = excluded.points, tags = excluded.tags, note = excluded.note,
                        source = excluded.source, line = excluded.line, position = excluded.position,
-                       text_hash = excluded.text_hash, kind = excluded.kind, retired = 0",
+                       text_hash = excluded.text_hash, kind = excluded.kind, ask = excluded.ask,
+                       retired = 0",
                 )
                 .map_err(fail)?;
             let mut retire = tx
@@ -912,8 +922,12 @@ impl Store {
                 .map_err(fail)?;
                 if let Some(exam) = plan.exam {
                     tx.execute(
-                        "UPDATE decks SET exam = ?2 WHERE id = ?1",
-                        params![deck.0, exam.map(|d| d.format("%Y-%m-%d").to_string())],
+                        "UPDATE decks SET exam = ?2, course_order = ?3 WHERE id = ?1",
+                        params![
+                            deck.0,
+                            exam.map(|d| d.format("%Y-%m-%d").to_string()),
+                            plan.order
+                        ],
                     )
                     .map_err(fail)?;
                 }
@@ -948,7 +962,8 @@ impl Store {
                             card.pos.line,
                             fields.position,
                             planned.text_hash,
-                            fields.kind
+                            fields.kind,
+                            card.ask
                         ])
                         .map_err(fail)?;
                 }
@@ -1031,8 +1046,12 @@ fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         retired: row.get::<_, i64>(11)? != 0,
         text_hash: row.get(12)?,
         kind: row.get(13)?,
+        ask: row.get(14)?,
     })
 }
+
+/// A deck's own fields as stored: title, exam day, place in the course.
+type DeckFields = (String, Option<NaiveDate>, Option<u32>);
 
 /// What the store holds of a deck card beyond its own fields.
 struct Fields {
@@ -1062,6 +1081,7 @@ impl Fields {
             || row.note != card.note
             || row.source != card.source
             || row.kind != self.kind
+            || row.ask != card.ask.map(i64::from)
     }
 
     /// Whether the row must be rewritten: anything stored differs, even

@@ -344,6 +344,6 @@ pub fn truncate(text: &str, width: usize) -> String {
 }
 
 #[cfg(test)]
-mod fit_tests;
+mod day_tests;
 #[cfg(test)]
 mod tests;

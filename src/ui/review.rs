@@ -159,10 +159,16 @@ impl ReviewScreen {
         if !self.is_list() || !self.ticked_any {
             return None;
         }
-        let total = self.ticks.len();
+        // A question that asks for some of the items is answered in full
+        // with that many.
+        let asked = self
+            .current
+            .as_ref()
+            .and_then(|c| c.card.ask)
+            .and_then(|a| usize::try_from(a).ok())
+            .unwrap_or(self.ticks.len());
         let recalled = self.ticks.iter().filter(|t| **t).count();
-        let steps = (8 * recalled + total) / (2 * total);
-        Rating::new(u8::try_from(1 + steps).unwrap_or(5))
+        Some(Rating::from_recalled(recalled, asked))
     }
 
     pub fn verdict(&self) -> Option<Verdict> {
@@ -646,7 +652,14 @@ impl Screen for ReviewScreen {
                 .points
                 .map(|p| format!(" · {p} point{}", if p == 1 { "" } else { "s" }))
                 .unwrap_or_default();
-            lines.push(Line::styled(format!("Answer{points}"), theme.dim()));
+            let asked = match current.card.ask {
+                Some(ask) => format!(
+                    " · the question asks for {ask} of the {}",
+                    current.card.answer.items().len()
+                ),
+                None => String::new(),
+            };
+            lines.push(Line::styled(format!("Answer{points}{asked}"), theme.dim()));
             match &current.card.answer {
                 Answer::Text(text) if !self.is_list() => {
                     for l in wrap::wrap(text, width) {

@@ -5,6 +5,7 @@
 mod check;
 mod concurrency;
 mod convert;
+mod day;
 mod decks;
 mod exam;
 mod faults;

@@ -1,5 +1,5 @@
-//! Screens whose text fits: at 80×24 and at the smallest size, nothing a
-//! student needs is cut, and figures do not contradict each other.
+//! The study day on screen: text that fits at 80×24 and at the smallest
+//! size, figures that agree, and keys that do what the footer says.
 
 use super::preview::PreviewScreen;
 use super::stats::StatsScreen;
@@ -91,4 +91,57 @@ fn the_preview_header_wraps_instead_of_cutting_tags() {
             "{width}×{height}: {all}"
         );
     }
+}
+
+const ASKING: &str = r#"title: "Après-service"
+cards:
+  - id: "facteur"
+    q: "Nommez un facteur qui explique pourquoi les clients déçus ne se plaignent pas toujours."
+    ask: 1
+    a: ["Manque d'accès aux canaux", "Faibles compétences en communication", "Capacités cognitives limitées", "Normes culturelles", "Personnalité"]
+  - id: "trois"
+    q: "Nommez trois étapes auprès des clients difficiles."
+    ask: 3
+    a: ["Accueillir", "S'excuser", "Poser des questions", "Rassurer", "Présenter", "Conclure"]
+"#;
+
+/// A fixture with a deck of its own, synced into the fixture's store.
+fn fixture_with(name: &str, yaml: &str) -> Fixture {
+    let mut fixture = Fixture::new();
+    let deck = fixture.dir.join(format!("{name}.yaml"));
+    std::fs::write(&deck, yaml).unwrap();
+    fixture.store.sync(&[deck], false, now().unwrap()).unwrap();
+    fixture
+}
+
+fn review_of(fixture: &Fixture, deck: &str) -> super::review::ReviewScreen {
+    let session = Session::start(
+        &fixture.store,
+        vec![DeckId(deck.into())],
+        now().unwrap(),
+        20,
+    )
+    .unwrap();
+    super::review::ReviewScreen::new(session, &fixture.store).unwrap()
+}
+
+#[test]
+fn ticking_as_many_items_as_the_question_asks_proposes_5() {
+    let mut fixture = fixture_with("asking", ASKING);
+    let mut screen = review_of(&fixture, "asking");
+    let mut ctx = fixture.ctx(true);
+    super::tests::press(&mut screen, &mut ctx, " t3");
+    assert_eq!(
+        screen.proposed().map(|r| r.value()),
+        Some(5),
+        "one of five asked, one recalled"
+    );
+    let all = text(&render(&mut screen, 80, 24, COLOR));
+    assert!(all.contains("the question asks for 1 of the 5"), "{all}");
+    super::tests::press(&mut screen, &mut ctx, "\n");
+    // Three of six asked: two recalled is two thirds.
+    super::tests::press(&mut screen, &mut ctx, " t1t2");
+    assert_eq!(screen.proposed().map(|r| r.value()), Some(4));
+    super::tests::press(&mut screen, &mut ctx, "t4");
+    assert_eq!(screen.proposed().map(|r| r.value()), Some(5));
 }
