@@ -63,6 +63,17 @@ pub enum Command {
     Stats(StatsArgs),
     /// Every card with its schedule
     Cards(CardsArgs),
+    /// Fit the memory model to your own review log now (otherwise done between sessions)
+    Fit(FitArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FitArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// One JSON object on stdout
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -85,6 +96,26 @@ pub struct ReviewArgs {
     /// Go through every card now, weakest first, without moving the schedule
     #[arg(long)]
     pub cram: bool,
+    /// Hold about N minutes of work, estimated from your own time per card
+    /// (1–600)
+    #[arg(long, value_name = "N", env = "FICHES_MINUTES", value_parser = parse_minutes)]
+    pub minutes: Option<u32>,
+}
+
+/// The most minutes one session may be asked to hold: ten hours.
+pub const MAX_MINUTES: u32 = 600;
+
+fn parse_minutes(text: &str) -> Result<u32, String> {
+    match text.trim().parse::<i64>() {
+        Ok(n) if (1..=i64::from(MAX_MINUTES)).contains(&n) => Ok(u32::try_from(n).unwrap_or(1)),
+        Ok(n) if n < 1 => Err(format!(
+            "{n} is not a number of minutes to study: give at least 1"
+        )),
+        Ok(n) => Err(format!(
+            "{n} minutes is more than one session can hold: give at most {MAX_MINUTES}"
+        )),
+        Err(_) => Err(format!("{text:?} is not a whole number of minutes")),
+    }
 }
 
 fn parse_count(text: &str) -> Result<usize, String> {

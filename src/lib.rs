@@ -12,6 +12,7 @@ pub mod commands;
 pub mod convert;
 pub mod deck;
 pub mod hash;
+pub mod memory;
 pub mod review;
 pub mod sched;
 pub mod store;
@@ -58,5 +59,6 @@ fn run_command(
         Command::Sync(args) => commands::sync::run(args, store(&args.store, db)),
         Command::Stats(args) => commands::stats::run(args, store(&args.store, db)),
         Command::Cards(args) => commands::cards::run(args, store(&args.store, db)),
+        Command::Fit(args) => commands::fit::run(args, store(&args.store, db)),
     }
 }

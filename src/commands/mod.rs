@@ -3,6 +3,7 @@
 pub mod cards;
 pub mod check;
 pub mod convert;
+pub mod fit;
 pub mod home;
 pub mod preview;
 pub mod review;

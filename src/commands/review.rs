@@ -40,17 +40,22 @@ pub fn run(args: &ReviewArgs, db: Option<&std::path::Path>) -> Result<Status, Fa
             },
         }
     };
-    let mut session =
-        Session::start_with(&store, selection.decks, now, plan).map_err(session_failure)?;
+    let mut session = Session::start_timed(&store, selection.decks, now, plan, args.minutes)
+        .map_err(session_failure)?;
     if !args.plain && super::interactive() {
         let screen =
             crate::ui::review::ReviewScreen::new(session, &store).map_err(Failure::usage)?;
-        return super::run_screens(Box::new(screen), Some(&mut store)).map(|s| s.or(status));
+        let ended = super::run_screens(Box::new(screen), Some(&mut store)).map(|s| s.or(status));
+        between_sessions(&mut store);
+        return ended;
     }
     let stdin = io::stdin();
     let mut input = BufReader::new(stdin.lock());
     let mut out = crate::text::SafeWriter::new(io::stdout().lock());
-    match plain::run(&mut session, &mut store, &mut input, &mut out, &clock::now) {
+    let ran = plain::run(&mut session, &mut store, &mut input, &mut out, &clock::now);
+    drop(out);
+    between_sessions(&mut store);
+    match ran {
         Ok(_) => Ok(status),
         Err(PlainError::Session(err)) => Err(session_failure(err)),
         Err(PlainError::Clock(err)) => Err(err.into()),
@@ -59,6 +64,19 @@ pub fn run(args: &ReviewArgs, db: Option<&std::path::Path>) -> Result<Status, Fa
         Err(PlainError::Io(err)) => Err(Failure::usage(format!(
             "cannot read or write the terminal: {err}"
         ))),
+    }
+}
+
+/// The session is over, every rating saved: the memory model's upkeep
+/// (a fit when the log has grown enough, the cache of memory states). Its
+/// failure loses nothing and is only mentioned.
+fn between_sessions(store: &mut crate::store::Store) {
+    let Ok(now) = clock::now() else { return };
+    let progress = std::io::IsTerminal::is_terminal(&io::stderr());
+    if let Err(err) = super::fit::upkeep(store, now, false, progress) {
+        eprintln!(
+            "fiches: the memory model could not be brought up to date ({err}); your ratings are saved"
+        );
     }
 }
 

@@ -2,6 +2,7 @@
 //! One model under every front end; each rating is committed before the
 //! next card is handed out.
 
+pub mod exam_plan;
 pub mod grade;
 pub mod plain;
 pub mod plan;
@@ -13,6 +14,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::clock;
 use crate::deck::DeckId;
+use crate::memory;
 use crate::sched::Rating;
 use crate::store::{NewReview, Recorded, ReviewId, Store, StoreError, StoredCard};
 pub use plan::{DEFAULT_NEW_PER_DAY, DayInput, DayPlan, DeckDay, Plan, Slot, SlotKind};
@@ -71,6 +73,7 @@ impl Summary {
 /// A session does not hold the store: front ends own it and lend it to each
 /// call, so a screen can also read the store between ratings.
 pub struct Session {
+    notices: Vec<String>,
     plan: Plan,
     decks: Vec<DeckId>,
     day: NaiveDate,
@@ -98,15 +101,45 @@ impl Session {
         now: DateTime<FixedOffset>,
         plan: Plan,
     ) -> Result<Session, SessionError> {
+        Session::start_timed(store, decks, now, plan, None)
+    }
+
+    /// A session holding about `minutes` of work, when given; decks
+    /// planned to an exam are planned by the model of memory.
+    pub fn start_timed(
+        store: &Store,
+        decks: Vec<DeckId>,
+        now: DateTime<FixedOffset>,
+        plan: Plan,
+        minutes: Option<u32>,
+    ) -> Result<Session, SessionError> {
         let day = clock::study_day(now);
         // Another session rating meanwhile must not shift the day's new cards.
-        let input = store.read_consistently(|store| read_day(store, &decks, day, plan))?;
-        Ok(Session::planned(plan, decks, plan::plan_day(&input)))
+        let (input, timed) = store.read_consistently(|store| {
+            let input = read_day(store, &decks, day, plan)?;
+            let timed = read_timed(store, &input, minutes)?;
+            Ok::<_, StoreError>((input, timed))
+        })?;
+        let day_plan = plan::plan_day(&input);
+        let (day_plan, notices) = match &timed {
+            Some(timed) => exam_plan::refine(&input, day_plan, timed),
+            None => (day_plan, Vec::new()),
+        };
+        let mut session = Session::planned(plan, decks, day_plan);
+        session.notices = notices;
+        Ok(session)
+    }
+
+    /// Said on the session's first screen (minutes that cannot cover the
+    /// course).
+    pub fn notices(&self) -> &[String] {
+        &self.notices
     }
 
     /// A session over a plan already made.
     pub fn planned(plan: Plan, decks: Vec<DeckId>, day_plan: DayPlan) -> Session {
         Session {
+            notices: Vec::new(),
             plan,
             decks,
             day: day_plan.day,
@@ -248,6 +281,56 @@ pub enum UndoError {
 }
 
 /// What the day's plan needs from the store, read at once.
+/// What the model of memory needs for the day: nothing unless a deck is
+/// planned to an exam or the session has minutes.
+fn read_timed(
+    store: &Store,
+    input: &DayInput,
+    minutes: Option<u32>,
+) -> Result<Option<exam_plan::Timed>, StoreError> {
+    if input.plan == Plan::Cram
+        || (minutes.is_none() && input.decks.iter().all(|d| d.exam.is_none()))
+    {
+        return Ok(None);
+    }
+    let stored = store.stored_model()?;
+    let model = memory::model_of(&stored);
+    let (exam_decks, daily): (Vec<&DeckDay>, Vec<&DeckDay>) =
+        input.decks.iter().partition(|d| d.exam.is_some());
+    let exam_decks: Vec<DeckId> = exam_decks.into_iter().map(|d| d.deck.clone()).collect();
+    let exam_cards = store
+        .model_cards(&exam_decks, stored.version, true)?
+        .iter()
+        .map(|c| {
+            (
+                c.deck.clone(),
+                exam_plan::PlanCard {
+                    id: c.id,
+                    memory: memory::memory_now(&model, c),
+                    due: c.state.due,
+                },
+            )
+        })
+        .collect();
+    let memories = if minutes.is_some() {
+        let daily: Vec<DeckId> = daily.into_iter().map(|d| d.deck.clone()).collect();
+        store
+            .model_cards(&daily, stored.version, true)?
+            .iter()
+            .filter_map(|c| memory::memory_now(&model, c).map(|m| (c.id, m)))
+            .collect()
+    } else {
+        Default::default()
+    };
+    Ok(Some(exam_plan::Timed {
+        model,
+        exam_cards,
+        memories,
+        minutes,
+        seconds_per_card: exam_plan::seconds_per_card(&store.recent_review_times(200)?),
+    }))
+}
+
 fn read_day(
     store: &Store,
     decks: &[DeckId],

@@ -49,6 +49,9 @@ pub fn run(
     out: &mut impl Write,
     now: &dyn Fn() -> Result<DateTime<FixedOffset>, ClockError>,
 ) -> Result<Summary, PlainError> {
+    for notice in session.notices() {
+        writeln!(out, "{notice}")?;
+    }
     'cards: loop {
         let Some(current) = session.current(store)? else {
             writeln!(out, "No more cards to review today.")?;

@@ -23,10 +23,8 @@ pub enum Plan {
     /// an `exam:` to come is planned to it.
     Daily { new_per_day: usize },
     /// Every deck planned to `exam` (instead of each deck's own `exam:`):
-    /// every card introduced by its eve (new cards spread evenly over the
-    /// days left), no review after it, and on its eve a final pass over every
-    /// card not yet known (latest rating below 4). Once the exam has passed,
-    /// the daily plan.
+    /// no review after it; the model of memory then chooses the day's cards
+    /// (see `exam_plan::refine`). Once the exam has passed, the daily plan.
     Exam { exam: NaiveDate },
     /// Every card now, weakest first; logged, the schedule left alone.
     Cram,

@@ -1,6 +1,7 @@
 //! The review store: SQLite, opened safely, migrated in order. SQL lives in
 //! this module and nowhere else.
 
+mod memory;
 mod review;
 mod stats;
 mod sync;
@@ -11,6 +12,7 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 use thiserror::Error;
 
+pub use memory::{ModelCard, StoredModel};
 pub use review::{CardId, NewCardsByKind, NewReview, QueueEntry, Recorded, ReviewId, StoredCard};
 pub use stats::{CardRow, DeckStats, ExamFigures};
 pub use sync::{Change, ChangeKind, DeckSync, SkippedDeck, SyncError, SyncReport};
@@ -36,6 +38,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0005_course_order_and_ask",
         include_str!("../../migrations/0005_course_order_and_ask.sql"),
+    ),
+    (
+        "0006_memory_model",
+        include_str!("../../migrations/0006_memory_model.sql"),
     ),
 ];
 

@@ -79,7 +79,7 @@ pub struct Recorded {
 
 const STATE_COLUMNS: &str = "reps, ease, interval, due, lapses, last_rating, last_day";
 
-fn state_from(row: &Row<'_>, first: usize) -> rusqlite::Result<CardState> {
+pub(super) fn state_from(row: &Row<'_>, first: usize) -> rusqlite::Result<CardState> {
     let day = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
         let text: Option<String> = row.get(first + i)?;
         Ok(text.and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok()))
@@ -391,6 +391,17 @@ impl Store {
         write_state(&tx, card, &before).map_err(fail)?;
         tx.execute("DELETE FROM reviews WHERE id = ?1", [review.0])
             .map_err(fail)?;
+        // Its cached memory may include the rating taken back: replay it whole.
+        tx.execute("DELETE FROM memory_states WHERE card = ?1", [card.0])
+            .map_err(fail)?;
+        // SQLite reuses the highest id once it is deleted: the cache must not
+        // claim reviews up to an id the next rating may take.
+        tx.execute(
+            "UPDATE memory_model SET cached_through =
+               min(cached_through, (SELECT coalesce(max(id), 0) FROM reviews))",
+            [],
+        )
+        .map_err(fail)?;
         tx.commit().map_err(fail)?;
         Ok(true)
     }

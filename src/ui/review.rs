@@ -60,6 +60,9 @@ pub struct ReviewScreen {
 
 impl ReviewScreen {
     pub fn new(session: Session, store: &Store) -> Result<ReviewScreen, String> {
+        // What the plan has to say (minutes that cannot cover the course) is
+        // on the first card's screen.
+        let notice = (!session.notices().is_empty()).then(|| session.notices().join(" "));
         let mut screen = ReviewScreen {
             session,
             current: None,
@@ -70,7 +73,7 @@ impl ReviewScreen {
             ticked_any: false,
             scroll: 0,
             help: false,
-            message: None,
+            message: notice,
             order: Vec::new(),
             typed: String::new(),
             blanks: Vec::new(),

@@ -12,6 +12,7 @@ mod faults;
 mod hostile;
 mod hostile_text;
 mod kinds;
+mod memory;
 mod naming;
 mod review;
 mod robustness;

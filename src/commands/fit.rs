@@ -1,0 +1,185 @@
+//! `fiches fit`, and the upkeep of the memory model between sessions: its
+//! parameters fitted to the log when it has grown enough, and the cache of
+//! memory states that keeps planning a session fast.
+
+use std::io::{self, IsTerminal, Write};
+use std::time::Instant;
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::cli::FitArgs;
+use crate::clock;
+use crate::memory::fit::{self, CardLog, FitError};
+use crate::memory::{Source, memory_now, model_of};
+use crate::store::{Store, StoreError};
+
+use super::{Failure, Status, open_store};
+
+/// The cache is rebuilt between sessions once this many reviews are newer.
+const CACHE_REBUILD_AFTER: i64 = 300;
+
+/// What an upkeep did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Upkeep {
+    /// The fit tried, and what came of it.
+    pub fit: Option<Result<Source, FitError>>,
+    pub cached_cards: Option<usize>,
+}
+
+/// Fits when the log has grown enough (or always with `force`), and
+/// rebuilds the cache when it has fallen behind. Never during a session.
+pub fn upkeep(
+    store: &mut Store,
+    now: DateTime<FixedOffset>,
+    force: bool,
+    show_progress: bool,
+) -> Result<Upkeep, StoreError> {
+    let stored = store.stored_model()?;
+    let mark = store.log_mark()?;
+    let mut model = model_of(&stored);
+    let behind = mark.through - stored.cached_through;
+    let fit_may_be_due = force || fit::fit_due(&model, usize::try_from(mark.count).unwrap_or(0));
+    if !fit_may_be_due && behind < CACHE_REBUILD_AFTER {
+        return Ok(Upkeep {
+            fit: None,
+            cached_cards: None,
+        });
+    }
+    let (cards, mark) = store.read_consistently(|store| {
+        let decks = store.deck_ids()?;
+        Ok::<_, StoreError>((
+            store.model_cards(&decks, stored.version, false)?,
+            store.log_mark()?,
+        ))
+    })?;
+    let mut version = stored.version;
+    let mut tried = None;
+    let logs: Vec<CardLog<'_>> = cards
+        .iter()
+        .filter(|c| c.start.is_none() && !c.log.is_empty())
+        .map(|c| CardLog { log: &c.log })
+        .collect();
+    if force || fit::fit_due(&model, fit::fit_size(&logs)) {
+        let at = now.to_rfc3339();
+        let started = Instant::now();
+        let mut bar = ProgressLine::new(show_progress);
+        let result = fit::fit(&model, &logs, |done, total| {
+            if started.elapsed().as_secs_f64() > 1.0 {
+                bar.show(done, total);
+            }
+        });
+        bar.finish();
+        match result {
+            Ok(fitted) => {
+                let reviews = match fitted.source {
+                    Source::Fitted { reviews } => reviews,
+                    Source::Defaults => 0,
+                };
+                store.save_fitted_model(
+                    fitted.weights(),
+                    reviews,
+                    &at,
+                    &format!("fitted to {reviews} reviews"),
+                )?;
+                version = store.stored_model()?.version;
+                tried = Some(Ok(fitted.source));
+                model = fitted;
+            }
+            Err(err) => {
+                let kept = match model.source {
+                    Source::Defaults => "the defaults are kept".to_string(),
+                    Source::Fitted { reviews } => {
+                        format!("the parameters fitted to {reviews} reviews are kept")
+                    }
+                };
+                store.note_fit(&at, &format!("{err}; {kept}"))?;
+                tried = Some(Err(err));
+            }
+        }
+    }
+    let states: Vec<_> = cards
+        .iter()
+        .filter_map(|card| memory_now(&model, card).map(|m| (card.id, m)))
+        .collect();
+    let saved = store.save_memory_cache(version, mark, &states)?;
+    Ok(Upkeep {
+        fit: tried,
+        cached_cards: saved.then_some(states.len()),
+    })
+}
+
+/// A one-line progress bar on stderr, redrawn in place.
+struct ProgressLine {
+    on: bool,
+    drawn: bool,
+}
+
+impl ProgressLine {
+    fn new(on: bool) -> Self {
+        ProgressLine { on, drawn: false }
+    }
+
+    fn show(&mut self, done: usize, total: usize) {
+        if !self.on || total == 0 {
+            return;
+        }
+        let width = 30;
+        let filled = (done.min(total) * width) / total;
+        let mut err = io::stderr().lock();
+        let _ = write!(
+            err,
+            "\rFitting the memory model to your reviews [{}{}] {:>3} %",
+            "#".repeat(filled),
+            "-".repeat(width - filled),
+            done.min(total) * 100 / total
+        );
+        let _ = err.flush();
+        self.drawn = true;
+    }
+
+    fn finish(&mut self) {
+        if self.drawn {
+            let _ = writeln!(io::stderr());
+        }
+    }
+}
+
+pub fn run(args: &FitArgs, db: Option<&std::path::Path>) -> Result<Status, Failure> {
+    let now = clock::now()?;
+    let mut store = open_store(db)?;
+    let done = upkeep(&mut store, now, true, io::stderr().is_terminal())?;
+    let stored = store.stored_model()?;
+    let mut out = io::stdout().lock();
+    let text = match &done.fit {
+        Some(Ok(Source::Fitted { reviews })) => {
+            format!("Fitted the memory model to {reviews} reviews; it is now in use.")
+        }
+        Some(Err(err)) => {
+            let kept = match model_of(&stored).source {
+                Source::Defaults => "the default parameters stay in use".to_string(),
+                Source::Fitted { reviews } => {
+                    format!("the parameters fitted to {reviews} reviews stay in use")
+                }
+            };
+            format!("No new parameters: {err}; {kept}.")
+        }
+        _ => "Nothing to fit.".to_string(),
+    };
+    let json = args.json;
+    let written = if json {
+        let document = serde_json::json!({
+            "fitted": matches!(done.fit, Some(Ok(_))),
+            "message": text,
+            "parameters": model_of(&stored).weights().to_vec(),
+            "source": match model_of(&stored).source {
+                Source::Defaults => "defaults",
+                Source::Fitted { .. } => "fitted",
+            },
+            "reviews": stored.fitted_reviews,
+        });
+        writeln!(out, "{document:#}")
+    } else {
+        writeln!(out, "{text}")
+    };
+    super::written(written, "the fit", Status::Success)
+}

@@ -1,0 +1,400 @@
+//! What the model of memory reads and keeps: each card with the part of its
+//! log not yet replayed, the fitted parameters, the cache of memory states.
+
+use std::collections::HashMap;
+
+use chrono::{Days, NaiveDate};
+use rusqlite::{OptionalExtension, params};
+
+use super::review::{CardId, state_from};
+use super::{Store, StoreError};
+use crate::deck::DeckId;
+use crate::memory::{Logged, Memory, Sm2Start};
+use crate::sched::{CardState, Ease, Rating};
+
+/// A card as the model sees it: its SM-2 state, its cached memory, and the
+/// reviews to replay on top of that.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelCard {
+    pub id: CardId,
+    pub deck: DeckId,
+    /// Order in its deck.
+    pub position: i64,
+    pub line: u32,
+    pub question: String,
+    pub tags: Vec<String>,
+    pub state: CardState,
+    /// The memory replayed last time, if still valid.
+    pub cached: Option<Memory>,
+    /// Without a cached memory: the SM-2 state the card had before its log
+    /// begins, when the log does not start at its first review.
+    pub start: Option<Sm2Start>,
+    /// Reviews since the cached memory (all of them without one), oldest first.
+    pub log: Vec<Logged>,
+}
+
+/// The parameters in use and what the last fit did.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StoredModel {
+    /// Changes whenever the parameters do; cached states carry it.
+    pub version: i64,
+    /// `None`: the crate's defaults.
+    pub parameters: Option<Vec<f32>>,
+    pub fitted_reviews: usize,
+    pub fitted_at: Option<String>,
+    pub last_fit_at: Option<String>,
+    pub last_fit_result: Option<String>,
+    /// Cached memory states include every review up to this id.
+    pub cached_through: i64,
+}
+
+/// A snapshot for rebuilding the cache: what it was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogMark {
+    pub through: i64,
+    pub count: i64,
+}
+
+fn parse_day(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+fn day_text(day: NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
+struct LogRow {
+    card: i64,
+    logged: Option<Logged>,
+    /// The state before this review, when there was one (an older store).
+    before: Option<Sm2Start>,
+}
+
+fn log_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<LogRow> {
+    let day: String = row.get(1)?;
+    let rating: i64 = row.get(2)?;
+    let before_due: Option<String> = row.get(3)?;
+    let ease: i64 = row.get(4)?;
+    let interval: i64 = row.get(5)?;
+    let before_last: Option<String> = row.get(6)?;
+    let logged = parse_day(&day)
+        .zip(u8::try_from(rating).ok().and_then(Rating::new))
+        .map(|(day, rating)| Logged { day, rating });
+    let interval = u32::try_from(interval).unwrap_or(0);
+    let before = before_due
+        .as_deref()
+        .and_then(parse_day)
+        .map(|due| Sm2Start {
+            ease: Ease::from_hundredths(u16::try_from(ease).unwrap_or(250)),
+            interval,
+            day: before_last
+                .as_deref()
+                .and_then(parse_day)
+                .unwrap_or_else(|| {
+                    due.checked_sub_days(Days::new(interval.into()))
+                        .unwrap_or(due)
+                }),
+        });
+    Ok(LogRow {
+        card: row.get(0)?,
+        logged,
+        before,
+    })
+}
+
+const LOG_COLUMNS: &str =
+    "card, day, rating, before_due, before_ease, before_interval, before_last_day";
+
+impl Store {
+    pub fn stored_model(&self) -> Result<StoredModel, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT version, parameters, fitted_reviews, fitted_at, last_fit_at, last_fit_result,
+                   cached_through FROM memory_model WHERE id = 1",
+                [],
+                |row| {
+                    let parameters: Option<String> = row.get(1)?;
+                    Ok(StoredModel {
+                        version: row.get(0)?,
+                        parameters: parameters.and_then(|p| serde_json::from_str(&p).ok()),
+                        fitted_reviews: usize::try_from(row.get::<_, i64>(2)?).unwrap_or(0),
+                        fitted_at: row.get(3)?,
+                        last_fit_at: row.get(4)?,
+                        last_fit_result: row.get(5)?,
+                        cached_through: row.get(6)?,
+                    })
+                },
+            )
+            .optional()
+            .map(Option::unwrap_or_default)
+            .map_err(|e| self.fail(e))
+    }
+
+    /// Keeps fitted parameters: a new model version, so every cached state
+    /// is replayed again with them.
+    pub fn save_fitted_model(
+        &mut self,
+        parameters: &[f32],
+        reviews: usize,
+        at: &str,
+        result: &str,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let fail = |err: rusqlite::Error| super::classify(&path, err);
+        let tx = self.immediate()?;
+        let json = serde_json::to_string(parameters).unwrap_or_else(|_| "null".into());
+        tx.execute(
+            "UPDATE memory_model SET version = version + 1, parameters = ?1, fitted_reviews = ?2,
+               fitted_at = ?3, last_fit_at = ?3, last_fit_result = ?4, cached_through = 0
+             WHERE id = 1",
+            params![json, i64::try_from(reviews).unwrap_or(i64::MAX), at, result],
+        )
+        .map_err(fail)?;
+        tx.execute("DELETE FROM memory_states", []).map_err(fail)?;
+        tx.commit().map_err(fail)
+    }
+
+    /// Notes a fit that was not kept, and why.
+    pub fn note_fit(&mut self, at: &str, result: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE memory_model SET last_fit_at = ?1, last_fit_result = ?2 WHERE id = 1",
+                params![at, result],
+            )
+            .map(|_| ())
+            .map_err(|e| self.fail(e))
+    }
+
+    /// The review log's extent now, to tell later whether it changed.
+    pub fn log_mark(&self) -> Result<LogMark, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT coalesce(max(id), 0), count(*) FROM reviews",
+                [],
+                |row| {
+                    Ok(LogMark {
+                        through: row.get(0)?,
+                        count: row.get(1)?,
+                    })
+                },
+            )
+            .map_err(|e| self.fail(e))
+    }
+
+    /// Replaces the cache of memory states, read at `mark` with model
+    /// `version`. Nothing is written when the log changed meanwhile other
+    /// than by new reviews (an undo), or the model did.
+    pub fn save_memory_cache(
+        &mut self,
+        version: i64,
+        mark: LogMark,
+        states: &[(CardId, Memory)],
+    ) -> Result<bool, StoreError> {
+        let path = self.path.clone();
+        let fail = |err: rusqlite::Error| super::classify(&path, err);
+        let tx = self.immediate()?;
+        let (now_version, count): (i64, i64) = tx
+            .query_row(
+                "SELECT (SELECT version FROM memory_model WHERE id = 1),
+                        (SELECT count(*) FROM reviews WHERE id <= ?1)",
+                [mark.through],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .map_err(fail)?;
+        if now_version != version || count != mark.count {
+            return Ok(false);
+        }
+        tx.execute("DELETE FROM memory_states", []).map_err(fail)?;
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO memory_states (card, model, stability, difficulty, last_day)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .map_err(fail)?;
+            for (card, memory) in states {
+                insert
+                    .execute(params![
+                        card.0,
+                        version,
+                        f64::from(memory.stability),
+                        f64::from(memory.difficulty),
+                        day_text(memory.last_day)
+                    ])
+                    .map_err(fail)?;
+            }
+        }
+        tx.execute(
+            "UPDATE memory_model SET cached_through = ?1 WHERE id = 1",
+            [mark.through],
+        )
+        .map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        Ok(true)
+    }
+
+    /// The cards of these decks with what the model needs to know their
+    /// memory: the cached state (for `version`) and the reviews since, or
+    /// the whole log. `use_cache` off reads every log whole.
+    pub fn model_cards(
+        &self,
+        decks: &[DeckId],
+        version: i64,
+        use_cache: bool,
+    ) -> Result<Vec<ModelCard>, StoreError> {
+        let through = if use_cache {
+            self.stored_model()?.cached_through
+        } else {
+            0
+        };
+        let mut cards: Vec<ModelCard> = Vec::new();
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT c.id, c.position, c.line, c.question, c.tags,
+                   c.reps, c.ease, c.interval, c.due, c.lapses, c.last_rating, c.last_day,
+                   m.stability, m.difficulty, m.last_day
+                 FROM cards c LEFT JOIN memory_states m ON m.card = c.id AND m.model = ?2
+                 WHERE c.deck = ?1 AND c.retired = 0 ORDER BY c.position",
+            )
+            .map_err(|e| self.fail(e))?;
+        for deck in decks {
+            let rows = statement
+                .query_map(params![deck.0, version], |row| {
+                    let tags: String = row.get(4)?;
+                    let stability: Option<f64> = row.get(12)?;
+                    let difficulty: Option<f64> = row.get(13)?;
+                    let last: Option<String> = row.get(14)?;
+                    #[allow(clippy::cast_possible_truncation)]
+                    let cached = match (stability, difficulty, last.as_deref().and_then(parse_day))
+                    {
+                        (Some(s), Some(d), Some(last_day)) if use_cache => Some(Memory {
+                            stability: s as f32,
+                            difficulty: d as f32,
+                            last_day,
+                        }),
+                        _ => None,
+                    };
+                    Ok(ModelCard {
+                        id: CardId(row.get(0)?),
+                        deck: deck.clone(),
+                        position: row.get(1)?,
+                        line: u32::try_from(row.get::<_, i64>(2)?).unwrap_or(0),
+                        question: row.get(3)?,
+                        tags: serde_json::from_str(&tags).unwrap_or_default(),
+                        state: state_from(row, 5)?,
+                        cached,
+                        start: None,
+                        log: Vec::new(),
+                    })
+                })
+                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| self.fail(e))?;
+            cards.extend(rows);
+        }
+        let index: HashMap<i64, usize> =
+            cards.iter().enumerate().map(|(i, c)| (c.id.0, i)).collect();
+        // Cards seen before the cache was made but not in it (an undo, or
+        // a store older than the cache) are read whole, one by one.
+        let whole: Vec<usize> = if through > 0 {
+            cards
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.cached.is_none() && !c.state.is_new())
+                .map(|(i, _)| i)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut first_seen: Vec<bool> = vec![false; cards.len()];
+        let mut push = |cards: &mut Vec<ModelCard>, row: LogRow, at: usize| {
+            let card = &mut cards[at];
+            if !first_seen[at] {
+                first_seen[at] = true;
+                if card.cached.is_none() {
+                    card.start = row.before;
+                }
+            }
+            if let Some(logged) = row.logged {
+                card.log.push(logged);
+            }
+        };
+        {
+            let mut since = self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT {LOG_COLUMNS} FROM reviews WHERE id > ?1 ORDER BY id"
+                ))
+                .map_err(|e| self.fail(e))?;
+            let rows = since
+                .query_map([through], log_row)
+                .map_err(|e| self.fail(e))?;
+            let skip: std::collections::HashSet<usize> = whole.iter().copied().collect();
+            for row in rows {
+                let row = row.map_err(|e| self.fail(e))?;
+                if let Some(&at) = index.get(&row.card)
+                    && !skip.contains(&at)
+                {
+                    push(&mut cards, row, at);
+                }
+            }
+        }
+        if !whole.is_empty() {
+            let mut one = self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT {LOG_COLUMNS} FROM reviews WHERE card = ?1 ORDER BY id"
+                ))
+                .map_err(|e| self.fail(e))?;
+            for at in whole {
+                let rows = one
+                    .query_map([cards[at].id.0], log_row)
+                    .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                    .map_err(|e| self.fail(e))?;
+                for row in rows {
+                    push(&mut cards, row, at);
+                }
+            }
+        }
+        // A card with a schedule but no log at all (an older store): start
+        // from its SM-2 state.
+        for card in &mut cards {
+            if card.cached.is_none()
+                && card.log.is_empty()
+                && card.start.is_none()
+                && let Some(due) = card.state.due
+            {
+                let interval = card.state.interval;
+                card.start = Some(Sm2Start {
+                    ease: card.state.ease,
+                    interval,
+                    day: card.state.last_day.unwrap_or_else(|| {
+                        due.checked_sub_days(Days::new(interval.into()))
+                            .unwrap_or(due)
+                    }),
+                });
+            }
+        }
+        Ok(cards)
+    }
+
+    /// Time taken on the latest `limit` reviews, in milliseconds.
+    pub fn recent_review_times(&self, limit: usize) -> Result<Vec<u64>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT took_ms FROM reviews ORDER BY id DESC LIMIT ?1")
+            .map_err(|e| self.fail(e))?;
+        statement
+            .query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |row| {
+                row.get::<_, i64>(0)
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map(|times| {
+                times
+                    .into_iter()
+                    .map(|t| u64::try_from(t).unwrap_or(0))
+                    .collect()
+            })
+            .map_err(|e| self.fail(e))
+    }
+}
