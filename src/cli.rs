@@ -65,6 +65,34 @@ pub enum Command {
     Cards(CardsArgs),
     /// Fit the memory model to your own review log now (otherwise done between sessions)
     Fit(FitArgs),
+    /// What you will remember on the exam day (or any day), as the model of memory predicts
+    Readiness(ReadinessArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReadinessArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// Deck files or directories [default: decks/ if it exists, and every deck in the store]
+    pub decks: Vec<PathBuf>,
+    /// The day (YYYY-MM-DD) [default: the decks' exam day, else today]
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub on: Option<chrono::NaiveDate>,
+    /// Figures by deck or by tag (the JSON has both)
+    #[arg(long, value_enum, default_value_t = ReadinessBy::Deck)]
+    pub by: ReadinessBy,
+    /// The minutes a day the plan is followed with (1–600)
+    #[arg(long, value_name = "N", env = "FICHES_MINUTES", value_parser = parse_minutes)]
+    pub minutes: Option<u32>,
+    /// One JSON object on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReadinessBy {
+    Deck,
+    Tag,
 }
 
 #[derive(Debug, clap::Args)]

@@ -60,5 +60,6 @@ fn run_command(
         Command::Stats(args) => commands::stats::run(args, store(&args.store, db)),
         Command::Cards(args) => commands::cards::run(args, store(&args.store, db)),
         Command::Fit(args) => commands::fit::run(args, store(&args.store, db)),
+        Command::Readiness(args) => commands::readiness::run(args, store(&args.store, db)),
     }
 }

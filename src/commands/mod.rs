@@ -6,6 +6,7 @@ pub mod convert;
 pub mod fit;
 pub mod home;
 pub mod preview;
+pub mod readiness;
 pub mod review;
 pub mod stats;
 pub mod sync;

@@ -3,6 +3,7 @@
 //! and ranks the cards an exam plan spends its minutes on.
 
 pub mod fit;
+pub mod readiness;
 
 use chrono::NaiveDate;
 use fsrs::{FSRS, FSRSItem, FSRSReview, MemoryState};

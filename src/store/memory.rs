@@ -398,3 +398,27 @@ impl Store {
             .map_err(|e| self.fail(e))
     }
 }
+
+impl Store {
+    /// Each deck's title.
+    pub fn deck_titles(
+        &self,
+        decks: &[DeckId],
+    ) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT title FROM decks WHERE id = ?1")
+            .map_err(|e| self.fail(e))?;
+        let mut titles = std::collections::BTreeMap::new();
+        for deck in decks {
+            if let Some(title) = statement
+                .query_row([&deck.0], |row| row.get::<_, String>(0))
+                .optional()
+                .map_err(|e| self.fail(e))?
+            {
+                titles.insert(deck.0.clone(), title);
+            }
+        }
+        Ok(titles)
+    }
+}

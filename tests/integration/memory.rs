@@ -145,3 +145,101 @@ fn fit_on_a_short_log_keeps_the_defaults_and_says_so() {
         run.stdout
     );
 }
+
+#[test]
+fn readiness_forecasts_the_exam_day_by_deck_and_tag() {
+    let scratch = Scratch::new();
+    scratch.write(
+        "decks/m.yaml",
+        deck(12).replacen("cards:\n", "exam: \"2026-12-15\"\ncards:\n", 1),
+    );
+    let db = scratch.path.join("store.db");
+    let on = |day: &str| {
+        vec![
+            ("FICHES_DB", db.to_str().unwrap().to_string()),
+            ("FICHES_NOW", format!("{day}T09:00:00-05:00")),
+        ]
+    };
+    let run_on = |day: &str, args: &[&str], stdin: Option<&str>| {
+        let env = on(day);
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        fiches_with(&scratch.path, args, &env, stdin)
+    };
+    // Nothing seen yet: nothing remembered.
+    let run = run_on("2026-12-01", &["readiness", "--json"], None);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["on"], "2026-12-15");
+    assert_eq!(doc["exam"], true);
+    assert_eq!(doc["predicted_recall"], 0.0);
+    assert_eq!(doc["cards"], 12);
+    assert_eq!(doc["seen"], 0);
+    assert_eq!(doc["model"]["parameters"], "defaults");
+    assert!(doc["model"]["calibration"]["error"].is_null());
+    assert!(
+        doc["with_plan"].as_f64().unwrap() > 0.5,
+        "{}",
+        doc["with_plan"]
+    );
+    // Six cards learnt on the first day (the plan shows new cards first),
+    // the other six and the first six again on the third.
+    run_on(
+        "2026-12-01",
+        &["review", "--plain"],
+        Some(&"\n4\n".repeat(6)),
+    );
+    run_on(
+        "2026-12-03",
+        &["review", "--plain"],
+        Some(&"\n4\n".repeat(12)),
+    );
+    let run = run_on(
+        "2026-12-04",
+        &["readiness", "--json", "--minutes", "10"],
+        None,
+    );
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["seen"], 12, "{doc}");
+    let recall = doc["predicted_recall"].as_f64().unwrap();
+    // Every card seen, none certain eleven days later.
+    assert!(recall > 0.5 && recall < 0.95, "{recall}");
+    assert!(doc["with_plan"].as_f64().unwrap() > recall);
+    assert_eq!(doc["decks"][0]["name"], "Mémoire");
+    let tags: Vec<&str> = doc["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(tags, vec!["t0", "t1", "t2"]);
+    assert_eq!(doc["weakest"].as_array().unwrap().len(), 10);
+    // The weakest first: the cards seen once only.
+    let weakest: Vec<f64> = doc["weakest"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["predicted_recall"].as_f64().unwrap())
+        .collect();
+    assert!(weakest.windows(2).all(|w| w[0] <= w[1]), "{weakest:?}");
+    assert!(weakest[0] < recall);
+    assert!(doc["model"]["calibration"]["reviews"].as_u64().unwrap() > 0);
+    // A later day forecasts less; a past one is refused.
+    let later = run_on(
+        "2026-12-04",
+        &["readiness", "--json", "--on", "2027-01-30"],
+        None,
+    );
+    let later: Value = serde_json::from_str(&later.stdout).unwrap();
+    assert!(later["predicted_recall"].as_f64().unwrap() < recall);
+    assert_eq!(later["exam"], false);
+    let past = run_on("2026-12-04", &["readiness", "--on", "2026-12-01"], None);
+    assert_eq!(past.status, 2);
+    assert!(past.stderr.contains("in the past"), "{}", past.stderr);
+    let text = run_on("2026-12-04", &["readiness", "--by", "tag"], None);
+    assert!(
+        text.stdout.contains("A prediction of a model of memory"),
+        "{}",
+        text.stdout
+    );
+    assert!(text.stdout.contains("\nt1 "), "{}", text.stdout);
+}
