@@ -13,9 +13,8 @@ use chrono::{DateTime, FixedOffset};
 use fiches::clock::ClockError;
 use fiches::review::Session;
 use fiches::store::Store;
-use fiches::ui::review::ReviewScreen;
+use fiches::ui::Ctx;
 use fiches::ui::theme::Theme;
-use fiches::ui::{Ctx, Screen};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -45,9 +44,9 @@ fn main() {
             .expect("sync");
         let session =
             Session::start(&store, report.deck_ids(), now().unwrap(), 20).expect("session");
-        let mut screen = ReviewScreen::new(session, &store).expect("screen");
+        let mut screen = fiches::ui::intents::open_review(session, &store).expect("screen");
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
-        terminal.draw(|f| screen.draw(f, theme)).expect("draw");
+        fiches::ui::draw_screen(&mut terminal, &mut screen, theme).expect("draw");
     });
     println!(
         "first frame (open, sync check, queue, draw): {} (goal < 50 ms)",
@@ -62,7 +61,7 @@ fn main() {
         400,
     )
     .expect("session");
-    let mut screen = ReviewScreen::new(session, &store).expect("screen");
+    let mut screen = fiches::ui::intents::open_review(session, &store).expect("screen");
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
     let key = |c: char| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
     let mut ctx = Ctx {
@@ -74,12 +73,12 @@ fn main() {
     let mut rate_times = Vec::new();
     for _ in 0..200 {
         let start = Instant::now();
-        screen.handle(key(' '), &mut ctx);
-        terminal.draw(|f| screen.draw(f, theme)).expect("draw");
+        fiches::ui::step(&mut screen, key(' '), &mut ctx);
+        fiches::ui::draw_screen(&mut terminal, &mut screen, theme).expect("draw");
         reveal_times.push(start.elapsed());
         let start = Instant::now();
-        screen.handle(key('4'), &mut ctx);
-        terminal.draw(|f| screen.draw(f, theme)).expect("draw");
+        fiches::ui::step(&mut screen, key('4'), &mut ctx);
+        fiches::ui::draw_screen(&mut terminal, &mut screen, theme).expect("draw");
         rate_times.push(start.elapsed());
     }
     reveal_times.sort();

@@ -3,7 +3,6 @@
 use std::io::{self, Write};
 
 use crate::clock;
-use crate::ui::decks::DeckList;
 
 use super::{Failure, Status, open_store, select_decks};
 
@@ -15,7 +14,7 @@ pub fn run(db: Option<&std::path::Path>) -> Result<Status, Failure> {
     let mut store = open_store(db)?;
     let selection = select_decks(&mut store, &[], true, now)?;
     let status = selection.status();
-    let list = DeckList::new(&store, selection.decks, now)?;
+    let list = crate::ui::intents::open_decks(&store, selection.decks, clock::study_day(now))?;
     if super::interactive() {
         return super::run_screens(Box::new(list), Some(&mut store));
     }

@@ -114,6 +114,15 @@ pub fn interactive() -> bool {
     io::stdin().is_terminal() && io::stdout().is_terminal()
 }
 
+/// What ended the screens, said at the edge.
+pub fn ui_failure(err: crate::ui::UiError) -> Failure {
+    match err {
+        crate::ui::UiError::Store(err) => err.into(),
+        crate::ui::UiError::Clock(err) => err.into(),
+        other => Failure::usage(other.to_string()),
+    }
+}
+
 /// Runs screens in the terminal, then prints what they leave behind.
 pub fn run_screens(
     first: Box<dyn crate::ui::Screen>,
@@ -124,7 +133,7 @@ pub fn run_screens(
         now: &clock::now,
         theme: crate::ui::theme::Theme::from_env(),
     };
-    let ended = crate::ui::run(first, &mut ctx).map_err(Failure::usage)?;
+    let ended = crate::ui::run(first, &mut ctx).map_err(ui_failure)?;
     for words in ended.farewells {
         println!("{}", crate::text::shown(&words));
     }

@@ -35,12 +35,7 @@ pub fn run(args: &StatsArgs, db: Option<&std::path::Path>) -> Result<Status, Fai
     let selection = select_decks(&mut store, &args.decks, args.decks.is_empty(), now)?;
     let status = selection.status();
     if !args.json && super::interactive() {
-        let screen = crate::ui::stats::StatsScreen::load_with_exam(
-            &store,
-            &selection.decks,
-            today,
-            args.exam,
-        )?;
+        let screen = crate::ui::intents::open_stats(&store, &selection.decks, today, args.exam)?;
         return super::run_screens(Box::new(screen), Some(&mut store));
     }
     let stats = standing::read(&store, &selection.decks, today, args.exam)?;

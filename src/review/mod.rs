@@ -2,6 +2,7 @@
 //! One model under every front end; each rating is committed before the
 //! next card is handed out.
 
+pub mod answer;
 pub mod exam_plan;
 pub mod grade;
 pub mod plain;
@@ -9,6 +10,7 @@ pub mod plan;
 pub mod standing;
 
 use std::collections::{HashSet, VecDeque};
+use std::io::{self, Write};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
@@ -68,6 +70,51 @@ impl Summary {
     pub fn total_ratings(&self) -> usize {
         self.ratings.iter().sum()
     }
+}
+
+/// The session's account in words, as both front ends end with it.
+pub fn write_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()> {
+    writeln!(out)?;
+    if summary.total_ratings() == 0 {
+        writeln!(out, "Session over: no cards reviewed.")?;
+    } else {
+        let per_rating: Vec<String> = summary
+            .ratings
+            .iter()
+            .enumerate()
+            .map(|(i, n)| format!("{}: {n}", i + 1))
+            .collect();
+        writeln!(
+            out,
+            "Session over: {} card{} reviewed, {} rating{} ({}).",
+            summary.cards_reviewed,
+            if summary.cards_reviewed == 1 { "" } else { "s" },
+            summary.total_ratings(),
+            if summary.total_ratings() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            per_rating.join(", ")
+        )?;
+    }
+    if summary.upcoming.is_empty() {
+        writeln!(out, "Nothing else is scheduled yet.")?;
+    } else {
+        let next: Vec<String> = summary
+            .upcoming
+            .iter()
+            .map(|(day, n)| {
+                format!(
+                    "{} ({n} card{})",
+                    day.format("%Y-%m-%d"),
+                    if *n == 1 { "" } else { "s" }
+                )
+            })
+            .collect();
+        writeln!(out, "Next due: {}.", next.join(", "))?;
+    }
+    Ok(())
 }
 
 /// A session does not hold the store: front ends own it and lend it to each

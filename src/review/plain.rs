@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, FixedOffset};
 
-use super::{Session, SessionError, Summary, UndoError};
+use super::{Session, SessionError, Summary, UndoError, write_summary};
 use crate::clock::ClockError;
 use crate::deck::{Answer, CardKind};
 use crate::review::grade::{self, Blank, Verdict};
@@ -167,50 +167,6 @@ fn undo(session: &mut Session, store: &mut Store, out: &mut impl Write) -> Resul
         Ok(None) => writeln!(out, "Nothing to undo.")?,
         Err(UndoError::RatedElsewhere) => writeln!(out, "{}", UndoError::RatedElsewhere)?,
         Err(UndoError::Store(err)) => return Err(SessionError::Store(err).into()),
-    }
-    Ok(())
-}
-
-pub fn write_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()> {
-    writeln!(out)?;
-    if summary.total_ratings() == 0 {
-        writeln!(out, "Session over: no cards reviewed.")?;
-    } else {
-        let per_rating: Vec<String> = summary
-            .ratings
-            .iter()
-            .enumerate()
-            .map(|(i, n)| format!("{}: {n}", i + 1))
-            .collect();
-        writeln!(
-            out,
-            "Session over: {} card{} reviewed, {} rating{} ({}).",
-            summary.cards_reviewed,
-            if summary.cards_reviewed == 1 { "" } else { "s" },
-            summary.total_ratings(),
-            if summary.total_ratings() == 1 {
-                ""
-            } else {
-                "s"
-            },
-            per_rating.join(", ")
-        )?;
-    }
-    if summary.upcoming.is_empty() {
-        writeln!(out, "Nothing else is scheduled yet.")?;
-    } else {
-        let next: Vec<String> = summary
-            .upcoming
-            .iter()
-            .map(|(day, n)| {
-                format!(
-                    "{} ({n} card{})",
-                    day.format("%Y-%m-%d"),
-                    if *n == 1 { "" } else { "s" }
-                )
-            })
-            .collect();
-        writeln!(out, "Next due: {}.", next.join(", "))?;
     }
     Ok(())
 }

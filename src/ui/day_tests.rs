@@ -2,7 +2,6 @@
 //! size, figures that agree, and keys that do what the footer says.
 
 use super::preview::PreviewScreen;
-use super::stats::StatsScreen;
 use super::tests::{COLOR, Fixture, now, render, text};
 use crate::deck::{self, DeckId};
 use crate::review::Session;
@@ -47,7 +46,9 @@ fn the_stats_screen_is_consistent_and_fits() {
     }
     let today = now().map(crate::clock::study_day).unwrap();
     for (width, height) in SIZES {
-        let mut stats = StatsScreen::load(&fixture.store, &[DeckId("ch1".into())], today).unwrap();
+        let mut stats =
+            super::intents::open_stats(&fixture.store, &[DeckId("ch1".into())], today, None)
+                .unwrap();
         let all = text(&render(&mut stats, width, height, COLOR));
         let whole = joined(&all);
         for line in [
@@ -122,7 +123,7 @@ fn review_of(fixture: &Fixture, deck: &str) -> super::review::ReviewScreen {
         20,
     )
     .unwrap();
-    super::review::ReviewScreen::new(session, &fixture.store).unwrap()
+    super::intents::open_review(session, &fixture.store).unwrap()
 }
 
 #[test]

@@ -10,15 +10,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::keys::{self, Action};
-use super::preview::PreviewScreen;
-use super::review::ReviewScreen;
-use super::stats::StatsScreen;
 use super::theme::Theme;
-use super::{Control, Ctx, Screen, draw_help, footer_line};
-use crate::clock;
-use crate::deck::{self, DeckId};
-use crate::review::{DEFAULT_NEW_PER_DAY, Session};
-use crate::store::{Store, StoreError};
+use super::{Intent, News, Screen, draw_help, footer_line};
+use crate::deck::DeckId;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeckRow {
@@ -39,135 +33,72 @@ pub struct DeckList {
 }
 
 impl DeckList {
-    pub fn new(
-        store: &Store,
-        decks: Vec<DeckId>,
-        now: chrono::DateTime<chrono::FixedOffset>,
-    ) -> Result<DeckList, StoreError> {
-        let mut list = DeckList {
+    /// The list of `decks`, with their figures (see `intents::open_decks`).
+    pub fn new(decks: Vec<DeckId>, rows: Vec<DeckRow>) -> DeckList {
+        DeckList {
             decks,
-            rows: Vec::new(),
+            rows,
             selected: 0,
             help: false,
             message: None,
-        };
-        list.refresh(store, clock::study_day(now))?;
-        Ok(list)
+        }
     }
 
     pub fn rows(&self) -> &[DeckRow] {
         &self.rows
     }
-
-    fn refresh(&mut self, store: &Store, today: chrono::NaiveDate) -> Result<(), StoreError> {
-        self.rows = self
-            .decks
-            .iter()
-            .map(|id| {
-                let stats = store.deck_stats(id, today)?;
-                Ok(DeckRow {
-                    id: id.clone(),
-                    title: stats.title,
-                    path: store.deck_path(id)?,
-                    cards: stats.cards,
-                    new: stats.new,
-                    due_today: stats.due_today,
-                })
-            })
-            .collect::<Result<_, StoreError>>()?;
-        Ok(())
-    }
 }
 
 impl Screen for DeckList {
-    fn handle(&mut self, key: KeyEvent, ctx: &mut Ctx<'_>) -> Control {
+    fn handle(&mut self, key: KeyEvent) -> Intent {
         if self.help {
             self.help = false;
-            return Control::Continue;
+            return Intent::Stay;
         }
         let Some(action) = keys::lookup(keys::DECKS, &key) else {
-            return Control::Continue;
+            return Intent::Stay;
         };
         self.message = None;
         let Some(row) = self.rows.get(self.selected).cloned() else {
             return if action == Action::Quit {
-                Control::Close
+                Intent::Close
             } else {
-                Control::Continue
+                Intent::Stay
             };
         };
         match action {
-            Action::Quit => Control::Close,
-            Action::Help => {
-                self.help = true;
-                Control::Continue
-            }
-            Action::Up => {
-                self.selected = self.selected.saturating_sub(1);
-                Control::Continue
-            }
+            Action::Quit => return Intent::Close,
+            Action::Help => self.help = true,
+            Action::Up => self.selected = self.selected.saturating_sub(1),
             Action::Down => {
                 self.selected = (self.selected + 1).min(self.rows.len().saturating_sub(1));
-                Control::Continue
             }
-            Action::Open => {
-                let Some(store) = ctx.store.as_deref() else {
-                    return Control::Fail("the review store is not open".into());
-                };
-                let now = match (ctx.now)() {
-                    Ok(now) => now,
-                    Err(err) => return Control::Fail(err.to_string()),
-                };
-                let opened = Session::start(store, vec![row.id], now, DEFAULT_NEW_PER_DAY)
-                    .map_err(|e| e.to_string())
-                    .and_then(|session| ReviewScreen::new(session, store));
-                match opened {
-                    Ok(screen) => Control::Open(Box::new(screen)),
-                    Err(err) => Control::Fail(err),
-                }
-            }
+            Action::Open => return Intent::OpenReview(row.id),
             Action::Preview => {
-                let Some(path) = row.path.filter(|p| p.is_file()) else {
-                    self.message = Some(format!(
-                        "The file of deck `{}` is not where it was synced from.",
-                        row.id
-                    ));
-                    return Control::Continue;
+                return Intent::OpenPreview {
+                    deck: row.id,
+                    path: row.path,
                 };
-                match deck::read_deck(&path) {
-                    Ok(loaded) => Control::Open(Box::new(PreviewScreen::new(loaded))),
-                    Err(err) => {
-                        self.message = Some(format!("Cannot read {}: {err}", path.display()));
-                        Control::Continue
-                    }
-                }
             }
-            Action::Stats => {
-                let Some(store) = ctx.store.as_deref() else {
-                    return Control::Fail("the review store is not open".into());
-                };
-                let today = match (ctx.now)() {
-                    Ok(now) => clock::study_day(now),
-                    Err(err) => return Control::Fail(err.to_string()),
-                };
-                match StatsScreen::load(store, std::slice::from_ref(&row.id), today) {
-                    Ok(screen) => Control::Open(Box::new(screen)),
-                    Err(err) => Control::Fail(err.to_string()),
-                }
-            }
-            _ => Control::Continue,
+            Action::Stats => return Intent::OpenStats(row.id),
+            _ => {}
+        }
+        Intent::Stay
+    }
+
+    fn show(&mut self, news: News) {
+        match news {
+            News::Decks(rows) => self.rows = rows,
+            News::Message(message) => self.message = Some(message),
+            _ => {}
         }
     }
 
-    fn resumed(&mut self, ctx: &mut Ctx<'_>) {
-        if let (Some(store), Ok(now)) = (ctx.store.as_deref(), (ctx.now)())
-            && let Err(err) = self.refresh(store, clock::study_day(now))
-        {
-            self.message = Some(err.to_string());
-        }
+    fn resumed(&mut self) -> Intent {
+        Intent::RefreshDecks(self.decks.clone())
     }
 
-    fn draw(&mut self, frame: &mut Frame<'_>, theme: Theme) {
+    fn draw(&self, frame: &mut Frame<'_>, theme: Theme) {
         let [body, status, footer] = Layout::vertical([
             Constraint::Min(3),
             Constraint::Length(1),

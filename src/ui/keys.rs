@@ -6,6 +6,12 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Reveal,
+    /// A graded card's one-key answer (true/false).
+    Answer,
+    /// Take back the last character typed.
+    Erase,
+    LineUp,
+    LineDown,
     Rate,
     Confirm,
     Up,
@@ -35,6 +41,8 @@ pub struct Binding {
     pub action: Action,
     /// Shown in the footer (the help lists every binding).
     pub footer: bool,
+    /// Pressed with Ctrl (where letters are answers).
+    pub ctrl: bool,
 }
 
 const fn bind(
@@ -50,6 +58,24 @@ const fn bind(
         help,
         action,
         footer,
+        ctrl: false,
+    }
+}
+
+/// A key pressed with Ctrl.
+const fn bind_ctrl(
+    codes: &'static [KeyCode],
+    keys: &'static str,
+    help: &'static str,
+    action: Action,
+) -> Binding {
+    Binding {
+        codes,
+        keys,
+        help,
+        action,
+        footer: true,
+        ctrl: true,
     }
 }
 
@@ -102,6 +128,27 @@ pub const REVIEW_GRADED: &[Binding] = &[
         true,
     ),
     bind(
+        &[KeyCode::Backspace],
+        "Backspace",
+        "erase",
+        Action::Erase,
+        false,
+    ),
+    bind(
+        &[KeyCode::Up],
+        "↑",
+        "scroll up a line",
+        Action::LineUp,
+        false,
+    ),
+    bind(
+        &[KeyCode::Down],
+        "↓",
+        "scroll down a line",
+        Action::LineDown,
+        false,
+    ),
+    bind(
         &[KeyCode::PageUp],
         "PgUp",
         "scroll up",
@@ -115,14 +162,30 @@ pub const REVIEW_GRADED: &[Binding] = &[
         Action::PageDown,
         false,
     ),
-    bind(&[], "Ctrl-U", "undo", Action::Undo, true),
+    bind_ctrl(&[KeyCode::Char('u')], "Ctrl-U", "undo", Action::Undo),
     bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true),
     bind(&[KeyCode::Esc], "Esc", "quit", Action::Quit, true),
 ];
 
+/// The letters a true/false card takes, in French or English.
+const TRUE_FALSE_KEYS: &[KeyCode] = &[
+    KeyCode::Char('v'),
+    KeyCode::Char('f'),
+    KeyCode::Char('V'),
+    KeyCode::Char('F'),
+    KeyCode::Char('t'),
+    KeyCode::Char('T'),
+    KeyCode::Char('o'),
+    KeyCode::Char('O'),
+    KeyCode::Char('y'),
+    KeyCode::Char('Y'),
+    KeyCode::Char('n'),
+    KeyCode::Char('N'),
+];
+
 /// A true/false card: one key answers.
 pub const REVIEW_TRUE_FALSE: &[Binding] = &[
-    bind(&[], "v/f", "vrai / faux", Action::Confirm, true),
+    bind(TRUE_FALSE_KEYS, "v/f", "vrai / faux", Action::Answer, true),
     bind(
         &[KeyCode::Tab],
         "Tab",
@@ -130,7 +193,35 @@ pub const REVIEW_TRUE_FALSE: &[Binding] = &[
         Action::Reveal,
         true,
     ),
-    bind(&[], "Ctrl-U", "undo", Action::Undo, true),
+    bind(
+        &[KeyCode::Up],
+        "↑",
+        "scroll up a line",
+        Action::LineUp,
+        false,
+    ),
+    bind(
+        &[KeyCode::Down],
+        "↓",
+        "scroll down a line",
+        Action::LineDown,
+        false,
+    ),
+    bind(
+        &[KeyCode::PageUp],
+        "PgUp",
+        "scroll up",
+        Action::PageUp,
+        false,
+    ),
+    bind(
+        &[KeyCode::PageDown],
+        "PgDn",
+        "scroll down",
+        Action::PageDown,
+        false,
+    ),
+    bind_ctrl(&[KeyCode::Char('u')], "Ctrl-U", "undo", Action::Undo),
     bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true),
     bind(&[KeyCode::Esc], "Esc", "quit", Action::Quit, true),
 ];
@@ -275,15 +366,13 @@ pub fn lookup(table: &[Binding], key: &KeyEvent) -> Option<Action> {
     if is_interrupt(key) {
         return Some(Action::Quit);
     }
-    if key
-        .modifiers
-        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-    {
+    if key.modifiers.contains(KeyModifiers::ALT) {
         return None;
     }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     table
         .iter()
-        .find(|b| b.codes.contains(&key.code))
+        .find(|b| b.ctrl == ctrl && b.codes.contains(&key.code))
         .map(|b| b.action)
 }
 

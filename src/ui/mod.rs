@@ -2,6 +2,7 @@
 //! turn keys into actions, and one small loop that does the terminal I/O.
 
 pub mod decks;
+pub mod intents;
 pub mod keys;
 pub mod preview;
 pub mod review;
@@ -23,7 +24,9 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::{Frame, Terminal};
 
 use crate::clock::ClockError;
-use crate::store::Store;
+use crate::review::{Session, SessionError};
+use crate::store::{Store, StoreError};
+pub use intents::{Intent, News};
 use keys::Binding;
 use theme::Theme;
 
@@ -31,13 +34,15 @@ use theme::Theme;
 pub const MIN_WIDTH: u16 = 50;
 pub const MIN_HEIGHT: u16 = 16;
 
-/// What a screen needs from the outside world while handling a key.
+/// What the loop runs intents with: the store, the clock, and how to draw.
+/// Screens never see it: they return [`Intent`]s and are told what came of them.
 pub struct Ctx<'a> {
     pub store: Option<&'a mut Store>,
     pub now: &'a dyn Fn() -> Result<DateTime<FixedOffset>, ClockError>,
     pub theme: Theme,
 }
 
+/// What a screen's key asks the loop to do to the stack of screens.
 pub enum Control {
     Continue,
     /// Close this screen (the last one closed ends the program).
@@ -45,18 +50,55 @@ pub enum Control {
     /// Open another screen on top of this one.
     Open(Box<dyn Screen>),
     /// Something failed that the screen cannot recover from.
-    Fail(String),
+    Fail(UiError),
 }
 
+/// What can end the screens with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum UiError {
+    #[error("the review store is not open")]
+    NoStore,
+    #[error(transparent)]
+    Clock(#[from] ClockError),
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot draw on the terminal: {0}")]
+    Draw(io::Error),
+    #[error("cannot set up the terminal: {0}")]
+    Setup(io::Error),
+    #[error("cannot watch for signals: {0}")]
+    Signals(io::Error),
+}
+
+/// A screen: it draws its state, turns keys into [`Intent`]s, and is told
+/// ([`News`]) what the loop did with them. It never does I/O itself.
 pub trait Screen {
-    fn draw(&mut self, frame: &mut Frame<'_>, theme: Theme);
-    fn handle(&mut self, key: KeyEvent, ctx: &mut Ctx<'_>) -> Control;
-    /// The screen on top of this one closed.
-    fn resumed(&mut self, _ctx: &mut Ctx<'_>) {}
+    /// Layout-dependent state (scrolling) for a frame of `area`, before `draw`.
+    fn fit(&mut self, _area: Rect) {}
+    fn draw(&self, frame: &mut Frame<'_>, theme: Theme);
+    fn handle(&mut self, key: KeyEvent) -> Intent;
+    /// What came of the screen's last intent.
+    fn show(&mut self, _news: News) {}
+    /// The review session the screen shows, for the loop to run intents on.
+    fn session(&mut self) -> Option<&mut Session> {
+        None
+    }
+    /// The screen on top of this one closed: what to do now.
+    fn resumed(&mut self) -> Intent {
+        Intent::Stay
+    }
     /// Words to leave in the terminal once the screen is gone.
     fn farewell(&self) -> Option<String> {
         None
     }
+}
+
+/// One key handled: the screen's intent, run.
+pub fn step(top: &mut dyn Screen, key: KeyEvent, ctx: &mut Ctx<'_>) -> Control {
+    let intent = top.handle(key);
+    intents::run(top, intent, ctx)
 }
 
 /// What the loop reads: keys, resizes, and the terminal going away.
@@ -113,7 +155,7 @@ pub fn run_loop<B: Backend>(
     first: Box<dyn Screen>,
     ctx: &mut Ctx<'_>,
     inputs: &mut dyn Inputs,
-) -> Result<Ended, String> {
+) -> Result<Ended, UiError> {
     let mut stack = vec![first];
     let mut farewells = Vec::new();
     loop {
@@ -123,16 +165,7 @@ pub fn run_loop<B: Backend>(
                 signal: None,
             });
         };
-        terminal
-            .draw(|frame| {
-                if frame.area().width < MIN_WIDTH || frame.area().height < MIN_HEIGHT {
-                    draw_too_small(frame);
-                } else {
-                    top.draw(frame, ctx.theme);
-                }
-                keep_cells_safe(frame.buffer_mut());
-            })
-            .map_err(|err| format!("cannot draw on the terminal: {err}"))?;
+        draw_screen(terminal, top.as_mut(), ctx.theme).map_err(UiError::Draw)?;
         let key = match inputs.next() {
             Ok(Input::Key(key)) => key,
             Ok(Input::Redraw) => continue,
@@ -151,18 +184,24 @@ pub fn run_loop<B: Backend>(
                 });
             }
         };
-        match top.handle(key, ctx) {
-            Control::Continue => {}
-            Control::Close => {
-                if let Some(closed) = stack.pop() {
-                    farewells.extend(closed.farewell());
+        let mut control = step(top.as_mut(), key, ctx);
+        loop {
+            match control {
+                Control::Continue => {}
+                Control::Close => {
+                    if let Some(closed) = stack.pop() {
+                        farewells.extend(closed.farewell());
+                    }
+                    if let Some(below) = stack.last_mut() {
+                        let intent = below.resumed();
+                        control = intents::run(below.as_mut(), intent, ctx);
+                        continue;
+                    }
                 }
-                if let Some(below) = stack.last_mut() {
-                    below.resumed(ctx);
-                }
+                Control::Open(screen) => stack.push(screen),
+                Control::Fail(err) => return Err(err),
             }
-            Control::Open(screen) => stack.push(screen),
-            Control::Fail(message) => return Err(message),
+            break;
         }
     }
 }
@@ -170,10 +209,9 @@ pub fn run_loop<B: Backend>(
 /// Sets the terminal up, runs the screens, and puts the terminal back
 /// however the run ends: quit, error, panic (ratatui's hook), Ctrl-C (a key
 /// in raw mode), SIGTERM or SIGHUP.
-pub fn run(first: Box<dyn Screen>, ctx: &mut Ctx<'_>) -> Result<Ended, String> {
-    let signal = watch_signals().map_err(|err| format!("cannot watch for signals: {err}"))?;
-    let mut terminal =
-        ratatui::try_init().map_err(|err| format!("cannot set up the terminal: {err}"))?;
+pub fn run(first: Box<dyn Screen>, ctx: &mut Ctx<'_>) -> Result<Ended, UiError> {
+    let signal = watch_signals().map_err(UiError::Signals)?;
+    let mut terminal = ratatui::try_init().map_err(UiError::Setup)?;
     let mut inputs = TerminalInputs { signal };
     let result = run_loop(&mut terminal, first, ctx, &mut inputs);
     let _ = terminal.show_cursor();
@@ -224,6 +262,27 @@ pub fn keep_cells_safe(buffer: &mut ratatui::buffer::Buffer) {
             .collect();
         cell.set_symbol(&safe);
     }
+}
+
+/// One frame of the screen: fitted to the terminal's size, then drawn.
+pub fn draw_screen<B: Backend>(
+    terminal: &mut Terminal<B>,
+    screen: &mut dyn Screen,
+    theme: Theme,
+) -> io::Result<()> {
+    terminal
+        .draw(|frame| {
+            let area = frame.area();
+            if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+                draw_too_small(frame);
+            } else {
+                screen.fit(area);
+                screen.draw(frame, theme);
+            }
+            keep_cells_safe(frame.buffer_mut());
+        })
+        .map_err(|err| io::Error::other(err.to_string()))?;
+    Ok(())
 }
 
 fn draw_too_small(frame: &mut Frame<'_>) {

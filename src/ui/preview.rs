@@ -3,14 +3,14 @@
 
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
-use ratatui::layout::{Constraint, Layout};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::keys::{self, Action};
 use super::theme::Theme;
-use super::{Control, Ctx, Screen, draw_help, footer_line, wrap};
+use super::{Intent, Screen, draw_help, footer_line, wrap};
 use crate::deck::{Answer, Card, LoadedDeck, Severity};
 use crate::text;
 
@@ -243,10 +243,10 @@ impl PreviewScreen {
 }
 
 impl Screen for PreviewScreen {
-    fn handle(&mut self, key: KeyEvent, _ctx: &mut Ctx<'_>) -> Control {
+    fn handle(&mut self, key: KeyEvent) -> Intent {
         if self.help {
             self.help = false;
-            return Control::Continue;
+            return Intent::Stay;
         }
         if let Some(typed) = &mut self.typing {
             match key.code {
@@ -263,13 +263,13 @@ impl Screen for PreviewScreen {
                     typed.pop();
                 }
                 KeyCode::Char(c) if !keys::is_interrupt(&key) => typed.push(c),
-                _ if keys::is_interrupt(&key) => return Control::Close,
+                _ if keys::is_interrupt(&key) => return Intent::Close,
                 _ => {}
             }
-            return Control::Continue;
+            return Intent::Stay;
         }
         let Some(action) = keys::lookup(keys::PREVIEW, &key) else {
-            return Control::Continue;
+            return Intent::Stay;
         };
         self.message = None;
         let last = self.cards.len().saturating_sub(1);
@@ -278,16 +278,16 @@ impl Screen for PreviewScreen {
         match action {
             Action::Down if self.inner_scroll < self.overflow => {
                 self.inner_scroll += 1;
-                return Control::Continue;
+                return Intent::Stay;
             }
             Action::Up if self.inner_scroll > 0 => {
                 self.inner_scroll -= 1;
-                return Control::Continue;
+                return Intent::Stay;
             }
             _ => self.inner_scroll = 0,
         }
         match action {
-            Action::Quit => return Control::Close,
+            Action::Quit => return Intent::Close,
             Action::Help => self.help = true,
             Action::Up => self.selected = self.selected.saturating_sub(1),
             Action::Down => self.selected = (self.selected + 1).min(last),
@@ -300,16 +300,61 @@ impl Screen for PreviewScreen {
             Action::PreviousMatch => self.find(false, false),
             _ => {}
         }
-        Control::Continue
+        Intent::Stay
     }
 
-    fn draw(&mut self, frame: &mut Frame<'_>, theme: Theme) {
-        let [body, status, footer] = Layout::vertical([
-            Constraint::Min(3),
-            Constraint::Length(1),
-            Constraint::Length(1),
-        ])
-        .areas(frame.area());
+    fn fit(&mut self, area: Rect) {
+        let [body, _, _] = areas(area);
+        let width = usize::from(body.width.saturating_sub(2)).max(1);
+        let height = usize::from(body.height.saturating_sub(2));
+        if self.cards.is_empty() {
+            return;
+        }
+        // Only the number of lines matters here, not their colours.
+        let theme = Theme { color: false };
+        // Scroll so the selected card is in view.
+        if self.selected < self.top {
+            self.top = self.selected;
+        }
+        // Walk back from the selected card: the top stays where it is
+        // unless the selected card would fall off the bottom.
+        let mut used = 0;
+        let mut i = self.selected;
+        loop {
+            used += self.card_lines(i, width, theme).len();
+            if used > height && i < self.selected {
+                self.top = self.top.max(i + 1);
+                break;
+            }
+            if i <= self.top {
+                break;
+            }
+            i -= 1;
+        }
+        self.overflow = self
+            .card_lines(self.selected, width, theme)
+            .len()
+            .saturating_sub(height);
+        let mut shown = 0;
+        let mut lines = 0;
+        if self.overflow > 0 {
+            self.top = self.selected;
+            self.inner_scroll = self.inner_scroll.min(self.overflow);
+            lines = height;
+            shown = 1;
+        }
+        for i in (self.top + shown)..self.cards.len() {
+            if lines >= height {
+                break;
+            }
+            lines += self.card_lines(i, width, theme).len();
+            shown += 1;
+        }
+        self.page = shown.saturating_sub(1).max(1);
+    }
+
+    fn draw(&self, frame: &mut Frame<'_>, theme: Theme) {
+        let [body, status, footer] = areas(frame.area());
         let width = usize::from(body.width.saturating_sub(2)).max(1);
         let height = usize::from(body.height.saturating_sub(2));
         if self.cards.is_empty() {
@@ -318,32 +363,11 @@ impl Screen for PreviewScreen {
                 body,
             );
         } else {
-            // Scroll so the selected card is in view, drawing only what fits.
-            if self.selected < self.top {
-                self.top = self.selected;
-            }
-            // Walk back from the selected card: the top stays where it is
-            // unless the selected card would fall off the bottom.
-            let mut used = 0;
-            let mut i = self.selected;
-            loop {
-                used += self.card_lines(i, width, theme).len();
-                if used > height && i < self.selected {
-                    self.top = self.top.max(i + 1);
-                    break;
-                }
-                if i <= self.top {
-                    break;
-                }
-                i -= 1;
-            }
+            // What `fit` scrolled to, drawing only what fits.
             let mut lines = Vec::new();
             let mut shown: usize = 0;
-            let selected_lines = self.card_lines(self.selected, width, theme);
-            self.overflow = selected_lines.len().saturating_sub(height);
             if self.overflow > 0 {
-                self.top = self.selected;
-                self.inner_scroll = self.inner_scroll.min(self.overflow);
+                let selected_lines = self.card_lines(self.selected, width, theme);
                 lines.extend(selected_lines.into_iter().skip(self.inner_scroll));
                 shown = 1;
             }
@@ -352,9 +376,7 @@ impl Screen for PreviewScreen {
                     break;
                 }
                 lines.extend(self.card_lines(i, width, theme));
-                shown += 1;
             }
-            self.page = shown.saturating_sub(1).max(1);
             let title = format!(
                 " Preview · {} · {} cards ",
                 text::one_line(&self.title),
@@ -389,4 +411,14 @@ impl Screen for PreviewScreen {
             draw_help(frame, keys::PREVIEW, theme);
         }
     }
+}
+
+/// The body, the status line and the footer.
+fn areas(area: Rect) -> [Rect; 3] {
+    Layout::vertical([
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area)
 }

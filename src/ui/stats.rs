@@ -9,10 +9,8 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph};
 
 use super::keys::{self, Action};
 use super::theme::Theme;
-use super::{Control, Ctx, Screen, draw_help, footer_line};
-use crate::deck::DeckId;
+use super::{Intent, Screen, draw_help, footer_line};
 use crate::review::standing::{self, Standing};
-use crate::store::{Store, StoreError};
 use chrono::NaiveDate;
 
 /// One deck's figures and charts.
@@ -30,36 +28,14 @@ pub struct StatsScreen {
 }
 
 impl StatsScreen {
-    pub fn load(
-        store: &Store,
-        decks: &[DeckId],
-        today: NaiveDate,
-    ) -> Result<StatsScreen, StoreError> {
-        StatsScreen::load_with_exam(store, decks, today, None)
-    }
-
-    /// With `exam`, or the decks' own exam day, each page shows the plan.
-    pub fn load_with_exam(
-        store: &Store,
-        decks: &[DeckId],
-        today: NaiveDate,
-        exam: Option<NaiveDate>,
-    ) -> Result<StatsScreen, StoreError> {
-        let mut pages = Vec::with_capacity(decks.len());
-        for (deck, stats) in decks.iter().zip(standing::read(store, decks, today, exam)?) {
-            let one = std::slice::from_ref(deck);
-            pages.push(StatsPage {
-                due_30_days: store.due_per_day(one, today, 30)?,
-                ratings_30_days: store.ratings_since(one, today, 30)?,
-                stats,
-            });
-        }
-        Ok(StatsScreen {
+    /// The screen of these pages (see `intents::open_stats`).
+    pub fn new(today: NaiveDate, pages: Vec<StatsPage>) -> StatsScreen {
+        StatsScreen {
             today,
             pages,
             selected: 0,
             help: false,
-        })
+        }
     }
 }
 
@@ -93,13 +69,13 @@ impl StatsScreen {
 }
 
 impl Screen for StatsScreen {
-    fn handle(&mut self, key: KeyEvent, _ctx: &mut Ctx<'_>) -> Control {
+    fn handle(&mut self, key: KeyEvent) -> Intent {
         if self.help {
             self.help = false;
-            return Control::Continue;
+            return Intent::Stay;
         }
         match keys::lookup(keys::STATS, &key) {
-            Some(Action::Quit) => return Control::Close,
+            Some(Action::Quit) => return Intent::Close,
             Some(Action::Help) => self.help = true,
             Some(Action::Up) => self.selected = self.selected.saturating_sub(1),
             Some(Action::Down) => {
@@ -107,10 +83,10 @@ impl Screen for StatsScreen {
             }
             _ => {}
         }
-        Control::Continue
+        Intent::Stay
     }
 
-    fn draw(&mut self, frame: &mut Frame<'_>, theme: Theme) {
+    fn draw(&self, frame: &mut Frame<'_>, theme: Theme) {
         let area = frame.area();
         let inner_width = usize::from(area.width.saturating_sub(2)).max(1);
         let figures_lines = match self.pages.get(self.selected) {

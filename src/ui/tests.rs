@@ -11,10 +11,8 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Color, Style};
 
-use super::decks::DeckList;
 use super::preview::PreviewScreen;
 use super::review::{Phase, ReviewScreen};
-use super::stats::StatsScreen;
 use super::theme::Theme;
 use super::{Control, Ctx, Input, Inputs, Screen, run_loop};
 use crate::clock::ClockError;
@@ -66,7 +64,7 @@ impl Fixture {
     fn review(&self) -> ReviewScreen {
         let session =
             Session::start(&self.store, vec![DeckId("ch1".into())], now().unwrap(), 20).unwrap();
-        ReviewScreen::new(session, &self.store).unwrap()
+        super::intents::open_review(session, &self.store).unwrap()
     }
 
     pub(super) fn ctx(&mut self, color: bool) -> Ctx<'_> {
@@ -98,22 +96,14 @@ pub(super) fn press(screen: &mut dyn Screen, ctx: &mut Ctx<'_>, keys: &str) -> V
                 '⎋' => KeyCode::Esc,
                 c => KeyCode::Char(c),
             };
-            screen.handle(key(code), ctx)
+            super::step(screen, key(code), ctx)
         })
         .collect()
 }
 
 pub(super) fn render(screen: &mut dyn Screen, width: u16, height: u16, theme: Theme) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| {
-            if frame.area().width < super::MIN_WIDTH || frame.area().height < super::MIN_HEIGHT {
-                super::draw_too_small(frame);
-            } else {
-                screen.draw(frame, theme);
-            }
-        })
-        .unwrap();
+    super::draw_screen(&mut terminal, screen, theme).unwrap();
     terminal.backend().buffer().clone()
 }
 
@@ -205,8 +195,13 @@ fn revealing_shows_the_items_with_points_and_ticks_propose_a_rating() {
     // Unticking everything proposes 1: the student said so.
     press(&mut screen, &mut ctx, "t1t3");
     assert_eq!(screen.proposed().map(|r| r.value()), Some(1));
+    let all = text(&render(&mut screen, 80, 24, COLOR));
+    assert!(all.contains("[ ] 1.") && all.contains("[ ] 3."), "{all}");
+    assert!(all.contains("[1 Not at all]"), "{all}");
+    // Ticked again: the screen drawn now shows it.
     press(&mut screen, &mut ctx, "t1t3");
-    assert!(all.contains("[x] 3."), "{all}");
+    let all = text(&render(&mut screen, 80, 24, COLOR));
+    assert!(all.contains("[x] 1.") && all.contains("[x] 3."), "{all}");
     assert!(all.contains("[4]"), "{all}");
     assert!(all.contains("Proposed from the items ticked: 4"), "{all}");
 }
@@ -318,7 +313,8 @@ fn ctrl_c_ends_the_session_like_q() {
     let mut fixture = Fixture::new();
     let mut screen = fixture.review();
     let mut ctx = fixture.ctx(true);
-    screen.handle(
+    super::step(
+        &mut screen,
         KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
         &mut ctx,
     );
@@ -383,8 +379,12 @@ fn preview_never_needs_a_store() {
 #[test]
 fn deck_list_and_stats_screens() {
     let mut fixture = Fixture::new();
-    let mut list =
-        DeckList::new(&fixture.store, vec![DeckId("ch1".into())], now().unwrap()).unwrap();
+    let mut list = super::intents::open_decks(
+        &fixture.store,
+        vec![DeckId("ch1".into())],
+        now().map(crate::clock::study_day).unwrap(),
+    )
+    .unwrap();
     let all = text(&render(&mut list, 80, 24, COLOR));
     assert!(
         all.contains(
@@ -407,10 +407,11 @@ fn deck_list_and_stats_screens() {
         press(&mut list, &mut ctx, "p").remove(0),
         Control::Open(_)
     ));
-    let mut stats = StatsScreen::load(
+    let mut stats = super::intents::open_stats(
         &fixture.store,
         &[DeckId("ch1".into())],
         now().map(crate::clock::study_day).unwrap(),
+        None,
     )
     .unwrap();
     let all = text(&render(&mut stats, 80, 24, COLOR));
@@ -528,10 +529,11 @@ fn at_the_smallest_size_every_screen_keeps_its_essentials() {
         "back on the tall card, from its top: {all}"
     );
 
-    let mut stats = StatsScreen::load(
+    let mut stats = super::intents::open_stats(
         &fixture.store,
         &[DeckId("ch1".into())],
         now().map(crate::clock::study_day).unwrap(),
+        None,
     )
     .unwrap();
     let all = text(&render(
@@ -548,10 +550,11 @@ fn at_the_smallest_size_every_screen_keeps_its_essentials() {
 #[test]
 fn the_due_chart_has_a_readable_axis() {
     let fixture = Fixture::new();
-    let mut stats = StatsScreen::load(
+    let mut stats = super::intents::open_stats(
         &fixture.store,
         &[DeckId("ch1".into())],
         now().map(crate::clock::study_day).unwrap(),
+        None,
     )
     .unwrap();
     let all = text(&render(&mut stats, 100, 30, COLOR));
@@ -602,7 +605,7 @@ fn kinds_review(fixture: &Fixture) -> ReviewScreen {
         20,
     )
     .unwrap();
-    ReviewScreen::new(session, &fixture.store).unwrap()
+    super::intents::open_review(session, &fixture.store).unwrap()
 }
 
 #[test]
@@ -624,7 +627,8 @@ fn graded_cards_are_answered_in_the_screen() {
     assert!(all.contains("[1 Not at all]"), "{all}");
     press(&mut screen, &mut ctx, "\n");
     // On the next (graded) card, `u` is a letter; Ctrl-U undoes.
-    screen.handle(
+    super::step(
+        &mut screen,
         KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
         &mut ctx,
     );
@@ -639,7 +643,7 @@ fn graded_cards_are_answered_in_the_screen() {
     press(&mut screen, &mut ctx, "x\n");
     assert!(text(&render(&mut screen, 80, 24, COLOR)).contains("Answer with the letters shown."));
     let mut ctx = fixture.ctx(true);
-    screen.handle(key(KeyCode::Backspace), &mut ctx);
+    super::step(&mut screen, key(KeyCode::Backspace), &mut ctx);
     press(&mut screen, &mut ctx, "b\n");
     assert_eq!(screen.verdict(), Some(Verdict::Right));
     press(&mut screen, &mut ctx, "\n");

@@ -1,0 +1,227 @@
+//! The one place the screens meet the store and the clock. A key handler
+//! returns what the student asked for (an [`Intent`]); [`run`] does it and
+//! tells the screen what came of it ([`News`]). Screens never do I/O.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use super::decks::{DeckList, DeckRow};
+use super::preview::PreviewScreen;
+use super::review::ReviewScreen;
+use super::stats::{StatsPage, StatsScreen};
+use super::{Control, Ctx, Screen, UiError};
+use crate::clock;
+use crate::deck::{self, DeckId};
+use crate::review::{Current, DEFAULT_NEW_PER_DAY, Session, Summary, UndoError, standing};
+use crate::sched::Rating;
+use crate::store::{Recorded, Store, StoreError};
+
+/// What a key asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Intent {
+    /// Nothing beyond what the screen did itself.
+    Stay,
+    Close,
+    /// Rate the card shown; `ticks` are the answer items recalled (1-based)
+    /// for an answer of several items; `took_ms` how long it was shown.
+    Rate {
+        rating: Rating,
+        ticks: Option<Vec<usize>>,
+        took_ms: u64,
+    },
+    /// Take back the session's last rating.
+    Undo,
+    /// End the review: its summary.
+    Finish,
+    /// Review a deck's day.
+    OpenReview(DeckId),
+    /// Preview a deck from the file it was synced from.
+    OpenPreview {
+        deck: DeckId,
+        path: Option<PathBuf>,
+    },
+    OpenStats(DeckId),
+    /// Read the deck list's figures again (a review may have changed them).
+    RefreshDecks(Vec<DeckId>),
+}
+
+/// What to show after a rating or an undo.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Next {
+    Card(Box<Current>),
+    /// No card left: the session's summary.
+    Over(Summary),
+}
+
+/// What came of an intent, for the screen to show.
+#[derive(Debug, Clone, PartialEq)]
+pub enum News {
+    /// The rating is committed.
+    Rated {
+        recorded: Recorded,
+        next: Next,
+    },
+    Undone {
+        recorded: Recorded,
+        next: Next,
+    },
+    Over(Summary),
+    Decks(Vec<DeckRow>),
+    /// Something to tell the student; nothing changed.
+    Message(String),
+}
+
+/// Runs an intent of the screen `top`.
+pub fn run(top: &mut dyn Screen, intent: Intent, ctx: &mut Ctx<'_>) -> Control {
+    execute(top, intent, ctx).unwrap_or_else(Control::Fail)
+}
+
+fn execute(top: &mut dyn Screen, intent: Intent, ctx: &mut Ctx<'_>) -> Result<Control, UiError> {
+    match intent {
+        Intent::Stay => {}
+        Intent::Close => return Ok(Control::Close),
+        Intent::Rate {
+            rating,
+            ticks,
+            took_ms,
+        } => {
+            let store = ctx.store.as_deref_mut().ok_or(UiError::NoStore)?;
+            let now = (ctx.now)()?;
+            let Some(session) = top.session() else {
+                return Ok(Control::Continue);
+            };
+            // Committed here, before the next card is shown.
+            if let Some(recorded) = session.rate(store, rating, now, took_ms, ticks.as_deref())? {
+                let next = next(session, store)?;
+                top.show(News::Rated { recorded, next });
+            }
+        }
+        Intent::Undo => {
+            let store = ctx.store.as_deref_mut().ok_or(UiError::NoStore)?;
+            let Some(session) = top.session() else {
+                return Ok(Control::Continue);
+            };
+            let news = match session.undo(store) {
+                Ok(Some(recorded)) => News::Undone {
+                    recorded,
+                    next: next(session, store)?,
+                },
+                Ok(None) => News::Message("Nothing to undo.".into()),
+                Err(UndoError::RatedElsewhere) => {
+                    News::Message(UndoError::RatedElsewhere.to_string())
+                }
+                Err(UndoError::Store(err)) => return Err(err.into()),
+            };
+            top.show(news);
+        }
+        Intent::Finish => {
+            let (Some(store), Some(session)) = (ctx.store.as_deref(), top.session()) else {
+                return Ok(Control::Close);
+            };
+            let summary = session.summary(store)?;
+            top.show(News::Over(summary));
+        }
+        Intent::OpenReview(deck) => {
+            let store = ctx.store.as_deref().ok_or(UiError::NoStore)?;
+            let now = (ctx.now)()?;
+            let session = Session::start(store, vec![deck], now, DEFAULT_NEW_PER_DAY)?;
+            return Ok(Control::Open(Box::new(open_review(session, store)?)));
+        }
+        Intent::OpenPreview { deck, path } => {
+            let Some(path) = path.filter(|p| p.is_file()) else {
+                top.show(News::Message(format!(
+                    "The file of deck `{deck}` is not where it was synced from."
+                )));
+                return Ok(Control::Continue);
+            };
+            match deck::read_deck(&path) {
+                Ok(loaded) => return Ok(Control::Open(Box::new(PreviewScreen::new(loaded)))),
+                Err(err) => top.show(News::Message(format!(
+                    "Cannot read {}: {err}",
+                    path.display()
+                ))),
+            }
+        }
+        Intent::OpenStats(deck) => {
+            let store = ctx.store.as_deref().ok_or(UiError::NoStore)?;
+            let today = clock::study_day((ctx.now)()?);
+            let screen = open_stats(store, std::slice::from_ref(&deck), today, None)?;
+            return Ok(Control::Open(Box::new(screen)));
+        }
+        Intent::RefreshDecks(decks) => {
+            if let (Some(store), Ok(now)) = (ctx.store.as_deref(), (ctx.now)()) {
+                top.show(match deck_rows(store, &decks, clock::study_day(now)) {
+                    Ok(rows) => News::Decks(rows),
+                    Err(err) => News::Message(err.to_string()),
+                });
+            }
+        }
+    }
+    Ok(Control::Continue)
+}
+
+/// The session's next card, or its summary when there is none.
+fn next(session: &Session, store: &Store) -> Result<Next, UiError> {
+    Ok(match session.current(store)? {
+        Some(current) => Next::Card(Box::new(current)),
+        None => Next::Over(session.summary(store)?),
+    })
+}
+
+/// The review screen of a session, on its first card.
+pub fn open_review(session: Session, store: &Store) -> Result<ReviewScreen, UiError> {
+    let first = next(&session, store)?;
+    Ok(ReviewScreen::new(session, first))
+}
+
+/// The stats screen of these decks: with `exam`, or the decks' own exam
+/// day, each page shows the plan.
+pub fn open_stats(
+    store: &Store,
+    decks: &[DeckId],
+    today: NaiveDate,
+    exam: Option<NaiveDate>,
+) -> Result<StatsScreen, StoreError> {
+    let mut pages = Vec::with_capacity(decks.len());
+    for (deck, stats) in decks.iter().zip(standing::read(store, decks, today, exam)?) {
+        let one = std::slice::from_ref(deck);
+        pages.push(StatsPage {
+            due_30_days: store.due_per_day(one, today, 30)?,
+            ratings_30_days: store.ratings_since(one, today, 30)?,
+            stats,
+        });
+    }
+    Ok(StatsScreen::new(today, pages))
+}
+
+/// The deck list, with each deck's figures on `today`.
+pub fn open_decks(
+    store: &Store,
+    decks: Vec<DeckId>,
+    today: NaiveDate,
+) -> Result<DeckList, StoreError> {
+    let rows = deck_rows(store, &decks, today)?;
+    Ok(DeckList::new(decks, rows))
+}
+
+fn deck_rows(
+    store: &Store,
+    decks: &[DeckId],
+    today: NaiveDate,
+) -> Result<Vec<DeckRow>, StoreError> {
+    decks
+        .iter()
+        .map(|id| {
+            let stats = store.deck_stats(id, today)?;
+            Ok(DeckRow {
+                id: id.clone(),
+                title: stats.title,
+                path: store.deck_path(id)?,
+                cards: stats.cards,
+                new: stats.new,
+                due_today: stats.due_today,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,93 @@
+//! The end of a review: what was done, the ratings given, what comes next.
+
+use std::time::Duration;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::ReviewScreen;
+use crate::review::{Summary, write_summary};
+use crate::sched::Rating;
+use crate::ui::theme::Theme;
+use crate::ui::{footer_line, keys};
+
+impl ReviewScreen {
+    pub(super) fn draw_summary(&self, frame: &mut Frame<'_>, theme: Theme) {
+        let area = frame.area();
+        let [body, footer] =
+            Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
+        let mut lines = Vec::new();
+        if let Some((summary, spent)) = &self.summary {
+            lines.push(Line::styled(
+                "Session over: everything is saved.",
+                theme.title(),
+            ));
+            lines.push(Line::raw(""));
+            lines.push(Line::raw(format!(
+                "Cards reviewed: {}   Ratings: {}   Time: {}",
+                summary.cards_reviewed,
+                summary.total_ratings(),
+                format_duration(*spent)
+            )));
+            lines.push(Line::raw(""));
+            let most = summary.ratings.iter().copied().max().unwrap_or(0).max(1);
+            let bar_width = usize::from(body.width.saturating_sub(24)).max(1);
+            for (i, n) in summary.ratings.iter().enumerate() {
+                let label = Rating::new(u8::try_from(i + 1).unwrap_or(1))
+                    .map(|r| {
+                        if r.label().is_empty() {
+                            r.to_string()
+                        } else {
+                            format!("{r} {}", r.label())
+                        }
+                    })
+                    .unwrap_or_default();
+                lines.push(Line::from(vec![
+                    Span::raw(format!("{label:<12} {n:>4} ")),
+                    Span::styled("█".repeat(n * bar_width / most), theme.gauge()),
+                ]));
+            }
+            lines.push(Line::raw(""));
+            if summary.upcoming.is_empty() {
+                lines.push(Line::raw("Nothing else is scheduled yet."));
+            } else {
+                lines.push(Line::raw("Next due:"));
+                for (day, n) in &summary.upcoming {
+                    lines.push(Line::raw(format!(
+                        "  {}  {n} card{}",
+                        day.format("%Y-%m-%d"),
+                        if *n == 1 { "" } else { "s" }
+                    )));
+                }
+            }
+        }
+        frame.render_widget(
+            Paragraph::new(lines)
+                .block(Block::bordered().title(Line::styled(" fiches ", theme.title()))),
+            body,
+        );
+        frame.render_widget(
+            Paragraph::new(footer_line(keys::SUMMARY, theme, footer.width)),
+            footer,
+        );
+    }
+}
+
+fn format_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    if secs >= 60 {
+        format!("{} min {:02} s", secs / 60, secs % 60)
+    } else {
+        format!("{secs} s")
+    }
+}
+
+/// The summary left in the terminal once the screen is gone: the same
+/// words the plain front end ends with.
+pub(super) fn farewell(summary: &Summary) -> String {
+    let mut text = Vec::new();
+    let _ = write_summary(&mut text, summary);
+    String::from_utf8_lossy(&text).trim().to_string()
+}
