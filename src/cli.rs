@@ -178,6 +178,9 @@ pub struct SyncArgs {
     /// Show what would change without writing anything
     #[arg(long)]
     pub dry_run: bool,
+    /// Read every deck file again, even those whose size and time say they are as synced
+    #[arg(long)]
+    pub full: bool,
 }
 
 #[derive(Debug, clap::Args)]

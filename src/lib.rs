@@ -1,6 +1,7 @@
 //! fiches: a terminal spaced-repetition flashcard trainer.
 //!
-//! Data flows one way: `deck` (the YAML format) → `store` (SQLite) →
+//! Data flows one way: `deck` (the YAML format, and reading deck files) →
+//! `sync` (what a sync will do, planned without I/O) → `store` (SQLite) →
 //! `sched` (SM-2) → `review` (a session) → `ui` (the screens).
 
 // Tests may unwrap: a panic there is a failed test, not a crash.
@@ -16,6 +17,7 @@ pub mod memory;
 pub mod review;
 pub mod sched;
 pub mod store;
+pub mod sync;
 pub mod text;
 pub mod ui;
 

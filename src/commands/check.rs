@@ -44,7 +44,8 @@ impl Report {
 /// Reads and checks every deck under `paths` (files, directories or deck
 /// ids; `decks/` when empty); `strict` makes warnings errors.
 pub fn check_paths(paths: &[PathBuf], strict: bool) -> Result<Report, Failure> {
-    let files = super::deck_files(paths, None)?;
+    let found = super::deck_files_found(paths, None)?;
+    let files = found.files;
     let mut report = Report::default();
     for file in files {
         match deck::read_deck(&file) {
@@ -59,6 +60,7 @@ pub fn check_paths(paths: &[PathBuf], strict: bool) -> Result<Report, Failure> {
         .iter()
         .flat_map(|d| d.diagnostics.iter().cloned())
         .chain(deck::cross_check(&report.decks))
+        .chain(found.skipped)
         .collect();
     if strict {
         for d in &mut report.diagnostics {

@@ -251,7 +251,7 @@ fn default_deck_ids() -> Vec<(DeckId, PathBuf)> {
     if !dir.is_dir() {
         return Vec::new();
     }
-    let Ok(files) = deck::find_deck_files(&[dir]) else {
+    let Ok(deck::Found { files, .. }) = deck::find_decks(&[dir]) else {
         return Vec::new();
     };
     files
@@ -260,7 +260,7 @@ fn default_deck_ids() -> Vec<(DeckId, PathBuf)> {
             let loaded = deck::read_deck(&file).ok()?;
             let id = match &loaded.deck {
                 Some(deck) => deck.id.clone(),
-                None => DeckId(file.file_stem()?.to_string_lossy().into_owned()),
+                None => DeckId(deck::file::name_text(file.file_stem()?)),
             };
             Some((id, file))
         })
@@ -270,6 +270,14 @@ fn default_deck_ids() -> Vec<(DeckId, PathBuf)> {
 /// The deck files under what DECK arguments name, or under `decks/` when
 /// none is named; no deck at all is the same helpful error everywhere.
 pub fn deck_files(args: &[PathBuf], store: Option<&Store>) -> Result<Vec<PathBuf>, Failure> {
+    let found = deck_files_found(args, store)?;
+    warn_skipped(&found);
+    Ok(found.files)
+}
+
+/// [`deck_files`], with what was passed over in the directories (a FIFO, a
+/// device, a directory loop) as warnings for the caller to report.
+pub fn deck_files_found(args: &[PathBuf], store: Option<&Store>) -> Result<deck::Found, Failure> {
     let paths = if args.is_empty() {
         let default = PathBuf::from(DEFAULT_DECKS);
         if !default.is_dir() {
@@ -285,16 +293,17 @@ pub fn deck_files(args: &[PathBuf], store: Option<&Store>) -> Result<Vec<PathBuf
         }
         named.paths
     };
-    let files = deck::find_deck_files(&paths)
-        .map_err(|err| Failure::usage(format!("cannot read {err}")))?;
-    if files.is_empty() {
+    let found =
+        deck::find_decks(&paths).map_err(|err| Failure::usage(format!("cannot read {err}")))?;
+    if found.files.is_empty() {
+        warn_skipped(&found);
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         return Err(Failure::usage(format!(
             "no deck files (*.yaml, *.yml) found in {}",
             shown.join(", ")
         )));
     }
-    Ok(files)
+    Ok(found)
 }
 
 /// Syncs the decks named on the command line, or `decks/` when there is
@@ -323,8 +332,7 @@ pub fn select_decks(
     let report = if named.paths.is_empty() {
         SyncReport::default()
     } else {
-        let files = deck::find_deck_files(&named.paths)
-            .map_err(|err| Failure::usage(format!("cannot read {err}")))?;
+        let files = find_decks(&named.paths)?;
         let report = store
             .sync_skipping_invalid(&files, now)
             .map_err(sync_failure)?;
@@ -410,32 +418,40 @@ fn sync_failure(err: SyncError) -> Failure {
     }
 }
 
-/// Syncs files, printing the diagnostics of decks that cannot be synced.
+/// The deck files under `paths`; what was passed over in a directory (a
+/// FIFO, a device, a directory loop) is said on stderr.
+pub fn find_decks(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+    let found =
+        deck::find_decks(paths).map_err(|err| Failure::usage(format!("cannot read {err}")))?;
+    warn_skipped(&found);
+    Ok(found.files)
+}
+
+fn warn_skipped(found: &deck::Found) {
+    let mut err = crate::text::SafeWriter::new(io::stderr().lock());
+    for skipped in &found.skipped {
+        let _ = writeln!(err, "{skipped}");
+    }
+}
+
+/// Syncs files: the decks with errors are reported and left as last
+/// synced, the others synced (the status says some were left out).
 pub fn sync_files(
     store: &mut Store,
     files: &[PathBuf],
-    dry_run: bool,
+    options: crate::sync::SyncOptions,
     now: DateTime<FixedOffset>,
-) -> Result<SyncReport, Failure> {
-    match store.sync(files, dry_run, now) {
-        Ok(report) => Ok(report),
-        Err(SyncError::Invalid(decks)) => {
-            let stderr = io::stderr();
-            let excerpt = stderr.is_terminal();
-            let mut diagnostics: Vec<_> = decks
-                .iter()
-                .flat_map(|d| d.diagnostics.iter().cloned())
-                .filter(|d| d.severity == deck::Severity::Error)
-                .collect();
-            diagnostics.sort_by(|a, b| (&a.path, a.pos).cmp(&(&b.path, b.pos)));
-            let mut err = crate::text::SafeWriter::new(stderr.lock());
-            let _ = check::write_diagnostics(&mut err, &diagnostics, &decks, excerpt);
-            Err(Failure {
-                status: Status::Problems,
-                message: SyncError::Invalid(decks).to_string(),
-            })
-        }
-        Err(SyncError::Store(err)) => Err(err.into()),
-        Err(other) => Err(Failure::usage(other.to_string())),
-    }
+) -> Result<(SyncReport, Status), Failure> {
+    let options = crate::sync::SyncOptions {
+        skip_invalid: true,
+        ..options
+    };
+    let report = crate::sync::sync(store, files, options, now).map_err(sync_failure)?;
+    report_skipped(&report);
+    let status = if report.skipped.is_empty() {
+        Status::Success
+    } else {
+        Status::Problems
+    };
+    Ok((report, status))
 }

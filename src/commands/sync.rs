@@ -12,7 +12,7 @@ pub fn run(args: &SyncArgs, db: Option<&std::path::Path>) -> Result<Status, Fail
     let now = clock::now()?;
     // Outside a checkout, nothing is named and no store is created.
     if args.decks.is_empty() {
-        super::deck_files(&[], None)?;
+        super::deck_files_found(&[], None)?;
     }
     let mut store = if args.dry_run && !super::store_exists(db) {
         // Nothing to compare with yet: plan against an empty store, and
@@ -22,13 +22,18 @@ pub fn run(args: &SyncArgs, db: Option<&std::path::Path>) -> Result<Status, Fail
         open_store(db)?
     };
     let files = super::deck_files(&args.decks, Some(&store))?;
-    let report = sync_files(&mut store, &files, args.dry_run, now)?;
+    let options = crate::sync::SyncOptions {
+        dry_run: args.dry_run,
+        full: args.full,
+        ..Default::default()
+    };
+    let (report, status) = sync_files(&mut store, &files, options, now)?;
     let printed = print(
         &mut crate::text::SafeWriter::new(io::stdout().lock()),
         &report,
         args.dry_run,
     );
-    super::written(printed, "the report", Status::Success)
+    super::written(printed, "the report", status)
 }
 
 pub fn print(out: &mut impl Write, report: &SyncReport, dry_run: bool) -> io::Result<()> {

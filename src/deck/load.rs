@@ -2,19 +2,15 @@
 //! the first, so an author fixes a whole file in one pass.
 
 use std::borrow::Cow;
-use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::diag::Diagnostic;
+use super::file;
 use super::yaml::{self, Node, Pos, Value};
 use super::{Answer, Card, CardHashes, CardKind, Deck, DeckId, LoadedDeck};
 use crate::hash::FastMap;
 use crate::text;
-
-/// Larger files are refused before parsing: a deck that big is a mistake, and
-/// parsing it would cost more memory than a review session is allowed.
-pub const MAX_DECK_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The most cards one deck may hold (a course has hundreds; tests go to 100,000).
 pub const MAX_CARDS: usize = 200_000;
@@ -50,26 +46,30 @@ fn kind_fields(kind: &str) -> &'static [&'static str] {
 }
 const PLACEHOLDERS: &[&str] = &["-", "…", "...", "todo", "?", "tbd"];
 
-/// Reads and checks one deck file. I/O failures are the caller's to report.
+/// Reads and checks one deck file. I/O failures (and a path that is not a
+/// regular file) are the caller's to report.
 pub fn read_deck(path: &Path) -> io::Result<LoadedDeck> {
-    let size = fs::metadata(path)?.len();
-    if size > MAX_DECK_BYTES {
-        let message = format!(
-            "deck file is {} MiB, over the {} MiB limit: split it into several decks",
-            size / (1024 * 1024),
-            MAX_DECK_BYTES / (1024 * 1024)
-        );
-        return Ok(LoadedDeck {
+    let read = file::read(path)?;
+    Ok(loaded_from(path, &read.contents))
+}
+
+/// The deck in bytes read by [`file::read`].
+pub fn loaded_from(path: &Path, contents: &file::Contents) -> LoadedDeck {
+    match contents {
+        file::Contents::Bytes { bytes, .. } => parse_deck(path, bytes),
+        file::Contents::TooBig => LoadedDeck {
             path: path.to_path_buf(),
             text: String::new(),
             deck: None,
             entries: 0,
             card_hashes: None,
-            diagnostics: vec![Diagnostic::error(path, Pos::new(1, 1), message)],
-        });
+            diagnostics: vec![Diagnostic::error(
+                path,
+                Pos::new(1, 1),
+                file::too_big_message(),
+            )],
+        },
     }
-    let bytes = fs::read(path)?;
-    Ok(parse_deck(path, &bytes))
 }
 
 /// Checks a deck given as bytes; `path` names it in diagnostics and gives the
@@ -88,31 +88,13 @@ fn parse_deck_with(path: &Path, bytes: &[u8], parts_from: usize) -> LoadedDeck {
         card_hashes: None,
         diagnostics: Vec::new(),
     };
-    let text = match std::str::from_utf8(bytes) {
+    let text = match file::decode(path, bytes) {
         Ok(text) => text,
-        Err(err) => {
-            let (pos, byte) = invalid_utf8_position(bytes, err.valid_up_to());
-            loaded.diagnostics.push(Diagnostic::error(
-                path,
-                pos,
-                format!(
-                    "file is not UTF-8 text (byte 0x{byte:02X} here): save it as UTF-8 (in most editors: \"Save with encoding\" → UTF-8)"
-                ),
-            ));
+        Err(diagnostic) => {
+            loaded.diagnostics.push(diagnostic);
             return loaded;
         }
     };
-    // Decks saved on Windows often start with a byte-order mark.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if let Some(at) = text.find('\0') {
-        let pos = position_of(text, at);
-        loaded.diagnostics.push(Diagnostic::error(
-            path,
-            pos,
-            "file contains a NUL byte: it is binary, not a YAML deck",
-        ));
-        return loaded;
-    }
     let original = text;
     let (written, cleaned) = written_controls(path, text);
     let text: &str = &cleaned;
@@ -139,10 +121,7 @@ fn parse_deck_with(path: &Path, bytes: &[u8], parts_from: usize) -> LoadedDeck {
         return loaded;
     }
     loaded.text = original.to_string();
-    loaded.card_hashes = outline.as_ref().map(|o| CardHashes {
-        header: o.header_hash(),
-        cards: o.chunks.iter().map(super::outline::Chunk::hash).collect(),
-    });
+    loaded.card_hashes = outline.as_ref().map(CardHashes::of);
     let parts = match &outline {
         Some(outline) if text.len() >= parts_from => read_in_parts(path, text, outline),
         _ => None,
@@ -285,61 +264,6 @@ fn read_in_parts(
     Some((root, all))
 }
 
-/// Finds the deck files under the given paths, in a stable order.
-/// A missing path is an I/O error; an explicit file is taken whatever its name.
-/// A file named twice (`decks decks/a.yaml`) is taken once.
-pub fn find_deck_files(paths: &[PathBuf]) -> io::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for path in paths {
-        let meta = fs::metadata(path)
-            .map_err(|err| io::Error::new(err.kind(), format!("{}: {err}", path.display())))?;
-        if meta.is_dir() {
-            walk(path, &mut files)?;
-        } else {
-            files.push(path.clone());
-        }
-    }
-    let mut seen = std::collections::HashSet::new();
-    files.retain(|file| seen.insert(fs::canonicalize(file).unwrap_or_else(|_| file.clone())));
-    Ok(files)
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> io::Result<()> {
-    let mut entries = fs::read_dir(dir)
-        .map_err(|err| io::Error::new(err.kind(), format!("{}: {err}", dir.display())))?
-        .collect::<Result<Vec<_>, _>>()?;
-    entries.sort_by_key(|entry| entry.file_name());
-    for entry in entries {
-        let path = entry.path();
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        if hidden {
-            continue;
-        }
-        if entry.file_type()?.is_dir() {
-            walk(&path, files)?;
-        } else if is_deck_name(&path) {
-            files.push(path);
-        }
-    }
-    Ok(())
-}
-
-/// Whether a file name is a deck's: `*.yaml` or `*.yml`.
-pub fn is_deck_name(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("yaml" | "yml")
-    )
-}
-
-fn invalid_utf8_position(bytes: &[u8], valid_up_to: usize) -> (Pos, u8) {
-    let valid = &bytes[..valid_up_to.min(bytes.len())];
-    // The prefix is valid UTF-8 by construction.
-    let prefix = String::from_utf8_lossy(valid);
-    let pos = position_of(&prefix, prefix.len());
-    (pos, bytes.get(valid_up_to).copied().unwrap_or(0))
-}
-
 /// The most characters reported one by one in a file.
 const MAX_CONTROLS_REPORTED: usize = 100;
 
@@ -399,18 +323,6 @@ fn written_controls<'t>(path: &Path, text: &'t str) -> (Vec<Diagnostic>, Cow<'t,
         ));
     }
     (found, Cow::Owned(cleaned))
-}
-
-/// Line and column (in characters, 1-based) of a byte offset in `text`.
-fn position_of(text: &str, offset: usize) -> Pos {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    Pos::new(
-        u32::try_from(line).unwrap_or(u32::MAX),
-        u32::try_from(column).unwrap_or(u32::MAX),
-    )
 }
 
 struct Checker<'a> {
@@ -1491,7 +1403,7 @@ fn type_message(field: &str, expected: &str, found: &Value) -> String {
 fn default_deck_id(path: &Path) -> DeckId {
     DeckId(
         path.file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
+            .map(file::name_text)
             .unwrap_or_else(|| "deck".to_string()),
     )
 }

@@ -2,6 +2,7 @@
 //! `fiches check` applies to them.
 
 pub mod diag;
+pub mod file;
 mod load;
 pub mod outline;
 mod rules;
@@ -11,10 +12,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use diag::{Diagnostic, Severity};
-pub use load::{
-    MAX_DECK_BYTES, card_from_text, find_deck_files, is_deck_name, parse_deck, read_deck,
-};
-pub use rules::cross_check;
+pub use file::{Found, MAX_DECK_BYTES, find_decks, is_deck_name};
+pub use load::{card_from_text, loaded_from, parse_deck, read_deck};
+pub use rules::{DeckIds, cross_check, cross_check_ids};
 pub use yaml::Pos;
 
 /// A deck's identity in the review store: its `id`, or its file name.
@@ -189,6 +189,15 @@ pub struct Card {
 pub struct CardHashes {
     pub header: i64,
     pub cards: Vec<i64>,
+}
+
+impl CardHashes {
+    pub fn of(outline: &outline::Outline<'_>) -> CardHashes {
+        CardHashes {
+            header: outline.header_hash(),
+            cards: outline.chunks.iter().map(outline::Chunk::hash).collect(),
+        }
+    }
 }
 
 /// A deck file as read: its text, the deck when the YAML could be read at

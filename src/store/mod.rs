@@ -12,10 +12,10 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 use thiserror::Error;
 
+pub use crate::sync::{Change, ChangeKind, DeckSync, SkippedDeck, SyncError, SyncReport};
 pub use memory::{ModelCard, StoredModel};
 pub use review::{CardId, NewCardsByKind, NewReview, QueueEntry, Recorded, ReviewId, StoredCard};
 pub use stats::{CardRow, DeckStats, ExamFigures};
-pub use sync::{Change, ChangeKind, DeckSync, SkippedDeck, SyncError, SyncReport};
 
 /// The schema, in order. Append only: a shipped migration never changes.
 const MIGRATIONS: &[(&str, &str)] = &[

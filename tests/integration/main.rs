@@ -9,6 +9,7 @@ mod day;
 mod decks;
 mod exam;
 mod faults;
+mod files;
 mod hostile;
 mod hostile_text;
 mod kinds;

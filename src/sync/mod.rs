@@ -1,0 +1,780 @@
+//! Deck files into the store, never losing history: a card keeps its row
+//! (and so its reviews) across edits, and a removed card is only retired.
+//!
+//! Three steps, each in its own place: the files are read once, before any
+//! lock ([`crate::deck::file`]); what the sync will do is planned without
+//! touching anything ([`plan`]); the store writes it in one transaction
+//! (`store/sync.rs`). A deck with errors, its own or against the other
+//! decks (`deck::cross_check`'s rules), is left as last synced; the others
+//! are synced.
+
+pub mod plan;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset};
+use thiserror::Error;
+
+pub use plan::{Change, ChangeKind, DeckSync};
+
+use crate::deck::file::{self, Contents, DeckBytes, Located};
+use crate::deck::outline;
+use crate::deck::{self, Card, DeckId, DeckIds, Diagnostic, LoadedDeck, Pos};
+use crate::hash::{FastMap, FastSet};
+use crate::store::{Store, StoreError};
+use plan::{KeyedRow, KnownFile, Outcome, RowStamp, Source, Split, StoredDeck};
+
+#[derive(Debug, Clone, Default)]
+pub struct SyncReport {
+    pub decks: Vec<DeckSync>,
+    /// Decks left as they were because their file has errors (only when
+    /// asked to skip them rather than fail).
+    pub skipped: Vec<SkippedDeck>,
+}
+
+/// A deck file with errors, left out of a sync.
+#[derive(Debug, Clone)]
+pub struct SkippedDeck {
+    pub loaded: LoadedDeck,
+    /// The deck as last synced from this file, if it ever was.
+    pub last_synced: Option<DeckId>,
+}
+
+impl SyncReport {
+    pub fn deck_ids(&self) -> Vec<DeckId> {
+        self.decks.iter().map(|d| d.deck.clone()).collect()
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum SyncError {
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{} deck file{} with errors: run `fiches check` and fix them first", .0.len(), if .0.len() == 1 { "" } else { "s" })]
+    Invalid(Vec<LoadedDeck>),
+    #[error("the deck files kept changing while they were synced: run the sync again")]
+    KeptChanging,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// How to sync.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SyncOptions {
+    /// Plan only: nothing is written.
+    pub dry_run: bool,
+    /// Sync the decks without errors and report the others in `skipped`
+    /// (otherwise any error fails the whole sync).
+    pub skip_invalid: bool,
+    /// Read and plan every file whatever its stamp and hash say (an edit
+    /// that kept the file's size and time).
+    pub full: bool,
+}
+
+impl Store {
+    /// Syncs deck files into the store; with `dry_run`, only says what it would do.
+    pub fn sync(
+        &mut self,
+        files: &[PathBuf],
+        dry_run: bool,
+        now: DateTime<FixedOffset>,
+    ) -> Result<SyncReport, SyncError> {
+        let options = SyncOptions {
+            dry_run,
+            ..SyncOptions::default()
+        };
+        sync(self, files, options, now)
+    }
+
+    /// Syncs the files without errors and reports the others in
+    /// `skipped`, so a student can study the decks that are fine.
+    pub fn sync_skipping_invalid(
+        &mut self,
+        files: &[PathBuf],
+        now: DateTime<FixedOffset>,
+    ) -> Result<SyncReport, SyncError> {
+        let options = SyncOptions {
+            skip_invalid: true,
+            ..SyncOptions::default()
+        };
+        sync(self, files, options, now)
+    }
+}
+
+/// A file as read before the lock is taken.
+enum Examined {
+    /// The stamp it was synced with: not read.
+    Unchanged(Located, KnownFile),
+    /// Read, and byte for byte as synced: only its time changed.
+    Touched(Located, KnownFile),
+    /// Read whole and parsed.
+    Parsed(Box<LoadedDeck>, Source),
+    /// Read, to be synced card by card.
+    Edited(Box<Edited>),
+}
+
+/// A deck synced before whose text changed, with its edited cards read.
+struct Edited {
+    path: PathBuf,
+    text: String,
+    source: Source,
+    /// The row stamps the edited cards were chosen with.
+    stamps: Vec<RowStamp>,
+    /// Edited cards read alone, by (text hash, line).
+    cards: FastMap<(i64, u32), Card>,
+}
+
+/// Attempts when files change between their read and the lock.
+const ATTEMPTS: usize = 3;
+
+/// Syncs `files` into `store`. Every deck file is read before the store's
+/// write lock is taken; under the lock, the files' stamps are checked
+/// again, and the sync starts over if one changed meanwhile.
+pub fn sync(
+    store: &mut Store,
+    files: &[PathBuf],
+    options: SyncOptions,
+    now: DateTime<FixedOffset>,
+) -> Result<SyncReport, SyncError> {
+    for _ in 0..ATTEMPTS {
+        let mut located = Vec::with_capacity(files.len());
+        for path in files {
+            located.push(file::locate(path).map_err(|e| io_error(path, e))?);
+        }
+        let known: Vec<Option<KnownFile>> = located
+            .iter()
+            .map(|l| store.known_file(&l.canonical))
+            .collect::<Result<_, _>>()?;
+        let all_unchanged = located
+            .iter()
+            .zip(&known)
+            .all(|(l, k)| k.as_ref().is_some_and(|k| l.stamp.same_as(k.stamp)));
+        if all_unchanged && !options.full {
+            return Ok(SyncReport {
+                decks: located
+                    .iter()
+                    .zip(&known)
+                    .filter_map(|(l, k)| k.as_ref().map(|k| plan::unchanged(k, &l.path)))
+                    .collect(),
+                skipped: Vec::new(),
+            });
+        }
+        let mut examined = Vec::with_capacity(files.len());
+        for (located, known) in located.into_iter().zip(known) {
+            examined.push(examine(store, located, known, options)?);
+        }
+        store.begin_sync()?;
+        let result = if stamps_still_hold(&examined)? {
+            locked(store, examined, options, now).map(Some)
+        } else {
+            Ok(None)
+        };
+        let commit = matches!(result, Ok(Some(_))) && !options.dry_run;
+        store.end_sync(commit)?;
+        if let Some(report) = result? {
+            return Ok(report);
+        }
+    }
+    Err(SyncError::KeptChanging)
+}
+
+/// Reads one file unless its stamp says it is as synced.
+fn examine(
+    store: &Store,
+    located: Located,
+    known: Option<KnownFile>,
+    options: SyncOptions,
+) -> Result<Examined, SyncError> {
+    if let Some(known) = known.as_ref().filter(|k| located.stamp.same_as(k.stamp))
+        && !options.full
+    {
+        return Ok(Examined::Unchanged(located, known.clone()));
+    }
+    let DeckBytes { located, contents } =
+        file::read(&located.path).map_err(|e| io_error(&located.path, e))?;
+    let (bytes, hash) = match contents {
+        Contents::Bytes { bytes, hash } => (bytes, hash),
+        Contents::TooBig => {
+            let loaded = deck::loaded_from(&located.path, &Contents::TooBig);
+            let source = source_of(&located, 0);
+            return Ok(Examined::Parsed(Box::new(loaded), source));
+        }
+    };
+    let source = source_of(&located, hash);
+    if let Some(known) = &known
+        && !options.full
+    {
+        if known.hash == hash && known.stamp.size == located.stamp.size {
+            return Ok(Examined::Touched(located, known.clone()));
+        }
+        if store.reads_edited_cards_only()
+            && let Some(edited) = read_edited(store, &located.path, &bytes, known, &source)?
+        {
+            return Ok(Examined::Edited(Box::new(edited)));
+        }
+    }
+    let loaded = deck::parse_deck(&located.path, &bytes);
+    Ok(Examined::Parsed(Box::new(loaded), source))
+}
+
+fn io_error(path: &Path, source: std::io::Error) -> SyncError {
+    SyncError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn source_of(located: &Located, hash: i64) -> Source {
+    Source {
+        stamp: located.stamp,
+        hash,
+        canonical: located.canonical.clone(),
+        header_hash: None,
+    }
+}
+
+/// The edited cards of a deck synced before, read alone; `None` when the
+/// whole file must be read.
+fn read_edited(
+    store: &Store,
+    path: &Path,
+    bytes: &[u8],
+    known: &KnownFile,
+    source: &Source,
+) -> Result<Option<Edited>, StoreError> {
+    let Ok(text) = file::decode(path, bytes) else {
+        return Ok(None);
+    };
+    let Some(outline) = outline::outline(text) else {
+        return Ok(None);
+    };
+    let stamps = store.row_stamps(&known.deck)?;
+    let Some(split) = plan::split(known, &outline, &stamps) else {
+        return Ok(None);
+    };
+    let Some(cards) = read_cards(path, &outline, &split, &FastMap::default()) else {
+        return Ok(None);
+    };
+    Ok(Some(Edited {
+        path: path.to_path_buf(),
+        text: text.to_string(),
+        source: source.clone(),
+        stamps,
+        cards,
+    }))
+}
+
+/// The cards of `split.edited`, each read alone (or taken from `read`).
+fn read_cards(
+    path: &Path,
+    outline: &outline::Outline<'_>,
+    split: &Split,
+    read: &FastMap<(i64, u32), Card>,
+) -> Option<FastMap<(i64, u32), Card>> {
+    let mut cards = FastMap::default();
+    for &(position, hash) in &split.edited {
+        let chunk = outline.chunks.get(position)?;
+        let key = (hash, chunk.line);
+        let card = match read.get(&key) {
+            Some(card) => card.clone(),
+            None => deck::card_from_text(path, chunk.text, chunk.line)?,
+        };
+        cards.insert(key, card);
+    }
+    Some(cards)
+}
+
+/// Whether every file still has the stamp it had when it was read.
+fn stamps_still_hold(examined: &[Examined]) -> Result<bool, SyncError> {
+    for e in examined {
+        let (path, stamp) = match e {
+            Examined::Unchanged(l, _) | Examined::Touched(l, _) => (&l.path, l.stamp),
+            Examined::Parsed(loaded, source) => (&loaded.path, source.stamp),
+            Examined::Edited(edited) => (&edited.path, edited.source.stamp),
+        };
+        match file::locate(path) {
+            Ok(now) if now.stamp == stamp => {}
+            Ok(_) => return Ok(false),
+            Err(err) => return Err(io_error(path, err)),
+        }
+    }
+    Ok(true)
+}
+
+/// One file's part in the sync, once planned under the lock.
+enum Planned {
+    Outcome {
+        outcome: Outcome,
+        /// Its card ids with where they are, for the rules between decks.
+        ids: Vec<(String, Pos)>,
+        /// What is kept to report the deck if it must be left out.
+        loaded: LoadedDeck,
+        /// The deck whose rows it rewrites.
+        rows_of: Option<DeckId>,
+        last_synced: Option<DeckId>,
+    },
+    Skipped(SkippedDeck),
+}
+
+/// Plans (and, unless a dry run, writes) the sync under the write lock.
+/// Nothing here reads a deck file.
+fn locked(
+    store: &mut Store,
+    examined: Vec<Examined>,
+    options: SyncOptions,
+    now: DateTime<FixedOffset>,
+) -> Result<SyncReport, SyncError> {
+    let mut planned = Vec::with_capacity(examined.len());
+    let mut touched = Vec::new();
+    for e in examined {
+        planned.push(plan_one(store, e, &mut touched)?);
+    }
+    leave_out_conflicts(store, &mut planned)?;
+    let mut outcomes = Vec::new();
+    let mut skipped = Vec::new();
+    let mut in_sync: FastSet<DeckId> = FastSet::default();
+    for p in planned {
+        match p {
+            Planned::Outcome {
+                outcome, rows_of, ..
+            } => {
+                in_sync.insert(outcome.sync().deck.clone());
+                in_sync.extend(rows_of);
+                outcomes.push(outcome);
+            }
+            Planned::Skipped(s) => {
+                in_sync.extend(s.last_synced.clone());
+                skipped.push(s);
+            }
+        }
+    }
+    if !options.skip_invalid && !skipped.is_empty() {
+        return Err(SyncError::Invalid(
+            skipped.into_iter().map(|s| s.loaded).collect(),
+        ));
+    }
+    if outcomes.iter().any(needs_keyed_rows) {
+        let gone = gone_decks(store, &in_sync)?;
+        let elsewhere: FastMap<String, KeyedRow> = store
+            .keyed_rows()?
+            .into_iter()
+            .filter(|k| k.retired || gone.contains(&k.deck))
+            .map(|k| (k.key.clone(), k))
+            .collect();
+        plan::carry_moved_cards(&mut outcomes, &elsewhere);
+    }
+    let changed = outcomes.iter().any(|o| matches!(o, Outcome::Changed(_)));
+    if !options.dry_run && (changed || !touched.is_empty()) {
+        store.apply_sync(&outcomes, &touched, now)?;
+    }
+    Ok(SyncReport {
+        decks: outcomes.into_iter().map(Outcome::into_sync).collect(),
+        skipped,
+    })
+}
+
+fn needs_keyed_rows(outcome: &Outcome) -> bool {
+    match outcome {
+        Outcome::Changed(plan) => {
+            !plan.retire.iter().all(|r| r.key.is_none()) || !plan.claimed_ids().is_empty()
+        }
+        Outcome::Unchanged(_) => false,
+    }
+}
+
+/// Decks of the store outside this sync whose file is no longer there.
+fn gone_decks(store: &Store, in_sync: &FastSet<DeckId>) -> Result<FastSet<DeckId>, StoreError> {
+    Ok(store
+        .deck_paths()?
+        .into_iter()
+        .filter(|(id, path)| !in_sync.contains(id) && file_is_gone(path))
+        .map(|(id, _)| id)
+        .collect())
+}
+
+fn file_is_gone(path: &str) -> bool {
+    path.is_empty() || !Path::new(path).is_file()
+}
+
+fn plan_one(
+    store: &Store,
+    examined: Examined,
+    touched: &mut Vec<(String, i64)>,
+) -> Result<Planned, SyncError> {
+    let empty = |path: &Path| LoadedDeck {
+        path: path.to_path_buf(),
+        text: String::new(),
+        deck: None,
+        entries: 0,
+        card_hashes: None,
+        diagnostics: Vec::new(),
+    };
+    let unchanged = |located: &Located, known: &KnownFile| Planned::Outcome {
+        outcome: Outcome::Unchanged(plan::unchanged(known, &located.path)),
+        ids: Vec::new(),
+        loaded: empty(&located.path),
+        rows_of: Some(known.deck.clone()),
+        last_synced: Some(known.deck.clone()),
+    };
+    match examined {
+        Examined::Unchanged(located, known) => Ok(unchanged(&located, &known)),
+        Examined::Touched(located, known) => {
+            touched.push((located.canonical.clone(), located.stamp.mtime));
+            Ok(unchanged(&located, &known))
+        }
+        Examined::Edited(edited) => match plan_edited(store, &edited)? {
+            Some(planned) => Ok(planned),
+            // The store changed since the file was read: read it whole,
+            // from the bytes in memory.
+            None => {
+                let loaded = deck::parse_deck(&edited.path, edited.text.as_bytes());
+                plan_parsed(store, loaded, edited.source)
+            }
+        },
+        Examined::Parsed(loaded, source) => plan_parsed(store, *loaded, source),
+    }
+}
+
+fn plan_parsed(
+    store: &Store,
+    mut loaded: LoadedDeck,
+    source: Source,
+) -> Result<Planned, SyncError> {
+    let last_synced = store.known_file(&source.canonical)?.map(|k| k.deck);
+    if loaded.has_errors() {
+        return Ok(Planned::Skipped(SkippedDeck {
+            loaded,
+            last_synced,
+        }));
+    }
+    let Some(deck) = loaded.deck.take() else {
+        return Ok(Planned::Skipped(SkippedDeck {
+            loaded,
+            last_synced,
+        }));
+    };
+    let fields = store.deck_fields(&deck.id)?;
+    let exists = fields.is_some();
+    let renamed_from = if exists {
+        None
+    } else {
+        let known = store.known_file(&source.canonical)?;
+        let gone: Vec<DeckId> = match known {
+            Some(_) => Vec::new(),
+            None => store
+                .decks_titled(&deck.title)?
+                .into_iter()
+                .filter(|(_, path)| file_is_gone(path))
+                .map(|(id, _)| id)
+                .collect(),
+        };
+        plan::renamed_from(&deck.id, known.as_ref(), &gone)
+    };
+    let rows_of = if exists {
+        Some(deck.id.clone())
+    } else {
+        renamed_from.clone()
+    };
+    let rows = match &rows_of {
+        Some(id) => store.rows(id)?,
+        None => Vec::new(),
+    };
+    let ids = deck
+        .cards
+        .iter()
+        .filter_map(|c| c.id.clone().map(|id| (id, c.pos)))
+        .collect();
+    let hashes = loaded
+        .card_hashes
+        .take()
+        .or_else(|| outline::outline(&loaded.text).map(|o| deck::CardHashes::of(&o)));
+    let stored = StoredDeck {
+        exists,
+        fields,
+        renamed_from,
+        rows,
+    };
+    let plan = plan::plan_deck(&loaded.path, deck, hashes, source, stored);
+    Ok(Planned::Outcome {
+        outcome: Outcome::Changed(Box::new(plan)),
+        ids,
+        loaded,
+        rows_of,
+        last_synced,
+    })
+}
+
+/// Plans a deck card by card, with the store as it is under the lock;
+/// `None` when it must be read whole.
+fn plan_edited(store: &Store, edited: &Edited) -> Result<Option<Planned>, SyncError> {
+    let Some(known) = store.known_file(&edited.source.canonical)? else {
+        return Ok(None);
+    };
+    let Some(outline) = outline::outline(&edited.text) else {
+        return Ok(None);
+    };
+    let stamps = store.row_stamps(&known.deck)?;
+    let Some(split) = plan::split(&known, &outline, &stamps) else {
+        return Ok(None);
+    };
+    let cards = if stamps == edited.stamps {
+        edited.cards.clone()
+    } else {
+        match read_cards(&edited.path, &outline, &split, &edited.cards) {
+            Some(cards) => cards,
+            None => return Ok(None),
+        }
+    };
+    let mut in_order = Vec::with_capacity(split.edited.len());
+    for &(position, hash) in &split.edited {
+        let line = outline.chunks[position].line;
+        match cards.get(&(hash, line)) {
+            Some(card) => in_order.push(card.clone()),
+            None => return Ok(None),
+        }
+    }
+    let rows = store.rows_by_id(&plan::rows_needed(&split, &stamps))?;
+    let mut ids: Vec<(String, Pos)> = split
+        .kept
+        .iter()
+        .filter_map(|&(position, i)| {
+            let line = outline.chunks[position].line;
+            stamps[i].key.clone().map(|k| (k, Pos::new(line, 3)))
+        })
+        .chain(
+            in_order
+                .iter()
+                .filter_map(|c| c.id.clone().map(|id| (id, c.pos))),
+        )
+        .collect();
+    ids.sort_by_key(|(_, pos)| *pos);
+    let deck = plan::CardByCard {
+        path: &edited.path,
+        known: &known,
+        source: edited.source.clone(),
+        outline: &outline,
+        stamps: &stamps,
+        split: &split,
+    };
+    let Some(plan) = plan::plan_edited(deck, in_order, &rows) else {
+        return Ok(None);
+    };
+    Ok(Some(Planned::Outcome {
+        outcome: Outcome::Changed(Box::new(plan)),
+        ids,
+        loaded: LoadedDeck {
+            path: edited.path.clone(),
+            text: edited.text.clone(),
+            deck: None,
+            entries: outline.chunks.len(),
+            card_hashes: None,
+            diagnostics: Vec::new(),
+        },
+        rows_of: Some(known.deck.clone()),
+        last_synced: Some(known.deck),
+    }))
+}
+
+/// The rules between decks, as `fiches check` applies them, and against
+/// what the store keeps: a deck whose id, or one of whose card ids, is
+/// another deck's is left out with a diagnostic, so the store never holds
+/// two decks with one id or two cards with one id.
+fn leave_out_conflicts(store: &Store, planned: &mut [Planned]) -> Result<(), SyncError> {
+    let mut problems: Vec<Diagnostic> = {
+        let ids: Vec<DeckIds<'_>> = planned
+            .iter()
+            .filter_map(|p| match p {
+                Planned::Outcome {
+                    outcome: Outcome::Changed(plan),
+                    ids,
+                    ..
+                } => Some(DeckIds {
+                    path: &plan.sync.path,
+                    deck: &plan.sync.deck,
+                    cards: ids.iter().map(|(id, pos)| (id.as_str(), *pos)).collect(),
+                }),
+                Planned::Skipped(s) => DeckIds::of(&s.loaded),
+                Planned::Outcome { .. } => None,
+            })
+            .collect();
+        deck::cross_check_ids(&ids)
+    };
+    // A deck id already taken by a deck that stays: unchanged in this sync,
+    // or synced before from another file that is still there.
+    let canonicals: FastSet<String> = planned
+        .iter()
+        .filter_map(|p| match p {
+            Planned::Outcome {
+                outcome: Outcome::Changed(plan),
+                ..
+            } => Some(plan.source.canonical.clone()),
+            _ => None,
+        })
+        .collect();
+    let unchanged: HashMap<DeckId, PathBuf> = planned
+        .iter()
+        .filter_map(|p| match p {
+            Planned::Outcome {
+                outcome: Outcome::Unchanged(sync),
+                ..
+            } => Some((sync.deck.clone(), sync.path.clone())),
+            _ => None,
+        })
+        .collect();
+    let stored_paths: HashMap<DeckId, String> = store.deck_paths()?.into_iter().collect();
+    for p in planned.iter() {
+        let Planned::Outcome {
+            outcome: Outcome::Changed(plan),
+            ..
+        } = p
+        else {
+            continue;
+        };
+        let other = match unchanged.get(&plan.sync.deck) {
+            Some(path) => Some(path.display().to_string()),
+            None => stored_paths
+                .get(&plan.sync.deck)
+                .filter(|path| {
+                    **path != plan.source.canonical
+                        && !canonicals.contains(*path)
+                        && !file_is_gone(path)
+                })
+                .cloned(),
+        };
+        if let Some(other) = other {
+            problems.push(Diagnostic::error(
+                &plan.sync.path,
+                Pos::new(1, 1),
+                format!(
+                    "deck id `{}` is also the id of {other}: give one of them another `id`",
+                    plan.sync.deck
+                ),
+            ));
+        }
+    }
+    leave_out(planned, problems);
+    // Card ids the store holds live in a deck that keeps its rows.
+    if !planned.iter().any(|p| match p {
+        Planned::Outcome {
+            outcome: Outcome::Changed(plan),
+            ..
+        } => !plan.claimed_ids().is_empty(),
+        _ => false,
+    }) {
+        return Ok(());
+    }
+    let keyed = store.keyed_rows()?;
+    loop {
+        let mut rewritten: FastSet<DeckId> = FastSet::default();
+        let mut as_they_were: FastSet<DeckId> = FastSet::default();
+        for p in planned.iter() {
+            match p {
+                Planned::Outcome {
+                    outcome: Outcome::Changed(plan),
+                    rows_of,
+                    ..
+                } => {
+                    rewritten.insert(plan.sync.deck.clone());
+                    rewritten.extend(rows_of.clone());
+                }
+                Planned::Outcome {
+                    outcome: Outcome::Unchanged(sync),
+                    ..
+                } => {
+                    as_they_were.insert(sync.deck.clone());
+                }
+                Planned::Skipped(s) => as_they_were.extend(s.last_synced.clone()),
+            }
+        }
+        // Decks that keep their rows: all but those rewritten, less those
+        // whose file is gone (their cards may move to another deck).
+        let kept: FastSet<DeckId> = stored_paths
+            .iter()
+            .filter(|(id, path)| {
+                !rewritten.contains(*id) && (as_they_were.contains(*id) || !file_is_gone(path))
+            })
+            .map(|(id, _)| id.clone())
+            .collect();
+        let plans = planned.iter().enumerate().filter_map(|(i, p)| match p {
+            Planned::Outcome {
+                outcome: Outcome::Changed(plan),
+                ..
+            } => Some((i, plan.as_ref())),
+            _ => None,
+        });
+        let taken = plan::ids_taken(plans, &keyed, &kept);
+        if taken.is_empty() {
+            return Ok(());
+        }
+        let problems: Vec<Diagnostic> = taken
+            .into_iter()
+            .filter_map(|t| {
+                let Planned::Outcome {
+                    outcome: Outcome::Changed(plan),
+                    ..
+                } = &planned[t.outcome]
+                else {
+                    return None;
+                };
+                let holder = stored_paths
+                    .get(&t.holder.deck)
+                    .filter(|p| !p.is_empty())
+                    .map_or_else(|| format!("deck `{}`", t.holder.deck), Clone::clone);
+                Some(Diagnostic::error(
+                    &plan.sync.path,
+                    Pos::new(t.line, 3),
+                    format!(
+                        "duplicate card id `{}`: already used in {holder}:{} (deck `{}` as last synced): card ids must be unique across decks",
+                        t.key, t.holder.line, t.holder.deck
+                    ),
+                ))
+            })
+            .collect();
+        leave_out(planned, problems);
+    }
+}
+
+/// Leaves out of the sync each deck a diagnostic names, with it.
+fn leave_out(planned: &mut [Planned], problems: Vec<Diagnostic>) {
+    for problem in problems {
+        let Some(p) = planned.iter_mut().find(|p| match p {
+            Planned::Outcome {
+                outcome: Outcome::Changed(plan),
+                ..
+            } => plan.sync.path == problem.path,
+            Planned::Skipped(s) => s.loaded.path == problem.path,
+            Planned::Outcome { .. } => false,
+        }) else {
+            continue;
+        };
+        match p {
+            Planned::Skipped(s) => s.loaded.diagnostics.push(problem),
+            Planned::Outcome {
+                loaded,
+                last_synced,
+                ..
+            } => {
+                let mut loaded = std::mem::replace(
+                    loaded,
+                    LoadedDeck {
+                        path: PathBuf::new(),
+                        text: String::new(),
+                        deck: None,
+                        entries: 0,
+                        card_hashes: None,
+                        diagnostics: Vec::new(),
+                    },
+                );
+                loaded.diagnostics.push(problem);
+                *p = Planned::Skipped(SkippedDeck {
+                    loaded,
+                    last_synced: last_synced.clone(),
+                });
+            }
+        }
+    }
+}
