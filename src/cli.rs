@@ -67,6 +67,9 @@ pub enum Command {
     Fit(FitArgs),
     /// What you will remember on the exam day (or any day), as the model of memory predicts
     Readiness(ReadinessArgs),
+    /// Copy the review store safely, even while a session is open (use this, not cp)
+    #[command(after_help = "Exit status: 0 copied, 2 usage or I/O problem.")]
+    Backup(BackupArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -102,6 +105,18 @@ pub struct FitArgs {
     /// One JSON object on stdout
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// Where to write the copy
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+    /// Replace PATH if it exists
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, clap::Args)]

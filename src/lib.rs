@@ -12,6 +12,7 @@ pub mod clock;
 pub mod commands;
 pub mod convert;
 pub mod deck;
+pub mod files;
 pub mod hash;
 pub mod memory;
 pub mod review;
@@ -63,5 +64,6 @@ fn run_command(
         Command::Cards(args) => commands::cards::run(args, store(&args.store, db)),
         Command::Fit(args) => commands::fit::run(args, store(&args.store, db)),
         Command::Readiness(args) => commands::readiness::run(args, store(&args.store, db)),
+        Command::Backup(args) => commands::backup::run(args, store(&args.store, db)),
     }
 }

@@ -171,6 +171,16 @@ fn write_output(args: &ConvertArgs, yaml: &str) -> Result<(), Failure> {
             .write_all(yaml.as_bytes())
             .map_err(|err| Failure::usage(format!("cannot write the deck: {err}")));
     };
-    fs::write(path, yaml)
-        .map_err(|err| Failure::usage(format!("cannot write {}: {err}", path.display())))
+    // With --force the old deck is replaced only once the new one is whole.
+    crate::files::write_replacing(path, yaml.as_bytes()).map_err(|err| {
+        Failure::usage(format!(
+            "cannot write {}: {err}; {}",
+            path.display(),
+            if path.exists() {
+                "the file there was left as it was"
+            } else {
+                "nothing was written"
+            }
+        ))
+    })
 }

@@ -1,5 +1,6 @@
 //! One module per command: load what it needs, call the core, print.
 
+pub mod backup;
 pub mod cards;
 pub mod check;
 pub mod convert;
@@ -140,7 +141,7 @@ pub fn run_screens(
     Ok(ended.signal.map_or(Status::Success, Status::Signal))
 }
 
-fn store_path(db: Option<&Path>) -> Result<PathBuf, Failure> {
+pub fn store_path(db: Option<&Path>) -> Result<PathBuf, Failure> {
     match db {
         Some(path) => Ok(path.to_path_buf()),
         None => store::default_path().ok_or_else(|| {

@@ -84,6 +84,12 @@ pub enum StoreError {
         known: i64,
     },
     #[error(
+        "{path} is a fiches review store in a state no fiches writes ({why}): it is damaged, and was left untouched; restore it from a backup (`fiches backup`), or move it away to start a new one"
+    )]
+    Damaged { path: PathBuf, why: String },
+    #[error("cannot back the review store up to {dest}: {reason}; nothing was replaced")]
+    Backup { dest: PathBuf, reason: String },
+    #[error(
         "the review store {path} is read-only: nothing could be saved; fix its permissions or choose another store with --db PATH"
     )]
     ReadOnly { path: PathBuf },
@@ -203,6 +209,7 @@ impl Store {
                 known: known_version(),
             });
         }
+        self.check_schema(version, objects)?;
         // WAL lets a reader go on while another process commits a rating;
         // FULL makes every acknowledged rating survive a power cut. WAL is
         // kept in the file, so only a new store needs the switch, which
@@ -256,6 +263,87 @@ impl Store {
                 |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
             )
             .map_err(|e| self.fail(e))
+    }
+
+    /// A store says which migrations it has had in `user_version`: what
+    /// its tables hold must agree, or migrating it would fail half way (or
+    /// worse, succeed on a store it does not describe).
+    fn check_schema(&self, version: i64, objects: i64) -> Result<(), StoreError> {
+        let damaged = |why: String| StoreError::Damaged {
+            path: self.path.clone(),
+            why,
+        };
+        if version < 0 {
+            return Err(damaged(format!("its version is {version}")));
+        }
+        if version == 0 {
+            // A new, empty file is adopted; anything else must have a version.
+            return if objects == 0 {
+                Ok(())
+            } else {
+                Err(damaged("it has tables but no version".into()))
+            };
+        }
+        for &(since, table, column) in SCHEMA_MARKS {
+            let present: i64 = self
+                .conn
+                .query_row(
+                    "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2",
+                    [table, column],
+                    |row| row.get(0),
+                )
+                .map_err(|e| self.fail(e))?;
+            match (since <= version, present > 0) {
+                (true, false) => {
+                    return Err(damaged(format!(
+                        "version {version}, but without what version {since} adds"
+                    )));
+                }
+                (false, true) => {
+                    return Err(damaged(format!(
+                        "version {version}, but with what version {since} adds"
+                    )));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// A consistent copy of the store at `dest` (SQLite's online backup: a
+    /// session may go on rating meanwhile), written beside it and renamed,
+    /// so that `dest` is never a partial copy.
+    pub fn backup_to(&self, dest: &Path) -> Result<(), StoreError> {
+        let fail = |reason: String| StoreError::Backup {
+            dest: dest.to_path_buf(),
+            reason,
+        };
+        let temp = crate::files::temp_beside(dest);
+        let copied = (|| {
+            let mut copy = Connection::open(&temp).map_err(|e| sqlite_reason(&e))?;
+            rusqlite::backup::Backup::new(&self.conn, &mut copy)
+                .and_then(|b| b.run_to_completion(256, std::time::Duration::from_millis(5), None))
+                .map_err(|e| sqlite_reason(&e))?;
+            let check: String = copy
+                .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+                .map_err(|e| sqlite_reason(&e))?;
+            if check != "ok" {
+                return Err(format!("the copy does not check out ({check})"));
+            }
+            // One file, complete on disk, before it takes the name.
+            copy.execute_batch("PRAGMA journal_mode = DELETE")
+                .map_err(|e| sqlite_reason(&e))?;
+            drop(copy);
+            std::fs::File::open(&temp)
+                .and_then(|f| f.sync_all())
+                .map_err(|e| e.to_string())?;
+            crate::files::rename_into_place(&temp, dest).map_err(|e| e.to_string())
+        })();
+        if copied.is_err() {
+            let _ = std::fs::remove_file(&temp);
+            let _ = std::fs::remove_file(temp.with_extension("tmp-journal"));
+        }
+        copied.map_err(fail)
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
@@ -333,6 +421,16 @@ fn classify(path: &Path, err: rusqlite::Error) -> StoreError {
     }
 }
 
+/// A column each migration adds, to tell what a store has had: (the
+/// version that adds it, table, column).
+const SCHEMA_MARKS: &[(i64, &str, &str)] = &[
+    (1, "cards", "question"),
+    (1, "reviews", "rating"),
+    (2, "cards", "text_hash"),
+    (3, "decks", "exam"),
+    (4, "cards", "kind"),
+];
+
 fn known_version() -> i64 {
     i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX)
 }
@@ -341,5 +439,28 @@ fn sqlite_reason(err: &rusqlite::Error) -> String {
     match err {
         rusqlite::Error::SqliteFailure(code, Some(message)) => format!("{message} ({code})"),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A new migration needs a mark of its own, or a store that skipped it
+    /// would pass for complete.
+    #[test]
+    fn every_migration_has_a_schema_mark() {
+        for version in 1..=known_version() {
+            assert!(
+                SCHEMA_MARKS.iter().any(|(since, _, _)| *since == version),
+                "no mark for version {version}"
+            );
+        }
+        let store = Store::in_memory().unwrap();
+        assert!(store.check_schema(known_version(), 1).is_ok());
+        assert!(matches!(
+            store.check_schema(2, 1),
+            Err(StoreError::Damaged { .. })
+        ));
     }
 }

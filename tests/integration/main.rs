@@ -20,3 +20,4 @@ mod robustness;
 mod store;
 mod support;
 mod terminal;
+mod writes;
