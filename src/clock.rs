@@ -1,7 +1,7 @@
 //! The one place the clock is read. `FICHES_NOW` (RFC 3339) sets it, so tests
 //! and students can simulate days.
 
-use chrono::{DateTime, FixedOffset, Local, NaiveDate, TimeDelta};
+use chrono::{DateTime, Datelike, FixedOffset, Local, NaiveDate, TimeDelta};
 use thiserror::Error;
 
 pub const NOW_VARIABLE: &str = "FICHES_NOW";
@@ -10,21 +10,48 @@ pub const NOW_VARIABLE: &str = "FICHES_NOW";
 /// evening it belongs to.
 pub const DAY_STARTS_AT_HOUR: i64 = 4;
 
+/// The years the clock may be in: days are stored as YYYY-MM-DD and cards
+/// scheduled years ahead, so both ends stay well inside what that holds.
+pub const FIRST_YEAR: i32 = 1970;
+pub const LAST_YEAR: i32 = 9000;
+
 #[derive(Debug, Error)]
-#[error(
-    "{NOW_VARIABLE}={value:?} is not an RFC 3339 time such as 2026-12-01T09:00:00-05:00: {reason}"
-)]
-pub struct ClockError {
-    value: String,
-    reason: chrono::ParseError,
+pub enum ClockError {
+    #[error(
+        "{NOW_VARIABLE}={value:?} is not an RFC 3339 time such as 2026-12-01T09:00:00-05:00: {reason}"
+    )]
+    Unreadable {
+        value: String,
+        reason: chrono::ParseError,
+    },
+    #[error(
+        "{NOW_VARIABLE}={value:?} is in the year {year}: the clock must be in the years {FIRST_YEAR} to {LAST_YEAR}"
+    )]
+    OutOfRange { value: String, year: i32 },
 }
 
 /// Now, in local time, or the time `FICHES_NOW` gives.
 pub fn now() -> Result<DateTime<FixedOffset>, ClockError> {
-    match std::env::var(NOW_VARIABLE) {
-        Ok(value) if !value.trim().is_empty() => DateTime::parse_from_rfc3339(value.trim())
-            .map_err(|reason| ClockError { value, reason }),
-        _ => Ok(Local::now().fixed_offset()),
+    let (value, now) = match std::env::var(NOW_VARIABLE) {
+        Ok(value) if !value.trim().is_empty() => {
+            let now = DateTime::parse_from_rfc3339(value.trim()).map_err(|reason| {
+                ClockError::Unreadable {
+                    value: value.clone(),
+                    reason,
+                }
+            })?;
+            (value, now)
+        }
+        _ => {
+            let now = Local::now().fixed_offset();
+            (now.to_rfc3339(), now)
+        }
+    };
+    let year = now.year();
+    if (FIRST_YEAR..=LAST_YEAR).contains(&year) {
+        Ok(now)
+    } else {
+        Err(ClockError::OutOfRange { value, year })
     }
 }
 

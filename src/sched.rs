@@ -158,13 +158,21 @@ pub fn review(state: &CardState, rating: Rating, day: NaiveDate) -> CardState {
         reps,
         ease: state.ease.after(rating),
         interval,
-        due: day
-            .checked_add_days(Days::new(u64::from(interval)))
-            .or(Some(NaiveDate::MAX)),
+        due: Some(
+            day.checked_add_days(Days::new(u64::from(interval)))
+                .unwrap_or(NaiveDate::MAX)
+                .min(last_day()),
+        ),
         lapses,
         last_rating: Some(rating),
         last_day: Some(day),
     }
+}
+
+/// The last day a card can be due: days are kept as YYYY-MM-DD text, which
+/// sorts as the days do only up to year 9999 (`+10000-01-01` sorts first).
+pub fn last_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX)
 }
 
 /// With an exam on `exam`, no review may land after it: a card SM-2 would

@@ -24,6 +24,9 @@ pub fn run(args: &ReviewArgs, db: Option<&std::path::Path>) -> Result<Status, Fa
         Plan::Cram
     } else {
         let today = clock::study_day(now);
+        if let Some(refusal) = args.exam.and_then(|exam| plan::exam_refusal(exam, today)) {
+            return Err(Failure::usage(refusal));
+        }
         match args.exam {
             Some(exam) if plan::exam_to_come(Some(exam), today).is_none() => {
                 eprintln!(

@@ -12,6 +12,9 @@ use super::{Failure, Status, open_store, select_decks};
 pub fn run(args: &StatsArgs, db: Option<&std::path::Path>) -> Result<Status, Failure> {
     let now = clock::now()?;
     let today = clock::study_day(now);
+    if let Some(refusal) = args.exam.and_then(|exam| plan::exam_refusal(exam, today)) {
+        return Err(Failure::usage(refusal));
+    }
     if let Some(exam) = args
         .exam
         .filter(|exam| plan::exam_to_come(Some(*exam), today).is_none())

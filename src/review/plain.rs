@@ -32,12 +32,16 @@ enum Input {
     End,
 }
 
+/// A line of input; bytes that are not UTF-8 are read as U+FFFD rather than
+/// ending the session.
 fn read(input: &mut impl BufRead) -> io::Result<Input> {
-    let mut line = String::new();
-    if input.read_line(&mut line)? == 0 {
+    let mut line = Vec::new();
+    if input.read_until(b'\n', &mut line)? == 0 {
         return Ok(Input::End);
     }
-    Ok(Input::Line(line.trim().to_string()))
+    Ok(Input::Line(
+        String::from_utf8_lossy(&line).trim().to_string(),
+    ))
 }
 
 /// Runs the session to its end (no more cards, `q`, or end of input) and
@@ -179,10 +183,12 @@ enum Asked {
 }
 
 /// Reads a line, handling `u` and `q`; `None` when the session must stop
-/// or undo (told by `Asked`).
+/// or undo (told by `Asked`). A leading `=` gives the rest as the answer
+/// whatever it is: `=q` answers "q", `=u` the choice u.
 fn answer_line(input: &mut impl BufRead) -> io::Result<Result<String, Asked>> {
     Ok(match read(input)? {
         Input::End => Err(Asked::End),
+        Input::Line(line) if line.starts_with('=') => Ok(line[1..].trim().to_string()),
         Input::Line(line) if line.eq_ignore_ascii_case("q") => Err(Asked::Quit),
         Input::Line(line) if line.eq_ignore_ascii_case("u") => Err(Asked::Undo),
         Input::Line(line) => Ok(line),
@@ -225,7 +231,7 @@ fn ask(
             loop {
                 writeln!(
                     out,
-                    "Your choice (its letter, or several: a c) [u undo · q quit]"
+                    "Your choice (its letter, or several: a c) [u undo · q quit · =q answers q]"
                 )?;
                 out.flush()?;
                 let line = match answer_line(input)? {
@@ -247,7 +253,7 @@ fn ask(
             for (i, variants) in blanks.iter().enumerate() {
                 writeln!(
                     out,
-                    "Blank {} of {}: [u undo · q quit]",
+                    "Blank {} of {}: [u undo · q quit · =q answers q]",
                     i + 1,
                     blanks.len()
                 )?;
@@ -277,7 +283,10 @@ fn ask(
                 writeln!(out, "  {}) {}", grade::letter(shown), pairs[*index].1)?;
             }
             loop {
-                writeln!(out, "Your pairs (e.g. 1b 2a) [u undo · q quit]")?;
+                writeln!(
+                    out,
+                    "Your pairs (e.g. 1b 2a) [u undo · q quit · =q answers q]"
+                )?;
                 out.flush()?;
                 let line = match answer_line(input)? {
                     Ok(line) => line,

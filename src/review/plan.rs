@@ -30,9 +30,29 @@ pub enum Plan {
     Cram,
 }
 
-/// The one rule for an exam day: it plans nothing once it has come.
+/// How far ahead an exam may be planned to: ten years of days is more than
+/// any course, and keeps a plan (and `stats`' day-by-day figures) bounded.
+pub const MAX_EXAM_DAYS: i64 = 3660;
+
+/// The one rule for an exam day: it plans nothing once it has come, nor
+/// when it is further than [`MAX_EXAM_DAYS`] ahead.
 pub fn exam_to_come(exam: Option<NaiveDate>, today: NaiveDate) -> Option<NaiveDate> {
-    exam.filter(|exam| *exam > today)
+    exam.filter(|exam| *exam > today && !exam_too_far(*exam, today))
+}
+
+/// Whether `exam` is further ahead than an exam can be planned to.
+pub fn exam_too_far(exam: NaiveDate, today: NaiveDate) -> bool {
+    (exam - today).num_days() > MAX_EXAM_DAYS
+}
+
+/// Why an exam day given on the command line is refused, if it is.
+pub fn exam_refusal(exam: NaiveDate, today: NaiveDate) -> Option<String> {
+    exam_too_far(exam, today).then(|| {
+        format!(
+            "the exam day {exam} is {} days after the study day {today}: an exam can be planned to at most {MAX_EXAM_DAYS} days (ten years) ahead; give a nearer day",
+            (exam - today).num_days()
+        )
+    })
 }
 
 /// The exam a deck is planned to under `plan`: the plan's own exam day for

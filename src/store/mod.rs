@@ -429,6 +429,7 @@ const SCHEMA_MARKS: &[(i64, &str, &str)] = &[
     (2, "cards", "text_hash"),
     (3, "decks", "exam"),
     (4, "cards", "kind"),
+    (5, "cards", "ask"),
 ];
 
 fn known_version() -> i64 {

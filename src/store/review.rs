@@ -98,8 +98,14 @@ pub(super) fn state_from(row: &Row<'_>, first: usize) -> rusqlite::Result<CardSt
     })
 }
 
+/// A day as the store keeps it; never past the last day that text can hold
+/// in order.
 fn day_text(day: Option<NaiveDate>) -> Option<String> {
-    day.map(|d| d.format("%Y-%m-%d").to_string())
+    day.map(|d| {
+        d.min(crate::sched::last_day())
+            .format("%Y-%m-%d")
+            .to_string()
+    })
 }
 
 impl Store {

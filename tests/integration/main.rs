@@ -12,6 +12,7 @@ mod faults;
 mod files;
 mod hostile;
 mod hostile_text;
+mod input;
 mod kinds;
 mod memory;
 mod naming;
