@@ -430,6 +430,7 @@ const SCHEMA_MARKS: &[(i64, &str, &str)] = &[
     (3, "decks", "exam"),
     (4, "cards", "kind"),
     (5, "cards", "ask"),
+    (6, "memory_model", "parameters"),
 ];
 
 fn known_version() -> i64 {
