@@ -17,7 +17,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
 use ratatui::backend::Backend;
-use ratatui::crossterm::event::{self, Event, KeyEvent, KeyEventKind};
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyEvent, KeyEventKind,
+};
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
@@ -79,6 +81,9 @@ pub trait Screen {
     fn fit(&mut self, _area: Rect) {}
     fn draw(&self, frame: &mut Frame<'_>, theme: Theme);
     fn handle(&mut self, key: KeyEvent) -> Intent;
+    /// Text pasted into the terminal (bracketed paste): it types into an
+    /// answer field where there is one; it is never keys, so it never rates.
+    fn paste(&mut self, _text: &str) {}
     /// What came of the screen's last intent.
     fn show(&mut self, _news: News) {}
     /// The review session the screen shows, for the loop to run intents on.
@@ -104,6 +109,8 @@ pub fn step(top: &mut dyn Screen, key: KeyEvent, ctx: &mut Ctx<'_>) -> Control {
 /// What the loop reads: keys, resizes, and the terminal going away.
 pub enum Input {
     Key(KeyEvent),
+    /// Text pasted (bracketed paste), as one piece.
+    Paste(String),
     Redraw,
     /// SIGHUP, SIGTERM or SIGINT: leave now, everything is saved.
     Signal(i32),
@@ -132,6 +139,7 @@ impl Inputs for TerminalInputs {
                         return Ok(Input::Key(key));
                     }
                     Event::Resize(..) => return Ok(Input::Redraw),
+                    Event::Paste(text) => return Ok(Input::Paste(text)),
                     _ => {}
                 }
             }
@@ -168,6 +176,10 @@ pub fn run_loop<B: Backend>(
         draw_screen(terminal, top.as_mut(), ctx.theme).map_err(UiError::Draw)?;
         let key = match inputs.next() {
             Ok(Input::Key(key)) => key,
+            Ok(Input::Paste(text)) => {
+                top.paste(&text);
+                continue;
+            }
             Ok(Input::Redraw) => continue,
             Ok(Input::Signal(signal)) => {
                 // Told to stop: ratings are already committed.
@@ -212,10 +224,15 @@ pub fn run_loop<B: Backend>(
 pub fn run(first: Box<dyn Screen>, ctx: &mut Ctx<'_>) -> Result<Ended, UiError> {
     let signal = watch_signals().map_err(UiError::Signals)?;
     let mut terminal = ratatui::try_init().map_err(UiError::Setup)?;
+    // A paste arrives as one piece of text, not as keys that would rate.
+    let _ = ratatui::crossterm::execute!(io::stdout(), EnableBracketedPaste);
     let mut inputs = TerminalInputs { signal };
     let result = run_loop(&mut terminal, first, ctx, &mut inputs);
     let _ = terminal.show_cursor();
+    // Keys typed ahead are for this screen, not for the shell that follows.
+    drain_pending_input();
     // The terminal may already be gone (SIGHUP): nothing more to do then.
+    let _ = ratatui::crossterm::execute!(io::stdout(), DisableBracketedPaste);
     let _ = ratatui::try_restore();
     result
 }
@@ -234,6 +251,7 @@ fn watch_signals() -> io::Result<Arc<AtomicI32>> {
             if let Some(signal) = signals.forever().next() {
                 seen.store(signal, Ordering::SeqCst);
                 std::thread::sleep(Duration::from_secs(2));
+                let _ = ratatui::crossterm::execute!(io::stdout(), DisableBracketedPaste);
                 let _ = ratatui::try_restore();
                 std::process::exit(128 + signal);
             }
@@ -283,6 +301,21 @@ pub fn draw_screen<B: Backend>(
         })
         .map_err(|err| io::Error::other(err.to_string()))?;
     Ok(())
+}
+
+/// Reads and drops whatever input is waiting (bounded, for a terminal that
+/// keeps sending).
+fn drain_pending_input() {
+    for _ in 0..10_000 {
+        match event::poll(Duration::ZERO) {
+            Ok(true) => {
+                if event::read().is_err() {
+                    break;
+                }
+            }
+            _ => break,
+        }
+    }
 }
 
 fn draw_too_small(frame: &mut Frame<'_>) {

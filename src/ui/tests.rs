@@ -689,3 +689,48 @@ fn graded_cards_are_answered_in_the_screen() {
         .collect();
     assert_eq!(ratings, vec![1, 4, 5, 4]);
 }
+
+/// Inputs for the loop, pastes among them, then the terminal going away.
+struct Pasting(Vec<Input>);
+
+impl Inputs for Pasting {
+    fn next(&mut self) -> std::io::Result<Input> {
+        if self.0.is_empty() {
+            return Ok(Input::Signal(1));
+        }
+        Ok(self.0.remove(0))
+    }
+}
+
+#[test]
+fn a_paste_never_rates_and_types_into_an_answer() {
+    use crate::review::grade::Verdict;
+    // A basic card: 10,000 pasted characters of digits, spaces and line
+    // breaks, shown or not, rate nothing.
+    let mut fixture = Fixture::new();
+    let screen = fixture.review();
+    let card = screen.current().unwrap().card.id;
+    let flood = "5 4\n3\r\n ".repeat(1_250);
+    assert_eq!(flood.chars().count(), 10_000);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    {
+        let mut ctx = fixture.ctx(true);
+        let mut inputs = Pasting(vec![
+            Input::Paste(flood.clone()),
+            Input::Key(key(KeyCode::Char(' '))),
+            Input::Paste(flood),
+        ]);
+        run_loop(&mut terminal, Box::new(screen), &mut ctx, &mut inputs).unwrap();
+    }
+    assert!(fixture.store.review_log(card).unwrap().is_empty());
+
+    // A graded card: the paste is the answer, Enter grades it.
+    let mut fixture = kinds_fixture();
+    let mut screen = kinds_review(&fixture);
+    let mut ctx = fixture.ctx(true);
+    press(&mut screen, &mut ctx, "v\n");
+    screen.paste("b");
+    assert!(text(&render(&mut screen, 80, 24, COLOR)).contains("b"));
+    press(&mut screen, &mut ctx, "\n");
+    assert_eq!(screen.verdict(), Some(Verdict::Right));
+}

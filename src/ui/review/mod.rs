@@ -18,6 +18,9 @@ use super::theme::Theme;
 use super::{Intent, News, Screen};
 use crate::deck::CardKind;
 use crate::review::answer::{self, Answering, Reply, Unreadable};
+
+/// The longest answer that can be typed or pasted.
+const MAX_TYPED: usize = 2_000;
 use crate::review::grade::Verdict;
 use crate::review::{Current, Session, Summary};
 use crate::sched::Rating;
@@ -294,6 +297,24 @@ impl ReviewScreen {
 }
 
 impl Screen for ReviewScreen {
+    fn paste(&mut self, text: &str) {
+        let typing = self
+            .answering
+            .as_ref()
+            .is_some_and(|a| !matches!(a.kind(), CardKind::TrueFalse { .. }));
+        if !typing {
+            return;
+        }
+        // One line of visible text, of a length an answer can have.
+        let room = MAX_TYPED.saturating_sub(self.typed.chars().count());
+        let pasted = text
+            .chars()
+            .map(|c| if c.is_whitespace() { ' ' } else { c })
+            .filter(|c| !c.is_control() && !crate::text::is_unsafe(*c))
+            .take(room);
+        self.typed.extend(pasted);
+    }
+
     fn handle(&mut self, key: KeyEvent) -> Intent {
         if self.help {
             self.help = false;
