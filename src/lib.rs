@@ -1,8 +1,11 @@
 //! fiches: a terminal spaced-repetition flashcard trainer.
 //!
 //! Data flows one way: `deck` (the YAML format, and reading deck files) →
-//! `sync` (what a sync will do, planned without I/O) → `store` (SQLite) →
-//! `sched` (SM-2) → `review` (a session) → `ui` (the screens).
+//! `sync` (what a sync will do, planned without I/O) → `store` (SQLite, all
+//! the SQL) → `sched` (SM-2) → `review` (a session, and its plans: pure
+//! functions of one read of the store) → `ui` (the screens) and `plain` (the
+//! session in lines). Front ends turn input into intents; `ui::intents` and
+//! `plain::run` are where those meet the store and the clock.
 
 // Tests may unwrap: a panic there is a failed test, not a crash.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
@@ -15,6 +18,7 @@ pub mod deck;
 pub mod files;
 pub mod hash;
 pub mod memory;
+pub mod plain;
 pub mod review;
 pub mod sched;
 pub mod store;

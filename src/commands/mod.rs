@@ -379,35 +379,45 @@ pub fn no_decks() -> Failure {
     Failure::usage(NO_DECKS)
 }
 
-fn report_skipped(report: &SyncReport) {
+/// The errors of these decks on stderr, by file and position, with source
+/// excerpts on a terminal; how many there were.
+pub fn report_deck_errors(decks: &[deck::LoadedDeck]) -> usize {
     let stderr = io::stderr();
     let excerpt = stderr.is_terminal();
+    let mut diagnostics: Vec<_> = decks
+        .iter()
+        .flat_map(|d| d.diagnostics.iter().cloned())
+        .filter(|d| d.severity == deck::Severity::Error)
+        .collect();
+    diagnostics.sort_by(|a, b| (&a.path, a.pos).cmp(&(&b.path, b.pos)));
     let mut err = crate::text::SafeWriter::new(stderr.lock());
+    let _ = check::write_diagnostics(&mut err, &diagnostics, decks, excerpt);
+    diagnostics.len()
+}
+
+/// "file has N error(s): what; …", escaped for the terminal.
+pub fn say_deck_errors(loaded: &deck::LoadedDeck, errors: usize, what: &str) {
+    let mut err = crate::text::SafeWriter::new(io::stderr().lock());
+    let _ = writeln!(
+        err,
+        "fiches: {} has {errors} error{}: {what}",
+        loaded.path.display(),
+        if errors == 1 { "" } else { "s" }
+    );
+}
+
+fn report_skipped(report: &SyncReport) {
     for skipped in &report.skipped {
         let loaded = &skipped.loaded;
-        let mut diagnostics: Vec<_> = loaded
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == deck::Severity::Error)
-            .cloned()
-            .collect();
-        diagnostics.sort_by_key(|d| d.pos);
-        let _ = check::write_diagnostics(
-            &mut err,
-            &diagnostics,
-            std::slice::from_ref(loaded),
-            excerpt,
-        );
+        let errors = report_deck_errors(std::slice::from_ref(loaded));
         let what = match &skipped.last_synced {
             Some(id) => format!("deck `{id}` is used as last synced"),
             None => "it is left out".to_string(),
         };
-        let _ = writeln!(
-            err,
-            "fiches: {} has {} error{}: {what}; fix it (fiches check shows the errors)",
-            loaded.path.display(),
-            diagnostics.len(),
-            if diagnostics.len() == 1 { "" } else { "s" }
+        say_deck_errors(
+            loaded,
+            errors,
+            &format!("{what}; fix it (fiches check shows the errors)"),
         );
     }
 }

@@ -1,12 +1,12 @@
 //! `fiches preview DECK`: every card, for instructors. Never opens the store.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 use crate::cli::PreviewArgs;
-use crate::deck::{self, Answer, LoadedDeck, Severity};
+use crate::deck::{self, Answer, LoadedDeck};
 use crate::ui::preview::PreviewScreen;
 
-use super::{Failure, Status, check};
+use super::{Failure, Status};
 
 pub fn run(args: &PreviewArgs) -> Result<Status, Failure> {
     let named: Vec<_> = args.deck.iter().cloned().collect();
@@ -39,23 +39,8 @@ pub fn run(args: &PreviewArgs) -> Result<Status, Failure> {
 }
 
 fn report_errors(loaded: &LoadedDeck) {
-    let stderr = io::stderr();
-    let excerpt = stderr.is_terminal();
-    let errors: Vec<_> = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .cloned()
-        .collect();
-    let mut err = crate::text::SafeWriter::new(stderr.lock());
-    let _ = check::write_diagnostics(&mut err, &errors, std::slice::from_ref(loaded), excerpt);
-    let _ = writeln!(
-        err,
-        "fiches: {} has {} error{}: the cards with errors are not shown",
-        loaded.path.display(),
-        errors.len(),
-        if errors.len() == 1 { "" } else { "s" }
-    );
+    let errors = super::report_deck_errors(std::slice::from_ref(loaded));
+    super::say_deck_errors(loaded, errors, "the cards with errors are not shown");
 }
 
 /// The preview as text, when the output is not a terminal.

@@ -4,7 +4,7 @@ use std::io::{self, BufReader};
 
 use crate::cli::ReviewArgs;
 use crate::clock;
-use crate::review::plain::{self, PlainError};
+use crate::plain::{self, PlainError};
 use crate::review::{Plan, Session, SessionError, plan};
 
 use super::{Failure, Status, open_store, select_decks};

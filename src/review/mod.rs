@@ -5,7 +5,6 @@
 pub mod answer;
 pub mod exam_plan;
 pub mod grade;
-pub mod plain;
 pub mod plan;
 pub mod standing;
 

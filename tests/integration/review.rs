@@ -334,11 +334,28 @@ fn stats_and_cards_with_no_decks_are_empty_not_errors() {
 #[test]
 fn a_reader_that_goes_away_is_not_an_error() {
     let student = Student::new();
+    // Enough cards that the output is many times a pipe's 64 KiB buffer:
+    // the writes after `head` has gone fail with a broken pipe.
+    let mut big = String::from("title: \"Gros\"\ncards:\n");
+    for i in 0..3000 {
+        big.push_str(&format!(
+            "  - id: \"c{i}\"\n    q: \"Question numéro {i}, assez longue pour peser ?\"\n    a: \"Réponse {i}.\"\n"
+        ));
+    }
+    student.scratch.write("decks/gros.yaml", big);
     let db = student.scratch.path.join("store.db");
+    let whole = student.run("2026-12-01T09:00:00-05:00", &["cards", "--json"], "");
+    assert!(
+        whole.stdout.len() > 8 * 64 * 1024,
+        "only {} bytes: not enough to fill a pipe",
+        whole.stdout.len()
+    );
+    let errors = student.scratch.path.join("stderr.txt");
     let script = format!(
-        "set -o pipefail; FICHES_DB={} {} cards --json | head -c 1 >/dev/null",
+        "set -o pipefail; FICHES_DB={} {} cards --json 2>{} | head -c 1 >/dev/null",
         db.display(),
-        crate::support::BIN
+        crate::support::BIN,
+        errors.display()
     );
     let status = std::process::Command::new("bash")
         .args(["-c", &script])
@@ -346,6 +363,7 @@ fn a_reader_that_goes_away_is_not_an_error() {
         .status()
         .unwrap();
     assert!(status.success(), "{status}");
+    assert_eq!(std::fs::read_to_string(&errors).unwrap(), "");
 }
 
 #[test]

@@ -1,16 +1,17 @@
-//! The session as plain lines: for scripts, screen readers and terminals
-//! without a full screen. Reads one line per step; end of input ends the
-//! session with everything saved.
+//! The plain front end, beside the screens: the session as plain lines,
+//! for scripts, screen readers and terminals without a full screen. Reads
+//! one line per step; end of input ends the session with everything saved.
 
 use std::io::{self, BufRead, Write};
 use std::time::Instant;
 
 use chrono::{DateTime, FixedOffset};
 
-use super::{Session, SessionError, Summary, UndoError, write_summary};
 use crate::clock::ClockError;
-use crate::deck::{Answer, CardKind};
-use crate::review::grade::{self, Blank, Verdict};
+use crate::deck::Answer;
+use crate::review::answer::{self, Answering, Reply, Unreadable};
+use crate::review::grade::{Blank, Verdict};
+use crate::review::{Session, SessionError, Summary, UndoError, write_summary};
 use crate::sched::Rating;
 use crate::store::Store;
 
@@ -78,31 +79,29 @@ pub fn run(
             )?;
         }
         let shown = Instant::now();
-        let proposed = if card.kind == CardKind::Basic {
-            writeln!(out, "[Enter: show the answer · u undo · q quit]")?;
-            out.flush()?;
-            match read(input)? {
-                Input::End => break,
-                Input::Line(line) if line.eq_ignore_ascii_case("q") => break,
-                Input::Line(line) if line.eq_ignore_ascii_case("u") => {
-                    undo(session, store, out)?;
-                    continue;
+        let answering = Answering::new(&card.kind, card.id, session.day());
+        let proposed = match answering {
+            None => {
+                writeln!(out, "[Enter: show the answer · u undo · q quit]")?;
+                out.flush()?;
+                match read(input)? {
+                    Input::End => break,
+                    Input::Line(line) if line.eq_ignore_ascii_case("q") => break,
+                    Input::Line(line) if line.eq_ignore_ascii_case("u") => {
+                        undo(session, store, out)?;
+                        continue;
+                    }
+                    Input::Line(_) => None,
                 }
-                Input::Line(_) => None,
             }
-        } else {
-            let seed = u64::try_from(now()?.timestamp()).unwrap_or(0)
-                ^ u64::try_from(card.id.0)
-                    .unwrap_or(0)
-                    .wrapping_mul(0x9e37_79b9_7f4a_7c15);
-            match ask(&card.kind, seed, input, out)? {
+            Some(answering) => match ask(answering, input, out)? {
                 Asked::Verdict(verdict) => Some(verdict.proposed()),
                 Asked::End | Asked::Quit => break,
                 Asked::Undo => {
                     undo(session, store, out)?;
                     continue;
                 }
-            }
+            },
         };
         match &card.answer {
             Answer::Text(text) => writeln!(out, "A: {text}")?,
@@ -198,115 +197,69 @@ fn answer_line(input: &mut impl BufRead) -> io::Result<Result<String, Asked>> {
 /// Asks a graded card's question in its own way, grades the answer and says
 /// how it went.
 fn ask(
-    kind: &CardKind,
-    seed: u64,
+    mut answering: Answering,
     input: &mut impl BufRead,
     out: &mut impl Write,
 ) -> io::Result<Asked> {
-    let verdict = match kind {
-        CardKind::Basic => return Ok(Asked::Verdict(Verdict::Right)),
-        CardKind::TrueFalse { .. } => loop {
-            writeln!(out, "Vrai ou faux ? [v / f · u undo · q quit]")?;
-            out.flush()?;
-            let line = match answer_line(input)? {
-                Ok(line) => line,
-                Err(asked) => return Ok(asked),
-            };
-            match grade::parse_true_false(&line) {
-                Some(given) => break grade::true_false(kind, given),
-                None => writeln!(out, "Please answer v (vrai) or f (faux).")?,
+    for line in answering.asked_lines() {
+        writeln!(out, "{line}")?;
+    }
+    let verdict = loop {
+        let prompt = match answering.kind() {
+            crate::deck::CardKind::TrueFalse { .. } => {
+                "Vrai ou faux ? [v / f · u undo · q quit]".to_string()
             }
-        },
-        CardKind::Choice {
-            choices, shuffle, ..
-        } => {
-            let order = if *shuffle {
-                grade::shuffled(choices.len(), seed)
-            } else {
-                (0..choices.len()).collect()
-            };
-            for (shown, index) in order.iter().enumerate() {
-                writeln!(out, "  {}) {}", grade::letter(shown), choices[*index])?;
+            crate::deck::CardKind::Choice { .. } => {
+                "Your choice (its letter, or several: a c) [u undo · q quit · =q answers q]"
+                    .to_string()
             }
-            loop {
-                writeln!(
-                    out,
-                    "Your choice (its letter, or several: a c) [u undo · q quit · =q answers q]"
-                )?;
-                out.flush()?;
-                let line = match answer_line(input)? {
-                    Ok(line) => line,
-                    Err(asked) => return Ok(asked),
-                };
-                match grade::parse_letters(&line, &order) {
-                    Some(picked) => break grade::choice(kind, &picked),
-                    None => writeln!(
-                        out,
-                        "Please answer with the letters shown, a to {}.",
-                        grade::letter(order.len() - 1)
-                    )?,
+            crate::deck::CardKind::Match { .. } => {
+                "Your pairs (e.g. 1b 2a) [u undo · q quit · =q answers q]".to_string()
+            }
+            _ => match answering.blank_asked() {
+                Some((asked, of)) => {
+                    format!("Blank {asked} of {of}: [u undo · q quit · =q answers q]")
                 }
-            }
-        }
-        CardKind::Cloze { blanks } => {
-            let mut graded = Vec::with_capacity(blanks.len());
-            for (i, variants) in blanks.iter().enumerate() {
-                writeln!(
-                    out,
-                    "Blank {} of {}: [u undo · q quit · =q answers q]",
-                    i + 1,
-                    blanks.len()
-                )?;
-                out.flush()?;
-                let line = match answer_line(input)? {
-                    Ok(line) => line,
-                    Err(asked) => return Ok(asked),
-                };
-                let result = grade::blank(variants, &line);
-                match &result {
-                    Blank::Right => writeln!(out, "  right")?,
-                    Blank::NearMiss { expected } => {
-                        writeln!(out, "  almost: {expected} (counted right)")?
-                    }
-                    Blank::Wrong { expected } => writeln!(out, "  expected: {expected}")?,
+                None => String::new(),
+            },
+        };
+        writeln!(out, "{prompt}")?;
+        out.flush()?;
+        let line = match answer_line(input)? {
+            Ok(line) => line,
+            Err(asked) => return Ok(asked),
+        };
+        match answering.answer(&line) {
+            Reply::Graded(verdict) => {
+                if answering.blank_asked().is_some()
+                    && let Some(last) = answering.blanks().last()
+                {
+                    write_blank(out, last)?;
                 }
-                graded.push(result);
+                break verdict;
             }
-            grade::cloze(&graded)
-        }
-        CardKind::Match { pairs } => {
-            let order = grade::shuffled(pairs.len(), seed);
-            for (i, (left, _)) in pairs.iter().enumerate() {
-                writeln!(out, "  {}. {left}", i + 1)?;
+            Reply::Blank(blank) => write_blank(out, &blank)?,
+            Reply::Unreadable(Unreadable::TrueFalse) => {
+                writeln!(out, "Please answer v (vrai) or f (faux).")?;
             }
-            for (shown, index) in order.iter().enumerate() {
-                writeln!(out, "  {}) {}", grade::letter(shown), pairs[*index].1)?;
-            }
-            loop {
-                writeln!(
-                    out,
-                    "Your pairs (e.g. 1b 2a) [u undo · q quit · =q answers q]"
-                )?;
-                out.flush()?;
-                let line = match answer_line(input)? {
-                    Ok(line) => line,
-                    Err(asked) => return Ok(asked),
-                };
-                match grade::parse_pairs(&line, &order) {
-                    Some(given) => break grade::matching(kind, &given),
-                    None => writeln!(out, "Please pair each number with a letter, like 1b 2a.")?,
-                }
+            Reply::Unreadable(Unreadable::Letters) => writeln!(
+                out,
+                "Please answer with the letters shown, a to {}.",
+                answering.last_letter()
+            )?,
+            Reply::Unreadable(Unreadable::Pairs) => {
+                writeln!(out, "Please pair each number with a letter, like 1b 2a.")?;
             }
         }
     };
-    writeln!(
-        out,
-        "{}",
-        match verdict {
-            Verdict::Right => "Right.",
-            Verdict::PartlyRight => "Partly right.",
-            Verdict::Wrong => "Wrong.",
-        }
-    )?;
+    writeln!(out, "{}", answer::verdict_text(verdict))?;
     Ok(Asked::Verdict(verdict))
+}
+
+fn write_blank(out: &mut impl Write, blank: &Blank) -> io::Result<()> {
+    match blank {
+        Blank::Right => writeln!(out, "  right"),
+        Blank::NearMiss { expected } => writeln!(out, "  almost: {expected} (counted right)"),
+        Blank::Wrong { expected } => writeln!(out, "  expected: {expected}"),
+    }
 }
