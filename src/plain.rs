@@ -140,7 +140,18 @@ pub fn run(
                 continue;
             };
             let took = u64::try_from(shown.elapsed().as_millis()).unwrap_or(u64::MAX);
-            if let Some(recorded) = session.rate(store, rating, now()?, took, None)? {
+            let rated = match session.rate(store, rating, now()?, took, None) {
+                Ok(rated) => rated,
+                // Not saved (a full disk): the same card, to rate again or quit.
+                Err(SessionError::Store(err)) => {
+                    writeln!(out, "{}", crate::review::not_saved(&err))?;
+                    writeln!(out, "{RATING_PROMPT}")?;
+                    out.flush()?;
+                    continue;
+                }
+                Err(err) => return Err(err.into()),
+            };
+            if let Some(recorded) = rated {
                 let next = recorded
                     .after
                     .due

@@ -433,3 +433,11 @@ fn read_day(
         cram: Vec::new(),
     })
 }
+
+/// What to say when a rating could not be saved: the session goes on, on
+/// the same card.
+pub fn not_saved(err: &crate::store::StoreError) -> String {
+    format!(
+        "This rating was NOT saved: {err}. Then rate again, or quit (every earlier rating is saved)."
+    )
+}

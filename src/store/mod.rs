@@ -90,6 +90,10 @@ pub enum StoreError {
     #[error("cannot back the review store up to {dest}: {reason}; nothing was replaced")]
     Backup { dest: PathBuf, reason: String },
     #[error(
+        "the disk holding the review store {path} is full: nothing more could be saved; free some space on it"
+    )]
+    DiskFull { path: PathBuf },
+    #[error(
         "the review store {path} is read-only: nothing could be saved; fix its permissions or choose another store with --db PATH"
     )]
     ReadOnly { path: PathBuf },
@@ -413,6 +417,7 @@ fn classify(path: &Path, err: rusqlite::Error) -> StoreError {
             StoreError::NotADatabase { path }
         }
         Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path },
+        Some(ErrorCode::DiskFull) => StoreError::DiskFull { path },
         Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => StoreError::Open {
             reason: sqlite_reason(&err),
             path,

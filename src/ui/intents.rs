@@ -91,10 +91,19 @@ fn execute(top: &mut dyn Screen, intent: Intent, ctx: &mut Ctx<'_>) -> Result<Co
             let Some(session) = top.session() else {
                 return Ok(Control::Continue);
             };
-            // Committed here, before the next card is shown.
-            if let Some(recorded) = session.rate(store, rating, now, took_ms, ticks.as_deref())? {
-                let next = next(session, store)?;
-                top.show(News::Rated { recorded, next });
+            // Committed here, before the next card is shown. A store that
+            // refuses it (a full disk) keeps the card: the student may free
+            // space and rate again, or quit with everything before it saved.
+            match session.rate(store, rating, now, took_ms, ticks.as_deref()) {
+                Ok(Some(recorded)) => {
+                    let next = next(session, store)?;
+                    top.show(News::Rated { recorded, next });
+                }
+                Ok(None) => {}
+                Err(crate::review::SessionError::Store(err)) => {
+                    top.show(News::Message(crate::review::not_saved(&err)));
+                }
+                Err(err) => return Err(err.into()),
             }
         }
         Intent::Undo => {

@@ -222,3 +222,73 @@ fn a_store_in_a_state_we_never_write_is_left_untouched() {
         );
     }
 }
+
+/// Fills `dir`'s disk with a file, to its last byte.
+fn fill(dir: &Path) -> PathBuf {
+    let filler = dir.join("filler");
+    let mut file = std::fs::File::create(&filler).unwrap();
+    let block = vec![0u8; 4096];
+    use std::io::Write;
+    while file.write_all(&block).is_ok() {}
+    let _ = file.flush();
+    filler
+}
+
+#[test]
+fn a_full_disk_during_a_rating_keeps_the_session_to_rate_again() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    let scratch = Scratch::new();
+    let Some(disk) = SmallDisk::mount(&scratch, "2m") else {
+        return;
+    };
+    scratch.write("decks/d.yaml", DECK);
+    let store = disk.path.join("store.db");
+    let synced = fiches_with(
+        &scratch.path,
+        &["sync"],
+        &[("FICHES_DB", store.to_str().unwrap())],
+        None,
+    );
+    assert_eq!(synced.status, 0, "{}", synced.stderr);
+    let mut child = Command::new(crate::support::BIN)
+        .args(["review", "--plain"])
+        .current_dir(&scratch.path)
+        .env("FICHES_DB", &store)
+        .env("FICHES_NOW", "2026-12-01T09:00:00-05:00")
+        .env("HOME", &scratch.path)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut wait_for = |what: &str| -> String {
+        let mut seen = String::new();
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            seen.push_str(&line);
+            seen.push('\n');
+            if line.contains(what) {
+                return seen;
+            }
+        }
+        panic!("never said {what:?}: {seen}");
+    };
+    wait_for("Q:");
+    let filler = fill(&disk.path);
+    stdin.write_all(b"\n4\n").unwrap();
+    let refused = wait_for("NOT saved");
+    assert!(refused.contains(store.to_str().unwrap()), "{refused}");
+    assert!(refused.contains("full"), "{refused}");
+    std::fs::remove_file(&filler).unwrap();
+    stdin.write_all(b"4\n").unwrap();
+    let saved = wait_for("Saved 4");
+    assert!(!saved.contains("NOT saved"), "{saved}");
+    stdin.write_all(b"q\n").unwrap();
+    drop(stdin);
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(reviews_in(&store), 1);
+}
