@@ -438,4 +438,6 @@ pub fn truncate(text: &str, width: usize) -> String {
 #[cfg(test)]
 mod day_tests;
 #[cfg(test)]
+mod snapshot_tests;
+#[cfg(test)]
 mod tests;

@@ -20,7 +20,7 @@ use crate::deck::{self, DeckId};
 use crate::review::Session;
 use crate::store::Store;
 
-const DECK: &str = r#"title: "Chapitre 1 - Introduction au service à la clientèle et à l'approche client"
+pub(super) const DECK: &str = r#"title: "Chapitre 1 - Introduction au service à la clientèle et à l'approche client"
 cards:
   - id: "raison"
     q: "Est-ce que le client a toujours raison ?"
@@ -61,7 +61,7 @@ impl Fixture {
         Fixture { dir, store }
     }
 
-    fn review(&self) -> ReviewScreen {
+    pub(super) fn review(&self) -> ReviewScreen {
         let session =
             Session::start(&self.store, vec![DeckId("ch1".into())], now().unwrap(), 20).unwrap();
         super::intents::open_review(session, &self.store).unwrap()
@@ -588,7 +588,7 @@ cards:
       - "Interactive": "le traitement"
 "#;
 
-fn kinds_fixture() -> Fixture {
+pub(super) fn kinds_fixture() -> Fixture {
     let fixture = Fixture::new();
     let deck = fixture.dir.join("sortes.yaml");
     std::fs::write(&deck, KINDS_DECK).unwrap();
@@ -597,7 +597,7 @@ fn kinds_fixture() -> Fixture {
     fixture
 }
 
-fn kinds_review(fixture: &Fixture) -> ReviewScreen {
+pub(super) fn kinds_review(fixture: &Fixture) -> ReviewScreen {
     let session = Session::start(
         &fixture.store,
         vec![DeckId("sortes".into())],

@@ -1,0 +1,111 @@
+//! Every phase of every screen at 80×24 and at the smallest size (50×16),
+//! compared as text with `src/ui/snapshots/`. A change in what a screen
+//! shows fails here; to accept it, run the tests with UPDATE_SNAPSHOTS=1 and
+//! read the diff of the snapshot files.
+
+use std::path::Path;
+
+use super::tests::{COLOR, DECK, Fixture, kinds_fixture, kinds_review, now, press, render, text};
+use super::{MIN_HEIGHT, MIN_WIDTH, Screen, intents};
+use crate::deck::{self, DeckId};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (MIN_WIDTH, MIN_HEIGHT)];
+
+/// The screen drawn at both sizes, against `snapshots/NAME-WxH.txt`.
+fn check(name: &str, screen: &mut dyn Screen) {
+    for (width, height) in SIZES {
+        let drawn = steady(&text(&render(screen, width, height, COLOR)));
+        let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("src/ui/snapshots")
+            .join(format!("{name}-{width}x{height}.txt"));
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(&file, &drawn).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&file).unwrap_or_else(|_| {
+            panic!(
+                "no snapshot {}: run with UPDATE_SNAPSHOTS=1 to write it",
+                file.display()
+            )
+        });
+        assert_eq!(
+            drawn,
+            expected,
+            "{name} at {width}×{height} differs from {}:\n{drawn}",
+            file.display()
+        );
+    }
+}
+
+/// The time a session took is the one figure that moves from run to run.
+fn steady(drawn: &str) -> String {
+    drawn
+        .lines()
+        .map(|line| match line.find("Time: ") {
+            Some(at) => format!("{}Time: (not compared)", &line[..at]),
+            None => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+#[test]
+fn review_of_a_basic_card() {
+    let mut fixture = Fixture::new();
+    let mut screen = fixture.review();
+    check("review-question", &mut screen);
+    let mut ctx = fixture.ctx(true);
+    press(&mut screen, &mut ctx, " ");
+    check("review-answer", &mut screen);
+    press(&mut screen, &mut ctx, "xj");
+    check("review-answer-ticked", &mut screen);
+    press(&mut screen, &mut ctx, "?");
+    check("review-help", &mut screen);
+    press(&mut screen, &mut ctx, "⎋5 4q");
+    check("review-summary", &mut screen);
+}
+
+#[test]
+fn review_of_graded_cards() {
+    let mut fixture = kinds_fixture();
+    let mut screen = kinds_review(&fixture);
+    check("graded-true-false", &mut screen);
+    let mut ctx = fixture.ctx(true);
+    press(&mut screen, &mut ctx, "f");
+    check("graded-verdict", &mut screen);
+    press(&mut screen, &mut ctx, "\n");
+    press(&mut screen, &mut ctx, "a");
+    check("graded-choice-typing", &mut screen);
+    press(&mut screen, &mut ctx, "\n\n");
+    press(&mut screen, &mut ctx, "eficacement\n");
+    check("graded-cloze-second-blank", &mut screen);
+}
+
+#[test]
+fn preview_of_a_deck() {
+    let mut fixture = Fixture::new();
+    let mut screen = super::preview::PreviewScreen::new(deck::parse_deck(
+        Path::new("ch1.yaml"),
+        DECK.as_bytes(),
+    ));
+    check("preview", &mut screen);
+    let mut ctx = fixture.ctx(true);
+    press(&mut screen, &mut ctx, "j/client");
+    check("preview-search", &mut screen);
+}
+
+#[test]
+fn deck_list_and_stats() {
+    let mut fixture = Fixture::new();
+    let today = now().map(crate::clock::study_day).unwrap();
+    let decks = vec![DeckId("ch1".into())];
+    let mut list = intents::open_decks(&fixture.store, decks.clone(), today).unwrap();
+    check("decks", &mut list);
+    let mut ctx = fixture.ctx(true);
+    press(&mut list, &mut ctx, "?");
+    check("decks-help", &mut list);
+    let mut stats = intents::open_stats(&fixture.store, &decks, today, None).unwrap();
+    check("stats", &mut stats);
+}
