@@ -117,16 +117,51 @@ pub const REVIEW_QUESTION: &[Binding] = &[
     bind(QUIT_KEYS, "q/Esc", "quit", Action::Quit, true),
 ];
 
+// Bindings several review tables share.
+const SHOW_ANSWER: Binding = bind(
+    &[KeyCode::Tab],
+    "Tab",
+    "show the answer",
+    Action::Reveal,
+    true,
+);
+const LINE_UP: Binding = bind(
+    &[KeyCode::Up],
+    "↑",
+    "scroll up a line",
+    Action::LineUp,
+    false,
+);
+const LINE_DOWN: Binding = bind(
+    &[KeyCode::Down],
+    "↓",
+    "scroll down a line",
+    Action::LineDown,
+    false,
+);
+const PAGE_UP: Binding = bind(
+    &[KeyCode::PageUp],
+    "PgUp",
+    "scroll up",
+    Action::PageUp,
+    false,
+);
+const PAGE_DOWN: Binding = bind(
+    &[KeyCode::PageDown],
+    "PgDn",
+    "scroll down",
+    Action::PageDown,
+    false,
+);
+/// Where letters are answers, undo is Ctrl-U.
+const CTRL_UNDO: Binding = bind_ctrl(&[KeyCode::Char('u')], "Ctrl-U", "undo", Action::Undo);
+const HELP: Binding = bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true);
+const ESC_QUIT: Binding = bind(&[KeyCode::Esc], "Esc", "quit", Action::Quit, true);
+
 /// A graded card being answered: typed keys are the answer.
 pub const REVIEW_GRADED: &[Binding] = &[
     bind(&[KeyCode::Enter], "Enter", "submit", Action::Confirm, true),
-    bind(
-        &[KeyCode::Tab],
-        "Tab",
-        "show the answer",
-        Action::Reveal,
-        true,
-    ),
+    SHOW_ANSWER,
     bind(
         &[KeyCode::Backspace],
         "Backspace",
@@ -134,37 +169,13 @@ pub const REVIEW_GRADED: &[Binding] = &[
         Action::Erase,
         false,
     ),
-    bind(
-        &[KeyCode::Up],
-        "↑",
-        "scroll up a line",
-        Action::LineUp,
-        false,
-    ),
-    bind(
-        &[KeyCode::Down],
-        "↓",
-        "scroll down a line",
-        Action::LineDown,
-        false,
-    ),
-    bind(
-        &[KeyCode::PageUp],
-        "PgUp",
-        "scroll up",
-        Action::PageUp,
-        false,
-    ),
-    bind(
-        &[KeyCode::PageDown],
-        "PgDn",
-        "scroll down",
-        Action::PageDown,
-        false,
-    ),
-    bind_ctrl(&[KeyCode::Char('u')], "Ctrl-U", "undo", Action::Undo),
-    bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true),
-    bind(&[KeyCode::Esc], "Esc", "quit", Action::Quit, true),
+    LINE_UP,
+    LINE_DOWN,
+    PAGE_UP,
+    PAGE_DOWN,
+    CTRL_UNDO,
+    HELP,
+    ESC_QUIT,
 ];
 
 /// The letters a true/false card takes, in French or English.
@@ -186,44 +197,14 @@ const TRUE_FALSE_KEYS: &[KeyCode] = &[
 /// A true/false card: one key answers.
 pub const REVIEW_TRUE_FALSE: &[Binding] = &[
     bind(TRUE_FALSE_KEYS, "v/f", "vrai / faux", Action::Answer, true),
-    bind(
-        &[KeyCode::Tab],
-        "Tab",
-        "show the answer",
-        Action::Reveal,
-        true,
-    ),
-    bind(
-        &[KeyCode::Up],
-        "↑",
-        "scroll up a line",
-        Action::LineUp,
-        false,
-    ),
-    bind(
-        &[KeyCode::Down],
-        "↓",
-        "scroll down a line",
-        Action::LineDown,
-        false,
-    ),
-    bind(
-        &[KeyCode::PageUp],
-        "PgUp",
-        "scroll up",
-        Action::PageUp,
-        false,
-    ),
-    bind(
-        &[KeyCode::PageDown],
-        "PgDn",
-        "scroll down",
-        Action::PageDown,
-        false,
-    ),
-    bind_ctrl(&[KeyCode::Char('u')], "Ctrl-U", "undo", Action::Undo),
-    bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true),
-    bind(&[KeyCode::Esc], "Esc", "quit", Action::Quit, true),
+    SHOW_ANSWER,
+    LINE_UP,
+    LINE_DOWN,
+    PAGE_UP,
+    PAGE_DOWN,
+    CTRL_UNDO,
+    HELP,
+    ESC_QUIT,
 ];
 
 /// A graded card, answered: the rating.
