@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::{BIN, Run, Scratch, fiches_with};
+use crate::support::{BIN, Run, Scratch, fiches_at, fiches_with};
 
 /// What an attacker writes: clear the screen, set the window title, fill
 /// the clipboard, a C1 CSI, DEL, bidi overrides and isolates, a carriage
@@ -73,15 +73,7 @@ fn hostile_deck(payload: &str) -> String {
 }
 
 fn run(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
-    fiches_with(
-        dir,
-        args,
-        &[
-            ("FICHES_DB", dir.join("store.db").to_str().unwrap()),
-            ("FICHES_NOW", "2026-12-01T09:00:00-05:00"),
-        ],
-        stdin,
-    )
+    fiches_at(dir, "2026-12-01T09:00:00-05:00", args, stdin)
 }
 
 #[test]

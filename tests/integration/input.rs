@@ -5,20 +5,12 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::support::{BIN, Run, Scratch, fiches_with};
+use crate::support::{BIN, Run, Scratch, fiches_at};
 
 const NOW: &str = "2026-12-01T09:00:00-05:00";
 
 fn run_at(dir: &Path, now: &str, args: &[&str], stdin: Option<&str>) -> Run {
-    fiches_with(
-        dir,
-        args,
-        &[
-            ("FICHES_DB", dir.join("store.db").to_str().unwrap()),
-            ("FICHES_NOW", now),
-        ],
-        stdin,
-    )
+    fiches_at(dir, now, args, stdin)
 }
 
 #[test]

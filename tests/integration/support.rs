@@ -107,3 +107,16 @@ pub fn fiches_with(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: Optio
         stderr: String::from_utf8(stderr).unwrap(),
     }
 }
+
+/// `fiches` with `args` in `dir`, its store `dir/store.db`, its clock at `now`.
+pub fn fiches_at(dir: &Path, now: &str, args: &[&str], stdin: Option<&str>) -> Run {
+    fiches_with(
+        dir,
+        args,
+        &[
+            ("FICHES_DB", dir.join("store.db").to_str().unwrap()),
+            ("FICHES_NOW", now),
+        ],
+        stdin,
+    )
+}

@@ -5,21 +5,13 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::{Run, Scratch, fiches_with};
+use crate::support::{Run, Scratch, fiches_at, fiches_with};
 
 const DECK: &str =
     "title: Sauvegarde\ncards:\n  - q: Un ?\n    a: Oui.\n  - q: Deux ?\n    a: Non.\n";
 
 fn run(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
-    fiches_with(
-        dir,
-        args,
-        &[
-            ("FICHES_DB", dir.join("store.db").to_str().unwrap()),
-            ("FICHES_NOW", "2026-12-01T09:00:00-05:00"),
-        ],
-        stdin,
-    )
+    fiches_at(dir, "2026-12-01T09:00:00-05:00", args, stdin)
 }
 
 /// A small tmpfs, unmounted when dropped; `None` (said) when not root.
