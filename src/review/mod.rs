@@ -116,6 +116,10 @@ pub fn write_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()> 
     Ok(())
 }
 
+/// How many other cards (not themselves being relearned) come before a
+/// card rated below 4 comes back.
+pub const RELEARN_AFTER: usize = 3;
+
 /// A session does not hold the store: front ends own it and lend it to each
 /// call, so a screen can also read the store between ratings.
 pub struct Session {
@@ -259,10 +263,28 @@ impl Session {
         self.queue.pop_front();
         let requeued = rating.needs_relearning();
         if requeued {
-            self.queue.push_back(Slot {
-                kind: SlotKind::Relearning,
-                ..slot
-            });
+            // Back after a few other cards: soon enough to relearn while it
+            // is fresh, not after every new card of the day. Only cards not
+            // being relearned count, so failing cards cannot crowd out the rest.
+            let mut others = 0;
+            let at = self
+                .queue
+                .iter()
+                .position(|s| {
+                    let enough = others == RELEARN_AFTER;
+                    if s.kind != SlotKind::Relearning {
+                        others += 1;
+                    }
+                    enough
+                })
+                .unwrap_or(self.queue.len());
+            self.queue.insert(
+                at,
+                Slot {
+                    kind: SlotKind::Relearning,
+                    ..slot
+                },
+            );
         }
         self.done.push(Step {
             slot,
@@ -284,7 +306,7 @@ impl Session {
         }
         self.done.pop();
         if step.requeued {
-            // Relearning entries are only ever pushed at the back.
+            // A card has one relearning entry at most: the one this rating put back.
             if let Some(pos) = self
                 .queue
                 .iter()
@@ -389,6 +411,7 @@ fn read_day(
             plan,
             due: Vec::new(),
             decks: Vec::new(),
+            relearning: Vec::new(),
             introduced_elsewhere: 0,
             cram: store.cards_weakest_first(decks)?,
         });
@@ -427,6 +450,7 @@ fn read_day(
         plan,
         due: store.due_cards(decks, day)?,
         decks: days,
+        relearning: store.relearning_on(decks, day)?,
         introduced_elsewhere: store
             .introduced_anywhere_on(day)?
             .saturating_sub(introduced_here),

@@ -132,6 +132,9 @@ pub struct DayInput {
     pub due: Vec<QueueEntry>,
     /// The decks, in the order they were asked for.
     pub decks: Vec<DeckDay>,
+    /// Cards whose latest rating today is below 4, in deck order: they stay
+    /// in today's queue across a quit and a restart.
+    pub relearning: Vec<QueueEntry>,
     /// New cards first reviewed today in decks outside this session: the
     /// daily limit is one limit across every deck.
     pub introduced_elsewhere: usize,
@@ -217,6 +220,17 @@ pub fn plan_day(input: &DayInput) -> DayPlan {
                     policy: Policy::Exam { exam },
                 });
             }
+        }
+    }
+    // Cards failed earlier today, in a session since ended, come back
+    // before the new ones.
+    for entry in &input.relearning {
+        if queued.insert(entry.card) {
+            queue.push(Slot {
+                card: entry.card,
+                kind: SlotKind::Relearning,
+                policy: policy_of(&entry.deck),
+            });
         }
     }
     let new_slot = |card: &CardId, policy| Slot {
@@ -346,9 +360,26 @@ mod tests {
             plan,
             due,
             decks,
+            relearning: Vec::new(),
             introduced_elsewhere: 0,
             cram: Vec::new(),
         }
+    }
+
+    #[test]
+    fn cards_failed_earlier_today_stay_in_the_queue_before_new_ones() {
+        let mut day_input = input(
+            Plan::Daily { new_per_day: 2 },
+            day(1),
+            due("a", &[1]),
+            vec![deck("a", None, cards(10..12))],
+        );
+        day_input.relearning = due("a", &[5, 1]);
+        use SlotKind::{Due, New, Relearning};
+        assert_eq!(
+            shown(&plan_day(&day_input)),
+            vec![(1, Due), (5, Relearning), (10, New), (11, New)]
+        );
     }
 
     #[test]

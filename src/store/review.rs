@@ -221,6 +221,42 @@ impl Store {
         Ok(found)
     }
 
+    /// Cards of these decks scheduled on `day` whose latest rating is
+    /// below 4: still to relearn today, whichever session rated them (a
+    /// cram leaves the card's state alone, so its ratings do not count).
+    /// In deck order.
+    pub fn relearning_on(
+        &self,
+        decks: &[DeckId],
+        day: NaiveDate,
+    ) -> Result<Vec<QueueEntry>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT id, due FROM cards
+                 WHERE deck = ?1 AND retired = 0 AND last_day = ?2 AND last_rating < 4
+                 ORDER BY position",
+            )
+            .map_err(|e| self.fail(e))?;
+        let day = day.format("%Y-%m-%d").to_string();
+        let mut out = Vec::new();
+        for deck in decks {
+            let rows = statement
+                .query_map(params![deck.0, day], |row| {
+                    let due: Option<String> = row.get(1)?;
+                    Ok(QueueEntry {
+                        card: CardId(row.get(0)?),
+                        deck: deck.clone(),
+                        due: due.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                    })
+                })
+                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| self.fail(e))?;
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
     /// New cards first reviewed on `day`, in every deck of the store: the
     /// daily limit is one limit across decks, whatever a session selects.
     pub fn introduced_anywhere_on(&self, day: NaiveDate) -> Result<usize, StoreError> {

@@ -122,3 +122,38 @@ fn bundled_questions_that_ask_for_some_items_say_how_many() {
         "Nommez trois étapes"
     );
 }
+
+#[test]
+fn cards_to_relearn_stay_in_todays_queue_across_a_quit_and_a_restart() {
+    let scratch = Scratch::new();
+    scratch.write("decks/a.yaml", deck("A", None, &["Q1 ?", "Q2 ?", "Q3 ?"]));
+    // Q1 failed, then the session is quit.
+    let first = review(&scratch, &[], "\n2\nq\n");
+    assert_eq!(questions(&first), vec!["Q1 ?", "Q2 ?"]);
+    let again = review(&scratch, &[], "\n5\n\n5\n\n5\n");
+    assert_eq!(questions(&again), vec!["Q1 ?", "Q2 ?", "Q3 ?"]);
+    assert!(
+        again
+            .stdout
+            .contains("A · card 1 / 3 · new 2, relearning 1, due 0"),
+        "{}",
+        again.stdout
+    );
+    // Known now: a third session has nothing left of today.
+    let third = review(&scratch, &[], "");
+    assert!(questions(&third).is_empty(), "{}", third.stdout);
+}
+
+#[test]
+fn a_failed_card_comes_back_after_a_few_other_cards() {
+    let scratch = Scratch::new();
+    scratch.write(
+        "decks/a.yaml",
+        deck("A", None, &["Q1 ?", "Q2 ?", "Q3 ?", "Q4 ?", "Q5 ?", "Q6 ?"]),
+    );
+    let run = review(&scratch, &[], &format!("\n1\n{}", "\n5\n".repeat(6)));
+    assert_eq!(
+        questions(&run),
+        vec!["Q1 ?", "Q2 ?", "Q3 ?", "Q4 ?", "Q1 ?", "Q5 ?", "Q6 ?"]
+    );
+}

@@ -47,15 +47,26 @@ fn study(scratch: &Scratch, day: &str) -> Vec<u32> {
     let mut stdin = child.stdin.take().unwrap();
     let stdout = BufReader::new(child.stdout.take().unwrap());
     let mut shown = Vec::new();
+    // Whether anything but cards to relearn is left, from the card's header.
+    let mut more_than_repeats = true;
     for line in stdout.lines() {
         let line = line.unwrap();
+        if let Some((_, left)) = line.split_once(" · new ") {
+            more_than_repeats = !left.starts_with("0,") || !left.ends_with("due 0");
+        }
         let Some(question) = line.strip_prefix("Q: Question ") else {
             continue;
         };
         let card: u32 = question.trim_end_matches(" ?").parse().unwrap();
         if shown.contains(&card) {
-            // Back for relearning: the student has had enough for today.
-            let _ = stdin.write_all(b"q\n");
+            // Back for relearning: rated as before while other cards are
+            // left; only repeats left, the student has had enough for today.
+            let answer = if more_than_repeats {
+                format!("\n{}\n", rating_for(card))
+            } else {
+                "q\n".to_string()
+            };
+            let _ = stdin.write_all(answer.as_bytes());
             continue;
         }
         shown.push(card);
