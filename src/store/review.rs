@@ -230,14 +230,23 @@ impl Store {
         decks: &[DeckId],
         day: NaiveDate,
     ) -> Result<Vec<QueueEntry>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare_cached(
-                "SELECT id, due FROM cards
-                 WHERE deck = ?1 AND retired = 0 AND last_day = ?2 AND last_rating < 4
-                 ORDER BY position",
-            )
-            .map_err(|e| self.fail(e))?;
+        self.entries_of_each_deck(
+            "SELECT id, due FROM cards
+             WHERE deck = ?1 AND retired = 0 AND last_day = ?2 AND last_rating < 4
+             ORDER BY position",
+            decks,
+            day,
+        )
+    }
+
+    /// The `id, due` rows `sql` selects for each deck (`?1`) on a day (`?2`).
+    fn entries_of_each_deck(
+        &self,
+        sql: &str,
+        decks: &[DeckId],
+        day: NaiveDate,
+    ) -> Result<Vec<QueueEntry>, StoreError> {
+        let mut statement = self.conn.prepare_cached(sql).map_err(|e| self.fail(e))?;
         let day = day.format("%Y-%m-%d").to_string();
         let mut out = Vec::new();
         for deck in decks {
@@ -524,30 +533,12 @@ impl Store {
         decks: &[DeckId],
         exam: NaiveDate,
     ) -> Result<Vec<QueueEntry>, StoreError> {
-        let exam = exam.format("%Y-%m-%d").to_string();
-        let mut statement = self
-            .conn
-            .prepare_cached(
-                "SELECT id, due FROM cards WHERE deck = ?1 AND retired = 0 AND due IS NOT NULL
-                   AND (last_rating < 4 OR due > ?2) ORDER BY position",
-            )
-            .map_err(|e| self.fail(e))?;
-        let mut out = Vec::new();
-        for deck in decks {
-            let rows = statement
-                .query_map(params![deck.0, exam], |row| {
-                    let due: Option<String> = row.get(1)?;
-                    Ok(QueueEntry {
-                        card: CardId(row.get(0)?),
-                        deck: deck.clone(),
-                        due: due.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
-                    })
-                })
-                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-                .map_err(|e| self.fail(e))?;
-            out.extend(rows);
-        }
-        Ok(out)
+        self.entries_of_each_deck(
+            "SELECT id, due FROM cards WHERE deck = ?1 AND retired = 0 AND due IS NOT NULL
+               AND (last_rating < 4 OR due > ?2) ORDER BY position",
+            decks,
+            exam,
+        )
     }
 
     /// Every card, weakest first: lowest EF, most lapses, lowest last
