@@ -9,7 +9,7 @@ use crate::convert::Format;
 #[derive(Debug, Parser)]
 #[command(
     name = "fiches",
-    version,
+    version = env!("FICHES_VERSION"),
     about = "Spaced-repetition flashcards in the terminal",
     long_about = "Spaced-repetition flashcards in the terminal.\n\nDecks are YAML files (see decks/README.md); reviews are scheduled with SM-2.",
     after_help = TOP_HELP,
@@ -70,6 +70,18 @@ pub enum Command {
     /// Copy the review store safely, even while a session is open (use this, not cp)
     #[command(after_help = "Exit status: 0 copied, 2 usage or I/O problem.")]
     Backup(BackupArgs),
+    /// Export decks for Anki: a package (.apkg), Anki's text format, or CSV
+    #[command(
+        after_help = "Each card becomes an Anki note whose GUID is the card's id (or derived from its deck and question), so importing again updates the notes.\nExit status: 0 written, 1 a deck had errors (left out), 2 usage or I/O problem."
+    )]
+    Export(ExportArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    #[command(
+        after_help = "bash: fiches completions bash > ~/.local/share/bash-completion/completions/fiches\nzsh:  fiches completions zsh > ~/.zfunc/_fiches   (with fpath+=~/.zfunc)\nfish: fiches completions fish > ~/.config/fish/completions/fiches.fish"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `fiches man | man -l -`
+    Man,
 }
 
 #[derive(Debug, clap::Args)]
@@ -262,4 +274,51 @@ pub struct ConvertArgs {
     /// The deck's title [default: the page's title, else the file name]
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// Deck files or directories [default: decks/]
+    pub decks: Vec<PathBuf>,
+    /// What to write [default: from the file's extension: .apkg, .csv, else anki-text]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<ExportFormat>,
+    /// The file to write
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: PathBuf,
+    /// Carry each card's review state (due day, interval, ease, reps, lapses) and its review log
+    #[arg(long)]
+    pub with_scheduling: bool,
+    /// Replace the file given with -o if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// An Anki package, for Anki, AnkiDroid and AnkiMobile
+    Apkg,
+    /// Anki's text import format (tab-separated, with header lines)
+    AnkiText,
+    /// CSV with a header row: guid, notetype, deck, front, back, tags
+    Csv,
+}
+
+impl ExportFormat {
+    pub fn from_path(path: &std::path::Path) -> ExportFormat {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("apkg") => ExportFormat::Apkg,
+            Some(e) if e.eq_ignore_ascii_case("csv") => ExportFormat::Csv,
+            _ => ExportFormat::AnkiText,
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }

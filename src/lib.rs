@@ -10,6 +10,7 @@
 // Tests may unwrap: a panic there is a failed test, not a crash.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod anki;
 pub mod cli;
 pub mod clock;
 pub mod commands;
@@ -69,5 +70,8 @@ fn run_command(
         Command::Fit(args) => commands::fit::run(args, store(&args.store, db)),
         Command::Readiness(args) => commands::readiness::run(args, store(&args.store, db)),
         Command::Backup(args) => commands::backup::run(args, store(&args.store, db)),
+        Command::Export(args) => commands::export::run(args, store(&args.store, db)),
+        Command::Completions(args) => commands::completions::completions(args.shell),
+        Command::Man => commands::completions::man(),
     }
 }

@@ -3,7 +3,9 @@
 pub mod backup;
 pub mod cards;
 pub mod check;
+pub mod completions;
 pub mod convert;
+pub mod export;
 pub mod fit;
 pub mod home;
 pub mod preview;

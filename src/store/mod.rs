@@ -1,6 +1,7 @@
 //! The review store: SQLite, opened safely, migrated in order. SQL lives in
 //! this module and nowhere else.
 
+mod interop;
 mod memory;
 mod review;
 mod stats;
@@ -13,6 +14,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 use thiserror::Error;
 
 pub use crate::sync::{Change, ChangeKind, DeckSync, SkippedDeck, SyncError, SyncReport};
+pub use interop::{CardHistory, LoggedReview};
 pub use memory::{ModelCard, StoredModel};
 pub use review::{CardId, NewCardsByKind, NewReview, QueueEntry, Recorded, ReviewId, StoredCard};
 pub use stats::{CardRow, DeckStats, ExamFigures};

@@ -2,8 +2,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod anki;
 mod check;
 mod concurrency;
+mod conventions;
 mod convert;
 mod day;
 mod decks;

@@ -1,0 +1,183 @@
+//! `fiches export`: decks to Anki, as a package or as text.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::anki::{self, LoggedRating, Note, Schedule};
+use crate::cli::{ExportArgs, ExportFormat};
+use crate::clock;
+use crate::deck::{self, Deck, Severity};
+use crate::store::CardHistory;
+
+use super::{Failure, Status, find_decks, open_store, select_decks};
+
+pub fn run(args: &ExportArgs, db: Option<&Path>) -> Result<Status, Failure> {
+    let format = args
+        .format
+        .unwrap_or_else(|| ExportFormat::from_path(&args.output));
+    if !args.force && args.output.exists() {
+        return Err(Failure::usage(format!(
+            "{} already exists: choose another file, or pass --force to replace it",
+            args.output.display()
+        )));
+    }
+    let paths: Vec<PathBuf> = if args.decks.is_empty() {
+        vec![PathBuf::from("decks")]
+    } else {
+        args.decks.clone()
+    };
+    let files = find_decks(&paths)?;
+    let mut decks: Vec<Deck> = Vec::new();
+    let mut status = Status::Success;
+    for file in &files {
+        let loaded = deck::read_deck(file)
+            .map_err(|err| Failure::usage(format!("cannot read {}: {err}", file.display())))?;
+        let errors = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        match loaded.deck {
+            Some(deck) if errors == 0 => decks.push(deck),
+            _ => {
+                let mut err = crate::text::SafeWriter::new(io::stderr().lock());
+                let _ = writeln!(
+                    err,
+                    "fiches: {} has {errors} error{}: left out of the export (fiches check shows them)",
+                    file.display(),
+                    if errors == 1 { "" } else { "s" }
+                );
+                status = Status::Problems;
+            }
+        }
+    }
+    if decks.is_empty() {
+        return Err(Failure::problems("no deck to export: nothing written"));
+    }
+
+    let now = clock::now()?;
+    let histories = if args.with_scheduling {
+        let mut store = open_store(db)?;
+        select_decks(&mut store, &files, false, now)?;
+        let mut all = HashMap::new();
+        for deck in &decks {
+            all.insert(deck.id.clone(), store.card_histories(&deck.id)?);
+        }
+        Some(all)
+    } else {
+        None
+    };
+
+    let mut names: Vec<String> = Vec::new();
+    let mut notes: Vec<Note> = Vec::new();
+    let mut reviewed = 0usize;
+    let mut ratings = 0usize;
+    for deck in &decks {
+        let mut name = anki::export::deck_name(&deck.title);
+        if names.contains(&name) {
+            name = format!("{name} ({})", deck.id);
+        }
+        names.push(name.clone());
+        let history = histories.as_ref().and_then(|h| h.get(&deck.id));
+        for card in &deck.cards {
+            let mut note = anki::export::note(deck, &name, card);
+            if let Some(history) = history {
+                let found = history.iter().find(|h| match &card.id {
+                    Some(id) => h.key.as_deref() == Some(id.as_str()),
+                    None => h.key.is_none() && h.qnorm == card.normalized_question,
+                });
+                if let Some(found) = found {
+                    let schedule = schedule(found);
+                    if schedule.due.is_some() {
+                        reviewed += 1;
+                    }
+                    ratings += schedule.reviews.len();
+                    note.schedule = Some(schedule);
+                }
+            }
+            notes.push(note);
+        }
+    }
+
+    let out = &args.output;
+    let cannot = |err: io::Error| Failure::usage(format!("cannot write {}: {err}", out.display()));
+    match format {
+        ExportFormat::Apkg => {
+            let collection = anki::package::temporary_beside(out, "collection");
+            let _ = std::fs::remove_file(&collection);
+            let written = anki::collection::write_legacy(
+                &collection,
+                &notes,
+                clock::study_day(now),
+                now.timestamp_millis(),
+            )
+            .map_err(|err| io::Error::other(err.to_string()))
+            .and_then(|()| anki::package::write_legacy(out, &collection));
+            let _ = std::fs::remove_file(&collection);
+            written.map_err(cannot)?;
+        }
+        ExportFormat::AnkiText | ExportFormat::Csv => {
+            let text = if format == ExportFormat::Csv {
+                anki::text::write_csv(&notes)
+            } else {
+                anki::text::write_anki_text(&notes)
+            };
+            anki::package::write_atomically(out, |file| file.write_all(text.as_bytes()))
+                .map_err(cannot)?;
+        }
+    }
+    let mut summary = format!(
+        "{} note{} from {} deck{} written to {}",
+        notes.len(),
+        plural(notes.len()),
+        decks.len(),
+        plural(decks.len()),
+        out.display()
+    );
+    if args.with_scheduling {
+        summary.push_str(&format!(
+            ", with the schedule of {reviewed} reviewed card{} and {ratings} rating{}",
+            plural(reviewed),
+            plural(ratings)
+        ));
+    }
+    let _ = writeln!(
+        crate::text::SafeWriter::new(io::stderr().lock()),
+        "{summary}"
+    );
+    Ok(status)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn schedule(history: &CardHistory) -> Schedule {
+    let mut seen = false;
+    let reviews = history
+        .reviews
+        .iter()
+        .map(|r| {
+            let first = !seen;
+            seen = true;
+            LoggedRating {
+                at_ms: r.at_ms,
+                rating: r.rating,
+                took_ms: r.took_ms,
+                interval_before: r.before_interval,
+                interval_after: r.after_interval,
+                ease_after: r.after_ease,
+                first,
+            }
+        })
+        .collect();
+    Schedule {
+        due: history.due,
+        interval: history.interval,
+        ease: history.ease,
+        reps: history.reps,
+        lapses: history.lapses,
+        reviews,
+    }
+}
