@@ -222,6 +222,9 @@ pub struct StatsArgs {
     /// The plan to an exam on this day (YYYY-MM-DD) [default: the decks' `exam`]
     #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub exam: Option<chrono::NaiveDate>,
+    /// How well the model of memory has predicted you, and your own ratings
+    #[arg(long, conflicts_with = "exam")]
+    pub calibration: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -1,6 +1,7 @@
 //! One module per command: load what it needs, call the core, print.
 
 pub mod backup;
+pub mod calibration;
 pub mod cards;
 pub mod check;
 pub mod completions;

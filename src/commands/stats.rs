@@ -37,6 +37,9 @@ pub fn run(args: &StatsArgs, db: Option<&std::path::Path>) -> Result<Status, Fai
     };
     let selection = select_decks(&mut store, &args.decks, args.decks.is_empty(), now)?;
     let status = selection.status();
+    if args.calibration {
+        return super::calibration::run(&store, &selection.decks, args.json, status);
+    }
     if !args.json && super::interactive() {
         let screen = crate::ui::intents::open_stats(&store, &selection.decks, today, args.exam)?;
         return super::run_screens(Box::new(screen), Some(&mut store));

@@ -124,6 +124,8 @@ pub const RELEARN_AFTER: usize = 3;
 /// call, so a screen can also read the store between ratings.
 pub struct Session {
     notices: Vec<String>,
+    /// An exam plan with minutes: no automatic same-session relearning.
+    timed_exam: bool,
     plan: Plan,
     decks: Vec<DeckId>,
     day: NaiveDate,
@@ -177,6 +179,7 @@ impl Session {
         };
         let mut session = Session::planned(plan, decks, day_plan);
         session.notices = notices;
+        session.timed_exam = minutes.is_some() && input.decks.iter().any(|d| d.exam.is_some());
         Ok(session)
     }
 
@@ -190,6 +193,7 @@ impl Session {
     pub fn planned(plan: Plan, decks: Vec<DeckId>, day_plan: DayPlan) -> Session {
         Session {
             notices: Vec::new(),
+            timed_exam: false,
             plan,
             decks,
             day: day_plan.day,
@@ -261,7 +265,11 @@ impl Session {
             policy: slot.policy,
         })?;
         self.queue.pop_front();
-        let requeued = rating.needs_relearning();
+        // Under an exam plan with minutes, the model decides what the time
+        // goes to: a forgotten card comes back when it is worth it (on a
+        // later day), not automatically later in the session.
+        let by_value = self.timed_exam && matches!(slot.policy, crate::sched::Policy::Exam { .. });
+        let requeued = rating.needs_relearning() && !by_value;
         if requeued {
             // Back after a few other cards: soon enough to relearn while it
             // is fresh, not after every new card of the day. Only cards not

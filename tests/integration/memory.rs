@@ -242,4 +242,20 @@ fn readiness_forecasts_the_exam_day_by_deck_and_tag() {
         text.stdout
     );
     assert!(text.stdout.contains("\nt1 "), "{}", text.stdout);
+
+    // The calibration, from the same log: 6 cards reviewed again two days on.
+    let run = run_on("2026-12-04", &["stats", "--calibration", "--json"], None);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let cal: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(cal["parameters"], "defaults");
+    assert_eq!(cal["calibration"]["reviews"], 6);
+    let bins = cal["calibration"]["bins"].as_array().unwrap();
+    let binned: u64 = bins.iter().map(|b| b["reviews"].as_u64().unwrap()).sum();
+    assert_eq!(binned, 6);
+    // Every one of them was rated 4: recalled, as observed.
+    assert!(bins.iter().all(|b| b["observed"] == 1.0), "{bins:?}");
+    assert_eq!(cal["confidence"]["confident"], 6);
+    assert_eq!(cal["confidence"]["then_lapsed"], 0);
+    let text = run_on("2026-12-04", &["stats", "--calibration"], None);
+    assert!(text.stdout.contains("over 6 reviews"), "{}", text.stdout);
 }

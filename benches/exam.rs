@@ -1,0 +1,491 @@
+//! Simulated students preparing a 200-card exam through the real session
+//! code, day by day with a set clock, each stopping when their minutes are
+//! spent; and the time to plan a session on a 10,000-card store with
+//! 100,000 reviews.
+//!
+//! Each student's memory is FSRS with hidden weights of their own (every
+//! weight scaled at random, a forgetting curve of another shape), and their
+//! time per card is noisy: the planner knows none of it, and only sees the
+//! ratings and times in the log, as with a real student.
+//!
+//! Run: `cargo bench --bench exam` (EXAM_STUDENTS=N for more students).
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+mod common;
+
+use std::time::Instant;
+
+use chrono::{DateTime, Days, FixedOffset, NaiveDate, TimeDelta};
+use fiches::commands::fit::upkeep;
+use fiches::deck::DeckId;
+use fiches::memory::{Grade, Memory, Model, Source, memory_now, model_of};
+use fiches::review::{Plan, Session};
+use fiches::sched::{Policy, Rating};
+use fiches::store::{CardId, NewReview, Store};
+
+const CARDS: usize = 200;
+
+/// A small random number generator (xorshift), seeded per student.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn uniform(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn normal(&mut self) -> f64 {
+        let (u, v) = (self.uniform().max(1e-12), self.uniform());
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    }
+}
+
+/// A simulated student: their hidden memory model and pace.
+struct Student {
+    memory: Model,
+    seconds: f64,
+    /// The chance of knowing a card at first sight.
+    prior: f64,
+    rng: Rng,
+    /// Each card's hidden memory.
+    cards: Vec<Option<Memory>>,
+}
+
+impl Student {
+    fn new(seed: u64) -> Student {
+        let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+        let mut weights = fsrs::DEFAULT_PARAMETERS;
+        for w in weights.iter_mut().take(20) {
+            *w *= (0.35 * rng.normal()).exp() as f32;
+        }
+        // Another forgetting-curve shape: decay from 0.1 to 0.6.
+        weights[20] = (0.1 + 0.5 * rng.uniform()) as f32;
+        let memory = Model::new(&weights, Source::Defaults).expect("hidden weights");
+        Student {
+            memory,
+            seconds: 7.0 + 7.0 * rng.uniform(),
+            prior: 0.1 + 0.3 * rng.uniform(),
+            rng,
+            cards: vec![None; CARDS],
+        }
+    }
+
+    fn recall(&self, card: usize, day: NaiveDate) -> f64 {
+        self.cards[card].map_or(0.0, |m| self.memory.recall(&m, day))
+    }
+
+    /// Answers a card: (rating, seconds taken), the hidden memory updated.
+    fn answer(&mut self, card: usize, day: NaiveDate) -> (Rating, f64) {
+        let p = match self.cards[card] {
+            None => self.prior,
+            Some(m) => self.memory.recall(&m, day),
+        };
+        let recalled = self.rng.uniform() < p;
+        let new = self.cards[card].is_none();
+        self.cards[card] = self.memory.after(
+            self.cards[card],
+            if recalled { Grade::GOOD } else { Grade::AGAIN },
+            day,
+        );
+        let rating = if recalled {
+            if p > 0.85 {
+                5
+            } else if p > 0.6 {
+                4
+            } else {
+                3
+            }
+        } else if self.rng.uniform() < 0.5 {
+            1
+        } else {
+            2
+        };
+        let mut took = self.seconds * (0.3 * self.rng.normal()).exp();
+        if new {
+            took *= 1.5;
+        }
+        if !recalled {
+            took *= 1.3;
+        }
+        (Rating::new(rating).unwrap(), took.clamp(1.0, 120.0))
+    }
+
+    fn exam_recall(&self, exam: NaiveDate) -> f64 {
+        (0..CARDS).map(|c| self.recall(c, exam)).sum::<f64>() / CARDS as f64
+    }
+
+    fn unseen(&self) -> usize {
+        self.cards.iter().filter(|c| c.is_none()).count()
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Strategy {
+    ExamPlan,
+    Daily,
+    RoundTheDeck,
+    Reference,
+}
+
+impl Strategy {
+    const ALL: [Strategy; 4] = [
+        Strategy::ExamPlan,
+        Strategy::Daily,
+        Strategy::RoundTheDeck,
+        Strategy::Reference,
+    ];
+    fn name(self) -> &'static str {
+        match self {
+            Strategy::ExamPlan => "exam plan (--exam --minutes)",
+            Strategy::Daily => "daily review (SM-2 due + 20 new a day, no exam)",
+            Strategy::RoundTheDeck => "deck in order, round and round",
+            Strategy::Reference => "reference: unseen first, then lowest true recall",
+        }
+    }
+}
+
+struct Outcome {
+    recall: f64,
+    unseen: usize,
+    minutes_a_day: f64,
+    eve_error: Option<f64>,
+}
+
+fn at(day: NaiveDate, seconds: f64) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(&format!("{day}T09:00:00-05:00")).unwrap()
+        + TimeDelta::milliseconds((seconds * 1000.0) as i64)
+}
+
+fn course(dir: &std::path::Path, exam: Option<NaiveDate>) -> std::path::PathBuf {
+    let mut text = String::from("title: \"Cours\"\n");
+    if let Some(exam) = exam {
+        text.push_str(&format!("exam: \"{exam}\"\n"));
+    }
+    text.push_str("cards:\n");
+    for i in 0..CARDS {
+        text.push_str(&format!(
+            "  - id: \"c{i}\"\n    q: \"Question {i} ?\"\n    a: \"Réponse {i}.\"\n"
+        ));
+    }
+    std::fs::create_dir_all(dir).unwrap();
+    let path = dir.join("cours.yaml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The model's forecast for the exam day, as `readiness` gives it.
+fn forecast(store: &Store, decks: &[DeckId], exam: NaiveDate) -> f64 {
+    let stored = store.stored_model().unwrap();
+    let model = model_of(&stored);
+    let cards = store.model_cards(decks, stored.version, true).unwrap();
+    cards
+        .iter()
+        .map(|c| memory_now(&model, c).map_or(0.0, |m| model.recall(&m, exam)))
+        .sum::<f64>()
+        / cards.len() as f64
+}
+
+fn run(strategy: Strategy, seed: u64, days: u64, minutes: u32, dir: &std::path::Path) -> Outcome {
+    let start = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    let exam = start + Days::new(days);
+    let _ = std::fs::remove_dir_all(dir);
+    // The daily review is SM-2's day as it is without an exam: its deck
+    // names none.
+    let deck = course(dir, (strategy != Strategy::Daily).then_some(exam));
+    let mut store = Store::open(&dir.join("s.db")).unwrap();
+    let decks = store
+        .sync(std::slice::from_ref(&deck), false, at(start, 0.0))
+        .unwrap()
+        .deck_ids();
+    let ids: Vec<CardId> = store
+        .model_cards(&decks, 0, false)
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    let index = |id: CardId| ids.iter().position(|c| *c == id).unwrap();
+    let mut student = Student::new(seed);
+    let budget = f64::from(minutes) * 60.0;
+    let mut spent_total = 0.0;
+    let mut next_in_deck = 0usize;
+    let mut eve_error = None;
+    for d in 0..days {
+        let day = start + Days::new(d);
+        let mut spent = 0.0;
+        match strategy {
+            Strategy::ExamPlan | Strategy::Daily => {
+                // A session; when it ends with minutes left, the exam
+                // student starts another for what is left.
+                loop {
+                    let left = ((budget - spent) / 60.0).ceil().max(1.0) as u32;
+                    let (plan, cap) = match strategy {
+                        Strategy::ExamPlan => (Plan::Exam { exam }, Some(left)),
+                        _ => (Plan::Daily { new_per_day: 20 }, None),
+                    };
+                    let mut session =
+                        Session::start_timed(&store, decks.clone(), at(day, spent), plan, cap)
+                            .unwrap();
+                    let mut rated = 0;
+                    while spent < budget {
+                        let Some(current) = session.current(&store).unwrap() else {
+                            break;
+                        };
+                        let (rating, took) = student.answer(index(current.card.id), day);
+                        spent += took;
+                        rated += 1;
+                        session
+                            .rate(
+                                &mut store,
+                                rating,
+                                at(day, spent),
+                                (took * 1000.0) as u64,
+                                None,
+                            )
+                            .unwrap();
+                    }
+                    if strategy != Strategy::ExamPlan || spent >= budget || rated == 0 {
+                        break;
+                    }
+                }
+                if strategy == Strategy::ExamPlan {
+                    // Between sessions, as `fiches review` does.
+                    upkeep(&mut store, at(day, spent + 1.0), false, false).unwrap();
+                }
+            }
+            Strategy::RoundTheDeck | Strategy::Reference => {
+                while spent < budget {
+                    let card = if strategy == Strategy::RoundTheDeck {
+                        let c = next_in_deck % CARDS;
+                        next_in_deck += 1;
+                        c
+                    } else {
+                        (0..CARDS)
+                            .find(|&c| student.cards[c].is_none())
+                            .unwrap_or_else(|| {
+                                (0..CARDS)
+                                    .min_by(|&a, &b| {
+                                        student.recall(a, day).total_cmp(&student.recall(b, day))
+                                    })
+                                    .unwrap()
+                            })
+                    };
+                    let (rating, took) = student.answer(card, day);
+                    spent += took;
+                    store
+                        .record(&NewReview {
+                            card: ids[card],
+                            rating,
+                            at: at(day, spent),
+                            day,
+                            took_ms: (took * 1000.0) as u64,
+                            ticks: None,
+                            policy: Policy::Exam { exam },
+                        })
+                        .unwrap();
+                }
+            }
+        }
+        spent_total += spent;
+        if d + 1 == days {
+            let truth = student.exam_recall(exam);
+            eve_error = Some((forecast(&store, &decks, exam) - truth).abs());
+        }
+    }
+    Outcome {
+        recall: student.exam_recall(exam),
+        unseen: student.unseen(),
+        minutes_a_day: spent_total / days as f64 / 60.0,
+        eve_error,
+    }
+}
+
+fn planning_speed() {
+    let dir = common::bench_dir("exam-planning");
+    let _ = std::fs::remove_dir_all(&dir);
+    let deck = common::write_deck(&dir, "big.yaml", 10_000);
+    let db = dir.join("s.db");
+    let start = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+    let exam = NaiveDate::from_ymd_opt(2026, 12, 15).unwrap();
+    {
+        let mut store = Store::open(&db).unwrap();
+        store
+            .sync(std::slice::from_ref(&deck), false, at(start, 0.0))
+            .unwrap();
+    }
+    // 100,000 reviews, ten per card over ten weeks, written in one transaction.
+    {
+        let mut conn = rusqlite::Connection::open(&db).unwrap();
+        let tx = conn.transaction().unwrap();
+        {
+            let mut insert = tx
+                .prepare(
+                    "INSERT INTO reviews (card, at, day, rating, took_ms, scheduled,
+                       before_reps, before_ease, before_interval, before_lapses,
+                       after_reps, after_ease, after_interval, before_due)
+                     VALUES (?1, ?2, ?3, ?4, 8000, 1, 0, 250, 0, 0, 1, 250, 1, ?5)",
+                )
+                .unwrap();
+            let mut rng = Rng(42);
+            for round in 0..10u64 {
+                for card in 1..=10_000i64 {
+                    let day = start + Days::new(round * 7 + (card as u64 % 7));
+                    let rating = 1 + (rng.next() % 5) as i64;
+                    let before_due = (round > 0).then(|| day.to_string());
+                    insert
+                        .execute(rusqlite::params![
+                            card,
+                            at(day, 0.0).to_rfc3339(),
+                            day.to_string(),
+                            rating,
+                            before_due
+                        ])
+                        .unwrap();
+                }
+            }
+        }
+        tx.execute(
+            "UPDATE cards SET reps = 2, interval = 6, due = '2026-11-20', last_rating = 4,
+               last_day = '2026-11-14'",
+            [],
+        )
+        .unwrap();
+        tx.commit().unwrap();
+    }
+    let mut store = Store::open(&db).unwrap();
+    let decks = store.deck_ids().unwrap();
+    let now = at(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(), 0.0);
+    let plan = Plan::Exam { exam };
+    let cold = common::median(5, || {
+        let s = Session::start_timed(&store, decks.clone(), now, plan, Some(30)).unwrap();
+        assert!(s.remaining().due > 0);
+    });
+    // The cache of memory states, as made between sessions.
+    let stored = store.stored_model().unwrap();
+    let model = model_of(&stored);
+    let mark = store.log_mark().unwrap();
+    let states: Vec<_> = store
+        .model_cards(&decks, stored.version, false)
+        .unwrap()
+        .iter()
+        .filter_map(|c| memory_now(&model, c).map(|m| (c.id, m)))
+        .collect();
+    assert!(
+        store
+            .save_memory_cache(stored.version, mark, &states)
+            .unwrap()
+    );
+    let cached = common::median(11, || {
+        let s = Session::start_timed(&store, decks.clone(), now, plan, Some(30)).unwrap();
+        assert!(s.remaining().due > 0);
+    });
+    let daily = common::median(11, || {
+        Session::start_timed(
+            &store,
+            decks.clone(),
+            now,
+            Plan::Daily { new_per_day: 20 },
+            None,
+        )
+        .unwrap();
+    });
+    println!("Planning a session, 10,000 cards, 100,000 reviews (medians):");
+    println!(
+        "  exam plan, memory states cached: {} (goal < 50 ms: {})",
+        common::ms(cached),
+        if cached.as_millis() < 50 {
+            "met"
+        } else {
+            "NOT met"
+        }
+    );
+    println!(
+        "  exam plan, no cache (every log replayed): {}",
+        common::ms(cold)
+    );
+    println!(
+        "  daily plan, no model: {} (the limit's baseline)",
+        common::ms(daily)
+    );
+}
+
+fn main() {
+    let students: u64 = std::env::var("EXAM_STUDENTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(6);
+    let scenarios: [(&str, u64, u32); 4] = [
+        ("14 days at 10 minutes", 14, 10),
+        ("5 days at 20 minutes", 5, 20),
+        ("14 days at 30 minutes", 14, 30),
+        ("5 days at 3 minutes (cannot cover)", 5, 3),
+    ];
+    let dir = common::bench_dir("exam-sim");
+    let started = Instant::now();
+    println!("{CARDS}-card course, {students} simulated students per scenario");
+    for (name, days, minutes) in scenarios {
+        println!();
+        println!("## {name}");
+        println!(
+            "| strategy | exam-day recall (mean, range) | cards never seen | minutes a day | eve forecast error |"
+        );
+        println!("|---|---|---|---|---|");
+        let mut means = Vec::new();
+        for strategy in Strategy::ALL {
+            let outcomes: Vec<Outcome> = (0..students)
+                .map(|s| run(strategy, 1000 + s, days, minutes, &dir))
+                .collect();
+            let n = outcomes.len() as f64;
+            let recall = outcomes.iter().map(|o| o.recall).sum::<f64>() / n;
+            let lo = outcomes.iter().map(|o| o.recall).fold(1.0, f64::min);
+            let hi = outcomes.iter().map(|o| o.recall).fold(0.0, f64::max);
+            let unseen = outcomes.iter().map(|o| o.unseen as f64).sum::<f64>() / n;
+            let max_unseen = outcomes.iter().map(|o| o.unseen).max().unwrap_or(0);
+            let minutes_a_day = outcomes.iter().map(|o| o.minutes_a_day).sum::<f64>() / n;
+            let eve = if strategy == Strategy::ExamPlan {
+                let errors: Vec<f64> = outcomes.iter().filter_map(|o| o.eve_error).collect();
+                let mean = errors.iter().sum::<f64>() / errors.len() as f64;
+                let worst = errors.iter().copied().fold(0.0, f64::max);
+                format!("{:.1} points (worst {:.1})", mean * 100.0, worst * 100.0)
+            } else {
+                "".into()
+            };
+            println!(
+                "| {} | {:.1} % ({:.1}–{:.1}) | {:.1} (max {max_unseen}) | {:.1} | {eve} |",
+                strategy.name(),
+                recall * 100.0,
+                lo * 100.0,
+                hi * 100.0,
+                unseen,
+                minutes_a_day
+            );
+            means.push((strategy, recall, unseen, eve));
+        }
+        let get = |s: Strategy| means.iter().find(|m| m.0 == s).unwrap();
+        let (exam, round, reference) = (
+            get(Strategy::ExamPlan),
+            get(Strategy::RoundTheDeck),
+            get(Strategy::Reference),
+        );
+        println!(
+            "goals: exam plan ≥ round the deck: {} ({:+.1} points); within 2 points of the reference: {} ({:+.1}); cards unseen with the exam plan: {:.1}",
+            if exam.1 >= round.1 { "met" } else { "NOT met" },
+            (exam.1 - round.1) * 100.0,
+            if reference.1 - exam.1 <= 0.02 {
+                "met"
+            } else {
+                "NOT met"
+            },
+            (exam.1 - reference.1) * 100.0,
+            exam.2
+        );
+    }
+    println!();
+    println!("simulation took {:.0} s", started.elapsed().as_secs_f64());
+    println!();
+    planning_speed();
+}
