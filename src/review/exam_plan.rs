@@ -142,6 +142,7 @@ pub fn refine(input: &DayInput, plan: DayPlan, timed: &Timed) -> (DayPlan, Vec<S
         DayPlan {
             day: plan.day,
             queue,
+            due_later: None,
         },
         notices,
     )

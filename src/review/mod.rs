@@ -6,9 +6,10 @@ pub mod answer;
 pub mod exam_plan;
 pub mod grade;
 pub mod plan;
+mod queue;
 pub mod standing;
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 use std::io::{self, Write};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -18,7 +19,10 @@ use crate::deck::DeckId;
 use crate::memory;
 use crate::sched::Rating;
 use crate::store::{NewReview, Recorded, ReviewId, Store, StoreError, StoredCard};
-pub use plan::{DEFAULT_NEW_PER_DAY, DayInput, DayPlan, DeckDay, Plan, Slot, SlotKind};
+pub use plan::{
+    DEFAULT_NEW_PER_DAY, DayInput, DayPlan, DeckDay, DueCards, DueLater, Plan, Slot, SlotKind,
+};
+use queue::{DUE_PAGE, Queue};
 
 /// What one rating did to the queue, so undo can put it back exactly.
 #[derive(Debug, Clone)]
@@ -129,7 +133,7 @@ pub struct Session {
     plan: Plan,
     decks: Vec<DeckId>,
     day: NaiveDate,
-    queue: VecDeque<Slot>,
+    queue: Queue,
     done: Vec<Step>,
 }
 
@@ -168,8 +172,12 @@ impl Session {
         let day = clock::study_day(now);
         // Another session rating meanwhile must not shift the day's new cards.
         let (input, timed) = store.read_consistently(|store| {
-            let input = read_day(store, &decks, day, plan)?;
+            let mut input = read_day(store, &decks, day, plan)?;
             let timed = read_timed(store, &input, minutes)?;
+            // The model weighs every due card against the others.
+            if timed.is_some() && input.due.next.is_some() {
+                input.due = DueCards::all(store.due_cards(&decks, day)?);
+            }
             Ok::<_, StoreError>((input, timed))
         })?;
         let day_plan = plan::plan_day(&input);
@@ -197,7 +205,7 @@ impl Session {
             plan,
             decks,
             day: day_plan.day,
-            queue: day_plan.queue.into(),
+            queue: Queue::new(day_plan),
             done: Vec::new(),
         }
     }
@@ -211,20 +219,12 @@ impl Session {
     }
 
     pub fn remaining(&self) -> Remaining {
-        let mut left = Remaining::default();
-        for slot in &self.queue {
-            match slot.kind {
-                SlotKind::New => left.new += 1,
-                SlotKind::Due | SlotKind::FinalPass => left.due += 1,
-                SlotKind::Relearning => left.relearning += 1,
-            }
-        }
-        left
+        self.queue.remaining()
     }
 
     /// The card to show, or `None` when the session is over.
     pub fn current(&self, store: &Store) -> Result<Option<Current>, SessionError> {
-        let Some(&slot) = self.queue.front() else {
+        let Some(slot) = self.queue.front() else {
             return Ok(None);
         };
         let card = store
@@ -250,9 +250,15 @@ impl Session {
         took_ms: u64,
         ticks: Option<&[usize]>,
     ) -> Result<Option<Recorded>, SessionError> {
-        let Some(&slot) = self.queue.front() else {
+        let Some(slot) = self.queue.front() else {
             return Ok(None);
         };
+        // The next due cards are read before this rating moves the queue:
+        // should the read fail, nothing is committed.
+        if let Some((from, wanted)) = self.queue.wants_due() {
+            let page = store.due_page(&self.decks, self.day, Some(from), wanted)?;
+            self.queue.add_due(page);
+        }
         let recorded = store.record(&NewReview {
             card: slot.card,
             rating,
@@ -274,24 +280,12 @@ impl Session {
             // Back after a few other cards: soon enough to relearn while it
             // is fresh, not after every new card of the day. Only cards not
             // being relearned count, so failing cards cannot crowd out the rest.
-            let mut others = 0;
-            let at = self
-                .queue
-                .iter()
-                .position(|s| {
-                    let enough = others == RELEARN_AFTER;
-                    if s.kind != SlotKind::Relearning {
-                        others += 1;
-                    }
-                    enough
-                })
-                .unwrap_or(self.queue.len());
-            self.queue.insert(
-                at,
+            self.queue.insert_relearning(
                 Slot {
                     kind: SlotKind::Relearning,
                     ..slot
                 },
+                RELEARN_AFTER,
             );
         }
         self.done.push(Step {
@@ -314,14 +308,7 @@ impl Session {
         }
         self.done.pop();
         if step.requeued {
-            // A card has one relearning entry at most: the one this rating put back.
-            if let Some(pos) = self
-                .queue
-                .iter()
-                .rposition(|s| s.card == step.slot.card && s.kind == SlotKind::Relearning)
-            {
-                self.queue.remove(pos);
-            }
+            self.queue.remove_relearning(step.slot.card);
         }
         self.queue.push_front(step.slot);
         Ok(Some(step.recorded))
@@ -417,7 +404,7 @@ fn read_day(
         return Ok(DayInput {
             day,
             plan,
-            due: Vec::new(),
+            due: DueCards::default(),
             decks: Vec::new(),
             relearning: Vec::new(),
             introduced_elsewhere: 0,
@@ -449,14 +436,14 @@ fn read_day(
             introduced_today,
             order: store.course_order(deck)?,
             new,
-            final_pass: final_pass.into_iter().map(|e| e.card).collect(),
+            final_pass,
         });
     }
     let introduced_here: usize = days.iter().map(|d| d.introduced_today).sum();
     Ok(DayInput {
         day,
         plan,
-        due: store.due_cards(decks, day)?,
+        due: read_due(store, decks, day)?,
         decks: days,
         relearning: store.relearning_on(decks, day)?,
         introduced_elsewhere: store
@@ -472,4 +459,19 @@ pub fn not_saved(err: &crate::store::StoreError) -> String {
     format!(
         "This rating was NOT saved: {err}. Then rate again, or quit (every earlier rating is saved)."
     )
+}
+
+/// The count of due cards and the first page of them: the session reads the
+/// others as it goes.
+fn read_due(store: &Store, decks: &[DeckId], day: NaiveDate) -> Result<DueCards, StoreError> {
+    let count = store.due_count(decks, day)?;
+    if count == 0 {
+        return Ok(DueCards::default());
+    }
+    let page = store.due_page(decks, day, None, DUE_PAGE)?;
+    Ok(DueCards {
+        first: page.entries,
+        count,
+        next: page.next,
+    })
 }

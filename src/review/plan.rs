@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 use crate::deck::DeckId;
 use crate::sched::Policy;
-use crate::store::{CardId, QueueEntry};
+use crate::store::{CardId, DueCursor, QueueEntry};
 
 /// New cards introduced per day unless `--new` says otherwise.
 pub const DEFAULT_NEW_PER_DAY: usize = 20;
@@ -120,7 +120,29 @@ pub struct DeckDay {
     pub new: Vec<CardId>,
     /// On the eve of its exam: seen cards not yet known (latest rating
     /// below 4) or due after the exam, in deck order. Empty otherwise.
-    pub final_pass: Vec<CardId>,
+    pub final_pass: Vec<QueueEntry>,
+}
+
+/// The cards due on or before the day, as the read found them: the first
+/// of them in the order they are shown (most overdue first, then in deck
+/// order), how many there are in all, and where the session reads on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DueCards {
+    pub first: Vec<QueueEntry>,
+    pub count: usize,
+    /// Where the cards after `first` are read from; `None`: there are none.
+    pub next: Option<DueCursor>,
+}
+
+impl DueCards {
+    /// Every due card, read at once.
+    pub fn all(entries: Vec<QueueEntry>) -> DueCards {
+        DueCards {
+            count: entries.len(),
+            first: entries,
+            next: None,
+        }
+    }
 }
 
 /// One consistent read of the store for a day's session.
@@ -128,8 +150,8 @@ pub struct DeckDay {
 pub struct DayInput {
     pub day: NaiveDate,
     pub plan: Plan,
-    /// Cards due on or before the day, most overdue first, then in deck order.
-    pub due: Vec<QueueEntry>,
+    /// Cards due on or before the day.
+    pub due: DueCards,
     /// The decks, in the order they were asked for.
     pub decks: Vec<DeckDay>,
     /// Cards whose latest rating today is below 4, in deck order: they stay
@@ -166,6 +188,35 @@ pub struct Slot {
 pub struct DayPlan {
     pub day: NaiveDate,
     pub queue: Vec<Slot>,
+    /// Due cards not read yet: they come after the due cards at the head
+    /// of `queue`, and the session reads them as it goes.
+    pub due_later: Option<DueLater>,
+}
+
+/// Due cards a session reads from the store as it goes, in the queue's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueLater {
+    /// How many.
+    pub count: usize,
+    /// How many slots of the queue come before them.
+    pub after: usize,
+    pub from: DueCursor,
+    /// The policy each deck's due cards are rated under.
+    pub policies: Vec<(DeckId, Policy)>,
+}
+
+impl DueLater {
+    pub fn slot(&self, entry: &QueueEntry) -> Slot {
+        Slot {
+            card: entry.card,
+            kind: SlotKind::Due,
+            policy: self
+                .policies
+                .iter()
+                .find(|(deck, _)| *deck == entry.deck)
+                .map_or(Policy::Normal, |(_, policy)| *policy),
+        }
+    }
 }
 
 /// The day's queue: due cards first (most overdue first); on an exam's eve,
@@ -196,10 +247,11 @@ pub fn plan_day(input: &DayInput) -> DayPlan {
         return DayPlan {
             day: input.day,
             queue,
+            due_later: None,
         };
     }
     let mut queued: std::collections::HashSet<CardId> = Default::default();
-    for entry in &input.due {
+    for entry in &input.due.first {
         if queued.insert(entry.card) {
             queue.push(Slot {
                 card: entry.card,
@@ -208,14 +260,29 @@ pub fn plan_day(input: &DayInput) -> DayPlan {
             });
         }
     }
+    let due_later = input.due.next.and_then(|from| {
+        let count = input.due.count.saturating_sub(input.due.first.len());
+        (count > 0).then(|| DueLater {
+            count,
+            after: queue.len(),
+            from,
+            policies: input
+                .decks
+                .iter()
+                .map(|d| (d.deck.clone(), policy_of(&d.deck)))
+                .collect(),
+        })
+    });
     for deck in &input.decks {
         let Some(exam) = deck.exam.filter(|exam| is_eve(input.day, *exam)) else {
             continue;
         };
-        for card in &deck.final_pass {
-            if queued.insert(*card) {
+        for entry in &deck.final_pass {
+            // A card due today is among the due cards, read yet or not.
+            let due_today = entry.due.is_some_and(|due| due <= input.day);
+            if !due_today && queued.insert(entry.card) {
                 queue.push(Slot {
-                    card: *card,
+                    card: entry.card,
                     kind: SlotKind::FinalPass,
                     policy: Policy::Exam { exam },
                 });
@@ -280,6 +347,7 @@ pub fn plan_day(input: &DayInput) -> DayPlan {
     DayPlan {
         day: input.day,
         queue,
+        due_later,
     }
 }
 
@@ -358,7 +426,7 @@ mod tests {
         DayInput {
             day: today,
             plan,
-            due,
+            due: DueCards::all(due),
             decks,
             relearning: Vec::new(),
             introduced_elsewhere: 0,
@@ -502,10 +570,17 @@ mod tests {
     fn the_eve_of_an_exam_adds_a_final_pass_over_what_is_not_known() {
         let exam = day(6);
         let mut planned = deck("a", Some(exam), Vec::new());
-        planned.final_pass = cards(1..4);
+        // Card 2 is due (on the 1st), the others after the exam.
+        planned.final_pass = [1, 2, 3]
+            .map(|id| QueueEntry {
+                card: CardId(id),
+                deck: DeckId("a".into()),
+                due: Some(if id == 2 { day(1) } else { day(9) }),
+            })
+            .to_vec();
         let mut other = deck("b", None, Vec::new());
         // Not the eve of anything: its final pass is not taken.
-        other.final_pass = cards(7..8);
+        other.final_pass = due("b", &[7]);
         let plan = plan_day(&input(
             Plan::Daily { new_per_day: 20 },
             day(5),

@@ -16,7 +16,10 @@ use thiserror::Error;
 pub use crate::sync::{Change, ChangeKind, DeckSync, SkippedDeck, SyncError, SyncReport};
 pub use interop::{CardHistory, LoggedReview};
 pub use memory::{ModelCard, StoredModel};
-pub use review::{CardId, NewCardsByKind, NewReview, QueueEntry, Recorded, ReviewId, StoredCard};
+pub use review::{
+    CardId, DueCursor, DuePage, NewCardsByKind, NewReview, QueueEntry, Recorded, ReviewId,
+    StoredCard,
+};
 pub use stats::{CardRow, DeckStats, ExamFigures};
 
 /// The schema, in order. Append only: a shipped migration never changes.
@@ -44,6 +47,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0006_memory_model",
         include_str!("../../migrations/0006_memory_model.sql"),
+    ),
+    (
+        "0007_card_counts",
+        include_str!("../../migrations/0007_card_counts.sql"),
     ),
 ];
 
@@ -438,6 +445,7 @@ const SCHEMA_MARKS: &[(i64, &str, &str)] = &[
     (4, "cards", "kind"),
     (5, "cards", "ask"),
     (6, "memory_model", "parameters"),
+    (7, "card_counts", "cards"),
 ];
 
 fn known_version() -> i64 {

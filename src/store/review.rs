@@ -25,6 +25,26 @@ pub struct QueueEntry {
     pub due: Option<NaiveDate>,
 }
 
+/// Where a read of the due cards stopped: the last card read, in the
+/// queue's order (due day, deck in the order asked, deck order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DueCursor {
+    pub due: NaiveDate,
+    /// Index of the card's deck in the decks asked for.
+    pub deck: usize,
+    /// The card's place in its deck.
+    pub position: i64,
+    pub card: CardId,
+}
+
+/// Due cards read in the queue's order, and where to read on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuePage {
+    pub entries: Vec<QueueEntry>,
+    /// `None` when there are no more.
+    pub next: Option<DueCursor>,
+}
+
 /// A deck's new cards, basic and graded apart, each in deck order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewCardsByKind {
@@ -82,7 +102,7 @@ const STATE_COLUMNS: &str = "reps, ease, interval, due, lapses, last_rating, las
 pub(super) fn state_from(row: &Row<'_>, first: usize) -> rusqlite::Result<CardState> {
     let day = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
         let text: Option<String> = row.get(first + i)?;
-        Ok(text.and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok()))
+        Ok(text.as_deref().and_then(parse_day))
     };
     let rating: Option<i64> = row.get(first + 5)?;
     Ok(CardState {
@@ -101,57 +121,146 @@ pub(super) fn state_from(row: &Row<'_>, first: usize) -> rusqlite::Result<CardSt
 /// A day as the store keeps it; never past the last day that text can hold
 /// in order.
 fn day_text(day: Option<NaiveDate>) -> Option<String> {
+    use chrono::Datelike;
     day.map(|d| {
-        d.min(crate::sched::last_day())
-            .format("%Y-%m-%d")
-            .to_string()
+        let d = d.min(crate::sched::last_day());
+        format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
     })
 }
 
+/// A day as the store writes it (YYYY-MM-DD). Read for every card shown:
+/// a few comparisons instead of a general date parser.
+pub(super) fn parse_day(text: &str) -> Option<NaiveDate> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        bytes[range].iter().try_fold(0u32, |n, b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        })
+    };
+    let year = i32::try_from(number(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)
+}
+
+/// Each deck once, in the order first given.
+fn distinct(decks: &[DeckId]) -> impl Iterator<Item = &DeckId> {
+    decks
+        .iter()
+        .enumerate()
+        .filter(move |(i, deck)| !decks[..*i].contains(deck))
+        .map(|(_, deck)| deck)
+}
+
 impl Store {
-    /// Cards due on or before `today` in these decks: most overdue first,
-    /// then in deck order.
+    /// How many cards of these decks are due on or before `today`.
+    pub fn due_count(&self, decks: &[DeckId], today: NaiveDate) -> Result<usize, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT coalesce(sum(cards), 0) FROM card_counts
+                 WHERE deck = ?1 AND due > '' AND due <= ?2",
+            )
+            .map_err(|e| self.fail(e))?;
+        let today = day_text(Some(today));
+        let mut total = 0;
+        for deck in distinct(decks) {
+            let n: i64 = statement
+                .query_row(params![deck.0, today], |row| row.get(0))
+                .map_err(|e| self.fail(e))?;
+            total += usize::try_from(n).unwrap_or(0);
+        }
+        Ok(total)
+    }
+
+    /// Up to `limit` cards due on or before `today` in these decks, most
+    /// overdue first, then in deck order (decks in the order given), after
+    /// `after`: read page by page in the order of the `cards_by_due` index,
+    /// never all at once.
+    pub fn due_page(
+        &self,
+        decks: &[DeckId],
+        today: NaiveDate,
+        after: Option<DueCursor>,
+        limit: usize,
+    ) -> Result<DuePage, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT id, due, position FROM cards
+                 WHERE deck = ?1 AND retired = 0 AND due IS NOT NULL AND due <= ?2
+                   AND (due, position, id) > (?3, ?4, ?5)
+                 ORDER BY due, position, id LIMIT ?6",
+            )
+            .map_err(|e| self.fail(e))?;
+        let today = day_text(Some(today));
+        let after_due = after.map(|c| day_text(Some(c.due))).unwrap_or_default();
+        let sql_limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut rows: Vec<(String, usize, i64, i64)> = Vec::new();
+        for (index, deck) in decks.iter().enumerate() {
+            if decks[..index].contains(deck) {
+                continue;
+            }
+            // Where this deck's cards resume in the merged order.
+            let (position, id) = match after {
+                None => (i64::MIN, i64::MIN),
+                Some(c) if index < c.deck => (i64::MAX, i64::MAX),
+                Some(c) if index == c.deck => (c.position, c.card.0),
+                Some(_) => (i64::MIN, i64::MIN),
+            };
+            let found = statement
+                .query_map(
+                    params![deck.0, today, after_due, position, id, sql_limit],
+                    |row| {
+                        Ok((
+                            row.get::<_, String>(1)?,
+                            index,
+                            row.get::<_, i64>(2)?,
+                            row.get::<_, i64>(0)?,
+                        ))
+                    },
+                )
+                .and_then(|found| found.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| self.fail(e))?;
+            rows.extend(found);
+        }
+        // Days as YYYY-MM-DD text sort as the days do.
+        rows.sort_unstable();
+        rows.truncate(limit);
+        let mut next = None;
+        let mut entries = Vec::with_capacity(rows.len());
+        for (due, index, position, id) in rows {
+            let Some(due) = parse_day(&due) else {
+                continue;
+            };
+            next = Some(DueCursor {
+                due,
+                deck: index,
+                position,
+                card: CardId(id),
+            });
+            entries.push(QueueEntry {
+                card: CardId(id),
+                deck: decks[index].clone(),
+                due: Some(due),
+            });
+        }
+        let more = entries.len() == limit;
+        Ok(DuePage {
+            entries,
+            next: next.filter(|_| more),
+        })
+    }
+
+    /// Every card due on or before `today` in these decks: most overdue
+    /// first, then in deck order.
     pub fn due_cards(
         &self,
         decks: &[DeckId],
         today: NaiveDate,
     ) -> Result<Vec<QueueEntry>, StoreError> {
-        let mut entries: Vec<(NaiveDate, usize, i64, QueueEntry)> = Vec::new();
-        let mut statement = self
-            .conn
-            .prepare_cached(
-                "SELECT id, due, position FROM cards
-                 WHERE deck = ?1 AND retired = 0 AND due IS NOT NULL AND due <= ?2",
-            )
-            .map_err(|e| self.fail(e))?;
-        let today_text = today.format("%Y-%m-%d").to_string();
-        for (deck_index, deck) in decks.iter().enumerate() {
-            let rows = statement
-                .query_map(params![deck.0, today_text], |row| {
-                    Ok((
-                        row.get::<_, i64>(0)?,
-                        row.get::<_, String>(1)?,
-                        row.get::<_, i64>(2)?,
-                    ))
-                })
-                .map_err(|e| self.fail(e))?;
-            for row in rows {
-                let (id, due, position) = row.map_err(|e| self.fail(e))?;
-                let due = NaiveDate::parse_from_str(&due, "%Y-%m-%d").unwrap_or(today);
-                entries.push((
-                    due,
-                    deck_index,
-                    position,
-                    QueueEntry {
-                        card: CardId(id),
-                        deck: deck.clone(),
-                        due: Some(due),
-                    },
-                ));
-            }
-        }
-        entries.sort_by_key(|(due, deck, position, _)| (*due, *deck, *position));
-        Ok(entries.into_iter().map(|(_, _, _, e)| e).collect())
+        Ok(self.due_page(decks, today, None, usize::MAX)?.entries)
     }
 
     /// Up to `limit` cards never reviewed, in deck order.
@@ -193,32 +302,60 @@ impl Store {
         deck: &DeckId,
         limit: usize,
     ) -> Result<NewCardsByKind, StoreError> {
+        let (basic_total, graded_total) = self.new_counts(deck)?;
+        let first = |graded: bool, total: usize| -> Result<Vec<CardId>, StoreError> {
+            let wanted = limit.min(total);
+            if wanted == 0 {
+                return Ok(Vec::new());
+            }
+            // Walks the deck's new cards in order until enough are found.
+            self.conn
+                .prepare_cached(
+                    "SELECT id FROM cards
+                     WHERE deck = ?1 AND retired = 0 AND due IS NULL
+                       AND (json_extract(kind, '$.kind') IS NOT 'basic') = ?2
+                     ORDER BY position LIMIT ?3",
+                )
+                .and_then(|mut statement| {
+                    statement
+                        .query_map(
+                            params![deck.0, graded, i64::try_from(wanted).unwrap_or(i64::MAX)],
+                            |row| Ok(CardId(row.get(0)?)),
+                        )?
+                        .collect()
+                })
+                .map_err(|e| self.fail(e))
+        };
+        Ok(NewCardsByKind {
+            basic: first(false, basic_total)?,
+            graded: first(true, graded_total)?,
+            basic_total,
+            graded_total,
+        })
+    }
+
+    /// How many basic and graded cards of a deck were never reviewed.
+    fn new_counts(&self, deck: &DeckId) -> Result<(usize, usize), StoreError> {
         let mut statement = self
             .conn
-            .prepare_cached(
-                "SELECT id, json_extract(kind, '$.kind') = 'basic' FROM cards
-                 WHERE deck = ?1 AND retired = 0 AND due IS NULL ORDER BY position",
-            )
+            .prepare_cached("SELECT graded, cards FROM card_counts WHERE deck = ?1 AND due = ''")
             .map_err(|e| self.fail(e))?;
         let rows = statement
             .query_map([&deck.0], |row| {
-                Ok((CardId(row.get(0)?), row.get::<_, bool>(1)?))
+                Ok((row.get::<_, bool>(0)?, row.get::<_, i64>(1)?))
             })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map_err(|e| self.fail(e))?;
-        let mut found = NewCardsByKind::default();
-        for row in rows {
-            let (card, basic) = row.map_err(|e| self.fail(e))?;
-            let (kind, total) = if basic {
-                (&mut found.basic, &mut found.basic_total)
+        let (mut basic, mut graded) = (0, 0);
+        for (is_graded, n) in rows {
+            let n = usize::try_from(n).unwrap_or(0);
+            if is_graded {
+                graded += n;
             } else {
-                (&mut found.graded, &mut found.graded_total)
-            };
-            *total += 1;
-            if kind.len() < limit {
-                kind.push(card);
+                basic += n;
             }
         }
-        Ok(found)
+        Ok((basic, graded))
     }
 
     /// Cards of these decks scheduled on `day` whose latest rating is
@@ -501,7 +638,7 @@ impl Store {
                 .query_row([&deck.0], |row| row.get(0))
                 .optional()
                 .map_err(|e| self.fail(e))?;
-            if let Some(day) = exam.and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok()) {
+            if let Some(day) = exam.as_deref().and_then(parse_day) {
                 earliest = Some(earliest.map_or(day, |e| e.min(day)));
             }
         }
@@ -510,18 +647,10 @@ impl Store {
 
     /// Cards of these decks never reviewed.
     pub fn unseen_count(&self, decks: &[DeckId]) -> Result<usize, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare_cached(
-                "SELECT count(*) FROM cards WHERE deck = ?1 AND retired = 0 AND due IS NULL",
-            )
-            .map_err(|e| self.fail(e))?;
         let mut total = 0;
-        for deck in decks {
-            let n: i64 = statement
-                .query_row([&deck.0], |row| row.get(0))
-                .map_err(|e| self.fail(e))?;
-            total += usize::try_from(n).unwrap_or(0);
+        for deck in distinct(decks) {
+            let (basic, graded) = self.new_counts(deck)?;
+            total += basic + graded;
         }
         Ok(total)
     }
@@ -565,7 +694,7 @@ impl Store {
                         QueueEntry {
                             card: CardId(row.get(0)?),
                             deck: deck.clone(),
-                            due: due.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                            due: due.as_deref().and_then(parse_day),
                         },
                     ))
                 })
