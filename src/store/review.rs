@@ -195,7 +195,9 @@ impl Store {
             )
             .map_err(|e| self.fail(e))?;
         let today = day_text(Some(today));
-        let after_due = after.map(|c| day_text(Some(c.due))).unwrap_or_default();
+        let after_due: String = after
+            .and_then(|c| day_text(Some(c.due)))
+            .unwrap_or_default();
         let sql_limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let mut rows: Vec<(String, usize, i64, i64)> = Vec::new();
         for (index, deck) in decks.iter().enumerate() {
@@ -303,35 +305,42 @@ impl Store {
         limit: usize,
     ) -> Result<NewCardsByKind, StoreError> {
         let (basic_total, graded_total) = self.new_counts(deck)?;
-        let first = |graded: bool, total: usize| -> Result<Vec<CardId>, StoreError> {
-            let wanted = limit.min(total);
-            if wanted == 0 {
-                return Ok(Vec::new());
-            }
-            // Walks the deck's new cards in order until enough are found.
-            self.conn
-                .prepare_cached(
-                    "SELECT id FROM cards
-                     WHERE deck = ?1 AND retired = 0 AND due IS NULL
-                       AND (json_extract(kind, '$.kind') IS NOT 'basic') = ?2
-                     ORDER BY position LIMIT ?3",
-                )
-                .and_then(|mut statement| {
-                    statement
-                        .query_map(
-                            params![deck.0, graded, i64::try_from(wanted).unwrap_or(i64::MAX)],
-                            |row| Ok(CardId(row.get(0)?)),
-                        )?
-                        .collect()
-                })
-                .map_err(|e| self.fail(e))
-        };
-        Ok(NewCardsByKind {
-            basic: first(false, basic_total)?,
-            graded: first(true, graded_total)?,
+        let mut found = NewCardsByKind {
             basic_total,
             graded_total,
-        })
+            ..NewCardsByKind::default()
+        };
+        let (basic_wanted, graded_wanted) = (limit.min(basic_total), limit.min(graded_total));
+        if basic_wanted + graded_wanted == 0 {
+            return Ok(found);
+        }
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                // Basic cards are stored as exactly this text (serde's tag).
+                r#"SELECT id, kind IS NOT '{"kind":"basic"}' FROM cards
+                 WHERE deck = ?1 AND retired = 0 AND due IS NULL ORDER BY position"#,
+            )
+            .map_err(|e| self.fail(e))?;
+        let mut rows = statement.query([&deck.0]).map_err(|e| self.fail(e))?;
+        // The deck's new cards in order, only until enough of each are found.
+        while found.basic.len() < basic_wanted || found.graded.len() < graded_wanted {
+            let Some(row) = rows.next().map_err(|e| self.fail(e))? else {
+                break;
+            };
+            let card = CardId(row.get(0).map_err(|e| self.fail(e))?);
+            let graded: bool = row.get(1).map_err(|e| self.fail(e))?;
+            let (kind, wanted) = if graded {
+                (&mut found.graded, graded_wanted)
+            } else {
+                (&mut found.basic, basic_wanted)
+            };
+            if kind.len() < wanted {
+                kind.push(card);
+            }
+        }
+        drop(rows);
+        Ok(found)
     }
 
     /// How many basic and graded cards of a deck were never reviewed.
