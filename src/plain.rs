@@ -152,11 +152,16 @@ pub fn run(
                 Err(err) => return Err(err.into()),
             };
             if let Some(recorded) = rated {
-                let next = recorded
-                    .after
-                    .due
-                    .map(|d| d.format("%Y-%m-%d").to_string())
-                    .unwrap_or_default();
+                let Some(due) = recorded.after.due else {
+                    // Only a cram leaves a card without a review day: it
+                    // logs the rating and keeps the schedule as it was.
+                    writeln!(
+                        out,
+                        "Saved {rating}: a cram leaves the schedule alone; this card has no review day yet."
+                    )?;
+                    continue 'cards;
+                };
+                let next = due.format("%Y-%m-%d");
                 if rating.needs_relearning() {
                     writeln!(
                         out,

@@ -249,6 +249,15 @@ fn an_exam_named_in_the_deck_plans_without_the_flag_and_cram_leaves_the_schedule
     );
     // Weakest first: nothing rated yet, so deck order; all 60 cards.
     assert!(run.stdout.contains("card 1 / 60"), "{}", run.stdout);
+    // A never-reviewed card keeps having no review day, and says so.
+    assert!(
+        run.stdout.contains(
+            "Saved 1: a cram leaves the schedule alone; this card has no review day yet."
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("next review ."), "{}", run.stdout);
     let after = cards(&scratch, "2026-12-01");
     for n in 1..=60 {
         assert_eq!(before[&n]["due"], after[&n]["due"], "card {n}");
