@@ -31,6 +31,37 @@ fn integrity(db: &Path) -> String {
         .unwrap()
 }
 
+/// Reads a child's output to its end on a thread, and signals on the
+/// returned channel once `needle` has appeared `times` times: tests act on
+/// what the session printed, never after a fixed wait.
+fn watch_output(
+    mut stdout: std::process::ChildStdout,
+    needle: &'static str,
+    times: usize,
+) -> (
+    std::sync::mpsc::Receiver<()>,
+    std::thread::JoinHandle<String>,
+) {
+    let (seen, waiting) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let mut chunk = [0u8; 4096];
+        let mut told = false;
+        while let Ok(read) = stdout.read(&mut chunk) {
+            if read == 0 {
+                break;
+            }
+            out.extend_from_slice(&chunk[..read]);
+            if !told && String::from_utf8_lossy(&out).matches(needle).count() >= times {
+                told = true;
+                let _ = seen.send(());
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    });
+    (waiting, reader)
+}
+
 #[test]
 fn killed_at_random_moments_every_acknowledged_rating_is_kept_once() {
     let scratch = Scratch::new();
@@ -67,25 +98,8 @@ fn killed_at_random_moments_every_acknowledged_rating_is_kept_once() {
         // fraction of the next one: the kill lands mid-review whatever the
         // machine's speed, so the test does not depend on timing.
         let target = 1 + next() % 20;
-        let (acknowledged_enough, waiting) = std::sync::mpsc::channel();
-        let mut stdout = child.stdout.take().unwrap();
-        let reader = std::thread::spawn(move || {
-            let mut out = Vec::new();
-            let mut chunk = [0u8; 4096];
-            let mut told = false;
-            while let Ok(read) = stdout.read(&mut chunk) {
-                if read == 0 {
-                    break;
-                }
-                out.extend_from_slice(&chunk[..read]);
-                let saved = String::from_utf8_lossy(&out).matches("Saved 4").count();
-                if !told && saved as u64 >= target {
-                    told = true;
-                    let _ = acknowledged_enough.send(());
-                }
-            }
-            String::from_utf8_lossy(&out).into_owned()
-        });
+        let target = usize::try_from(target).unwrap();
+        let (waiting, reader) = watch_output(child.stdout.take().unwrap(), "Saved 4", target);
         let mut stdin = child.stdin.take().unwrap();
         let writer = std::thread::spawn(move || {
             // 500 reveals and ratings, as fast as the process reads them.
@@ -258,23 +272,7 @@ fn a_deck_edited_during_a_review_syncs_consistently_next_time() {
         .unwrap();
     // Edit the deck once the session has rated two cards (seen on its
     // output), not after a fixed wait, so the order holds on a busy machine.
-    let (two_rated, waiting) = std::sync::mpsc::channel();
-    let mut stdout = child.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        let mut chunk = [0u8; 4096];
-        let mut told = false;
-        while let Ok(read) = stdout.read(&mut chunk) {
-            if read == 0 {
-                break;
-            }
-            out.extend_from_slice(&chunk[..read]);
-            if !told && String::from_utf8_lossy(&out).matches("Saved 5").count() >= 2 {
-                told = true;
-                let _ = two_rated.send(());
-            }
-        }
-    });
+    let (waiting, reader) = watch_output(child.stdout.take().unwrap(), "Saved 5", 2);
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(b"\n5\n\n5\n").unwrap();
     waiting
