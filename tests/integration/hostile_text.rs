@@ -317,10 +317,11 @@ fn under_a_terminal_only_our_own_escapes_come_out() {
                 );
             }
         }
-        // The full-screen preview, ended by SIGTERM after two seconds.
-        let screen = in_terminal(&format!(
-            "{env} timeout -s TERM 2 {BIN} preview decks/hostile.yaml"
-        ));
+        // The full-screen preview, left with `q` once it has drawn.
+        let screen = in_terminal_typing(
+            &format!("{env} {BIN} preview decks/hostile.yaml"),
+            Some(("Preview · Titre", "q")),
+        );
         assert!(
             screen.contains("Preview · Titre"),
             "{name}: no screen: {screen:?}"
@@ -331,12 +332,69 @@ fn under_a_terminal_only_our_own_escapes_come_out() {
 
 /// Runs `command` under `script`, a pseudo-terminal, and returns what it wrote.
 fn in_terminal(command: &str) -> String {
-    let out = Command::new("script")
+    in_terminal_typing(command, None)
+}
+
+/// Runs `command` under `script`; once its output shows `keys.0`, types
+/// `keys.1`. Whatever happens, it ends within a minute: a command still
+/// running then is killed and the test fails with what it printed.
+fn in_terminal_typing(command: &str, keys: Option<(&str, &str)>) -> String {
+    use std::io::{Read, Write};
+    use std::process::Stdio;
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    let mut child = Command::new("script")
         .args(["-qec", command, "/dev/null"])
-        .stdin(std::process::Stdio::null())
-        .output()
+        // The same shell wherever the tests run: `script` starts $SHELL.
+        .env("SHELL", "/bin/sh")
+        .stdin(if keys.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
         .unwrap();
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let output = Arc::new(Mutex::new(Vec::new()));
+    let reader = {
+        let output = Arc::clone(&output);
+        let mut stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            let mut chunk = [0u8; 4096];
+            while let Ok(n @ 1..) = stdout.read(&mut chunk) {
+                output.lock().unwrap().extend_from_slice(&chunk[..n]);
+            }
+        })
+    };
+    let mut stdin = child.stdin.take();
+    let text =
+        |output: &Mutex<Vec<u8>>| String::from_utf8_lossy(&output.lock().unwrap()).into_owned();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if let (Some((shown, typed)), Some(input)) = (keys, stdin.as_mut()) {
+            if text(&output).contains(shown) {
+                input.write_all(typed.as_bytes()).unwrap();
+                input.flush().unwrap();
+                stdin = None;
+            }
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "still running after 60 s: {command}\nit printed: {:?}",
+                text(&output)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    reader.join().unwrap();
+    text(&output)
 }
 
 /// Every ESC starts a CSI sequence (or a two-byte keypad/charset escape)
