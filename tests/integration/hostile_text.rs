@@ -376,12 +376,12 @@ fn in_terminal_typing(command: &str, keys: Option<(&str, &str)>) -> String {
         if child.try_wait().unwrap().is_some() {
             break;
         }
-        if let (Some((shown, typed)), Some(input)) = (keys, stdin.as_mut()) {
-            if text(&output).contains(shown) {
-                input.write_all(typed.as_bytes()).unwrap();
-                input.flush().unwrap();
-                stdin = None;
-            }
+        if let (Some((shown, typed)), Some(input)) = (keys, stdin.as_mut())
+            && text(&output).contains(shown)
+        {
+            input.write_all(typed.as_bytes()).unwrap();
+            input.flush().unwrap();
+            stdin = None;
         }
         if Instant::now() > deadline {
             let _ = child.kill();
