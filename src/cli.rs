@@ -6,6 +6,34 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::convert::Format;
 
+/// The command line of this process. clap's errors quote the arguments
+/// given, which may hold escape sequences: they are formatted without
+/// styling and written through the escaping step, so what was typed shows
+/// visibly. Help and `--version` are ours and print in clap's colours.
+/// `Err` is the exit status (2 for a usage error).
+pub fn parse() -> Result<Cli, std::process::ExitCode> {
+    use clap::{CommandFactory, FromArgMatches};
+    let plain = Cli::command().styles(clap::builder::Styles::plain());
+    let err = match plain
+        .try_get_matches()
+        .and_then(|mut matches| Cli::from_arg_matches_mut(&mut matches))
+    {
+        Ok(cli) => return Ok(cli),
+        Err(err) => err,
+    };
+    let status = u8::try_from(err.exit_code()).unwrap_or(2);
+    if err.use_stderr() {
+        let message = err.render().ansi().to_string();
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr().lock(),
+            crate::text::shown(&message).as_bytes(),
+        );
+    } else if let Err(help) = Cli::try_parse() {
+        let _ = help.print();
+    }
+    Err(std::process::ExitCode::from(status))
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "fiches",

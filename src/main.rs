@@ -1,7 +1,8 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    fiches::run(fiches::cli::Cli::parse())
+    match fiches::cli::parse() {
+        Ok(cli) => fiches::run(cli),
+        Err(status) => status,
+    }
 }

@@ -428,3 +428,47 @@ fn assert_only_our_escapes(name: &str, output: &str) {
         }
     }
 }
+
+/// clap's own errors quote the arguments given: an unknown flag, a value it
+/// cannot read, an unknown command. They come out escaped, exit 2.
+#[test]
+fn argument_errors_quote_arguments_escaped() {
+    let scratch = Scratch::new();
+    let dir = &scratch.path;
+    for (_, payload) in PAYLOADS {
+        let flag = format!("--x{payload}");
+        let cases: [Vec<&str>; 5] = [
+            vec![&flag],
+            vec!["check", &flag],
+            vec!["review", "--new", payload],
+            vec!["check", "--format", payload],
+            vec![payload],
+        ];
+        for args in cases {
+            let run = run(dir, &args, None);
+            assert_safe(&format!("fiches {args:?}"), &run);
+            assert_eq!(run.status, 2, "fiches {args:?}: {}", run.stderr);
+            assert!(
+                run.stderr.contains("error:"),
+                "fiches {args:?}: {}",
+                run.stderr
+            );
+            assert!(run.stdout.is_empty(), "fiches {args:?}: {}", run.stdout);
+        }
+        // A deck path that does not exist is our own message, escaped too.
+        let missing = format!("{payload}.yaml");
+        let run = run(dir, &["check", &missing], None);
+        assert_safe("check of a missing hostile path", &run);
+        assert_eq!(run.status, 2, "{}", run.stderr);
+    }
+    let escaped = run(dir, &["--x\u{1b}]0;PWNED\u{7}"], None);
+    assert!(
+        escaped.stderr.contains("--x\\e]0;PWNED\\u{7}"),
+        "{}",
+        escaped.stderr
+    );
+    // Help is ours: still printed, exit 0.
+    let help = run(dir, &["check", "--help"], None);
+    assert_eq!(help.status, 0, "{}", help.stderr);
+    assert!(help.stdout.contains("Usage"), "{}", help.stdout);
+}
