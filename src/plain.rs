@@ -152,24 +152,8 @@ pub fn run(
                 Err(err) => return Err(err.into()),
             };
             if let Some(recorded) = rated {
-                let Some(due) = recorded.after.due else {
-                    // Only a cram leaves a card without a review day: it
-                    // logs the rating and keeps the schedule as it was.
-                    writeln!(
-                        out,
-                        "Saved {rating}: a cram leaves the schedule alone; this card has no review day yet."
-                    )?;
-                    continue 'cards;
-                };
-                let next = due.format("%Y-%m-%d");
-                if rating.needs_relearning() {
-                    writeln!(
-                        out,
-                        "Saved {rating}: the card comes back in this session (next review {next})."
-                    )?;
-                } else {
-                    writeln!(out, "Saved {rating}: next review {next}.")?;
-                }
+                let said = crate::review::saved_text(&recorded, session.last_comes_back());
+                writeln!(out, "{said}")?;
             }
             continue 'cards;
         }

@@ -65,6 +65,17 @@ pub struct Summary {
     pub cards_reviewed: usize,
     /// Ratings given, indexed by rating − 1.
     pub ratings: [usize; 5],
+    /// What is still to do today in these decks: cards due, cards waiting
+    /// to be relearned, new cards of today's plan not started.
+    pub left_today: Remaining,
+    /// Cards of these decks never reviewed.
+    pub unseen: usize,
+    /// New cards that more new cards today (`n`, a higher `--new`) would add.
+    pub more_new: usize,
+    /// The daily new-card limit the session ran with (a day-by-day plan).
+    pub new_per_day: Option<usize>,
+    /// Cards of these decks (what a cram goes through).
+    pub cards: usize,
     /// Next days with cards due, with how many.
     pub upcoming: Vec<(NaiveDate, usize)>,
 }
@@ -72,6 +83,58 @@ pub struct Summary {
 impl Summary {
     pub fn total_ratings(&self) -> usize {
         self.ratings.iter().sum()
+    }
+
+    /// Nothing left to do today.
+    pub fn day_done(&self) -> bool {
+        self.left_today == Remaining::default()
+    }
+
+    /// What is still to do today, in words: "12 due, 2 to relearn, 20 new".
+    pub fn left_today_text(&self) -> Option<String> {
+        let left = self.left_today;
+        let parts: Vec<String> = [
+            (left.due, "due"),
+            (left.relearning, "to relearn"),
+            (left.new, "new"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect();
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
+
+    /// The next days with cards due: "2026-12-02 (5 cards), …".
+    pub fn upcoming_text(&self) -> Option<String> {
+        let next: Vec<String> = self
+            .upcoming
+            .iter()
+            .map(|(day, n)| format!("{} ({n} {})", day.format("%Y-%m-%d"), cards(*n)))
+            .collect();
+        (!next.is_empty()).then(|| next.join(", "))
+    }
+}
+
+fn cards(n: usize) -> &'static str {
+    if n == 1 { "card" } else { "cards" }
+}
+
+/// What a committed rating did, as both front ends say it.
+pub fn saved_text(recorded: &Recorded, comes_back: bool) -> String {
+    let rating = recorded.rating;
+    let Some(due) = recorded.after.due else {
+        // Only a cram leaves a card without a review day: it logs the
+        // rating and keeps the schedule as it was.
+        return format!(
+            "Saved {rating}: a cram leaves the schedule alone; this card has no review day yet."
+        );
+    };
+    let next = due.format("%Y-%m-%d");
+    if comes_back {
+        format!("Saved {rating}: the card comes back in this session (next review {next}).")
+    } else {
+        format!("Saved {rating}: next review {next}.")
     }
 }
 
@@ -101,21 +164,35 @@ pub fn write_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()> 
             per_rating.join(", ")
         )?;
     }
-    if summary.upcoming.is_empty() {
-        writeln!(out, "Nothing else is scheduled yet.")?;
-    } else {
-        let next: Vec<String> = summary
-            .upcoming
-            .iter()
-            .map(|(day, n)| {
-                format!(
-                    "{} ({n} card{})",
-                    day.format("%Y-%m-%d"),
-                    if *n == 1 { "" } else { "s" }
-                )
-            })
-            .collect();
-        writeln!(out, "Next due: {}.", next.join(", "))?;
+    // Today first, then later days.
+    match summary.left_today_text() {
+        Some(left) => writeln!(
+            out,
+            "Still to do today: {left} (`fiches review` goes on with them)."
+        )?,
+        None => writeln!(out, "Nothing left for today.")?,
+    }
+    if summary.day_done() {
+        if summary.more_new > 0 {
+            let limit = summary.new_per_day.unwrap_or(DEFAULT_NEW_PER_DAY) + summary.more_new;
+            writeln!(
+                out,
+                "New cards: {} not seen yet; `fiches review --new {limit}` adds {} more today.",
+                summary.unseen, summary.more_new
+            )?;
+        } else if summary.unseen > 0 {
+            writeln!(out, "New cards: {} not seen yet.", summary.unseen)?;
+        }
+        if summary.cards > 0 {
+            writeln!(
+                out,
+                "`fiches review --cram` goes through every card now (the schedule stays as it is)."
+            )?;
+        }
+    }
+    match summary.upcoming_text() {
+        Some(next) => writeln!(out, "Next due: {next}.")?,
+        None => writeln!(out, "Nothing else is scheduled yet.")?,
     }
     Ok(())
 }
@@ -318,16 +395,88 @@ impl Session {
         self.done.last().map(|s| s.recorded.review)
     }
 
+    /// Whether the card last rated comes back later in this session.
+    pub fn last_comes_back(&self) -> bool {
+        self.done.last().is_some_and(|s| s.requeued)
+    }
+
+    /// Plans the rest of the day again under `plan` (more new cards, a
+    /// cram), keeping what was rated so far: its summary and its undo.
+    pub fn replan(
+        &mut self,
+        store: &Store,
+        now: DateTime<FixedOffset>,
+        plan: Plan,
+    ) -> Result<(), SessionError> {
+        let day = clock::study_day(now);
+        let input = store.read_consistently(|store| read_day(store, &self.decks, day, plan))?;
+        let day_plan = plan::plan_day(&input);
+        self.plan = plan;
+        self.day = day_plan.day;
+        self.queue = Queue::new(day_plan);
+        self.notices.clear();
+        Ok(())
+    }
+
+    /// The plan `n` asks for: as many more new cards today as a day's
+    /// default; `None` when the session is not planned day by day.
+    pub fn more_new_plan(&self) -> Option<Plan> {
+        match self.plan {
+            Plan::Daily { new_per_day } => Some(Plan::Daily {
+                new_per_day: new_per_day.saturating_add(DEFAULT_NEW_PER_DAY),
+            }),
+            _ => None,
+        }
+    }
+
     pub fn summary(&self, store: &Store) -> Result<Summary, SessionError> {
         let mut ratings = [0; 5];
-        let mut cards = HashSet::new();
+        let mut reviewed = HashSet::new();
         for step in &self.done {
             ratings[usize::from(step.recorded.rating.value() - 1)] += 1;
-            cards.insert(step.recorded.card);
+            reviewed.insert(step.recorded.card);
+        }
+        let left_today = Remaining {
+            due: store.due_count(&self.decks, self.day)?,
+            relearning: store.relearning_on(&self.decks, self.day)?.len(),
+            // A cram is not the day's plan: its cards are not "new today".
+            new: if self.plan == Plan::Cram {
+                0
+            } else {
+                self.remaining().new
+            },
+        };
+        let unseen = store.unseen_count(&self.decks)?;
+        let new_per_day = match self.plan {
+            Plan::Daily { new_per_day } => Some(new_per_day),
+            _ => None,
+        };
+        // Only decks planned day by day take more new cards: an exam plans
+        // its own.
+        let mut more_new = 0;
+        if new_per_day.is_some() {
+            for deck in &self.decks {
+                let one = std::slice::from_ref(deck);
+                if plan::deck_exam(self.plan, store.exam_day(one)?, self.day).is_none() {
+                    more_new += store.unseen_count(one)?;
+                }
+            }
+        }
+        let more_new = more_new
+            .saturating_sub(left_today.new)
+            .min(DEFAULT_NEW_PER_DAY);
+        let mut cards = 0;
+        for deck in &self.decks {
+            cards += store.deck_stats(deck, self.day)?.cards;
         }
         Ok(Summary {
-            cards_reviewed: cards.len(),
+            cards_reviewed: reviewed.len(),
             ratings,
+            left_today,
+            unseen,
+            more_new,
+            new_per_day,
+            cards,
             upcoming: store.upcoming(&self.decks, self.day, 3)?,
         })
     }

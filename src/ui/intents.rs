@@ -34,6 +34,10 @@ pub enum Intent {
     Undo,
     /// End the review: its summary.
     Finish,
+    /// Nothing left today: as many new cards again.
+    MoreNew,
+    /// Nothing left today: every card, weakest first, schedule untouched.
+    Cram,
     /// Review a deck's day.
     OpenReview(DeckId),
     /// Preview a deck from the file it was synced from.
@@ -57,9 +61,11 @@ pub enum Next {
 /// What came of an intent, for the screen to show.
 #[derive(Debug, Clone, PartialEq)]
 pub enum News {
-    /// The rating is committed.
+    /// The rating is committed; `requeued`: the card comes back later in
+    /// the session.
     Rated {
         recorded: Recorded,
+        requeued: bool,
         next: Next,
     },
     Undone {
@@ -67,6 +73,8 @@ pub enum News {
         next: Next,
     },
     Over(Summary),
+    /// The session planned again (more new cards, a cram): what comes now.
+    Replanned(Next),
     Decks(Vec<DeckRow>),
     /// Something to tell the student; nothing changed.
     Message(String),
@@ -96,8 +104,13 @@ fn execute(top: &mut dyn Screen, intent: Intent, ctx: &mut Ctx<'_>) -> Result<Co
             // space and rate again, or quit with everything before it saved.
             match session.rate(store, rating, now, took_ms, ticks.as_deref()) {
                 Ok(Some(recorded)) => {
+                    let requeued = session.last_comes_back();
                     let next = next(session, store)?;
-                    top.show(News::Rated { recorded, next });
+                    top.show(News::Rated {
+                        recorded,
+                        requeued,
+                        next,
+                    });
                 }
                 Ok(None) => {}
                 Err(crate::review::SessionError::Store(err)) => {
@@ -130,6 +143,23 @@ fn execute(top: &mut dyn Screen, intent: Intent, ctx: &mut Ctx<'_>) -> Result<Co
             };
             let summary = session.summary(store)?;
             top.show(News::Over(summary));
+        }
+        Intent::MoreNew | Intent::Cram => {
+            let store = ctx.store.as_deref().ok_or(UiError::NoStore)?;
+            let now = (ctx.now)()?;
+            let Some(session) = top.session() else {
+                return Ok(Control::Continue);
+            };
+            let plan = match intent {
+                Intent::MoreNew => session.more_new_plan(),
+                _ => Some(crate::review::Plan::Cram),
+            };
+            let Some(plan) = plan else {
+                return Ok(Control::Continue);
+            };
+            session.replan(store, now, plan)?;
+            let news = News::Replanned(next(session, store)?);
+            top.show(news);
         }
         Intent::OpenReview(deck) => {
             let store = ctx.store.as_deref().ok_or(UiError::NoStore)?;

@@ -26,6 +26,10 @@ pub enum Action {
     Help,
     Quit,
     Search,
+    /// More new cards today.
+    MoreNew,
+    /// A cram of every card, now.
+    Cram,
     NextMatch,
     PreviousMatch,
     Open,
@@ -43,6 +47,19 @@ pub struct Binding {
     pub footer: bool,
     /// Pressed with Ctrl (where letters are answers).
     pub ctrl: bool,
+    /// Works pressed with Ctrl too (`u` and Ctrl-U are one undo key).
+    pub also_ctrl: bool,
+}
+
+impl Binding {
+    /// The keys as the help writes them, the Ctrl synonym included.
+    pub fn help_keys(&self) -> String {
+        if self.also_ctrl {
+            format!("{}, Ctrl-{}", self.keys, self.keys.to_uppercase())
+        } else {
+            self.keys.to_string()
+        }
+    }
 }
 
 const fn bind(
@@ -59,6 +76,7 @@ const fn bind(
         action,
         footer,
         ctrl: false,
+        also_ctrl: false,
     }
 }
 
@@ -76,8 +94,15 @@ const fn bind_ctrl(
         action,
         footer: true,
         ctrl: true,
+        also_ctrl: false,
     }
 }
+
+/// Undo, wherever letters are not an answer: `u`, or Ctrl-U.
+const UNDO: Binding = Binding {
+    also_ctrl: true,
+    ..bind(&[KeyCode::Char('u')], "u", "undo", Action::Undo, true)
+};
 
 const RATE_KEYS: &[KeyCode] = &[
     KeyCode::Char('1'),
@@ -112,7 +137,7 @@ pub const REVIEW_QUESTION: &[Binding] = &[
         Action::PageDown,
         false,
     ),
-    bind(&[KeyCode::Char('u')], "u", "undo", Action::Undo, true),
+    UNDO,
     bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true),
     bind(QUIT_KEYS, "q/Esc", "quit", Action::Quit, true),
 ];
@@ -153,7 +178,7 @@ const PAGE_DOWN: Binding = bind(
     Action::PageDown,
     false,
 );
-/// Where letters are answers, undo is Ctrl-U.
+/// Where letters are answers, undo is Ctrl-U alone.
 const CTRL_UNDO: Binding = bind_ctrl(&[KeyCode::Char('u')], "Ctrl-U", "undo", Action::Undo);
 const HELP: Binding = bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true);
 const ESC_QUIT: Binding = bind(&[KeyCode::Esc], "Esc", "quit", Action::Quit, true);
@@ -202,7 +227,7 @@ pub const REVIEW_TRUE_FALSE: &[Binding] = &[
     LINE_DOWN,
     PAGE_UP,
     PAGE_DOWN,
-    CTRL_UNDO,
+    UNDO,
     HELP,
     ESC_QUIT,
 ];
@@ -225,7 +250,7 @@ pub const REVIEW_GRADED_ANSWER: &[Binding] = &[
         Action::PageDown,
         false,
     ),
-    bind(&[KeyCode::Char('u')], "u", "undo", Action::Undo, true),
+    UNDO,
     bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true),
     bind(QUIT_KEYS, "q/Esc", "quit", Action::Quit, true),
 ];
@@ -263,18 +288,52 @@ pub const REVIEW_ANSWER: &[Binding] = &[
         Action::PageDown,
         false,
     ),
-    bind(&[KeyCode::Char('u')], "u", "undo", Action::Undo, true),
+    UNDO,
     bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true),
     bind(QUIT_KEYS, "q/Esc", "quit", Action::Quit, true),
 ];
 
-pub const SUMMARY: &[Binding] = &[bind(
+/// A basic card whose answer is one text: nothing to tick.
+pub const REVIEW_ANSWER_TEXT: &[Binding] = &[
+    bind(RATE_KEYS, "1-5", "rate", Action::Rate, true),
+    bind(
+        &[KeyCode::Enter],
+        "Enter",
+        "says how to rate",
+        Action::Confirm,
+        false,
+    ),
+    PAGE_UP,
+    PAGE_DOWN,
+    UNDO,
+    HELP,
+    bind(QUIT_KEYS, "q/Esc", "quit", Action::Quit, true),
+];
+
+const CLOSE: Binding = bind(
     &[KeyCode::Char('q'), KeyCode::Esc, KeyCode::Enter],
     "q/Enter",
     "close",
     Action::Quit,
     true,
-)];
+);
+const MORE_NEW: Binding = bind(
+    &[KeyCode::Char('n')],
+    "n",
+    "more new",
+    Action::MoreNew,
+    true,
+);
+const CRAM: Binding = bind(&[KeyCode::Char('c')], "c", "cram", Action::Cram, true);
+
+/// The end of a session with cards still to come.
+pub const SUMMARY: &[Binding] = &[CLOSE, UNDO];
+
+/// Nothing left today: more new cards, or a cram.
+pub const SUMMARY_DAY_DONE: &[Binding] = &[MORE_NEW, CRAM, UNDO, CLOSE];
+
+/// Nothing left today and no new card either: a cram.
+pub const SUMMARY_CRAM: &[Binding] = &[CRAM, UNDO, CLOSE];
 
 pub const PREVIEW: &[Binding] = &[
     bind(UP_KEYS, "↑/k", "prev", Action::Up, true),
@@ -353,15 +412,6 @@ pub fn lookup(table: &[Binding], key: &KeyEvent) -> Option<Action> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     table
         .iter()
-        .find(|b| b.ctrl == ctrl && b.codes.contains(&key.code))
+        .find(|b| (b.ctrl == ctrl || (ctrl && b.also_ctrl)) && b.codes.contains(&key.code))
         .map(|b| b.action)
-}
-
-/// The footer line: "key action · key action …".
-pub fn footer(table: &[Binding]) -> Vec<(&'static str, &'static str)> {
-    table
-        .iter()
-        .filter(|b| b.footer)
-        .map(|b| (b.keys, b.help))
-        .collect()
 }

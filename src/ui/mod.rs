@@ -32,6 +32,9 @@ pub use intents::{Intent, News};
 use keys::Binding;
 use theme::Theme;
 
+/// Ctrl-C's signal, for a run it ends.
+const SIGINT: i32 = 2;
+
 /// The smallest terminal the screens are laid out for.
 pub const MIN_WIDTH: u16 = 50;
 pub const MIN_HEIGHT: u16 = 16;
@@ -173,8 +176,20 @@ pub fn run_loop<B: Backend>(
                 signal: None,
             });
         };
-        draw_screen(terminal, top.as_mut(), ctx.theme).map_err(UiError::Draw)?;
+        let fits = draw_screen(terminal, top.as_mut(), ctx.theme).map_err(UiError::Draw)?;
         let key = match inputs.next() {
+            // Too small to show the card: no key acts on what cannot be
+            // seen. Ctrl-C leaves at once (everything rated is saved).
+            Ok(Input::Key(key)) if !fits => {
+                if keys::is_interrupt(&key) {
+                    return Ok(Ended {
+                        farewells,
+                        signal: Some(SIGINT),
+                    });
+                }
+                continue;
+            }
+            Ok(Input::Paste(_)) if !fits => continue,
             Ok(Input::Key(key)) => key,
             Ok(Input::Paste(text)) => {
                 top.paste(&text);
@@ -283,15 +298,18 @@ pub fn keep_cells_safe(buffer: &mut ratatui::buffer::Buffer) {
 }
 
 /// One frame of the screen: fitted to the terminal's size, then drawn.
+/// False when the terminal is too small and the screen was not drawn.
 pub fn draw_screen<B: Backend>(
     terminal: &mut Terminal<B>,
     screen: &mut dyn Screen,
     theme: Theme,
-) -> io::Result<()> {
+) -> io::Result<bool> {
+    let mut fits = true;
     terminal
         .draw(|frame| {
             let area = frame.area();
             if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+                fits = false;
                 draw_too_small(frame);
             } else {
                 screen.fit(area);
@@ -300,7 +318,7 @@ pub fn draw_screen<B: Backend>(
             keep_cells_safe(frame.buffer_mut());
         })
         .map_err(|err| io::Error::other(err.to_string()))?;
-    Ok(())
+    Ok(fits)
 }
 
 /// Reads and drops whatever input is waiting (bounded, for a terminal that
@@ -321,7 +339,7 @@ fn drain_pending_input() {
 fn draw_too_small(frame: &mut Frame<'_>) {
     let area = frame.area();
     let text = format!(
-        "Enlarge the window: fiches needs {MIN_WIDTH}×{MIN_HEIGHT}, this one is {}×{}.",
+        "Enlarge the window: fiches needs {MIN_WIDTH}×{MIN_HEIGHT}, this one is {}×{}. Keys wait until it fits (Ctrl-C quits); or run with --plain.",
         area.width, area.height
     );
     let lines: Vec<Line> = wrap::wrap(&text, usize::from(area.width))
@@ -335,19 +353,27 @@ fn draw_too_small(frame: &mut Frame<'_>) {
 /// do not all fit, bindings from the middle give way: the first (the
 /// screen's main key) and the last two (`?` keys, quit) always show.
 pub fn footer_line(table: &[Binding], theme: Theme, width: u16) -> Line<'static> {
-    let mut shown = keys::footer(table);
-    let size = |items: &[(&str, &str)]| {
+    let mut shown: Vec<&Binding> = table.iter().filter(|b| b.footer).collect();
+    let size = |items: &[&Binding]| {
         items
             .iter()
-            .map(|(k, h)| k.chars().count() + h.chars().count() + 1)
+            .map(|b| b.keys.chars().count() + b.help.chars().count() + 1)
             .sum::<usize>()
             + 3 * items.len().saturating_sub(1)
     };
-    while size(&shown) > usize::from(width) && shown.len() > 3 {
-        shown.remove(shown.len() - 3);
+    // Undo stays too: a rating given by mistake is taken back at once.
+    while size(&shown) > usize::from(width) {
+        let middle = 1..shown.len().saturating_sub(2);
+        let Some(gone) = middle
+            .rev()
+            .find(|&i| shown[i].action != keys::Action::Undo)
+        else {
+            break;
+        };
+        shown.remove(gone);
     }
     let mut spans = Vec::new();
-    for (i, (keys, help)) in shown.into_iter().enumerate() {
+    for (i, (keys, help)) in shown.into_iter().map(|b| (b.keys, b.help)).enumerate() {
         if i > 0 {
             spans.push(Span::styled(" · ", theme.dim()));
         }
@@ -361,7 +387,7 @@ pub fn footer_line(table: &[Binding], theme: Theme, width: u16) -> Line<'static>
 pub fn draw_help(frame: &mut Frame<'_>, table: &[Binding], theme: Theme) {
     let width = table
         .iter()
-        .map(|b| b.help.chars().count() + 16)
+        .map(|b| b.help.chars().count() + b.help_keys().chars().count().max(11) + 5)
         .max()
         .unwrap_or(20)
         .max(24)
@@ -376,7 +402,7 @@ pub fn draw_help(frame: &mut Frame<'_>, table: &[Binding], theme: Theme) {
         .iter()
         .map(|b| {
             Line::from(vec![
-                Span::styled(format!("{:>11}", b.keys), theme.key()),
+                Span::styled(format!("{:>11}", b.help_keys()), theme.key()),
                 Span::raw(format!("  {}", b.help)),
             ])
         })
@@ -437,6 +463,8 @@ pub fn truncate(text: &str, width: usize) -> String {
 
 #[cfg(test)]
 mod day_tests;
+#[cfg(test)]
+mod key_tests;
 #[cfg(test)]
 mod snapshot_tests;
 #[cfg(test)]

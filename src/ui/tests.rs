@@ -257,7 +257,7 @@ fn quitting_shows_the_summary_and_leaves_it_behind() {
     ));
     assert_eq!(
         screen.farewell().unwrap(),
-        "Session over: 2 cards reviewed, 2 ratings (1: 0, 2: 0, 3: 0, 4: 1, 5: 1).\nNext due: 2026-12-02 (2 cards)."
+        "Session over: 2 cards reviewed, 2 ratings (1: 0, 2: 0, 3: 0, 4: 1, 5: 1).\nNothing left for today.\n`fiches review --cram` goes through every card now (the schedule stays as it is).\nNext due: 2026-12-02 (2 cards)."
     );
 }
 

@@ -136,7 +136,7 @@ fn graded_cards_are_asked_graded_and_rated() {
         transcript.contains("How well did you know this? 1 Not at all … 5 Perfectly (Enter: 4, u undo, q quit)\nSaved 4"),
         "{transcript}"
     );
-    assert!(transcript.ends_with("Session over: 4 cards reviewed, 4 ratings (1: 0, 2: 0, 3: 0, 4: 4, 5: 0).\nNext due: 2026-12-02 (4 cards).\n"), "{transcript}");
+    assert!(transcript.ends_with("Session over: 4 cards reviewed, 4 ratings (1: 0, 2: 0, 3: 0, 4: 4, 5: 0).\nNothing left for today.\n`fiches review --cram` goes through every card now (the schedule stays as it is).\nNext due: 2026-12-02 (4 cards).\n"), "{transcript}");
 }
 
 #[test]

@@ -97,7 +97,7 @@ Saved 4: next review 2026-12-02.
     // 3 brings the card back in this session; 4 then lets it go.
     assert!(run.stdout.contains("Saved 3: the card comes back in this session (next review 2026-12-02).\n\nRévisions · card 4 / 4 · new 0, relearning 1, due 0\nQ: Troisième question ?"), "{}", run.stdout);
     assert!(run.stdout.ends_with(
-        "No more cards to review today.\n\nSession over: 3 cards reviewed, 4 ratings (1: 0, 2: 0, 3: 1, 4: 2, 5: 1).\nNext due: 2026-12-02 (3 cards).\n"
+        "No more cards to review today.\n\nSession over: 3 cards reviewed, 4 ratings (1: 0, 2: 0, 3: 1, 4: 2, 5: 1).\nNothing left for today.\n`fiches review --cram` goes through every card now (the schedule stays as it is).\nNext due: 2026-12-02 (3 cards).\n"
     ), "{}", run.stdout);
 
     let cards = student.cards(DAY1);
@@ -173,7 +173,8 @@ fn end_of_input_and_bad_answers_keep_every_saved_rating() {
             .count(),
         2
     );
-    assert!(run.stdout.ends_with("Session over: 1 card reviewed, 1 rating (1: 0, 2: 0, 3: 0, 4: 0, 5: 1).\nNext due: 2026-12-02 (1 card).\n"), "{}", run.stdout);
+    // What is still to do today comes before what is due later.
+    assert!(run.stdout.ends_with("Session over: 1 card reviewed, 1 rating (1: 0, 2: 0, 3: 0, 4: 0, 5: 1).\nStill to do today: 2 new (`fiches review` goes on with them).\nNext due: 2026-12-02 (1 card).\n"), "{}", run.stdout);
     let cards = student.cards(DAY1);
     assert_eq!(cards["un"]["last_rating"], 5);
     assert_eq!(cards["deux"]["due"], Value::Null);
@@ -424,4 +425,32 @@ fn sync_dry_run_writes_nothing_even_without_a_store() {
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert!(run.stdout.starts_with("dry run: nothing is written\ndecks/revisions.yaml (revisions): 3 added, 0 edited, 0 retired, 0 restored (new deck)\n  added    un (line 3)\n"), "{}", run.stdout);
     assert!(!scratch.path.join("store.db").exists());
+}
+
+#[test]
+fn a_day_with_nothing_left_says_what_there_is() {
+    let student = Student::new();
+    student.run(DAY1, &["review", "--plain", "--new", "1"], "\n5\n");
+    // Nothing left: the new cards not seen, what a higher limit adds, cram,
+    // and when the next cards are due.
+    let run = student.run(DAY1, &["review", "--plain", "--new", "1"], "");
+    assert_eq!(
+        run.stdout,
+        "No more cards to review today.\n\nSession over: no cards reviewed.\nNothing left for today.\nNew cards: 2 not seen yet; `fiches review --new 3` adds 2 more today.\n`fiches review --cram` goes through every card now (the schedule stays as it is).\nNext due: 2026-12-02 (1 card).\n"
+    );
+    let run = student.run(DAY1, &["review", "--plain", "--new", "3"], "\n4\n\n4\n");
+    assert!(run.stdout.contains("card 2 / 2"), "{}", run.stdout);
+}
+
+#[test]
+fn the_summary_says_what_is_still_due_today_before_later_days() {
+    let student = Student::new();
+    student.review(DAY1, "\n5\n\n5\n\n5\n");
+    // Day 2: three due; one rated 2 (to relearn), one left, then quit.
+    let run = student.review(DAY2, "\n5\n\n2\nq\n");
+    assert!(
+        run.stdout.ends_with("Session over: 2 cards reviewed, 2 ratings (1: 0, 2: 1, 3: 0, 4: 0, 5: 1).\nStill to do today: 1 due, 1 to relearn (`fiches review` goes on with them).\nNext due: 2026-12-03 (1 card), 2026-12-08 (1 card).\n"),
+        "{}",
+        run.stdout
+    );
 }

@@ -166,8 +166,15 @@ impl ReviewScreen {
                 None => keys::REVIEW_QUESTION,
             },
             Phase::Answer if kind.is_some() => keys::REVIEW_GRADED_ANSWER,
-            Phase::Answer => keys::REVIEW_ANSWER,
-            Phase::Over => keys::SUMMARY,
+            Phase::Answer if self.is_list() => keys::REVIEW_ANSWER,
+            Phase::Answer => keys::REVIEW_ANSWER_TEXT,
+            Phase::Over => match &self.summary {
+                Some((summary, _)) if summary.day_done() && summary.more_new > 0 => {
+                    keys::SUMMARY_DAY_DONE
+                }
+                Some((summary, _)) if summary.day_done() && summary.cards > 0 => keys::SUMMARY_CRAM,
+                _ => keys::SUMMARY,
+            },
         }
     }
 
@@ -275,6 +282,15 @@ impl ReviewScreen {
         true
     }
 
+    /// The prompt after `t`, with the digits typed so far.
+    fn tick_prompt(&mut self) {
+        let typed = self.tick_number.clone().unwrap_or_default();
+        self.message = Some(format!(
+            "Tick which item? (1 to {}, Esc cancels) {typed}▏",
+            self.ticks.len()
+        ));
+    }
+
     /// Digits after `t` pick an item; the number is taken as soon as no
     /// further digit could make a valid item number.
     fn type_tick_digit(&mut self, digit: char) {
@@ -283,16 +299,58 @@ impl ReviewScreen {
         let Ok(number) = typed.parse::<usize>() else {
             return;
         };
-        if number * 10 <= self.ticks.len() {
+        if number * 10 <= self.ticks.len() && number > 0 {
             self.tick_number = Some(typed);
-        } else if (1..=self.ticks.len()).contains(&number) {
+            self.tick_prompt();
+        } else {
+            self.take_tick_number(number);
+        }
+    }
+
+    /// The prompt is done: item `number` toggled, said on the status line.
+    fn take_tick_number(&mut self, number: usize) {
+        self.tick_number = None;
+        if (1..=self.ticks.len()).contains(&number) {
             self.toggle(number - 1);
+            let state = if self.ticks[number - 1] {
+                "ticked"
+            } else {
+                "unticked"
+            };
+            self.message = Some(format!("Item {number} {state}."));
         } else {
             self.message = Some(format!(
                 "No item {number}: items go from 1 to {}.",
                 self.ticks.len()
             ));
         }
+    }
+
+    /// Keys while the tick prompt is open: it takes its digits until done
+    /// (a complete number, or Enter) or cancelled (Esc); other keys wait.
+    fn tick_prompt_key(&mut self, key: KeyEvent) -> Intent {
+        match key.code {
+            KeyCode::Char(c) if c.is_ascii_digit() => self.type_tick_digit(c),
+            KeyCode::Enter => match self.tick_number.as_deref().map(str::parse::<usize>) {
+                Some(Ok(number)) => self.take_tick_number(number),
+                _ => {
+                    self.tick_number = None;
+                    self.message = Some("No item ticked.".into());
+                }
+            },
+            KeyCode::Esc => {
+                self.tick_number = None;
+                self.message = Some("No item ticked.".into());
+            }
+            KeyCode::Backspace => {
+                if let Some(typed) = self.tick_number.as_mut() {
+                    typed.pop();
+                }
+                self.tick_prompt();
+            }
+            _ => {}
+        }
+        Intent::Stay
     }
 }
 
@@ -328,22 +386,8 @@ impl Screen for ReviewScreen {
         {
             return intent;
         }
-        if let (Some(_), KeyCode::Char(c)) = (&self.tick_number, key.code)
-            && c.is_ascii_digit()
-        {
-            self.type_tick_digit(c);
-            return Intent::Stay;
-        }
-        if let Some(typed) = self.tick_number.take() {
-            // Enter after `t 1` on a card of ten items or more ticks item 1.
-            if key.code == KeyCode::Enter {
-                if let Ok(n) = typed.parse::<usize>()
-                    && (1..=self.ticks.len()).contains(&n)
-                {
-                    self.toggle(n - 1);
-                }
-                return Intent::Stay;
-            }
+        if self.tick_number.is_some() && !keys::is_interrupt(&key) {
+            return self.tick_prompt_key(key);
         }
         let Some(action) = keys::lookup(self.table(), &key) else {
             return Intent::Stay;
@@ -352,6 +396,9 @@ impl Screen for ReviewScreen {
             self.message = None;
         }
         match (self.phase, action) {
+            (Phase::Over, Action::Undo) => return Intent::Undo,
+            (Phase::Over, Action::MoreNew) => return Intent::MoreNew,
+            (Phase::Over, Action::Cram) => return Intent::Cram,
             (Phase::Over, _) => return Intent::Close,
             (_, Action::Quit) => return Intent::Finish,
             (_, Action::Help) => self.help = true,
@@ -372,7 +419,8 @@ impl Screen for ReviewScreen {
                 Some(rating) => return self.rate(rating),
                 None => {
                     self.message = Some(if self.is_list() {
-                        "Tick what you recalled (x), then Enter; or press 1 to 5.".into()
+                        "Nothing ticked yet: tick what you recalled (x), then Enter; or press 1 to 5."
+                            .into()
                     } else {
                         "Press 1 to 5: how well did you know this?".into()
                     });
@@ -385,7 +433,7 @@ impl Screen for ReviewScreen {
             (Phase::Answer, Action::Tick) if self.is_list() => self.toggle(self.cursor),
             (Phase::Answer, Action::TickNumber) if self.is_list() => {
                 self.tick_number = Some(String::new());
-                self.message = Some(format!("Tick which item? (1 to {})", self.ticks.len()));
+                self.tick_prompt();
             }
             _ => {}
         }
@@ -394,13 +442,12 @@ impl Screen for ReviewScreen {
 
     fn show(&mut self, news: News) {
         match news {
-            News::Rated { recorded, next } => {
-                let rating = recorded.rating;
-                self.message = Some(if rating.needs_relearning() {
-                    format!("Saved {rating}: this card comes back later in the session.")
-                } else {
-                    format!("Saved {rating}.")
-                });
+            News::Rated {
+                recorded,
+                requeued,
+                next,
+            } => {
+                self.message = Some(crate::review::saved_text(&recorded, requeued));
                 self.load(next);
             }
             News::Undone { recorded, next } => {
@@ -408,6 +455,10 @@ impl Screen for ReviewScreen {
                 self.load(next);
             }
             News::Over(summary) => self.finish(summary),
+            News::Replanned(next) => {
+                self.message = None;
+                self.load(next);
+            }
             News::Message(message) => self.message = Some(message),
             News::Decks(_) => {}
         }

@@ -11,45 +11,75 @@ use super::ReviewScreen;
 use crate::review::{Summary, write_summary};
 use crate::sched::Rating;
 use crate::ui::theme::Theme;
-use crate::ui::{footer_line, keys};
+use crate::ui::{footer_line, wrap};
 
 impl ReviewScreen {
     pub(super) fn draw_summary(&self, frame: &mut Frame<'_>, theme: Theme) {
         let area = frame.area();
         let [body, footer] =
             Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
+        // Below 24 rows the ratings take one line and blank lines go.
+        let compact = area.height < 24;
+        let width = usize::from(body.width.saturating_sub(2)).max(1);
         let mut lines = Vec::new();
+        let gap = |lines: &mut Vec<Line<'static>>| {
+            if !compact {
+                lines.push(Line::raw(""));
+            }
+        };
         if let Some((summary, spent)) = &self.summary {
             lines.push(Line::styled(
                 "Session over: everything is saved.",
                 theme.title(),
             ));
-            lines.push(Line::raw(""));
+            gap(&mut lines);
             lines.push(Line::raw(format!(
                 "Cards reviewed: {}   Ratings: {}   Time: {}",
                 summary.cards_reviewed,
                 summary.total_ratings(),
                 format_duration(*spent)
             )));
-            lines.push(Line::raw(""));
-            let most = summary.ratings.iter().copied().max().unwrap_or(0).max(1);
-            let bar_width = usize::from(body.width.saturating_sub(24)).max(1);
-            for (i, n) in summary.ratings.iter().enumerate() {
-                let label = Rating::new(u8::try_from(i + 1).unwrap_or(1))
-                    .map(|r| {
-                        if r.label().is_empty() {
-                            r.to_string()
-                        } else {
-                            format!("{r} {}", r.label())
-                        }
-                    })
-                    .unwrap_or_default();
-                lines.push(Line::from(vec![
-                    Span::raw(format!("{label:<12} {n:>4} ")),
-                    Span::styled("█".repeat(n * bar_width / most), theme.gauge()),
-                ]));
+            gap(&mut lines);
+            if compact {
+                let counts: Vec<String> = summary
+                    .ratings
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| format!("{}: {n}", i + 1))
+                    .collect();
+                lines.push(Line::raw(format!("Ratings given: {}", counts.join("  "))));
+            } else {
+                let most = summary.ratings.iter().copied().max().unwrap_or(0).max(1);
+                let bar_width = usize::from(body.width.saturating_sub(24)).max(1);
+                for (i, n) in summary.ratings.iter().enumerate() {
+                    let label = Rating::new(u8::try_from(i + 1).unwrap_or(1))
+                        .map(|r| {
+                            if r.label().is_empty() {
+                                r.to_string()
+                            } else {
+                                format!("{r} {}", r.label())
+                            }
+                        })
+                        .unwrap_or_default();
+                    lines.push(Line::from(vec![
+                        Span::raw(format!("{label:<12} {n:>4} ")),
+                        Span::styled("█".repeat(n * bar_width / most), theme.gauge()),
+                    ]));
+                }
             }
-            lines.push(Line::raw(""));
+            gap(&mut lines);
+            // Today first, then what the keys below offer, then later days.
+            let today = match summary.left_today_text() {
+                Some(left) => format!("Still to do today: {left}."),
+                None => "Nothing left for today.".to_string(),
+            };
+            lines.push(Line::styled(today, theme.title()));
+            for text in day_done_lines(summary) {
+                for wrapped in wrap::wrap(&text, width) {
+                    lines.push(Line::raw(wrapped));
+                }
+            }
+            gap(&mut lines);
             if summary.upcoming.is_empty() {
                 lines.push(Line::raw("Nothing else is scheduled yet."));
             } else {
@@ -69,10 +99,33 @@ impl ReviewScreen {
             body,
         );
         frame.render_widget(
-            Paragraph::new(footer_line(keys::SUMMARY, theme, footer.width)),
+            Paragraph::new(footer_line(self.table(), theme, footer.width)),
             footer,
         );
     }
+}
+
+/// With nothing left today, what the keys can still give: more new cards,
+/// a cram.
+fn day_done_lines(summary: &Summary) -> Vec<String> {
+    let mut lines = Vec::new();
+    if !summary.day_done() {
+        return lines;
+    }
+    if summary.more_new > 0 {
+        lines.push(format!(
+            "New cards: {} not seen yet; n adds {} more today.",
+            summary.unseen, summary.more_new
+        ));
+    } else if summary.unseen > 0 {
+        lines.push(format!("New cards: {} not seen yet.", summary.unseen));
+    } else {
+        lines.push("New cards: every card has been seen.".to_string());
+    }
+    if summary.cards > 0 {
+        lines.push("c crams every card now (the schedule stays as it is).".to_string());
+    }
+    lines
 }
 
 fn format_duration(d: Duration) -> String {
