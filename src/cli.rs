@@ -183,6 +183,10 @@ pub struct ReviewArgs {
     /// (1–600)
     #[arg(long, value_name = "N", env = "FICHES_MINUTES", value_parser = parse_minutes)]
     pub minutes: Option<u32>,
+    /// Only the cards carrying this tag, their own or their deck's (repeat
+    /// for several: a card with any of them)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
 }
 
 /// The most minutes one session may be asked to hold: ten hours.
@@ -253,6 +257,10 @@ pub struct StatsArgs {
     /// How well the model of memory has predicted you, and your own ratings
     #[arg(long, conflicts_with = "exam")]
     pub calibration: bool,
+    /// The figures of the cards carrying this tag (their own or their
+    /// deck's) instead of each deck's; repeat for several
+    #[arg(long = "tag", value_name = "TAG", conflicts_with_all = ["exam", "calibration"])]
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -14,6 +14,7 @@ pub mod readiness;
 pub mod review;
 pub mod stats;
 pub mod sync;
+pub mod tags;
 
 use std::fmt;
 use std::io::{self, IsTerminal, Write};

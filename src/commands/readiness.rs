@@ -86,12 +86,19 @@ pub fn run(args: &ReadinessArgs, db: Option<&std::path::Path>) -> Result<Status,
     };
     let stored = store.stored_model()?;
     let model = model_of(&stored);
-    let (cards, times) = store.read_consistently(|store| {
+    let (mut cards, times) = store.read_consistently(|store| {
         Ok::<_, crate::store::StoreError>((
             store.model_cards(&selection.decks, stored.version, false)?,
             store.recent_review_times(200)?,
         ))
     })?;
+    // A deck's own tags count for each of its cards.
+    let deck_tags = store.deck_tags(&selection.decks)?;
+    for card in &mut cards {
+        if let Some((_, tags)) = deck_tags.iter().find(|(deck, _)| *deck == card.deck) {
+            card.tags = crate::review::tags::with_deck_tags(&card.tags, tags);
+        }
+    }
     let titles = store.deck_titles(&selection.decks)?;
     let memories: Vec<_> = cards.iter().map(|c| memory_now(&model, c)).collect();
     let seconds = exam_plan::seconds_per_card(&times);

@@ -43,8 +43,24 @@ pub fn run(args: &ReviewArgs, db: Option<&std::path::Path>) -> Result<Status, Fa
             },
         }
     };
-    let mut session = Session::start_timed(&store, selection.decks, now, plan, args.minutes)
-        .map_err(session_failure)?;
+    let only = if args.tags.is_empty() {
+        None
+    } else {
+        Some(super::tags::tagged_cards(
+            &store,
+            &selection.decks,
+            &args.tags,
+        )?)
+    };
+    let mut session = Session::start_only(
+        &store,
+        selection.decks,
+        now,
+        plan,
+        args.minutes,
+        only.as_ref(),
+    )
+    .map_err(session_failure)?;
     if !args.plain && super::interactive() {
         let screen = crate::ui::intents::open_review(session, &store).map_err(super::ui_failure)?;
         let ended = super::run_screens(Box::new(screen), Some(&mut store)).map(|s| s.or(status));

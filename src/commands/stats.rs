@@ -37,6 +37,16 @@ pub fn run(args: &StatsArgs, db: Option<&std::path::Path>) -> Result<Status, Fai
     };
     let selection = select_decks(&mut store, &args.decks, args.decks.is_empty(), now)?;
     let status = selection.status();
+    if !args.tags.is_empty() {
+        return super::tags::stats(
+            &store,
+            &selection.decks,
+            &args.tags,
+            today,
+            args.json,
+            status,
+        );
+    }
     if args.calibration {
         return super::calibration::run(&store, &selection.decks, args.json, status);
     }

@@ -8,6 +8,7 @@ pub mod grade;
 pub mod plan;
 mod queue;
 pub mod standing;
+pub mod tags;
 
 use std::collections::HashSet;
 use std::io::{self, Write};
@@ -18,7 +19,7 @@ use crate::clock;
 use crate::deck::DeckId;
 use crate::memory;
 use crate::sched::Rating;
-use crate::store::{NewReview, Recorded, ReviewId, Store, StoreError, StoredCard};
+use crate::store::{CardId, NewReview, Recorded, ReviewId, Store, StoreError, StoredCard};
 pub use plan::{
     DEFAULT_NEW_PER_DAY, DayInput, DayPlan, DeckDay, DueCards, DueLater, Plan, Slot, SlotKind,
 };
@@ -246,14 +247,35 @@ impl Session {
         plan: Plan,
         minutes: Option<u32>,
     ) -> Result<Session, SessionError> {
+        Session::start_only(store, decks, now, plan, minutes, None)
+    }
+
+    /// A session of only the cards in `only`, when given (a study by tag):
+    /// the day's plan made over them alone.
+    pub fn start_only(
+        store: &Store,
+        decks: Vec<DeckId>,
+        now: DateTime<FixedOffset>,
+        plan: Plan,
+        minutes: Option<u32>,
+        only: Option<&HashSet<CardId>>,
+    ) -> Result<Session, SessionError> {
         let day = clock::study_day(now);
         // Another session rating meanwhile must not shift the day's new cards.
         let (input, timed) = store.read_consistently(|store| {
-            let mut input = read_day(store, &decks, day, plan)?;
-            let timed = read_timed(store, &input, minutes)?;
-            // The model weighs every due card against the others.
-            if timed.is_some() && input.due.next.is_some() {
+            let mut input = read_day(store, &decks, day, plan, only.is_some())?;
+            let mut timed = read_timed(store, &input, minutes)?;
+            // The model weighs every due card against the others; a study
+            // by tag keeps only some of them.
+            if (timed.is_some() || only.is_some()) && input.due.next.is_some() {
                 input.due = DueCards::all(store.due_cards(&decks, day)?);
+            }
+            if let Some(only) = only {
+                input = plan::restrict(input, only);
+                if let Some(timed) = timed.as_mut() {
+                    timed.exam_cards.retain(|(_, card)| only.contains(&card.id));
+                    timed.memories.retain(|card, _| only.contains(card));
+                }
             }
             Ok::<_, StoreError>((input, timed))
         })?;
@@ -543,11 +565,14 @@ fn read_timed(
     }))
 }
 
+/// With `every_new_card`, each deck's new cards are all read (a study by
+/// tag then keeps some of them).
 fn read_day(
     store: &Store,
     decks: &[DeckId],
     day: NaiveDate,
     plan: Plan,
+    every_new_card: bool,
 ) -> Result<DayInput, StoreError> {
     if plan == Plan::Cram {
         return Ok(DayInput {
@@ -566,7 +591,11 @@ fn read_day(
         let exam = plan::deck_exam(plan, store.exam_day(one)?, day);
         let introduced_today = store.introduced_on(one, day)?;
         let unseen = store.unseen_count(one)?;
-        let wanted = plan::new_cards_wanted(plan, exam, unseen, introduced_today, day);
+        let wanted = if every_new_card {
+            unseen
+        } else {
+            plan::new_cards_wanted(plan, exam, unseen, introduced_today, day)
+        };
         let by_kind = store.new_cards_by_kind(deck, wanted)?;
         let new = plan::interleave_kinds(
             &by_kind.basic,

@@ -164,6 +164,24 @@ pub struct DayInput {
     pub cram: Vec<QueueEntry>,
 }
 
+/// The day's input cut down to the cards in `only` (a study by tag). The
+/// due cards must have been read in full, and each deck's new cards too:
+/// what is left of them is all there is.
+pub fn restrict(mut input: DayInput, only: &std::collections::HashSet<CardId>) -> DayInput {
+    let keep = |entry: &QueueEntry| only.contains(&entry.card);
+    input.due.first.retain(keep);
+    input.due.count = input.due.first.len();
+    input.due.next = None;
+    for deck in &mut input.decks {
+        deck.new.retain(|card| only.contains(card));
+        deck.unseen = deck.new.len();
+        deck.final_pass.retain(keep);
+    }
+    input.relearning.retain(keep);
+    input.cram.retain(keep);
+    input
+}
+
 /// Why a card is in the queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SlotKind {
@@ -447,6 +465,29 @@ mod tests {
         assert_eq!(
             shown(&plan_day(&day_input)),
             vec![(1, Due), (5, Relearning), (10, New), (11, New)]
+        );
+    }
+
+    #[test]
+    fn a_study_by_tag_plans_the_day_over_its_cards_alone() {
+        // Due 1, 2; relearning 3; new 10..20 of which the tag holds 2, 15, 16, 17.
+        let mut day_input = input(
+            Plan::Daily { new_per_day: 2 },
+            day(1),
+            due("a", &[1, 2]),
+            vec![deck("a", None, cards(10..20))],
+        );
+        day_input.relearning = due("a", &[3]);
+        let only: std::collections::HashSet<CardId> =
+            [2, 15, 16, 17].into_iter().map(CardId).collect();
+        let only_tagged = restrict(day_input, &only);
+        assert_eq!(only_tagged.due.count, 1);
+        assert_eq!(only_tagged.decks[0].unseen, 3);
+        use SlotKind::{Due, New};
+        // The new-card allowance goes to the tagged cards, not to the first of the deck.
+        assert_eq!(
+            shown(&plan_day(&only_tagged)),
+            vec![(2, Due), (15, New), (16, New)]
         );
     }
 

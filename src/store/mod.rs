@@ -6,6 +6,7 @@ mod memory;
 mod review;
 mod stats;
 mod sync;
+mod tags;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -21,6 +22,7 @@ pub use review::{
     StoredCard,
 };
 pub use stats::{CardRow, DeckStats, ExamFigures};
+pub use tags::{RecentRating, TaggedCard};
 
 /// The schema, in order. Append only: a shipped migration never changes.
 const MIGRATIONS: &[(&str, &str)] = &[
@@ -51,6 +53,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0007_card_counts",
         include_str!("../../migrations/0007_card_counts.sql"),
+    ),
+    (
+        "0008_deck_tags",
+        include_str!("../../migrations/0008_deck_tags.sql"),
     ),
 ];
 

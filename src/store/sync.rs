@@ -282,11 +282,12 @@ impl Store {
                 .map_err(fail)?;
                 if let Some(exam) = plan.exam {
                     tx.execute(
-                        "UPDATE decks SET exam = ?2, course_order = ?3 WHERE id = ?1",
+                        "UPDATE decks SET exam = ?2, course_order = ?3, tags = ?4 WHERE id = ?1",
                         params![
                             deck.0,
                             exam.map(|d| d.format("%Y-%m-%d").to_string()),
-                            plan.order
+                            plan.order,
+                            serde_json::to_string(&plan.tags).unwrap_or_else(|_| "[]".into())
                         ],
                     )
                     .map_err(fail)?;

@@ -141,6 +141,8 @@ pub struct Plan {
     /// The deck's place in the course; written with the exam day, when the
     /// part of the file that names them was read.
     pub order: Option<u32>,
+    /// The deck's own tags; written with the exam day.
+    pub tags: Vec<String>,
     /// Cards read from the file.
     pub cards: Vec<PlannedCard>,
     /// Rows whose card text is unchanged, but whose place in the file moved
@@ -329,6 +331,7 @@ pub fn plan_deck(
         source,
         exam: Some(deck.exam),
         order: deck.order,
+        tags: deck.tags,
         cards,
         moved: Vec::new(),
         retire: matched.retire,
@@ -502,6 +505,7 @@ pub fn plan_edited(
         },
         exam: None,
         order: None,
+        tags: Vec::new(),
         cards,
         moved,
         retire: matched.retire,

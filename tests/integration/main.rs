@@ -22,5 +22,6 @@ mod review;
 mod robustness;
 mod store;
 mod support;
+mod tags;
 mod terminal;
 mod writes;
