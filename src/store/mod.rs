@@ -452,6 +452,7 @@ const SCHEMA_MARKS: &[(i64, &str, &str)] = &[
     (5, "cards", "ask"),
     (6, "memory_model", "parameters"),
     (7, "card_counts", "cards"),
+    (8, "decks", "tags"),
 ];
 
 fn known_version() -> i64 {
