@@ -103,6 +103,11 @@ pub enum Command {
         after_help = "Each card becomes an Anki note whose GUID is the card's id (or derived from its deck and question), so importing again updates the notes.\nExit status: 0 written, 1 a deck had errors (left out), 2 usage or I/O problem."
     )]
     Export(ExportArgs),
+    /// Import an Anki package (.apkg, .colpkg) or Anki's text export as a YAML deck
+    #[command(
+        after_help = "Basic-like notes become question and answer, cloze notes `kind: cloze`; each card keeps its note's GUID as `id` and its tags. Media are not imported: each card that refers to some says so in its `note`.\nThe deck written passes `fiches check --strict`: what it would refuse is left out, and said, on stderr, with what was read.\nExit status: 0 written, 1 no card to import, 2 usage or I/O problem, or a file that is not an Anki one (nothing written)."
+    )]
+    Import(ImportArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     #[command(
         after_help = "bash: fiches completions bash > ~/.local/share/bash-completion/completions/fiches\nzsh:  fiches completions zsh > ~/.zfunc/_fiches   (with fpath+=~/.zfunc)\nfish: fiches completions fish > ~/.config/fish/completions/fiches.fish"
@@ -333,6 +338,21 @@ pub struct ExportArgs {
     /// Replace the file given with -o if it exists
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The Anki package or text export
+    pub input: PathBuf,
+    /// The deck file to write
+    #[arg(short = 'o', long = "output", value_name = "DECK.yaml")]
+    pub output: PathBuf,
+    /// Replace the file given with -o if it exists
+    #[arg(long)]
+    pub force: bool,
+    /// The deck's title [default: the Anki deck's name, else the file name]
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -122,7 +122,10 @@ pub fn write_legacy(
         let mut used_ids = std::collections::HashSet::new();
         let mut used_review_ids = std::collections::HashSet::new();
         for (position, note) in notes.iter().enumerate() {
-            let mut note_id = derived_id(&["note", &note.guid]);
+            // Ids are creation times in Anki, and its notes are read in
+            // their order: the deck's order, ending at the export. Anki
+            // finds a note again by its GUID, never by its id.
+            let mut note_id = now_ms - i64::try_from(notes.len() - position).unwrap_or(0);
             while !used_ids.insert(note_id) {
                 note_id += 1;
             }
@@ -154,7 +157,8 @@ pub fn write_legacy(
             ])?;
             let deck_id = decks.get(&note.deck).copied().unwrap_or(1);
             for (index, ord) in ords.iter().enumerate() {
-                let mut card_id = note_id + i64::from(*ord) * 7_919;
+                // Far from every note id: a billion notes apart.
+                let mut card_id = note_id + i64::from(*ord) * 1_000_000_000;
                 while *ord > 0 && !used_ids.insert(card_id) {
                     card_id += 1;
                 }

@@ -9,7 +9,10 @@
 pub mod collection;
 pub mod export;
 pub mod html;
+pub mod import;
 pub mod package;
+pub mod reader;
+pub mod source;
 pub mod text;
 
 use chrono::NaiveDate;

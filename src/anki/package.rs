@@ -91,15 +91,20 @@ pub struct Package {
 
 /// Reads the package in `bytes`.
 pub fn read(bytes: &[u8]) -> Result<Package, PackageError> {
-    let mut zip =
-        ZipArchive::new(io::Cursor::new(bytes)).map_err(|e| PackageError::NotZip(e.to_string()))?;
+    read_from(io::Cursor::new(bytes))
+}
+
+/// Reads the package from `reader` (a file): only the collection and the
+/// media index are read, never the media themselves.
+pub fn read_from<R: Read + Seek>(reader: R) -> Result<Package, PackageError> {
+    let mut zip = ZipArchive::new(reader).map_err(|e| PackageError::NotZip(e.to_string()))?;
     if zip.len() > MAX_ENTRIES {
         return Err(PackageError::TooLarge {
             name: "the package".into(),
             reason: format!("{} entries", zip.len()),
         });
     }
-    let has = |zip: &mut ZipArchive<io::Cursor<&[u8]>>, name: &str| zip.by_name(name).is_ok();
+    let has = |zip: &mut ZipArchive<R>, name: &str| zip.by_name(name).is_ok();
     let version = if has(&mut zip, "meta") {
         let meta = entry(&mut zip, "meta", MAX_SMALL_ENTRY_BYTES)?;
         meta_version(&meta)?
@@ -184,8 +189,29 @@ fn entry<R: Read + Seek>(
     Ok(out)
 }
 
-/// Inflates zstd frames, at most `limit` bytes.
+/// How much larger than its compressed form a zstd stream may inflate:
+/// more than a zip entry, as zstd packs a collection's empty pages better.
+const MAX_ZSTD_RATIO: u64 = 1000;
+
+/// Inflates zstd frames, at most `limit` bytes, and at most
+/// [`MAX_ZSTD_RATIO`] times the input once past a mebibyte.
 pub fn unzstd(bytes: &[u8], name: &str, limit: u64) -> Result<Vec<u8>, PackageError> {
+    let by_ratio = (bytes.len() as u64)
+        .saturating_mul(MAX_ZSTD_RATIO)
+        .max(1024 * 1024);
+    if by_ratio < limit {
+        return unzstd_bounded(bytes, name, by_ratio).map_err(|err| match err {
+            PackageError::TooLarge { name, .. } => PackageError::TooLarge {
+                name,
+                reason: format!("it inflates over {MAX_ZSTD_RATIO} times, a zip bomb"),
+            },
+            other => other,
+        });
+    }
+    unzstd_bounded(bytes, name, limit)
+}
+
+fn unzstd_bounded(bytes: &[u8], name: &str, limit: u64) -> Result<Vec<u8>, PackageError> {
     let damaged = |reason: String| PackageError::Damaged {
         name: name.to_string(),
         reason: format!("not zstd data: {reason}"),

@@ -9,6 +9,7 @@ pub mod convert;
 pub mod export;
 pub mod fit;
 pub mod home;
+pub mod import;
 pub mod preview;
 pub mod readiness;
 pub mod review;

@@ -365,7 +365,7 @@ pub fn to_yaml(deck: &ConvertedDeck, title: &str, source: Option<&str>, format: 
 /// Characters YAML does not allow unescaped (the byte-order mark,
 /// non-characters) or reads as line breaks in its older version (U+2028,
 /// U+2029) are escaped, and so are bidi controls.
-fn quote(text: &str) -> String {
+pub(crate) fn quote(text: &str) -> String {
     let visible: String = text
         .chars()
         .map(|c| {

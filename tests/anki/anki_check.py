@@ -3,6 +3,8 @@ writing packages for fiches to read. Prints one JSON document on stdout.
 
     anki_check.py import PACKAGE_OR_TEXT [--scheduling] [--again OTHER]
     anki_check.py write DIR     (DIR/legacy.apkg, DIR/latest.apkg, DIR/anki2.apkg, DIR/notes.txt)
+    anki_check.py reexport PACKAGE DIR   (imported into a fresh collection, exported again:
+                                          DIR/latest.apkg, DIR/legacy.apkg, DIR/notes.txt)
 """
 
 import json
@@ -149,9 +151,36 @@ def command_write(args):
     return {"written": sorted(os.listdir(out_dir))}
 
 
+def command_reexport(args):
+    package, out_dir = args[0], args[1]
+    with tempfile.TemporaryDirectory() as d:
+        col = Collection(os.path.join(d, "collection.anki2"))
+        imported = import_file(col, package, True)
+        for legacy, name in ((True, "legacy.apkg"), (False, "latest.apkg")):
+            col.export_anki_package(
+                out_path=os.path.join(out_dir, name),
+                options=ExportAnkiPackageOptions(
+                    with_scheduling=True, with_deck_configs=False, with_media=True, legacy=legacy
+                ),
+                limit=None,
+            )
+        col.export_note_csv(
+            out_path=os.path.join(out_dir, "notes.txt"),
+            limit=None,
+            with_html=True,
+            with_tags=True,
+            with_deck=True,
+            with_notetype=True,
+            with_guid=True,
+        )
+        col.close()
+    return {"imported": imported, "written": sorted(os.listdir(out_dir))}
+
+
 def main():
     command, args = sys.argv[1], sys.argv[2:]
-    result = {"import": command_import, "write": command_write}[command](args)
+    commands = {"import": command_import, "write": command_write, "reexport": command_reexport}
+    result = commands[command](args)
     json.dump(result, sys.stdout, ensure_ascii=False)
 
 

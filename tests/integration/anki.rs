@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::support::{Scratch, fiches_with};
 
-const DECK: &str = r#"title: "Cours d'essai"
+pub(crate) const DECK: &str = r#"title: "Cours d'essai"
 tags: ["essai"]
 cards:
   - id: "liste"
@@ -55,7 +55,7 @@ cards:
 "#;
 
 /// The Python with Anki's backend, or `None` (after saying why) outside CI.
-fn anki_python() -> Option<PathBuf> {
+pub(crate) fn anki_python() -> Option<PathBuf> {
     let found = std::env::var_os("FICHES_ANKI_PYTHON")
         .map(PathBuf::from)
         .filter(|p| p.exists());
@@ -76,7 +76,7 @@ fn anki_python() -> Option<PathBuf> {
 }
 
 /// Runs tests/anki/anki_check.py with Anki's backend; its JSON answer.
-fn anki(python: &Path, args: &[&str]) -> Value {
+pub(crate) fn anki(python: &Path, args: &[&str]) -> Value {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/anki/anki_check.py");
     let output = Command::new(python)
         .arg(script)

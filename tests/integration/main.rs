@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod anki;
+mod anki_import;
 mod check;
 mod concurrency;
 mod conventions;

@@ -1,0 +1,743 @@
+//! Anki notes as a deck of ours: Basic-like notes as question and answer,
+//! cloze notes as `kind: cloze`, HTML as text, the GUID as the card's `id`.
+//! The deck written is checked as `fiches check --strict` checks it; a card
+//! it would refuse is left out, with the reason, never written broken.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::html;
+use super::{NoteKind, Schedule};
+use crate::convert::quote;
+use crate::deck;
+use crate::text;
+
+/// A note as read from a package or a text file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceNote {
+    /// Where it is in its file, for the report: "line 7", "note 1796…".
+    pub origin: String,
+    pub guid: Option<String>,
+    pub notetype: String,
+    /// `None` when its note type is unknown.
+    pub kind: Option<NoteKind>,
+    pub fields: Vec<String>,
+    /// Whether the fields are HTML (they always are in a package).
+    pub html: bool,
+    pub tags: Vec<String>,
+    pub deck: Option<String>,
+    pub schedule: Option<Schedule>,
+}
+
+/// What a card holds besides its question.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    Basic {
+        answer: Vec<String>,
+    },
+    /// One answer per blank, and the extra field's lines.
+    Cloze {
+        blanks: Vec<String>,
+        extra: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedCard {
+    pub origin: String,
+    pub id: Option<String>,
+    pub question: String,
+    pub body: Body,
+    pub tags: Vec<String>,
+    /// The media files the note refers to (not imported).
+    pub media: Vec<String>,
+    pub deck: Option<String>,
+    pub schedule: Option<Schedule>,
+}
+
+/// What the import read, wrote and left out.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Report {
+    pub notes: usize,
+    /// Note type name → notes of it.
+    pub notetypes: BTreeMap<String, usize>,
+    pub decks: BTreeSet<String>,
+    pub media_references: usize,
+    pub cards_with_media: usize,
+    /// (origin, reason): notes not written.
+    pub left_out: Vec<(String, String)>,
+    /// (origin, what was changed): notes written with a change.
+    pub changed: Vec<(String, String)>,
+}
+
+impl Report {
+    /// One line a note left out or changed, `name: origin: reason`.
+    pub fn details(&self, name: &str) -> Vec<String> {
+        let mut lines = Vec::new();
+        for (origin, reason) in &self.left_out {
+            lines.push(format!("{name}: {origin}: left out: {reason}"));
+        }
+        for (origin, change) in &self.changed {
+            lines.push(format!("{name}: {origin}: {change}"));
+        }
+        lines
+    }
+
+    /// The summary: notes read, cards written, note types, media.
+    pub fn summary(&self, cards: usize, out: &str) -> String {
+        let types: Vec<String> = self
+            .notetypes
+            .iter()
+            .map(|(name, n)| format!("{name} {n}"))
+            .collect();
+        let mut line = format!(
+            "{} note{} read ({}), {cards} card{} written to {out}",
+            self.notes,
+            plural(self.notes),
+            if types.is_empty() {
+                "no note type".to_string()
+            } else {
+                format!("note types: {}", types.join(", "))
+            },
+            plural(cards),
+        );
+        if !self.left_out.is_empty() {
+            let _ = write!(line, ", {} left out", self.left_out.len());
+        }
+        if self.media_references > 0 {
+            let _ = write!(
+                line,
+                "; {} media reference{} on {} card{}, not imported (each card's note names them)",
+                self.media_references,
+                plural(self.media_references),
+                self.cards_with_media,
+                plural(self.cards_with_media)
+            );
+        }
+        line
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// The deck made from the notes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    pub title: String,
+    pub yaml: String,
+    pub cards: Vec<ImportedCard>,
+    pub report: Report,
+    /// What the check still finds that no card is to blame for.
+    pub problems: Vec<String>,
+}
+
+pub struct Options<'a> {
+    /// The title asked for; else the Anki deck's name, else `fallback_title`.
+    pub title: Option<&'a str>,
+    pub fallback_title: &'a str,
+    /// The file imported, as the deck's `source`.
+    pub source: &'a str,
+    /// Where the deck will be written, for the check.
+    pub path: &'a Path,
+}
+
+/// Turns `notes` into a deck that `fiches check --strict` accepts.
+pub fn import(notes: Vec<SourceNote>, options: &Options) -> Imported {
+    let mut report = Report {
+        notes: notes.len(),
+        ..Report::default()
+    };
+    let mut cards = Vec::new();
+    let mut ids = HashSet::new();
+    for note in notes {
+        *report.notetypes.entry(note.notetype.clone()).or_default() += 1;
+        match card(note, &mut report) {
+            Some(mut card) => {
+                if let Some(id) = &card.id
+                    && !ids.insert(id.clone())
+                {
+                    report.changed.push((
+                        card.origin.clone(),
+                        format!("its GUID `{id}` is another note's too: written without an id"),
+                    ));
+                    card.id = None;
+                }
+                cards.push(card);
+            }
+            None => continue,
+        }
+    }
+    for card in &cards {
+        if let Some(deck) = &card.deck {
+            report.decks.insert(deck.clone());
+        }
+    }
+    let title = match (options.title.map(str::trim), report.decks.len()) {
+        (Some(title), _) if !title.is_empty() => clean(title),
+        (_, 1) => report.decks.first().map(|d| clean(d)).unwrap_or_default(),
+        _ => clean(options.fallback_title),
+    };
+    let title = if title.is_empty() {
+        "Anki".to_string()
+    } else {
+        title
+    };
+    let several_decks = report.decks.len() > 1;
+
+    // What the check refuses is left out, card by card, until it accepts
+    // the deck: a few rounds at most, as each round removes a card or ends.
+    loop {
+        let (yaml, starts) = to_yaml(&title, options.source, &cards, several_decks);
+        let checked = deck::parse_deck(options.path, yaml.as_bytes());
+        let mut refused: BTreeMap<usize, String> = BTreeMap::new();
+        let mut problems = Vec::new();
+        for d in &checked.diagnostics {
+            let line = d.pos.line as usize;
+            if let Some(index) = starts.iter().rposition(|&start| start <= line) {
+                refused.entry(index).or_insert_with(|| {
+                    format!(
+                        "`fiches check --strict` would refuse it ({}: {})",
+                        d.severity.as_str(),
+                        d.message
+                    )
+                });
+            } else {
+                // Not a card's problem (a deck with no cards): nothing to leave out.
+                problems.push(d.to_string());
+            }
+        }
+        if refused.is_empty() {
+            return Imported {
+                title,
+                yaml,
+                cards,
+                report,
+                problems,
+            };
+        }
+        for (index, reason) in refused.into_iter().rev() {
+            let card = cards.remove(index);
+            report.left_out.push((card.origin, reason));
+        }
+    }
+}
+
+/// Text safe to keep: control characters and bidi controls out, spaces
+/// collapsed.
+fn clean(text: &str) -> String {
+    let kept: String = text
+        .chars()
+        .map(|c| if text::is_unsafe(c) { ' ' } else { c })
+        .collect();
+    kept.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The lines of a field, cleaned, its `[sound:…]` references left out
+/// (the card's note names them).
+fn lines(field: &str, is_html: bool) -> Vec<String> {
+    let field = without_sounds(field);
+    let raw = if is_html {
+        html::to_lines(&field)
+    } else {
+        field.lines().map(str::to_string).collect()
+    };
+    raw.iter()
+        .map(|l| clean(l))
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+fn without_sounds(field: &str) -> String {
+    let mut out = String::with_capacity(field.len());
+    let mut rest = field;
+    while let Some(at) = rest.find("[sound:") {
+        let Some(end) = rest[at..].find(']') else {
+            break;
+        };
+        out.push_str(&rest[..at]);
+        out.push(' ');
+        rest = &rest[at + end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Where a blank was in a cloze text, before it becomes text.
+const BLANK: char = '\u{e000}';
+
+fn card(note: SourceNote, report: &mut Report) -> Option<ImportedCard> {
+    let mut left_out = |reason: &str| {
+        report
+            .left_out
+            .push((note.origin.clone(), reason.to_string()));
+        None
+    };
+    let Some(kind) = note.kind else {
+        return left_out(&format!(
+            "its note type \"{}\" is not in the file",
+            clean(&note.notetype)
+        ));
+    };
+    let first = note.fields.first().map(String::as_str).unwrap_or("");
+    // The private-use character marking blanks must not come from the note.
+    let first = first.replace(BLANK, " ");
+    let rest: Vec<String> = note
+        .fields
+        .iter()
+        .skip(1)
+        .flat_map(|f| lines(f, note.html))
+        .collect();
+    let (question, body) = match kind {
+        NoteKind::Basic => {
+            let question = lines(&first, note.html).join("\n");
+            if question.is_empty() {
+                return left_out("its first field (the question) is empty");
+            }
+            if rest.is_empty() {
+                return left_out("it has no answer: its other fields are empty");
+            }
+            (question, Body::Basic { answer: rest })
+        }
+        NoteKind::Cloze => {
+            let (marked, deletions) = cloze(&first);
+            if deletions.is_empty() {
+                return left_out("a cloze note without a {{c1::…}} deletion");
+            }
+            let question = lines(&marked, note.html).join("\n");
+            let mut shown = String::new();
+            let mut next = deletions.iter();
+            for c in question.chars() {
+                if c == BLANK {
+                    shown.push_str("______");
+                    if let Some((_, Some(hint))) = next.next() {
+                        let hint = clean(&field_text(hint, note.html));
+                        if !hint.is_empty() {
+                            let _ = write!(shown, " ({hint})");
+                        }
+                    }
+                } else {
+                    shown.push(c);
+                }
+            }
+            let blanks = deletions
+                .iter()
+                .map(|(answer, _)| clean(&field_text(answer, note.html)))
+                .collect();
+            (
+                shown,
+                Body::Cloze {
+                    blanks,
+                    extra: rest,
+                },
+            )
+        }
+    };
+    let mut media: Vec<String> = Vec::new();
+    if note.html {
+        for field in &note.fields {
+            for name in html::media_references(field) {
+                let name = clean(&name);
+                if !name.is_empty() && !media.contains(&name) {
+                    media.push(name);
+                }
+            }
+        }
+    }
+    if !media.is_empty() {
+        report.media_references += media.len();
+        report.cards_with_media += 1;
+    }
+    let mut tags: Vec<String> = Vec::new();
+    for tag in &note.tags {
+        let tag = clean(tag);
+        if !tag.is_empty() && !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    let id = match note.guid.as_deref().map(str::trim) {
+        Some(guid) if !guid.is_empty() && !guid.chars().any(text::is_unsafe) => {
+            Some(guid.to_string())
+        }
+        Some("") | None => None,
+        Some(_) => {
+            report.changed.push((
+                note.origin.clone(),
+                "its GUID holds control characters: written without an id".into(),
+            ));
+            None
+        }
+    };
+    Some(ImportedCard {
+        origin: note.origin,
+        id,
+        question,
+        body,
+        tags,
+        media,
+        deck: note.deck.map(|d| clean(&d)).filter(|d| !d.is_empty()),
+        schedule: note.schedule,
+    })
+}
+
+fn field_text(field: &str, is_html: bool) -> String {
+    if is_html {
+        html::to_text(field)
+    } else {
+        field.to_string()
+    }
+}
+
+/// The cloze text with each `{{cN::answer::hint}}` replaced by [`BLANK`],
+/// and each deletion's answer and hint, in the order of the text. A
+/// deletion inside another counts as the outer one's text.
+pub fn cloze(text: &str) -> (String, Vec<(String, Option<String>)>) {
+    let mut out = String::with_capacity(text.len());
+    let mut deletions = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("{{c") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 3..];
+        let digits = after.chars().take_while(char::is_ascii_digit).count();
+        let body_start = digits + 2;
+        if digits == 0 || !after[digits..].starts_with("::") {
+            out.push_str("{{c");
+            rest = after;
+            continue;
+        }
+        let Some(len) = closing(&after[body_start..]) else {
+            out.push_str(&rest[at..]);
+            rest = "";
+            break;
+        };
+        let inner = &after[body_start..body_start + len];
+        let (answer, hint) = match top_level_split(inner) {
+            Some(split) => (&inner[..split], Some(inner[split + 2..].to_string())),
+            None => (inner, None),
+        };
+        // An inner deletion shows its answer.
+        let answer = reveal(answer);
+        deletions.push((answer, hint));
+        out.push(BLANK);
+        rest = &after[body_start + len + 2..];
+    }
+    out.push_str(rest);
+    (out, deletions)
+}
+
+/// `text` with each deletion replaced by its answer.
+fn reveal(text: &str) -> String {
+    let (marked, deletions) = cloze(text);
+    let mut answers = deletions.into_iter().map(|(answer, _)| answer);
+    marked
+        .chars()
+        .map(|c| {
+            if c == BLANK {
+                answers.next().unwrap_or_default()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// The length of a deletion's content: up to its `}}`, nested `{{…}}` skipped.
+fn closing(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        match (bytes[i], bytes[i + 1]) {
+            (b'{', b'{') => {
+                depth += 1;
+                i += 2;
+            }
+            (b'}', b'}') if depth == 0 => return Some(i),
+            (b'}', b'}') => {
+                depth -= 1;
+                i += 2;
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Where the `::` before a hint is, outside nested deletions.
+fn top_level_split(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        match (bytes[i], bytes[i + 1]) {
+            (b'{', b'{') => {
+                depth += 1;
+                i += 2;
+            }
+            (b'}', b'}') => {
+                depth = depth.saturating_sub(1);
+                i += 2;
+            }
+            (b':', b':') if depth == 0 => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// The deck as YAML, and the line each card starts on.
+fn to_yaml(
+    title: &str,
+    source: &str,
+    cards: &[ImportedCard],
+    with_decks: bool,
+) -> (String, Vec<usize>) {
+    let mut out = String::new();
+    out.push_str("# Written by `fiches import` from an Anki file: read it through before use.\n");
+    let _ = writeln!(out, "title: {}", quote(title));
+    let _ = writeln!(out, "source: {}", quote(source));
+    let mut starts = Vec::with_capacity(cards.len());
+    if cards.is_empty() {
+        out.push_str("cards: []\n");
+        return (out, starts);
+    }
+    out.push_str("cards:\n");
+    let mut line = out.lines().count() + 1;
+    for card in cards {
+        starts.push(line);
+        let start = out.len();
+        let mut first = true;
+        let mut key = |out: &mut String, key: &str| {
+            out.push_str(if first { "  - " } else { "    " });
+            first = false;
+            out.push_str(key);
+            out.push(':');
+        };
+        if let Some(id) = &card.id {
+            key(&mut out, "id");
+            let _ = writeln!(out, " {}", quote(id));
+        }
+        if let Body::Cloze { .. } = card.body {
+            key(&mut out, "kind");
+            out.push_str(" cloze\n");
+        }
+        key(&mut out, "q");
+        let _ = writeln!(out, " {}", quote(&card.question));
+        let answer = match &card.body {
+            Body::Basic { answer } => answer,
+            Body::Cloze { blanks, extra } => {
+                key(&mut out, "blanks");
+                let quoted: Vec<String> = blanks.iter().map(|b| quote(b)).collect();
+                let _ = writeln!(out, " [{}]", quoted.join(", "));
+                extra
+            }
+        };
+        match answer.as_slice() {
+            [] => {}
+            [single] => {
+                key(&mut out, "a");
+                let _ = writeln!(out, " {}", quote(single));
+            }
+            items => {
+                key(&mut out, "a");
+                out.push('\n');
+                for item in items {
+                    let _ = writeln!(out, "      - {}", quote(item));
+                }
+            }
+        }
+        if !card.tags.is_empty() {
+            key(&mut out, "tags");
+            let quoted: Vec<String> = card.tags.iter().map(|t| quote(t)).collect();
+            let _ = writeln!(out, " [{}]", quoted.join(", "));
+        }
+        if !card.media.is_empty() {
+            key(&mut out, "note");
+            let _ = writeln!(
+                out,
+                " {}",
+                quote(&format!(
+                    "Refers to Anki media not imported: {}",
+                    card.media.join(", ")
+                ))
+            );
+        }
+        if with_decks && let Some(deck) = &card.deck {
+            key(&mut out, "source");
+            let _ = writeln!(out, " {}", quote(&format!("Anki deck {deck}")));
+        }
+        line += out[start..].lines().count();
+    }
+    (out, starts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn note(kind: Option<NoteKind>, fields: &[&str]) -> SourceNote {
+        SourceNote {
+            origin: "note 1".into(),
+            guid: Some("g1".into()),
+            notetype: "Basic".into(),
+            kind,
+            fields: fields.iter().map(|f| (*f).to_string()).collect(),
+            html: true,
+            tags: vec!["sac".into(), "sac".into(), "chapitre-1".into()],
+            deck: Some("Cours::Chapitre 1".into()),
+            schedule: None,
+        }
+    }
+
+    fn options() -> Options<'static> {
+        Options {
+            title: None,
+            fallback_title: "paquet",
+            source: "paquet.apkg",
+            path: Path::new("out.yaml"),
+        }
+    }
+
+    #[test]
+    fn deletions_become_blanks_with_their_hints() {
+        let (text, deletions) =
+            cloze("La {{c1::satisfaction}} est {{c2::primordiale::adjectif}} {{c::x}}.");
+        assert_eq!(text, "La \u{e000} est \u{e000} {{c::x}}.");
+        assert_eq!(
+            deletions,
+            vec![
+                ("satisfaction".to_string(), None),
+                ("primordiale".to_string(), Some("adjectif".to_string()))
+            ]
+        );
+        let (text, deletions) = cloze("{{c1::a {{c2::b}} c}} et {{c3::unclosed");
+        assert_eq!(text, "\u{e000} et {{c3::unclosed");
+        assert_eq!(deletions, vec![("a b c".to_string(), None)]);
+    }
+
+    #[test]
+    fn basic_and_cloze_notes_become_cards_that_check_accepts() {
+        let notes = vec![
+            note(
+                Some(NoteKind::Basic),
+                &[
+                    "Qui &amp; <b>quoi</b>&nbsp;?",
+                    "Une<br>deux<ul><li>trois</li></ul><img src=\"schema.png\">",
+                ],
+            ),
+            SourceNote {
+                guid: Some("g2".into()),
+                origin: "note 2".into(),
+                ..note(
+                    Some(NoteKind::Cloze),
+                    &[
+                        "La {{c1::satisfaction}} est {{c2::primordiale::adjectif}}.",
+                        "",
+                    ],
+                )
+            },
+            SourceNote {
+                origin: "note 3".into(),
+                ..note(None, &["x", "y"])
+            },
+            SourceNote {
+                origin: "note 4".into(),
+                guid: Some("g4".into()),
+                ..note(Some(NoteKind::Basic), &["Sans réponse", " <br> "])
+            },
+        ];
+        let imported = import(notes, &options());
+        assert_eq!(imported.title, "Cours::Chapitre 1");
+        assert_eq!(imported.cards.len(), 2);
+        let basic = &imported.cards[0];
+        assert_eq!(basic.question, "Qui & quoi ?");
+        assert_eq!(
+            basic.body,
+            Body::Basic {
+                answer: vec!["Une".into(), "deux".into(), "trois".into()]
+            }
+        );
+        assert_eq!(basic.tags, vec!["sac", "chapitre-1"]);
+        assert_eq!(basic.media, vec!["schema.png"]);
+        let cloze = &imported.cards[1];
+        assert_eq!(cloze.question, "La ______ est ______ (adjectif).");
+        let left: Vec<&str> = imported
+            .report
+            .left_out
+            .iter()
+            .map(|(o, _)| o.as_str())
+            .collect();
+        assert_eq!(left, vec!["note 3", "note 4"]);
+        assert_eq!(imported.report.media_references, 1);
+
+        let loaded = deck::parse_deck(Path::new("out.yaml"), imported.yaml.as_bytes());
+        assert!(
+            loaded.diagnostics.is_empty(),
+            "{:?}\n{}",
+            loaded.diagnostics,
+            imported.yaml
+        );
+        let deck = loaded.deck.unwrap();
+        assert_eq!(deck.cards[0].id.as_deref(), Some("g1"));
+        assert_eq!(deck.cards[1].id.as_deref(), Some("g2"));
+        assert!(matches!(deck.cards[1].kind, deck::CardKind::Cloze { .. }));
+        assert!(
+            imported
+                .yaml
+                .contains("Refers to Anki media not imported: schema.png")
+        );
+    }
+
+    #[test]
+    fn what_check_would_refuse_is_left_out_with_the_reason() {
+        let notes = vec![
+            note(Some(NoteKind::Basic), &["Même question ?", "a"]),
+            SourceNote {
+                origin: "note 2".into(),
+                guid: Some("g2".into()),
+                ..note(Some(NoteKind::Basic), &["même  QUESTION", "b"])
+            },
+            SourceNote {
+                origin: "note 3".into(),
+                guid: Some("g3".into()),
+                ..note(Some(NoteKind::Basic), &["Placeholder", "TODO"])
+            },
+            SourceNote {
+                origin: "note 4".into(),
+                guid: Some("g1".into()),
+                ..note(Some(NoteKind::Basic), &["Même GUID", "c\u{1b}[31m\u{202e}"])
+            },
+            SourceNote {
+                origin: "note 5".into(),
+                guid: Some("g5".into()),
+                ..note(Some(NoteKind::Cloze), &["Un ___ et {{c1::…}}", ""])
+            },
+        ];
+        let imported = import(notes, &options());
+        let left: Vec<&str> = imported
+            .report
+            .left_out
+            .iter()
+            .map(|(o, _)| o.as_str())
+            .collect();
+        assert_eq!(
+            left,
+            vec!["note 5", "note 3", "note 2"],
+            "{:?}",
+            imported.report
+        );
+        assert!(imported.report.left_out[2].1.contains("--strict"));
+        assert_eq!(imported.cards.len(), 2);
+        assert_eq!(imported.cards[1].id, None);
+        assert_eq!(
+            imported.cards[1].body,
+            Body::Basic {
+                answer: vec!["c [31m".into()]
+            }
+        );
+        let loaded = deck::parse_deck(Path::new("out.yaml"), imported.yaml.as_bytes());
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    }
+}

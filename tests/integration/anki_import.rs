@@ -1,0 +1,428 @@
+//! `fiches import`: packages Anki's own backend writes, in each layout, its
+//! text export, a round trip through Anki, and files that are not what
+//! they claim to be.
+
+use std::io::Write;
+use std::path::Path;
+
+use fiches::deck::{Answer, CardKind, Deck};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipWriter};
+
+use crate::anki::{DECK, anki, anki_python};
+use crate::support::{Run, Scratch, fiches_in, fiches_with};
+
+fn import(dir: &Path, file: &Path, out: &str) -> Run {
+    fiches_in(dir, &["import", file.to_str().unwrap(), "-o", out])
+}
+
+/// The deck written, as `fiches check --strict` sees it: no diagnostic.
+fn strict_deck(dir: &Path, name: &str) -> Deck {
+    let check = fiches_in(dir, &["check", "--strict", name]);
+    assert_eq!(check.status, 0, "{}\n{}", check.stdout, check.stderr);
+    let loaded = fiches::deck::read_deck(&dir.join(name)).unwrap();
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    loaded.deck.unwrap()
+}
+
+fn items(answer: &Answer) -> Vec<String> {
+    match answer {
+        Answer::Text(text) => vec![text.clone()],
+        Answer::List(items) => items.clone(),
+    }
+}
+
+#[test]
+fn packages_anki_writes_in_every_layout_and_its_text_export_are_imported() {
+    let Some(python) = anki_python() else { return };
+    let scratch = Scratch::new();
+    let written = anki(&python, &["write", scratch.path.to_str().unwrap()]);
+    assert_eq!(
+        written["written"],
+        serde_json::json!(["anki2.apkg", "latest.apkg", "legacy.apkg", "notes.txt"])
+    );
+    for (file, layout) in [
+        ("latest.apkg", "collection.anki21b (current layout, zstd)"),
+        ("legacy.apkg", "collection.anki21 (legacy layout)"),
+        ("anki2.apkg", "collection.anki2 (oldest layout)"),
+        ("notes.txt", "Anki's text export"),
+    ] {
+        let out = format!("{file}.yaml");
+        let run = import(&scratch.path, &scratch.path.join(file), &out);
+        assert_eq!(run.status, 0, "{file}: {}", run.stderr);
+        assert!(run.stderr.contains(layout), "{file}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(
+                "3 notes read (note types: Basic 1, Basic (and reversed card) 1, Cloze 1), 3 cards written"
+            ),
+            "{file}: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("2 media references on 2 cards"),
+            "{file}: {}",
+            run.stderr
+        );
+        let deck = strict_deck(&scratch.path, &out);
+        assert_eq!(deck.title, "Cours::Chapitre 1", "{file}");
+        assert_eq!(deck.cards.len(), 3, "{file}");
+        let basic = &deck.cards[0];
+        assert_eq!(
+            basic.id.as_deref(),
+            Some(written_guid(&scratch, 0).as_str())
+        );
+        assert_eq!(basic.question, "Qui & quoi ?");
+        assert_eq!(
+            items(&basic.answer),
+            vec!["Première ligne", "deuxième", "un", "deux"]
+        );
+        assert_eq!(basic.tags, vec!["chapitre-1", "sac"]);
+        assert_eq!(
+            basic.note.as_deref(),
+            Some("Refers to Anki media not imported: schema.png")
+        );
+        let cloze = &deck.cards[1];
+        assert_eq!(cloze.question, "La ______ du client est ______ (adjectif).");
+        match &cloze.kind {
+            CardKind::Cloze { blanks } => assert_eq!(
+                blanks,
+                &vec![
+                    vec!["satisfaction".to_string()],
+                    vec!["primordiale".to_string()]
+                ]
+            ),
+            other => panic!("{file}: {other:?}"),
+        }
+        assert_eq!(
+            cloze.note.as_deref(),
+            Some("Refers to Anki media not imported: explication.mp3")
+        );
+        let reversed = &deck.cards[2];
+        assert_eq!(reversed.question, "SAC");
+        assert_eq!(items(&reversed.answer), vec!["Service à la clientèle"]);
+        assert!(reversed.tags.is_empty());
+    }
+}
+
+/// The GUIDs Anki gave the notes, in the order they were added, from its
+/// text export (column 1).
+fn written_guid(scratch: &Scratch, index: usize) -> String {
+    let text = std::fs::read_to_string(scratch.path.join("notes.txt")).unwrap();
+    let line = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .nth(index)
+        .unwrap();
+    line.split('\t').next().unwrap().to_string()
+}
+
+/// Basic and cloze cards come back exactly; the other graded kinds come
+/// back as the basic cards Anki shows, with their ids.
+const ROUND_TRIP_DECK: &str = r#"title: "Aller-retour"
+cards:
+  - id: "premiere"
+    q: "Première ?"
+    a: "Une & <deux>."
+  - q: "Sans identifiant, vraiment ?"
+    a: ["a", "b \"c\""]
+  - id: "blancs"
+    kind: cloze
+    q: "Entre ______ et ______ du préjudice."
+    blanks: ["70 %", "80 %"]
+  - id: "lignes"
+    q: "Ligne 1\nLigne 2"
+    a: ["x", "y", "z"]
+    tags: ["chapitre 1", "liste"]
+"#;
+
+fn compare_round_trip(original: &Deck, imported: &Deck, what: &str) {
+    assert_eq!(imported.cards.len(), original.cards.len(), "{what}");
+    for (a, b) in original.cards.iter().zip(&imported.cards) {
+        let derived = fiches::anki::export::guid(&original.id, a);
+        assert_eq!(b.id.as_deref(), Some(derived.as_str()), "{what}");
+        assert_eq!(b.question, a.question, "{what}");
+        assert_eq!(b.kind, a.kind, "{what}");
+        assert_eq!(b.answer.items(), a.answer.items(), "{what}");
+        let tags: Vec<String> = a
+            .tags
+            .iter()
+            .map(|t| fiches::anki::export::tag(t))
+            .collect();
+        let mut sorted = tags.clone();
+        sorted.sort();
+        assert!(b.tags == tags || b.tags == sorted, "{what}: {:?}", b.tags);
+    }
+}
+
+#[test]
+fn fiches_to_apkg_to_fiches_keeps_every_card_text_and_id() {
+    let scratch = Scratch::new();
+    scratch.write("decks/aller.yaml", ROUND_TRIP_DECK);
+    let original = strict_deck(&scratch.path, "decks/aller.yaml");
+    for (format, file) in [("apkg", "aller.apkg"), ("anki-text", "aller.txt")] {
+        let run = fiches_in(
+            &scratch.path,
+            &["export", "decks", "--format", format, "-o", file],
+        );
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        let out = format!("{file}.yaml");
+        let run = import(&scratch.path, &scratch.path.join(file), &out);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        let imported = strict_deck(&scratch.path, &out);
+        assert_eq!(imported.title, "Aller-retour");
+        compare_round_trip(&original, &imported, file);
+    }
+}
+
+#[test]
+fn a_deck_exported_to_anki_and_exported_again_by_anki_comes_back() {
+    let Some(python) = anki_python() else { return };
+    let scratch = Scratch::new();
+    scratch.write("decks/aller.yaml", ROUND_TRIP_DECK);
+    scratch.write("decks/essai.yaml", DECK);
+    let run = fiches_in(&scratch.path, &["export", "decks", "-o", "cours.apkg"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    std::fs::create_dir(scratch.path.join("anki")).unwrap();
+    let again = anki(
+        &python,
+        &[
+            "reexport",
+            scratch.path.join("cours.apkg").to_str().unwrap(),
+            scratch.path.join("anki").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(again["imported"]["new"], 10, "{again}");
+    let aller = strict_deck(&scratch.path, "decks/aller.yaml");
+    let essai = strict_deck(&scratch.path, "decks/essai.yaml");
+    for file in ["latest.apkg", "legacy.apkg", "notes.txt"] {
+        let out = format!("{file}.yaml");
+        let run = import(&scratch.path, &scratch.path.join("anki").join(file), &out);
+        assert_eq!(run.status, 0, "{file}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("10 notes read"),
+            "{file}: {}",
+            run.stderr
+        );
+        let imported = strict_deck(&scratch.path, &out);
+        // Two Anki decks: each card says which it came from.
+        assert_eq!(imported.cards.len(), 10, "{file}");
+        let from_aller: Vec<_> = imported
+            .cards
+            .iter()
+            .filter(|c| c.source.as_deref() == Some("Anki deck Aller-retour"))
+            .cloned()
+            .collect();
+        let mut sorted = aller.clone();
+        sorted
+            .cards
+            .sort_by_key(|c| fiches::anki::export::guid(&aller.id, c));
+        let mut from_aller_sorted = from_aller;
+        from_aller_sorted.sort_by_key(|c| c.id.clone());
+        let imported_aller = Deck {
+            cards: from_aller_sorted,
+            ..imported.clone()
+        };
+        compare_round_trip(&sorted, &imported_aller, file);
+        // The graded kinds come back as the front and back Anki shows, with their ids.
+        for card in &essai.cards {
+            let id = fiches::anki::export::guid(&essai.id, card);
+            let found = imported
+                .cards
+                .iter()
+                .find(|c| c.id.as_deref() == Some(id.as_str()))
+                .unwrap_or_else(|| panic!("{file}: no card {id}"));
+            assert!(
+                found
+                    .question
+                    .starts_with(card.question.split("___").next().unwrap()),
+                "{file}: {} / {}",
+                found.question,
+                card.question
+            );
+        }
+    }
+}
+
+fn zip_file(entries: &[(&str, &[u8], CompressionMethod)]) -> Vec<u8> {
+    let mut zip = ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes, method) in entries {
+        zip.start_file(
+            *name,
+            SimpleFileOptions::default().compression_method(*method),
+        )
+        .unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+fn leftovers(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp") || n.ends_with(".yaml") || n == "evil")
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn what_is_not_an_anki_file_is_refused_and_nothing_is_written() {
+    let scratch = Scratch::new();
+    let stored = CompressionMethod::Stored;
+    let deflated = CompressionMethod::Deflated;
+    let zeros = vec![0u8; 4 * 1024 * 1024];
+    let zstd_bomb = ruzstd::encoding::compress_to_vec(
+        &vec![0u8; 8 * 1024 * 1024][..],
+        ruzstd::encoding::CompressionLevel::Fastest,
+    );
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "notes.apkg",
+            b"not a zip at all".to_vec(),
+            "neither an Anki package",
+        ),
+        ("empty.apkg", Vec::new(), "neither an Anki package"),
+        (
+            "foreign.apkg",
+            zip_file(&[("readme.txt", b"hello", deflated)]),
+            "not an Anki package: it holds no collection",
+        ),
+        (
+            "newer.apkg",
+            zip_file(&[
+                ("meta", &[0x08, 0x04], stored),
+                ("collection.anki21b", b"x", stored),
+            ]),
+            "written by a newer Anki (package version 4",
+        ),
+        (
+            "bomb.apkg",
+            zip_file(&[("collection.anki21", &zeros, deflated)]),
+            "a zip bomb",
+        ),
+        (
+            "zstd-bomb.apkg",
+            zip_file(&[
+                ("meta", &[0x08, 0x03], stored),
+                ("collection.anki21b", &zstd_bomb, stored),
+            ]),
+            "a zip bomb",
+        ),
+        (
+            "damaged.apkg",
+            zip_file(&[(
+                "collection.anki21",
+                b"SQLite format 3\0 but then nothing",
+                deflated,
+            )]),
+            "the collection is damaged or is not an Anki collection",
+        ),
+        (
+            "notzstd.apkg",
+            zip_file(&[
+                ("meta", &[0x08, 0x03], stored),
+                ("collection.anki21b", b"plain", stored),
+            ]),
+            "not zstd data",
+        ),
+        (
+            "slip.apkg",
+            zip_file(&[
+                ("../evil", b"outside", deflated),
+                ("collection.anki21", b"garbage", deflated),
+            ]),
+            "damaged",
+        ),
+        (
+            "latin1.txt",
+            b"#separator:tab\nq\t\xe9t\xe9\n".to_vec(),
+            "not UTF-8",
+        ),
+        (
+            "plain.txt",
+            b"just some text\n".to_vec(),
+            "neither an Anki package",
+        ),
+    ];
+    for (name, bytes, expected) in &cases {
+        let file = scratch.write(name, bytes);
+        let run = import(&scratch.path, &file, "out.yaml");
+        assert_eq!(run.status, 2, "{name}: {}", run.stderr);
+        assert!(run.stderr.contains(expected), "{name}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("nothing written"),
+            "{name}: {}",
+            run.stderr
+        );
+        assert!(
+            leftovers(&scratch.path).is_empty(),
+            "{name}: {:?}",
+            leftovers(&scratch.path)
+        );
+        assert!(!scratch.path.parent().unwrap().join("evil").exists());
+    }
+    let missing = import(
+        &scratch.path,
+        &scratch.path.join("missing.apkg"),
+        "out.yaml",
+    );
+    assert_eq!(missing.status, 2, "{}", missing.stderr);
+
+    // A text export with nothing to study: exit 1, nothing written.
+    let file = scratch.write("empty.txt", "#separator:tab\n#html:true\n\t\n");
+    let run = import(&scratch.path, &file, "out.yaml");
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(leftovers(&scratch.path).is_empty());
+}
+
+#[test]
+fn what_a_text_export_holds_never_reaches_the_terminal_raw_and_a_deck_is_not_replaced() {
+    let scratch = Scratch::new();
+    let file = scratch.write(
+        "hostile.txt",
+        "#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n\
+         g\u{1b}]0;pwned\u{7}1\tBasic\u{1b}[2J\tQ1 ?\tR1\n\
+         g2\tWeird\u{202e}type\t\t\n",
+    );
+    let run = import(&scratch.path, &file, "out.yaml");
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    for raw in ['\u{1b}', '\u{7}', '\u{202e}'] {
+        assert!(!run.stderr.contains(raw), "{:?}", run.stderr);
+    }
+    assert!(
+        run.stderr.contains("written without an id"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("line 6: left out"), "{}", run.stderr);
+    let deck = strict_deck(&scratch.path, "out.yaml");
+    assert_eq!(deck.cards.len(), 1);
+    assert_eq!(deck.cards[0].id, None);
+
+    let before = std::fs::read(scratch.path.join("out.yaml")).unwrap();
+    let run = import(&scratch.path, &file, "out.yaml");
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("already exists"), "{}", run.stderr);
+    assert_eq!(
+        std::fs::read(scratch.path.join("out.yaml")).unwrap(),
+        before
+    );
+    let run = fiches_with(
+        &scratch.path,
+        &[
+            "import",
+            file.to_str().unwrap(),
+            "-o",
+            "out.yaml",
+            "--force",
+            "--title",
+            "Repris",
+        ],
+        &[],
+        None,
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(strict_deck(&scratch.path, "out.yaml").title, "Repris");
+}
