@@ -206,6 +206,8 @@ pub const RELEARN_AFTER: usize = 3;
 /// call, so a screen can also read the store between ratings.
 pub struct Session {
     notices: Vec<String>,
+    /// A study by tag: the only cards the session plans.
+    only: Option<HashSet<CardId>>,
     /// An exam plan with minutes: no automatic same-session relearning.
     timed_exam: bool,
     plan: Plan,
@@ -285,6 +287,7 @@ impl Session {
             None => (day_plan, Vec::new()),
         };
         let mut session = Session::planned(plan, decks, day_plan);
+        session.only = only.cloned();
         session.notices = notices;
         session.timed_exam = minutes.is_some() && input.decks.iter().any(|d| d.exam.is_some());
         Ok(session)
@@ -300,6 +303,7 @@ impl Session {
     pub fn planned(plan: Plan, decks: Vec<DeckId>, day_plan: DayPlan) -> Session {
         Session {
             notices: Vec::new(),
+            only: None,
             timed_exam: false,
             plan,
             decks,
@@ -431,7 +435,17 @@ impl Session {
         plan: Plan,
     ) -> Result<(), SessionError> {
         let day = clock::study_day(now);
-        let input = store.read_consistently(|store| read_day(store, &self.decks, day, plan))?;
+        let only = self.only.as_ref();
+        let input = store.read_consistently(|store| {
+            let mut input = read_day(store, &self.decks, day, plan, only.is_some())?;
+            if let Some(only) = only {
+                if input.due.next.is_some() {
+                    input.due = DueCards::all(store.due_cards(&self.decks, day)?);
+                }
+                input = plan::restrict(input, only);
+            }
+            Ok::<_, StoreError>(input)
+        })?;
         let day_plan = plan::plan_day(&input);
         self.plan = plan;
         self.day = day_plan.day;
