@@ -14,9 +14,13 @@ pub fn run(db: Option<&std::path::Path>) -> Result<Status, Failure> {
     let mut store = open_store(db)?;
     let selection = select_decks(&mut store, &[], true, now)?;
     let status = selection.status();
-    let list = crate::ui::intents::open_decks(&store, selection.decks, clock::study_day(now))?;
+    let notice = super::skipped_notice(&selection.report);
+    let mut list = crate::ui::intents::open_decks(&store, selection.decks, clock::study_day(now))?;
     if super::interactive() {
-        return super::run_screens(Box::new(list), Some(&mut store));
+        if let Some(notice) = notice {
+            list.notice(notice);
+        }
+        return super::run_screens(Box::new(list), Some(&mut store)).map(|s| s.or(status));
     }
     let mut out = crate::text::SafeWriter::new(io::stdout().lock());
     let written = (|| {

@@ -415,16 +415,46 @@ fn report_skipped(report: &SyncReport) {
     for skipped in &report.skipped {
         let loaded = &skipped.loaded;
         let errors = report_deck_errors(std::slice::from_ref(loaded));
-        let what = match &skipped.last_synced {
-            Some(id) => format!("deck `{id}` is used as last synced"),
-            None => "it is left out".to_string(),
-        };
         say_deck_errors(
             loaded,
             errors,
-            &format!("{what}; fix it (fiches check shows the errors)"),
+            &format!(
+                "{}; fix it (fiches check shows the errors)",
+                left_out(skipped)
+            ),
         );
     }
+}
+
+fn left_out(skipped: &crate::sync::SkippedDeck) -> String {
+    match &skipped.last_synced {
+        Some(id) => format!("deck `{id}` is used as last synced"),
+        None => "it is left out".to_string(),
+    }
+}
+
+/// The decks left out for their errors, said on the screen that opens
+/// next: stderr is hidden behind a full screen until it closes.
+pub fn skipped_notice(report: &SyncReport) -> Option<String> {
+    let said: Vec<String> = report
+        .skipped
+        .iter()
+        .map(|skipped| {
+            let errors = skipped
+                .loaded
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == deck::Severity::Error)
+                .count();
+            let path = crate::text::shown(&skipped.loaded.path.display().to_string()).into_owned();
+            format!(
+                "{path} has {errors} error{}: {}; `fiches check {path}` shows them.",
+                if errors == 1 { "" } else { "s" },
+                left_out(skipped)
+            )
+        })
+        .collect();
+    (!said.is_empty()).then(|| said.join(" "))
 }
 
 fn sync_failure(err: SyncError) -> Failure {

@@ -20,6 +20,7 @@ pub fn run(args: &ReviewArgs, db: Option<&std::path::Path>) -> Result<Status, Fa
         return Err(super::no_decks());
     }
     let status = selection.status();
+    let selection_report = selection.report;
     let plan = if args.cram {
         Plan::Cram
     } else {
@@ -62,7 +63,11 @@ pub fn run(args: &ReviewArgs, db: Option<&std::path::Path>) -> Result<Status, Fa
     )
     .map_err(session_failure)?;
     if !args.plain && super::interactive() {
-        let screen = crate::ui::intents::open_review(session, &store).map_err(super::ui_failure)?;
+        let mut screen =
+            crate::ui::intents::open_review(session, &store).map_err(super::ui_failure)?;
+        if let Some(notice) = super::skipped_notice(&selection_report) {
+            screen.notice(notice);
+        }
         let ended = super::run_screens(Box::new(screen), Some(&mut store)).map(|s| s.or(status));
         between_sessions(&mut store);
         return ended;

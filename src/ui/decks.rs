@@ -44,6 +44,11 @@ impl DeckList {
         }
     }
 
+    /// Something to say on the first screen (a deck left out).
+    pub fn notice(&mut self, notice: String) {
+        self.message = Some(notice);
+    }
+
     pub fn rows(&self) -> &[DeckRow] {
         &self.rows
     }
@@ -99,9 +104,15 @@ impl Screen for DeckList {
     }
 
     fn draw(&self, frame: &mut Frame<'_>, theme: Theme) {
+        // A notice (a deck left out for its errors) reads whole: up to three lines.
+        let mut said = super::wrap::wrap(
+            self.message.as_deref().unwrap_or_default(),
+            usize::from(frame.area().width),
+        );
+        said.truncate(3);
         let [body, status, footer] = Layout::vertical([
             Constraint::Min(3),
-            Constraint::Length(1),
+            Constraint::Length(u16::try_from(said.len()).unwrap_or(1).max(1)),
             Constraint::Length(1),
         ])
         .areas(frame.area());
@@ -144,10 +155,11 @@ impl Screen for DeckList {
             body,
         );
         frame.render_widget(
-            Paragraph::new(Line::styled(
-                self.message.clone().unwrap_or_default(),
-                theme.warn(),
-            )),
+            Paragraph::new(
+                said.into_iter()
+                    .map(|l| Line::styled(l, theme.warn()))
+                    .collect::<Vec<_>>(),
+            ),
             status,
         );
         frame.render_widget(

@@ -363,3 +363,25 @@ fn the_summary_says_what_is_still_to_do_today_before_later_days() {
         );
     }
 }
+
+#[test]
+fn a_notice_on_the_first_screen_reads_whole_at_every_size() {
+    let notice =
+        "decks/casse.yaml has 1 error: it is left out; `fiches check decks/casse.yaml` shows them.";
+    for (width, height) in SIZES {
+        let fixture = Fixture::new();
+        let mut screen = fixture.review();
+        screen.notice(notice.to_string());
+        let all = text(&render(&mut screen, width, height, COLOR));
+        assert!(joined(&all).contains(notice), "{width}×{height}: {all}");
+        let decks = super::intents::open_decks(
+            &fixture.store,
+            vec![DeckId("ch1".into())],
+            crate::clock::study_day(now().unwrap()),
+        );
+        let mut decks = decks.unwrap();
+        decks.notice(notice.to_string());
+        let all = text(&render(&mut decks, width, height, COLOR));
+        assert!(joined(&all).contains(notice), "{width}×{height}: {all}");
+    }
+}

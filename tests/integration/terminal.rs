@@ -41,8 +41,16 @@ fn tmux_installed() -> bool {
 impl Tmux {
     /// Starts `fiches ARGS` in an 80×24 terminal, in a scratch directory with the deck.
     fn start(args: &str) -> Tmux {
+        Tmux::start_with(args, &[])
+    }
+
+    /// [`Tmux::start`], with more files (name, contents) in the directory.
+    fn start_with(args: &str, files: &[(&str, &str)]) -> Tmux {
         let scratch = Scratch::new();
         scratch.write("decks/terminal.yaml", DECK);
+        for (name, contents) in files {
+            scratch.write(name, contents);
+        }
         let socket = format!(
             "fiches-test-{}",
             scratch.path.file_name().unwrap().to_string_lossy()
@@ -226,4 +234,44 @@ fn sigterm_restores_the_terminal_and_keeps_ratings() {
 #[test]
 fn sighup_restores_the_terminal_and_keeps_ratings() {
     killed_mid_review_keeps_ratings("-HUP", "129");
+}
+
+/// The screen's rows, trimmed and joined: a wrapped line reads whole.
+fn joined(screen: &str) -> String {
+    screen
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+const BROKEN: &str = "title: \"Cassé\"\ncards:\n  - q: \"Sans réponse ?\"\n";
+
+#[test]
+fn a_broken_deck_is_announced_on_the_screen_that_leaves_it_out() {
+    if !tmux_installed() {
+        return;
+    }
+    for args in ["review", ""] {
+        let tmux = Tmux::start_with(args, &[("decks/casse.yaml", BROKEN)]);
+        let screen = tmux.wait_for(if args.is_empty() {
+            "fiches · decks"
+        } else {
+            "Première question ?"
+        });
+        let whole = joined(&screen);
+        assert!(
+            whole.contains("decks/casse.yaml has 1 error: it is left out; `fiches check decks/casse.yaml` shows them."),
+            "{args:?}: {screen}"
+        );
+        tmux.keys(&["q"]);
+        if !args.is_empty() {
+            tmux.wait_for("Session over: everything is saved.");
+            tmux.keys(&["q"]);
+        }
+        tmux.wait_dead();
+        let status = std::fs::read_to_string(tmux.store().join("exit-status")).unwrap_or_default();
+        assert_eq!(status.trim(), "1", "{args:?}: a deck had errors");
+    }
 }

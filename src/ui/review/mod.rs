@@ -87,6 +87,15 @@ impl ReviewScreen {
         screen
     }
 
+    /// Something to say on the first card's screen, beside what the plan
+    /// says (a deck left out for its errors).
+    pub fn notice(&mut self, notice: String) {
+        self.message = Some(match self.message.take() {
+            Some(said) => format!("{notice} {said}"),
+            None => notice,
+        });
+    }
+
     pub fn phase(&self) -> Phase {
         self.phase
     }

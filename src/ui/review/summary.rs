@@ -32,6 +32,12 @@ impl ReviewScreen {
                 "Session over: everything is saved.",
                 theme.title(),
             ));
+            // A notice (a deck left out) or what a key did ("Nothing to undo.").
+            for said in self.status_lines(body.width.saturating_sub(2)) {
+                if !said.is_empty() {
+                    lines.push(Line::styled(said, theme.warn()));
+                }
+            }
             gap(&mut lines);
             lines.push(Line::raw(format!(
                 "Cards reviewed: {}   Ratings: {}   Time: {}",

@@ -32,14 +32,27 @@ impl ReviewScreen {
             (Phase::Answer, true) => 2,
             _ => 0,
         };
+        let status_height = u16::try_from(self.status_lines(area.width).len()).unwrap_or(1);
         Layout::vertical([
             Constraint::Length(if compact { 2 } else { 4 }),
             Constraint::Min(3),
             Constraint::Length(rating_height),
-            Constraint::Length(1),
+            Constraint::Length(status_height),
             Constraint::Length(1),
         ])
         .areas(area)
+    }
+
+    /// The status line's message, wrapped: up to three lines, so that a
+    /// notice (a deck left out, a rating not saved) reads whole.
+    pub(super) fn status_lines(&self, width: u16) -> Vec<String> {
+        let message = self.message.as_deref().unwrap_or_default();
+        let mut lines = wrap::wrap(message, usize::from(width).max(1));
+        lines.truncate(3);
+        if lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines
     }
 
     /// The card's lines at `width`: the question, what a graded card asks,
@@ -365,8 +378,12 @@ impl ReviewScreen {
                 );
             }
         }
-        let message = self.message.clone().unwrap_or_default();
-        frame.render_widget(Paragraph::new(Line::styled(message, theme.good())), status);
+        let message: Vec<Line> = self
+            .status_lines(status.width)
+            .into_iter()
+            .map(|l| Line::styled(l, theme.good()))
+            .collect();
+        frame.render_widget(Paragraph::new(message), status);
         frame.render_widget(
             Paragraph::new(footer_line(self.table(), theme, footer.width)),
             footer,
