@@ -72,12 +72,21 @@ pub fn print(out: &mut impl Write, report: &SyncReport, dry_run: bool) -> io::Re
         }
         writeln!(out, "{headline}")?;
         for change in &deck.changes {
+            let place = match change.kind {
+                // Its old line may hold another card now: said as the past.
+                ChangeKind::Retired => format!("removed; was line {}", change.line),
+                _ => format!("line {}", change.line),
+            };
+            let what = if change.fields.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", change.fields.join(", "))
+            };
             writeln!(
                 out,
-                "  {:<8} {} (line {})",
+                "  {:<8} {} ({place}){what}",
                 change.kind.as_str(),
                 change.card,
-                change.line
             )?;
         }
     }

@@ -43,6 +43,9 @@ pub struct Change {
     pub card: String,
     /// Its line in the deck file (for a retired card, where it last was).
     pub line: u32,
+    /// For an edited card, what changed, as the reader sees it: "question",
+    /// "answer", "points", "tags", "note", "source", "grading", "ask".
+    pub fields: Vec<&'static str>,
 }
 
 #[derive(Debug, Clone)]
@@ -461,6 +464,7 @@ pub fn plan_edited(
                 kind: ChangeKind::Restored,
                 card: label_of,
                 line: u32::try_from(line).unwrap_or(0),
+                fields: Vec::new(),
             });
         }
         if row.retired || row.line != line || row.position != position {
@@ -689,14 +693,24 @@ impl Fields {
 
     /// Whether anything the reader sees differs (an edit).
     fn content_differs(&self, card: &Card, row: &Row) -> bool {
-        row.question != card.question
-            || row.answer != self.answer
-            || row.points != card.points.map(i64::from)
-            || row.tags != self.tags
-            || row.note != card.note
-            || row.source != card.source
-            || row.kind != self.kind
-            || row.ask != card.ask.map(i64::from)
+        !self.changed(card, row).is_empty()
+    }
+
+    /// What the reader sees that differs, by name.
+    fn changed(&self, card: &Card, row: &Row) -> Vec<&'static str> {
+        [
+            ("question", row.question != card.question),
+            ("answer", row.answer != self.answer),
+            ("points", row.points != card.points.map(i64::from)),
+            ("tags", row.tags != self.tags),
+            ("note", row.note != card.note),
+            ("source", row.source != card.source),
+            ("grading", row.kind != self.kind),
+            ("ask", row.ask != card.ask.map(i64::from)),
+        ]
+        .into_iter()
+        .filter_map(|(name, differs)| differs.then_some(name))
+        .collect()
     }
 
     /// Whether the row must be rewritten: anything stored differs, even
@@ -814,6 +828,7 @@ fn match_cards(
                     kind: ChangeKind::Added,
                     card: label,
                     line,
+                    fields: Vec::new(),
                 });
                 continues.push(None);
             }
@@ -825,12 +840,14 @@ fn match_cards(
                         kind: ChangeKind::Restored,
                         card: label,
                         line,
+                        fields: Vec::new(),
                     });
                 } else if fields.content_differs(card, row) {
                     changes.push(Change {
                         kind: ChangeKind::Edited,
                         card: label,
                         line,
+                        fields: fields.changed(card, row),
                     });
                 }
                 // A moved line alone is not an edit, but the store follows it.
@@ -852,6 +869,7 @@ fn match_cards(
                 kind: ChangeKind::Retired,
                 card: label(row.key.as_deref(), &row.question),
                 line: u32::try_from(row.line).unwrap_or(0),
+                fields: Vec::new(),
             });
         }
     }

@@ -454,3 +454,42 @@ fn the_summary_says_what_is_still_due_today_before_later_days() {
         run.stdout
     );
 }
+
+#[test]
+fn sync_dry_run_says_what_changed_and_where_a_retired_card_was() {
+    let scratch = Scratch::new();
+    let deck = scratch.write("decks/revisions.yaml", DECK);
+    let sync = |args: &[&str]| {
+        let run = fiches_with(&scratch.path, args, &[("FICHES_DB", "store.db")], None);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        run.stdout
+    };
+    sync(&["sync"]);
+    // `un` gets another question and answer; `deux` goes; `trois` moves up
+    // to the line `deux` held.
+    let edited = DECK
+        .replace("Première question ?", "Première question, revue ?")
+        .replace("Première réponse.", "Une autre réponse.")
+        .replace(
+            "  - id: \"deux\"\n    q: \"Deuxième question ?\"\n    points: 2\n    a: [\"élément 1\", \"élément 2\"]\n",
+            "",
+        );
+    std::fs::write(&deck, &edited).unwrap();
+    let trois_line = edited
+        .lines()
+        .position(|l| l.contains("id: \"trois\""))
+        .unwrap()
+        + 1;
+    let out = sync(&["sync", "--dry-run"]);
+    assert!(
+        out.contains("  edited   un (line 3): question, answer\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  retired  deux (removed; was line 6)\n"),
+        "{out}"
+    );
+    // The line `deux` held is `trois`'s now: no change reads as at it.
+    assert_eq!(trois_line, 6, "{edited}");
+    assert!(!out.contains("(line 6)"), "{out}");
+}
