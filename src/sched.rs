@@ -14,6 +14,10 @@ pub struct Rating(u8);
 
 impl Rating {
     pub const ALL: [Rating; 5] = [Rating(1), Rating(2), Rating(3), Rating(4), Rating(5)];
+    /// The lowest rating SM-2 counts as a correct recall.
+    pub const PASS: Rating = Rating(3);
+    /// The lowest rating of a card known: it is not relearnt in the session.
+    pub const KNOWN: Rating = Rating(4);
 
     pub fn new(value: u8) -> Option<Rating> {
         (1..=5).contains(&value).then_some(Rating(value))
@@ -34,12 +38,12 @@ impl Rating {
 
     /// SM-2 counts 3 and above as a correct recall.
     pub fn is_pass(self) -> bool {
-        self.0 >= 3
+        self >= Rating::PASS
     }
 
     /// Below 4, the card comes back later in the same session.
     pub fn needs_relearning(self) -> bool {
-        self.0 < 4
+        self < Rating::KNOWN
     }
 
     /// The rating the items recalled suggest, out of the `asked` the
@@ -58,6 +62,10 @@ impl fmt::Display for Rating {
         write!(f, "{}", self.0)
     }
 }
+
+/// Successful repetitions in a row after which a card is in review (its
+/// interval past the first day), not learning.
+pub const LEARNT_AFTER_REPS: u32 = 2;
 
 /// SM-2's easiness factor EF, in hundredths (250 is 2.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -7,6 +7,7 @@ mod review;
 mod stats;
 mod sync;
 mod tags;
+mod types;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -23,6 +24,7 @@ pub use review::{
 };
 pub use stats::{CardRow, DeckStats, ExamFigures};
 pub use tags::{RecentRating, TaggedCard};
+pub use types::kind_text;
 
 /// The schema, in order. Append only: a shipped migration never changes.
 const MIGRATIONS: &[(&str, &str)] = &[

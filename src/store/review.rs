@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Store, StoreError};
 use crate::deck::{Answer, CardKind, DeckId};
-use crate::sched::{CardState, Ease, Policy, Rating};
+use crate::sched::{CardState, Policy, Rating};
 
 /// A card's row in the store: stable across edits of the deck.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -100,48 +100,21 @@ pub struct Recorded {
 const STATE_COLUMNS: &str = "reps, ease, interval, due, lapses, last_rating, last_day";
 
 pub(super) fn state_from(row: &Row<'_>, first: usize) -> rusqlite::Result<CardState> {
-    let day = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
-        let text: Option<String> = row.get(first + i)?;
-        Ok(text.as_deref().and_then(parse_day))
-    };
-    let rating: Option<i64> = row.get(first + 5)?;
     Ok(CardState {
-        reps: u32::try_from(row.get::<_, i64>(first)?).unwrap_or(0),
-        ease: Ease::from_hundredths(u16::try_from(row.get::<_, i64>(first + 1)?).unwrap_or(250)),
-        interval: u32::try_from(row.get::<_, i64>(first + 2)?).unwrap_or(0),
-        due: day(3)?,
-        lapses: u32::try_from(row.get::<_, i64>(first + 4)?).unwrap_or(0),
-        last_rating: rating
-            .and_then(|r| u8::try_from(r).ok())
-            .and_then(Rating::new),
-        last_day: day(6)?,
+        reps: row.get(first)?,
+        ease: row.get(first + 1)?,
+        interval: row.get(first + 2)?,
+        due: row.get(first + 3)?,
+        lapses: row.get(first + 4)?,
+        last_rating: row.get(first + 5)?,
+        last_day: row.get(first + 6)?,
     })
 }
 
 /// A day as the store keeps it; never past the last day that text can hold
 /// in order.
-fn day_text(day: Option<NaiveDate>) -> Option<String> {
-    use chrono::Datelike;
-    day.map(|d| {
-        let d = d.min(crate::sched::last_day());
-        format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
-    })
-}
-
-/// A day as the store writes it (YYYY-MM-DD). Read for every card shown:
-/// a few comparisons instead of a general date parser.
-pub(super) fn parse_day(text: &str) -> Option<NaiveDate> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-        return None;
-    }
-    let number = |range: std::ops::Range<usize>| -> Option<u32> {
-        bytes[range].iter().try_fold(0u32, |n, b| {
-            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
-        })
-    };
-    let year = i32::try_from(number(0..4)?).ok()?;
-    NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)
+fn stored_day(day: NaiveDate) -> NaiveDate {
+    day.min(crate::sched::last_day())
 }
 
 /// Each deck once, in the order first given.
@@ -163,11 +136,11 @@ impl Store {
                  WHERE deck = ?1 AND due > '' AND due <= ?2",
             )
             .map_err(|e| self.fail(e))?;
-        let today = day_text(Some(today));
+        let today = stored_day(today);
         let mut total = 0;
         for deck in distinct(decks) {
             let n: i64 = statement
-                .query_row(params![deck.0, today], |row| row.get(0))
+                .query_row(params![deck, today], |row| row.get(0))
                 .map_err(|e| self.fail(e))?;
             total += usize::try_from(n).unwrap_or(0);
         }
@@ -194,12 +167,16 @@ impl Store {
                  ORDER BY due, position, id LIMIT ?6",
             )
             .map_err(|e| self.fail(e))?;
-        let today = day_text(Some(today));
-        let after_due: String = after
-            .and_then(|c| day_text(Some(c.due)))
-            .unwrap_or_default();
+        let today = stored_day(today);
+        let after_due = after.map(|c| stored_day(c.due));
+        // Without a cursor, from before every day: the empty text sorts
+        // before any day, and keeps the comparison one the index can seek.
+        let after_due: &dyn rusqlite::ToSql = match &after_due {
+            Some(day) => day,
+            None => &"",
+        };
         let sql_limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let mut rows: Vec<(String, usize, i64, i64)> = Vec::new();
+        let mut rows: Vec<(NaiveDate, usize, i64, CardId)> = Vec::new();
         for (index, deck) in decks.iter().enumerate() {
             if decks[..index].contains(deck) {
                 continue;
@@ -213,37 +190,26 @@ impl Store {
             };
             let found = statement
                 .query_map(
-                    params![deck.0, today, after_due, position, id, sql_limit],
-                    |row| {
-                        Ok((
-                            row.get::<_, String>(1)?,
-                            index,
-                            row.get::<_, i64>(2)?,
-                            row.get::<_, i64>(0)?,
-                        ))
-                    },
+                    params![deck, today, after_due, position, id, sql_limit],
+                    |row| Ok((row.get(1)?, index, row.get(2)?, row.get(0)?)),
                 )
                 .and_then(|found| found.collect::<Result<Vec<_>, _>>())
                 .map_err(|e| self.fail(e))?;
             rows.extend(found);
         }
-        // Days as YYYY-MM-DD text sort as the days do.
         rows.sort_unstable();
         rows.truncate(limit);
         let mut next = None;
         let mut entries = Vec::with_capacity(rows.len());
-        for (due, index, position, id) in rows {
-            let Some(due) = parse_day(&due) else {
-                continue;
-            };
+        for (due, index, position, card) in rows {
             next = Some(DueCursor {
                 due,
                 deck: index,
                 position,
-                card: CardId(id),
+                card,
             });
             entries.push(QueueEntry {
-                card: CardId(id),
+                card,
                 deck: decks[index].clone(),
                 due: Some(due),
             });
@@ -282,13 +248,13 @@ impl Store {
             }
             let rows = statement
                 .query_map(
-                    params![deck.0, i64::try_from(left).unwrap_or(i64::MAX)],
-                    |row| row.get::<_, i64>(0),
+                    params![deck, i64::try_from(left).unwrap_or(i64::MAX)],
+                    |row| row.get(0),
                 )
                 .map_err(|e| self.fail(e))?;
-            for id in rows {
+            for card in rows {
                 out.push(QueueEntry {
-                    card: CardId(id.map_err(|e| self.fail(e))?),
+                    card: card.map_err(|e| self.fail(e))?,
                     deck: deck.clone(),
                     due: None,
                 });
@@ -322,13 +288,13 @@ impl Store {
                  WHERE deck = ?1 AND retired = 0 AND due IS NULL ORDER BY position"#,
             )
             .map_err(|e| self.fail(e))?;
-        let mut rows = statement.query([&deck.0]).map_err(|e| self.fail(e))?;
+        let mut rows = statement.query([deck]).map_err(|e| self.fail(e))?;
         // The deck's new cards in order, only until enough of each are found.
         while found.basic.len() < basic_wanted || found.graded.len() < graded_wanted {
             let Some(row) = rows.next().map_err(|e| self.fail(e))? else {
                 break;
             };
-            let card = CardId(row.get(0).map_err(|e| self.fail(e))?);
+            let card: CardId = row.get(0).map_err(|e| self.fail(e))?;
             let graded: bool = row.get(1).map_err(|e| self.fail(e))?;
             let (kind, wanted) = if graded {
                 (&mut found.graded, graded_wanted)
@@ -350,7 +316,7 @@ impl Store {
             .prepare_cached("SELECT graded, cards FROM card_counts WHERE deck = ?1 AND due = ''")
             .map_err(|e| self.fail(e))?;
         let rows = statement
-            .query_map([&deck.0], |row| {
+            .query_map([deck], |row| {
                 Ok((row.get::<_, bool>(0)?, row.get::<_, i64>(1)?))
             })
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
@@ -378,14 +344,15 @@ impl Store {
     ) -> Result<Vec<QueueEntry>, StoreError> {
         self.entries_of_each_deck(
             "SELECT id, due FROM cards
-             WHERE deck = ?1 AND retired = 0 AND last_day = ?2 AND last_rating < 4
+             WHERE deck = ?1 AND retired = 0 AND last_day = ?2 AND last_rating < ?3
              ORDER BY position",
             decks,
             day,
         )
     }
 
-    /// The `id, due` rows `sql` selects for each deck (`?1`) on a day (`?2`).
+    /// The `id, due` rows `sql` selects for each deck (`?1`) on a day (`?2`),
+    /// cards known from the rating `?3` on.
     fn entries_of_each_deck(
         &self,
         sql: &str,
@@ -393,16 +360,15 @@ impl Store {
         day: NaiveDate,
     ) -> Result<Vec<QueueEntry>, StoreError> {
         let mut statement = self.conn.prepare_cached(sql).map_err(|e| self.fail(e))?;
-        let day = day.format("%Y-%m-%d").to_string();
+        let day = stored_day(day);
         let mut out = Vec::new();
         for deck in decks {
             let rows = statement
-                .query_map(params![deck.0, day], |row| {
-                    let due: Option<String> = row.get(1)?;
+                .query_map(params![deck, day, Rating::KNOWN], |row| {
                     Ok(QueueEntry {
-                        card: CardId(row.get(0)?),
+                        card: row.get(0)?,
                         deck: deck.clone(),
-                        due: due.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                        due: row.get(1)?,
                     })
                 })
                 .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
@@ -421,7 +387,7 @@ impl Store {
                 "SELECT count(*) FROM reviews
                  WHERE day = ?1 AND scheduled = 1 AND before_due IS NULL",
             )
-            .and_then(|mut s| s.query_row([day.format("%Y-%m-%d").to_string()], |row| row.get(0)))
+            .and_then(|mut s| s.query_row([stored_day(day)], |row| row.get(0)))
             .map_err(|e| self.fail(e))?;
         Ok(usize::try_from(n).unwrap_or(0))
     }
@@ -431,7 +397,7 @@ impl Store {
         let order: Option<i64> = self
             .conn
             .prepare_cached("SELECT course_order FROM decks WHERE id = ?1")
-            .and_then(|mut s| s.query_row([&deck.0], |row| row.get(0)).optional())
+            .and_then(|mut s| s.query_row([deck], |row| row.get(0)).optional())
             .map_err(|e| self.fail(e))?
             .flatten();
         Ok(order.and_then(|o| u32::try_from(o).ok()))
@@ -446,11 +412,11 @@ impl Store {
                  WHERE r.day = ?1 AND r.scheduled = 1 AND r.before_due IS NULL AND c.deck = ?2",
             )
             .map_err(|e| self.fail(e))?;
-        let day = day.format("%Y-%m-%d").to_string();
+        let day = stored_day(day);
         let mut total = 0usize;
         for deck in decks {
             let n: i64 = statement
-                .query_row(params![day, deck.0], |row| row.get(0))
+                .query_row(params![day, deck], |row| row.get(0))
                 .map_err(|e| self.fail(e))?;
             total += usize::try_from(n).unwrap_or(0);
         }
@@ -465,11 +431,11 @@ impl Store {
         );
         let mut statement = self.conn.prepare_cached(&sql).map_err(|e| self.fail(e))?;
         statement
-            .query_row([id.0], |row| {
+            .query_row([id], |row| {
                 let answer: String = row.get(5)?;
                 Ok(StoredCard {
-                    id: CardId(row.get(0)?),
-                    deck: DeckId(row.get(1)?),
+                    id: row.get(0)?,
+                    deck: row.get(1)?,
                     deck_title: row.get(2)?,
                     key: row.get(3)?,
                     question: row.get(4)?,
@@ -477,7 +443,7 @@ impl Store {
                     points: row
                         .get::<_, Option<i64>>(6)?
                         .and_then(|p| u32::try_from(p).ok()),
-                    kind: serde_json::from_str(&row.get::<_, String>(7)?).unwrap_or_default(),
+                    kind: super::types::stored_kind(row, 7)?,
                     state: state_from(row, 8)?,
                     ask: row
                         .get::<_, Option<i64>>(15)?
@@ -508,7 +474,7 @@ impl Store {
         let before = tx
             .query_row(
                 &format!("SELECT {STATE_COLUMNS} FROM cards WHERE id = ?1"),
-                [card.0],
+                [card],
                 |row| state_from(row, 0),
             )
             .map_err(fail)?;
@@ -522,24 +488,24 @@ impl Store {
                after_reps, after_ease, after_interval, after_due)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
             params![
-                card.0,
+                card,
                 at.to_rfc3339(),
-                day_text(Some(day)),
-                rating.value(),
+                stored_day(day),
+                rating,
                 i64::try_from(took_ms).unwrap_or(i64::MAX),
                 scheduled,
                 ticks,
                 before.reps,
-                before.ease.hundredths(),
+                before.ease,
                 before.interval,
-                day_text(before.due),
+                before.due.map(stored_day),
                 before.lapses,
-                before.last_rating.map(Rating::value),
-                day_text(before.last_day),
+                before.last_rating,
+                before.last_day.map(stored_day),
                 after.reps,
-                after.ease.hundredths(),
+                after.ease,
                 after.interval,
-                day_text(after.due),
+                after.due.map(stored_day),
             ],
         )
         .map_err(fail)?;
@@ -568,12 +534,12 @@ impl Store {
                    before_last_rating, before_last_day,
                    (SELECT max(id) FROM reviews WHERE card = r.card)
                  FROM reviews r WHERE id = ?1",
-                [review.0],
+                [review],
                 |row| {
                     Ok((
-                        CardId(row.get(0)?),
+                        row.get::<_, CardId>(0)?,
                         state_from(row, 1)?,
-                        row.get::<_, i64>(8)?,
+                        row.get::<_, ReviewId>(8)?,
                     ))
                 },
             )
@@ -582,14 +548,14 @@ impl Store {
         let Some((card, before, latest)) = found else {
             return Ok(false);
         };
-        if latest != review.0 {
+        if latest != review {
             return Ok(false);
         }
         write_state(&tx, card, &before).map_err(fail)?;
-        tx.execute("DELETE FROM reviews WHERE id = ?1", [review.0])
+        tx.execute("DELETE FROM reviews WHERE id = ?1", [review])
             .map_err(fail)?;
         // Its cached memory may include the rating taken back: replay it whole.
-        tx.execute("DELETE FROM memory_states WHERE card = ?1", [card.0])
+        tx.execute("DELETE FROM memory_states WHERE card = ?1", [card])
             .map_err(fail)?;
         // SQLite reuses the highest id once it is deleted: the cache must not
         // claim reviews up to an id the next rating may take.
@@ -613,14 +579,14 @@ fn write_state(
         "UPDATE cards SET reps = ?2, ease = ?3, interval = ?4, due = ?5, lapses = ?6,
            last_rating = ?7, last_day = ?8 WHERE id = ?1",
         params![
-            card.0,
+            card,
             state.reps,
-            state.ease.hundredths(),
+            state.ease,
             state.interval,
-            day_text(state.due),
+            state.due.map(stored_day),
             state.lapses,
-            state.last_rating.map(Rating::value),
-            day_text(state.last_day),
+            state.last_rating,
+            state.last_day.map(stored_day),
         ],
     )?;
     Ok(())
@@ -643,11 +609,11 @@ impl Store {
             .prepare_cached("SELECT exam FROM decks WHERE id = ?1 AND exam IS NOT NULL")
             .map_err(|e| self.fail(e))?;
         for deck in decks {
-            let exam: Option<String> = statement
-                .query_row([&deck.0], |row| row.get(0))
+            let exam: Option<NaiveDate> = statement
+                .query_row([deck], |row| row.get(0))
                 .optional()
                 .map_err(|e| self.fail(e))?;
-            if let Some(day) = exam.as_deref().and_then(parse_day) {
+            if let Some(day) = exam {
                 earliest = Some(earliest.map_or(day, |e| e.min(day)));
             }
         }
@@ -673,7 +639,7 @@ impl Store {
     ) -> Result<Vec<QueueEntry>, StoreError> {
         self.entries_of_each_deck(
             "SELECT id, due FROM cards WHERE deck = ?1 AND retired = 0 AND due IS NOT NULL
-               AND (last_rating < 4 OR due > ?2) ORDER BY position",
+               AND (last_rating < ?3 OR due > ?2) ORDER BY position",
             decks,
             exam,
         )
@@ -692,8 +658,7 @@ impl Store {
             .map_err(|e| self.fail(e))?;
         for (deck_index, deck) in decks.iter().enumerate() {
             let rows = statement
-                .query_map([&deck.0], |row| {
-                    let due: Option<String> = row.get(1)?;
+                .query_map([deck], |row| {
                     Ok((
                         row.get::<_, i64>(2)?,
                         -row.get::<_, i64>(3)?,
@@ -701,9 +666,9 @@ impl Store {
                         deck_index,
                         row.get::<_, i64>(5)?,
                         QueueEntry {
-                            card: CardId(row.get(0)?),
+                            card: row.get(0)?,
                             deck: deck.clone(),
-                            due: due.as_deref().and_then(parse_day),
+                            due: row.get(1)?,
                         },
                     ))
                 })

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::review::CardId;
 use super::{Store, StoreError};
 use crate::deck::DeckId;
+use crate::sched::{self, Rating};
 
 /// How a deck stands on a given day. A card is `learning` once seen while
 /// SM-2 has not yet given it two successful repetitions in a row (its
@@ -78,20 +79,18 @@ impl Store {
     }
 
     pub fn deck_stats(&self, deck: &DeckId, today: NaiveDate) -> Result<DeckStats, StoreError> {
-        let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
-        let today_text = day(today);
         let (title, cards, new, learning, review, retired, due_today) = self
             .conn
             .query_row(
                 "SELECT d.title,
                    count(c.id) FILTER (WHERE c.retired = 0),
                    count(c.id) FILTER (WHERE c.retired = 0 AND c.due IS NULL),
-                   count(c.id) FILTER (WHERE c.retired = 0 AND c.due IS NOT NULL AND c.reps < 2),
-                   count(c.id) FILTER (WHERE c.retired = 0 AND c.reps >= 2),
+                   count(c.id) FILTER (WHERE c.retired = 0 AND c.due IS NOT NULL AND c.reps < ?3),
+                   count(c.id) FILTER (WHERE c.retired = 0 AND c.reps >= ?3),
                    count(c.id) FILTER (WHERE c.retired = 1),
                    count(c.id) FILTER (WHERE c.retired = 0 AND c.due <= ?2)
                  FROM decks d LEFT JOIN cards c ON c.deck = d.id WHERE d.id = ?1 GROUP BY d.id",
-                params![deck.0, today_text],
+                params![deck, today, sched::LEARNT_AFTER_REPS],
                 |row| {
                     Ok((
                         row.get::<_, String>(0)?,
@@ -113,10 +112,10 @@ impl Store {
                 "SELECT
                    count(*) FILTER (WHERE r.day = ?2),
                    count(*) FILTER (WHERE r.day > ?3 AND r.scheduled = 1 AND r.before_due IS NOT NULL),
-                   count(*) FILTER (WHERE r.day > ?3 AND r.scheduled = 1 AND r.before_due IS NOT NULL AND r.rating >= 3)
+                   count(*) FILTER (WHERE r.day > ?3 AND r.scheduled = 1 AND r.before_due IS NOT NULL AND r.rating >= ?4)
                  FROM reviews r JOIN cards c ON c.id = r.card
                  WHERE c.deck = ?1 AND r.day > ?3",
-                params![deck.0, today_text, day(month_ago)],
+                params![deck, today, month_ago, Rating::PASS],
                 |row| Ok((count(row.get(0)?), count(row.get(1)?), count(row.get(2)?))),
             )
             .map_err(|e| self.fail(e))?;
@@ -187,19 +186,16 @@ impl Store {
             )
             .map_err(|e| self.fail(e))?;
         let mut merged: std::collections::BTreeMap<NaiveDate, usize> = Default::default();
-        let today_text = today.format("%Y-%m-%d").to_string();
         for deck in decks {
             let rows = statement
                 .query_map(
-                    params![deck.0, today_text, i64::try_from(days).unwrap_or(i64::MAX)],
-                    |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)),
+                    params![deck, today, i64::try_from(days).unwrap_or(i64::MAX)],
+                    |row| Ok((row.get::<_, NaiveDate>(0)?, row.get::<_, i64>(1)?)),
                 )
                 .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
                 .map_err(|e| self.fail(e))?;
             for (due, n) in rows {
-                if let Ok(due) = NaiveDate::parse_from_str(&due, "%Y-%m-%d") {
-                    *merged.entry(due).or_default() += count(n);
-                }
+                *merged.entry(due).or_default() += count(n);
             }
         }
         Ok(merged.into_iter().take(days).collect())
@@ -238,18 +234,14 @@ impl Store {
                  WHERE deck = ?1 AND retired = 0 AND due > ?2 AND due <= ?3 GROUP BY due",
             )
             .map_err(|e| self.fail(e))?;
-        let fmt = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
         for deck in decks {
             let rows = statement
-                .query_map(params![deck.0, fmt(today), fmt(end)], |row| {
-                    Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+                .query_map(params![deck, today, end], |row| {
+                    Ok((row.get::<_, NaiveDate>(0)?, row.get::<_, i64>(1)?))
                 })
                 .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
                 .map_err(|e| self.fail(e))?;
             for (due, n) in rows {
-                let Ok(due) = NaiveDate::parse_from_str(&due, "%Y-%m-%d") else {
-                    continue;
-                };
                 let slot = usize::try_from((due - today).num_days() - 1).ok();
                 if let Some(slot) = slot.and_then(|i| out.get_mut(i)) {
                     *slot += count(n);
@@ -275,10 +267,9 @@ impl Store {
                  WHERE c.deck = ?1 AND r.day > ?2 AND r.day <= ?3 GROUP BY r.rating",
             )
             .map_err(|e| self.fail(e))?;
-        let fmt = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
         for deck in decks {
             let rows = statement
-                .query_map(params![deck.0, fmt(since), fmt(today)], |row| {
+                .query_map(params![deck, since, today], |row| {
                     Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?))
                 })
                 .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
@@ -340,18 +331,17 @@ impl Store {
     ) -> Result<ExamFigures, StoreError> {
         let mut known = 0;
         let mut due_today = 0;
-        let today_text = today.format("%Y-%m-%d").to_string();
         let mut statement = self
             .conn
             .prepare_cached(
-                "SELECT count(*) FILTER (WHERE last_rating >= 4),
+                "SELECT count(*) FILTER (WHERE last_rating >= ?3),
                         count(*) FILTER (WHERE due <= ?2)
                  FROM cards WHERE deck = ?1 AND retired = 0",
             )
             .map_err(|e| self.fail(e))?;
         for deck in decks {
             let (k, d): (i64, i64) = statement
-                .query_row(params![deck.0, today_text], |row| {
+                .query_row(params![deck, today, Rating::KNOWN], |row| {
                     Ok((row.get(0)?, row.get(1)?))
                 })
                 .map_err(|e| self.fail(e))?;

@@ -48,7 +48,7 @@ impl Store {
                 statement
                     .query_row([canonical], |row| {
                         Ok(KnownFile {
-                            deck: DeckId(row.get(0)?),
+                            deck: row.get(0)?,
                             title: row.get(1)?,
                             stamp: Stamp {
                                 size: row.get(2)?,
@@ -70,11 +70,10 @@ impl Store {
                 "SELECT title, exam, course_order FROM decks WHERE id = ?1",
                 [&deck.0],
                 |row| {
-                    let exam: Option<String> = row.get(1)?;
                     let order: Option<i64> = row.get(2)?;
                     Ok((
                         row.get(0)?,
-                        exam.and_then(|e| NaiveDate::parse_from_str(&e, "%Y-%m-%d").ok()),
+                        row.get::<_, Option<NaiveDate>>(1)?,
                         order.and_then(|o| u32::try_from(o).ok()),
                     ))
                 },
@@ -90,7 +89,7 @@ impl Store {
             .prepare_cached("SELECT id, path FROM decks WHERE title = ?1")
             .map_err(|e| self.fail(e))?;
         statement
-            .query_map([title], |row| Ok((DeckId(row.get(0)?), row.get(1)?)))
+            .query_map([title], |row| Ok((row.get(0)?, row.get(1)?)))
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map_err(|e| self.fail(e))
     }
@@ -102,7 +101,7 @@ impl Store {
             .prepare_cached("SELECT id, path FROM decks ORDER BY position")
             .map_err(|e| self.fail(e))?;
         statement
-            .query_map([], |row| Ok((DeckId(row.get(0)?), row.get(1)?)))
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map_err(|e| self.fail(e))
     }
@@ -174,7 +173,7 @@ impl Store {
                 Ok(KeyedRow {
                     key: row.get(0)?,
                     row: row.get(1)?,
-                    deck: DeckId(row.get(2)?),
+                    deck: row.get(2)?,
                     line: row.get(3)?,
                     retired: row.get::<_, i64>(4)? != 0,
                 })
@@ -285,7 +284,7 @@ impl Store {
                         "UPDATE decks SET exam = ?2, course_order = ?3, tags = ?4 WHERE id = ?1",
                         params![
                             deck.0,
-                            exam.map(|d| d.format("%Y-%m-%d").to_string()),
+                            exam,
                             plan.order,
                             serde_json::to_string(&plan.tags).unwrap_or_else(|_| "[]".into())
                         ],

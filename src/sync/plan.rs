@@ -685,8 +685,7 @@ impl Fields {
         Fields {
             answer: answer_json(&card.answer),
             tags: serde_json::to_string(&card.tags).unwrap_or_else(|_| "[]".into()),
-            kind: serde_json::to_string(&card.kind)
-                .unwrap_or_else(|_| "{\"kind\":\"basic\"}".into()),
+            kind: crate::store::kind_text(&card.kind),
             position: i64::try_from(position).unwrap_or(i64::MAX),
         }
     }

@@ -1,0 +1,226 @@
+//! How the program's own types are written in the store: each converts
+//! itself at the SQL boundary (ToSql/FromSql), so no query formats, parses
+//! or falls back by hand. Days go through rusqlite's chrono support
+//! (`YYYY-MM-DD`); a value the store holds that is out of range is an
+//! error, never silently replaced.
+
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+
+use super::review::{CardId, ReviewId};
+use crate::deck::{CardKind, DeckId};
+use crate::sched::{Ease, Rating};
+
+impl ToSql for CardId {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(self.0.into())
+    }
+}
+
+impl FromSql for CardId {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        i64::column_result(value).map(CardId)
+    }
+}
+
+impl ToSql for ReviewId {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(self.0.into())
+    }
+}
+
+impl FromSql for ReviewId {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        i64::column_result(value).map(ReviewId)
+    }
+}
+
+impl ToSql for DeckId {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.0.as_str()))
+    }
+}
+
+impl FromSql for DeckId {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        String::column_result(value).map(DeckId)
+    }
+}
+
+impl ToSql for Rating {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(i64::from(self.value()).into())
+    }
+}
+
+impl FromSql for Rating {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let n = i64::column_result(value)?;
+        u8::try_from(n)
+            .ok()
+            .and_then(Rating::new)
+            .ok_or(FromSqlError::OutOfRange(n))
+    }
+}
+
+/// In hundredths, as SM-2 computes it.
+impl ToSql for Ease {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(i64::from(self.hundredths()).into())
+    }
+}
+
+impl FromSql for Ease {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let n = i64::column_result(value)?;
+        u16::try_from(n)
+            .ok()
+            .filter(|h| *h >= Ease::MIN.hundredths())
+            .map(Ease::from_hundredths)
+            .ok_or(FromSqlError::OutOfRange(n))
+    }
+}
+
+/// A card's kind as the `cards.kind` column holds it: JSON tagged by
+/// `kind`, as migration 0004 defined it (version 1 of the format). The
+/// store owns this format apart from the deck's types, so that changing
+/// how a deck is read cannot silently change what a store means; a new
+/// version comes with its migration.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum StoredKind {
+    Basic,
+    #[serde(rename = "truefalse")]
+    TrueFalse {
+        answer: bool,
+    },
+    Choice {
+        choices: Vec<String>,
+        correct: Vec<usize>,
+        shuffle: bool,
+    },
+    Cloze {
+        blanks: Vec<Vec<String>>,
+    },
+    Match {
+        pairs: Vec<(String, String)>,
+    },
+}
+
+impl From<&CardKind> for StoredKind {
+    fn from(kind: &CardKind) -> Self {
+        match kind.clone() {
+            CardKind::Basic => StoredKind::Basic,
+            CardKind::TrueFalse { answer } => StoredKind::TrueFalse { answer },
+            CardKind::Choice {
+                choices,
+                correct,
+                shuffle,
+            } => StoredKind::Choice {
+                choices,
+                correct,
+                shuffle,
+            },
+            CardKind::Cloze { blanks } => StoredKind::Cloze { blanks },
+            CardKind::Match { pairs } => StoredKind::Match { pairs },
+        }
+    }
+}
+
+impl From<StoredKind> for CardKind {
+    fn from(kind: StoredKind) -> Self {
+        match kind {
+            StoredKind::Basic => CardKind::Basic,
+            StoredKind::TrueFalse { answer } => CardKind::TrueFalse { answer },
+            StoredKind::Choice {
+                choices,
+                correct,
+                shuffle,
+            } => CardKind::Choice {
+                choices,
+                correct,
+                shuffle,
+            },
+            StoredKind::Cloze { blanks } => CardKind::Cloze { blanks },
+            StoredKind::Match { pairs } => CardKind::Match { pairs },
+        }
+    }
+}
+
+/// A card kind as the store writes it.
+pub fn kind_text(kind: &CardKind) -> String {
+    serde_json::to_string(&StoredKind::from(kind)).unwrap_or_else(|_| "{\"kind\":\"basic\"}".into())
+}
+
+/// The card kind in column `index`: a kind this version does not know is
+/// an error (the store is newer or damaged), never read as a basic card.
+pub(super) fn stored_kind(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<CardKind> {
+    let text: String = row.get(index)?;
+    serde_json::from_str::<StoredKind>(&text)
+        .map(CardKind::from)
+        .map_err(|err| {
+            rusqlite::Error::FromSqlConversionFailure(
+                index,
+                rusqlite::types::Type::Text,
+                Box::new(err),
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use rusqlite::Connection;
+
+    fn round_trip<T: ToSql + FromSql>(value: &T) -> T {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.query_row("SELECT ?1", [value], |row| row.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn each_type_reads_back_what_it_wrote() {
+        assert_eq!(round_trip(&CardId(42)), CardId(42));
+        assert_eq!(round_trip(&ReviewId(7)), ReviewId(7));
+        assert_eq!(round_trip(&DeckId("ch1".into())), DeckId("ch1".into()));
+        assert_eq!(
+            round_trip(&Rating::new(4).unwrap()),
+            Rating::new(4).unwrap()
+        );
+        assert_eq!(round_trip(&Ease::INITIAL), Ease::INITIAL);
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert_eq!(round_trip(&day), day);
+    }
+
+    #[test]
+    fn card_kinds_are_stored_in_the_format_of_migration_0004() {
+        let kind = CardKind::Choice {
+            choices: vec!["a".into(), "b".into()],
+            correct: vec![1],
+            shuffle: true,
+        };
+        assert_eq!(
+            kind_text(&kind),
+            r#"{"kind":"choice","choices":["a","b"],"correct":[1],"shuffle":true}"#
+        );
+        assert_eq!(kind_text(&CardKind::Basic), r#"{"kind":"basic"}"#);
+        let conn = Connection::open_in_memory().unwrap();
+        let read = |text: &str| conn.query_row("SELECT ?1", [text], |row| stored_kind(row, 0));
+        assert_eq!(read(&kind_text(&kind)).unwrap(), kind);
+        assert!(
+            read(r#"{"kind":"hologram"}"#).is_err(),
+            "an unknown kind is an error"
+        );
+    }
+
+    #[test]
+    fn values_out_of_range_are_errors() {
+        let conn = Connection::open_in_memory().unwrap();
+        let rating = conn.query_row("SELECT 9", [], |row| row.get::<_, Rating>(0));
+        assert!(rating.is_err());
+        let ease = conn.query_row("SELECT 12", [], |row| row.get::<_, Ease>(0));
+        assert!(ease.is_err());
+        let day = conn.query_row("SELECT 'le 1er'", [], |row| row.get::<_, NaiveDate>(0));
+        assert!(day.is_err());
+    }
+}
