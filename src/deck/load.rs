@@ -57,18 +57,15 @@ pub fn read_deck(path: &Path) -> io::Result<LoadedDeck> {
 pub fn loaded_from(path: &Path, contents: &file::Contents) -> LoadedDeck {
     match contents {
         file::Contents::Bytes { bytes, .. } => parse_deck(path, bytes),
-        file::Contents::TooBig => LoadedDeck {
-            path: path.to_path_buf(),
-            text: String::new(),
-            deck: None,
-            entries: 0,
-            card_hashes: None,
-            diagnostics: vec![Diagnostic::error(
+        file::Contents::TooBig => {
+            let mut loaded = LoadedDeck::empty(path);
+            loaded.diagnostics.push(Diagnostic::error(
                 path,
                 Pos::new(1, 1),
                 file::too_big_message(),
-            )],
-        },
+            ));
+            loaded
+        }
     }
 }
 
@@ -80,14 +77,7 @@ pub fn parse_deck(path: &Path, bytes: &[u8]) -> LoadedDeck {
 
 /// `parts_from`: the size from which a deck is parsed in parts.
 fn parse_deck_with(path: &Path, bytes: &[u8], parts_from: usize) -> LoadedDeck {
-    let mut loaded = LoadedDeck {
-        path: path.to_path_buf(),
-        text: String::new(),
-        deck: None,
-        entries: 0,
-        card_hashes: None,
-        diagnostics: Vec::new(),
-    };
+    let mut loaded = LoadedDeck::empty(path);
     let text = match file::decode(path, bytes) {
         Ok(text) => text,
         Err(diagnostic) => {

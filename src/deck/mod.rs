@@ -216,6 +216,18 @@ pub struct LoadedDeck {
 }
 
 impl LoadedDeck {
+    /// A file with nothing read from it yet.
+    pub fn empty(path: &Path) -> LoadedDeck {
+        LoadedDeck {
+            path: path.to_path_buf(),
+            text: String::new(),
+            deck: None,
+            entries: 0,
+            card_hashes: None,
+            diagnostics: Vec::new(),
+        }
+    }
+
     pub fn has_errors(&self) -> bool {
         self.diagnostics
             .iter()

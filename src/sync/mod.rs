@@ -405,18 +405,10 @@ fn plan_one(
     examined: Examined,
     touched: &mut Vec<(String, i64)>,
 ) -> Result<Planned, SyncError> {
-    let empty = |path: &Path| LoadedDeck {
-        path: path.to_path_buf(),
-        text: String::new(),
-        deck: None,
-        entries: 0,
-        card_hashes: None,
-        diagnostics: Vec::new(),
-    };
     let unchanged = |located: &Located, known: &KnownFile| Planned::Outcome {
         outcome: Outcome::Unchanged(plan::unchanged(known, &located.path)),
         ids: Vec::new(),
-        loaded: empty(&located.path),
+        loaded: LoadedDeck::empty(&located.path),
         rows_of: Some(known.deck.clone()),
         last_synced: Some(known.deck.clone()),
     };
@@ -758,17 +750,7 @@ fn leave_out(planned: &mut [Planned], problems: Vec<Diagnostic>) {
                 last_synced,
                 ..
             } => {
-                let mut loaded = std::mem::replace(
-                    loaded,
-                    LoadedDeck {
-                        path: PathBuf::new(),
-                        text: String::new(),
-                        deck: None,
-                        entries: 0,
-                        card_hashes: None,
-                        diagnostics: Vec::new(),
-                    },
-                );
+                let mut loaded = std::mem::replace(loaded, LoadedDeck::empty(Path::new("")));
                 loaded.diagnostics.push(problem);
                 *p = Planned::Skipped(SkippedDeck {
                     loaded,
