@@ -56,7 +56,7 @@ fn main() {
     let mut store = Store::open(&db).expect("store");
     let session = Session::start(
         &store,
-        vec![fiches::deck::DeckId("big".into())],
+        vec![fiches::deck::DeckId::new("big")],
         now().unwrap(),
         400,
     )

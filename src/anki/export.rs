@@ -20,7 +20,7 @@ pub fn guid(deck: &DeckId, card: &Card) -> String {
         Some(id) => id.clone(),
         None => format!(
             "{DERIVED_GUID_PREFIX}{:016x}",
-            stable_hash(&[&deck.0, &card.normalized_question])
+            stable_hash(&[deck.as_str(), &card.normalized_question])
         ),
     }
 }

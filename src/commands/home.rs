@@ -33,7 +33,7 @@ pub fn run(db: Option<&std::path::Path>) -> Result<Status, Failure> {
             writeln!(
                 out,
                 "{:<24} {:>6} {:>6} {:>6}  {}",
-                crate::text::one_line(&row.id.0),
+                crate::text::one_line(row.id.as_str()),
                 row.cards,
                 row.new,
                 row.due_today,

@@ -217,7 +217,7 @@ pub fn name_decks(args: &[PathBuf], store: Option<&Store>) -> Result<Named, Fail
             }
             Err(_) => {}
         }
-        let id = DeckId(arg.to_string_lossy().into_owned());
+        let id = DeckId::new(arg.to_string_lossy());
         let here = in_default.get_or_insert_with(default_deck_ids);
         if let Some((_, path)) = here.iter().find(|(known, _)| *known == id) {
             named.paths.push(path.clone());
@@ -234,8 +234,8 @@ pub fn name_decks(args: &[PathBuf], store: Option<&Store>) -> Result<Named, Fail
             }
             continue;
         }
-        let mut ids: Vec<String> = here.iter().map(|(id, _)| id.0.clone()).collect();
-        ids.extend(stored.into_iter().map(|id| id.0));
+        let mut ids: Vec<String> = here.iter().map(|(id, _)| id.to_string()).collect();
+        ids.extend(stored.iter().map(DeckId::to_string));
         ids.sort();
         ids.dedup();
         let hint = if ids.is_empty() {
@@ -266,7 +266,7 @@ fn default_deck_ids() -> Vec<(DeckId, PathBuf)> {
             let loaded = deck::read_deck(&file).ok()?;
             let id = match &loaded.deck {
                 Some(deck) => deck.id.clone(),
-                None => DeckId(deck::file::name_text(file.file_stem()?)),
+                None => DeckId::new(deck::file::name_text(file.file_stem()?)),
             };
             Some((id, file))
         })

@@ -19,7 +19,17 @@ pub use yaml::Pos;
 
 /// A deck's identity in the review store: its `id`, or its file name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct DeckId(pub String);
+pub struct DeckId(String);
+
+impl DeckId {
+    pub fn new(id: impl Into<String>) -> DeckId {
+        DeckId(id.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
 
 impl fmt::Display for DeckId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -137,14 +137,14 @@ pub fn recall_with_plan(
             .iter()
             .enumerate()
             .map(|(i, m)| PlanCard {
-                id: crate::store::CardId(i64::try_from(i).unwrap_or(i64::MAX)),
+                id: crate::store::CardId::new(i64::try_from(i).unwrap_or(i64::MAX)),
                 memory: *m,
                 due: None,
             })
             .collect();
         let budget = minutes.map(|m| f64::from(m) * 60.0);
         for (id, _) in exam_plan::exam_day(&cards, model, day, on, budget, seconds_per_card) {
-            let i = usize::try_from(id.0).unwrap_or(0);
+            let i = usize::try_from(id.get()).unwrap_or(0);
             let before = memories[i];
             let chance = before.map_or(1.0, |m| model.recall(&m, day));
             let good = model.after(before, Grade::GOOD, day);
@@ -186,9 +186,12 @@ pub fn readiness(
     let mut decks: Vec<(String, Vec<usize>)> = Vec::new();
     let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, card) in cards.iter().enumerate() {
-        match decks.iter_mut().find(|(name, _)| *name == card.deck.0) {
+        match decks
+            .iter_mut()
+            .find(|(name, _)| name == card.deck.as_str())
+        {
             Some((_, members)) => members.push(i),
-            None => decks.push((card.deck.0.clone(), vec![i])),
+            None => decks.push((card.deck.to_string(), vec![i])),
         }
         for tag in &card.tags {
             tags.entry(tag.clone()).or_default().push(i);
@@ -223,7 +226,7 @@ pub fn readiness(
             .into_iter()
             .take(WEAKEST)
             .map(|i| WeakCard {
-                deck: cards[i].deck.0.clone(),
+                deck: cards[i].deck.to_string(),
                 line: cards[i].line,
                 question: cards[i].question.clone(),
                 seen: memories[i].is_some(),

@@ -48,7 +48,7 @@ impl Answering {
     /// The answering of a graded card, or `None` for a basic card. A card
     /// shows one order all day, in both front ends.
     pub fn new(kind: &CardKind, card: CardId, day: NaiveDate) -> Option<Answering> {
-        let seed = grade::shuffle_seed(day, card.0);
+        let seed = grade::shuffle_seed(day, card.get());
         let order = match kind {
             CardKind::Basic => return None,
             CardKind::Choice {
@@ -223,13 +223,13 @@ mod tests {
             correct: vec![0],
             shuffle: true,
         };
-        let one = Answering::new(&kind, CardId(7), day()).unwrap();
-        let again = Answering::new(&kind, CardId(7), day()).unwrap();
+        let one = Answering::new(&kind, CardId::new(7), day()).unwrap();
+        let again = Answering::new(&kind, CardId::new(7), day()).unwrap();
         assert_eq!(one.order(), again.order());
         let mut sorted = one.order().to_vec();
         sorted.sort_unstable();
         assert_eq!(sorted, (0..6).collect::<Vec<_>>());
-        assert!(Answering::new(&CardKind::Basic, CardId(7), day()).is_none());
+        assert!(Answering::new(&CardKind::Basic, CardId::new(7), day()).is_none());
         let line = &one.asked_lines()[0];
         assert_eq!(line, &format!("  a) {}", one.order()[0]));
     }
@@ -239,7 +239,7 @@ mod tests {
         let kind = CardKind::Cloze {
             blanks: vec![vec!["efficacement".into()], vec!["revient".into()]],
         };
-        let mut cloze = Answering::new(&kind, CardId(1), day()).unwrap();
+        let mut cloze = Answering::new(&kind, CardId::new(1), day()).unwrap();
         assert_eq!(cloze.blank_asked(), Some((1, 2)));
         assert_eq!(
             cloze.answer("eficacement"),
@@ -256,7 +256,7 @@ mod tests {
     #[test]
     fn unreadable_answers_are_not_graded() {
         let tf = CardKind::TrueFalse { answer: false };
-        let mut card = Answering::new(&tf, CardId(1), day()).unwrap();
+        let mut card = Answering::new(&tf, CardId::new(1), day()).unwrap();
         assert_eq!(
             card.answer("peut-être"),
             Reply::Unreadable(Unreadable::TrueFalse)
@@ -267,7 +267,7 @@ mod tests {
         let pairs = CardKind::Match {
             pairs: vec![("1".into(), "a".into()), ("2".into(), "b".into())],
         };
-        let mut card = Answering::new(&pairs, CardId(1), day()).unwrap();
+        let mut card = Answering::new(&pairs, CardId::new(1), day()).unwrap();
         assert_eq!(card.answer("1z"), Reply::Unreadable(Unreadable::Pairs));
         assert!(card.given().is_empty(), "only answers read are kept");
     }

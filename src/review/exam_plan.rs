@@ -356,7 +356,7 @@ mod tests {
             })
             .collect();
         PlanCard {
-            id: CardId(id),
+            id: CardId::new(id),
             memory: model.replay(None, &log),
             due: None,
         }
@@ -364,14 +364,14 @@ mod tests {
 
     fn unseen(id: i64) -> PlanCard {
         PlanCard {
-            id: CardId(id),
+            id: CardId::new(id),
             memory: None,
             due: None,
         }
     }
 
     fn ids(plan: &[(CardId, Pick)]) -> Vec<i64> {
-        plan.iter().map(|(id, _)| id.0).collect()
+        plan.iter().map(|(id, _)| id.get()).collect()
     }
 
     #[test]
@@ -510,7 +510,7 @@ mod tests {
         ];
         let plan = capped_day(
             &due,
-            &[CardId(3), CardId(4)],
+            &[CardId::new(3), CardId::new(4)],
             &model,
             day("2026-12-03"),
             30.0,
@@ -519,7 +519,7 @@ mod tests {
         assert_eq!(ids(&plan), vec![2, 1]);
         let plan = capped_day(
             &due,
-            &[CardId(3), CardId(4)],
+            &[CardId::new(3), CardId::new(4)],
             &model,
             day("2026-12-03"),
             60.0,

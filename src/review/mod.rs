@@ -332,7 +332,7 @@ impl Session {
         };
         let card = store
             .card(slot.card)?
-            .ok_or(SessionError::MissingCard(slot.card.0))?;
+            .ok_or(SessionError::MissingCard(slot.card.get()))?;
         Ok(Some(Current {
             card,
             kind: slot.kind,

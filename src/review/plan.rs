@@ -415,14 +415,14 @@ mod tests {
     }
 
     fn cards(ids: std::ops::Range<i64>) -> Vec<CardId> {
-        ids.map(CardId).collect()
+        ids.map(CardId::new).collect()
     }
 
     fn due(deck: &str, ids: &[i64]) -> Vec<QueueEntry> {
         ids.iter()
             .map(|id| QueueEntry {
-                card: CardId(*id),
-                deck: DeckId(deck.into()),
+                card: CardId::new(*id),
+                deck: DeckId::new(deck),
                 due: Some(day(1)),
             })
             .collect()
@@ -430,7 +430,7 @@ mod tests {
 
     fn deck(id: &str, exam: Option<NaiveDate>, new: Vec<CardId>) -> DeckDay {
         DeckDay {
-            deck: DeckId(id.into()),
+            deck: DeckId::new(id),
             exam,
             unseen: new.len(),
             introduced_today: 0,
@@ -530,12 +530,12 @@ mod tests {
         let graded = cards(1..5);
         let basic = cards(10..18);
         let mixed = interleave_kinds(&basic, &graded, 8, 4);
-        let ids: Vec<i64> = mixed.iter().map(|c| c.0).collect();
+        let ids: Vec<i64> = mixed.iter().map(|c| c.get()).collect();
         assert_eq!(ids, vec![10, 1, 11, 12, 2, 13, 14, 3, 15, 16, 4, 17]);
         // Only the first cards of each kind fetched: the mix stops where
         // the next card is not known, each kind kept in deck order.
         let first = interleave_kinds(&basic[..3], &graded[..3], 8, 4);
-        let ids: Vec<i64> = first.iter().map(|c| c.0).collect();
+        let ids: Vec<i64> = first.iter().map(|c| c.get()).collect();
         assert_eq!(ids, vec![10, 1, 11, 12, 2]);
         // One kind only: deck order.
         assert_eq!(interleave_kinds(&basic, &[], 8, 0), basic);
@@ -544,7 +544,7 @@ mod tests {
     }
 
     fn shown(plan: &DayPlan) -> Vec<(i64, SlotKind)> {
-        plan.queue.iter().map(|s| (s.card.0, s.kind)).collect()
+        plan.queue.iter().map(|s| (s.card.get(), s.kind)).collect()
     }
 
     #[test]
@@ -614,8 +614,8 @@ mod tests {
         // Card 2 is due (on the 1st), the others after the exam.
         planned.final_pass = [1, 2, 3]
             .map(|id| QueueEntry {
-                card: CardId(id),
-                deck: DeckId("a".into()),
+                card: CardId::new(id),
+                deck: DeckId::new("a"),
                 due: Some(if id == 2 { day(1) } else { day(9) }),
             })
             .to_vec();
@@ -642,8 +642,8 @@ mod tests {
     fn a_cram_is_every_card_weakest_first_and_moves_no_schedule() {
         let mut cram = due("a", &[5, 3]);
         cram.push(QueueEntry {
-            card: CardId(9),
-            deck: DeckId("a".into()),
+            card: CardId::new(9),
+            deck: DeckId::new("a"),
             due: None,
         });
         let mut day_input = input(Plan::Cram, day(1), Vec::new(), Vec::new());

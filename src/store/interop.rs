@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate};
 use rusqlite::params;
 
-use super::{Store, StoreError};
+use super::{CardId, Store, StoreError};
 use crate::deck::DeckId;
 
 /// A card of a deck with its state and its log, matched to the deck file
@@ -38,10 +38,6 @@ pub struct LoggedReview {
     pub after_ease: u32,
 }
 
-fn day(text: Option<String>) -> Option<NaiveDate> {
-    text.and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok())
-}
-
 impl Store {
     /// The cards of `deck` still in it, with their state and log (oldest
     /// rating first).
@@ -54,13 +50,13 @@ impl Store {
             )
             .map_err(|e| self.fail(e))?;
         let rows = cards
-            .query_map([&deck.0], |row| {
+            .query_map([deck], |row| {
                 Ok((
-                    row.get::<_, i64>(0)?,
+                    row.get::<_, CardId>(0)?,
                     CardHistory {
                         key: row.get(1)?,
                         qnorm: row.get(2)?,
-                        due: day(row.get(3)?),
+                        due: row.get(3)?,
                         interval: row.get(4)?,
                         ease: row.get(5)?,
                         reps: row.get(6)?,
@@ -89,7 +85,7 @@ impl Store {
                         at_ms: DateTime::parse_from_rfc3339(&at)
                             .map(|t| t.timestamp_millis())
                             .unwrap_or(0),
-                        day: day(row.get(1)?).unwrap_or_default(),
+                        day: row.get(1)?,
                         rating: row.get(2)?,
                         took_ms: row.get(3)?,
                         scheduled: row.get(4)?,

@@ -10,7 +10,7 @@ use super::review::{CardId, state_from};
 use super::{Store, StoreError};
 use crate::deck::DeckId;
 use crate::memory::{Logged, Memory, Sm2Start};
-use crate::sched::{CardState, Ease, Rating};
+use crate::sched::{CardState, Ease};
 
 /// A card as the model sees it: its SM-2 state, its cached memory, and the
 /// reviews to replay on top of that.
@@ -55,49 +55,32 @@ pub struct LogMark {
     pub count: i64,
 }
 
-fn parse_day(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
-}
-
-fn day_text(day: NaiveDate) -> String {
-    day.format("%Y-%m-%d").to_string()
-}
-
 struct LogRow {
-    card: i64,
-    logged: Option<Logged>,
+    card: CardId,
+    logged: Logged,
     /// The state before this review, when there was one (an older store).
     before: Option<Sm2Start>,
 }
 
 fn log_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<LogRow> {
-    let day: String = row.get(1)?;
-    let rating: i64 = row.get(2)?;
-    let before_due: Option<String> = row.get(3)?;
-    let ease: i64 = row.get(4)?;
-    let interval: i64 = row.get(5)?;
-    let before_last: Option<String> = row.get(6)?;
-    let logged = parse_day(&day)
-        .zip(u8::try_from(rating).ok().and_then(Rating::new))
-        .map(|(day, rating)| Logged { day, rating });
-    let interval = u32::try_from(interval).unwrap_or(0);
-    let before = before_due
-        .as_deref()
-        .and_then(parse_day)
-        .map(|due| Sm2Start {
-            ease: Ease::from_hundredths(u16::try_from(ease).unwrap_or(250)),
-            interval,
-            day: before_last
-                .as_deref()
-                .and_then(parse_day)
-                .unwrap_or_else(|| {
-                    due.checked_sub_days(Days::new(interval.into()))
-                        .unwrap_or(due)
-                }),
-        });
+    let before_due: Option<NaiveDate> = row.get(3)?;
+    let ease: Ease = row.get(4)?;
+    let interval: u32 = row.get(5)?;
+    let before_last: Option<NaiveDate> = row.get(6)?;
+    let before = before_due.map(|due| Sm2Start {
+        ease,
+        interval,
+        day: before_last.unwrap_or_else(|| {
+            due.checked_sub_days(Days::new(interval.into()))
+                .unwrap_or(due)
+        }),
+    });
     Ok(LogRow {
         card: row.get(0)?,
-        logged,
+        logged: Logged {
+            day: row.get(1)?,
+            rating: row.get(2)?,
+        },
         before,
     })
 }
@@ -215,11 +198,11 @@ impl Store {
             for (card, memory) in states {
                 insert
                     .execute(params![
-                        card.0,
+                        card,
                         version,
                         f64::from(memory.stability),
                         f64::from(memory.difficulty),
-                        day_text(memory.last_day)
+                        memory.last_day
                     ])
                     .map_err(fail)?;
             }
@@ -260,14 +243,13 @@ impl Store {
             .map_err(|e| self.fail(e))?;
         for deck in decks {
             let rows = statement
-                .query_map(params![deck.0, version], |row| {
+                .query_map(params![deck, version], |row| {
                     let tags: String = row.get(4)?;
                     let stability: Option<f64> = row.get(12)?;
                     let difficulty: Option<f64> = row.get(13)?;
-                    let last: Option<String> = row.get(14)?;
+                    let last: Option<NaiveDate> = row.get(14)?;
                     #[allow(clippy::cast_possible_truncation)]
-                    let cached = match (stability, difficulty, last.as_deref().and_then(parse_day))
-                    {
+                    let cached = match (stability, difficulty, last) {
                         (Some(s), Some(d), Some(last_day)) if use_cache => Some(Memory {
                             stability: s as f32,
                             difficulty: d as f32,
@@ -276,7 +258,7 @@ impl Store {
                         _ => None,
                     };
                     Ok(ModelCard {
-                        id: CardId(row.get(0)?),
+                        id: row.get(0)?,
                         deck: deck.clone(),
                         position: row.get(1)?,
                         line: u32::try_from(row.get::<_, i64>(2)?).unwrap_or(0),
@@ -292,8 +274,8 @@ impl Store {
                 .map_err(|e| self.fail(e))?;
             cards.extend(rows);
         }
-        let index: HashMap<i64, usize> =
-            cards.iter().enumerate().map(|(i, c)| (c.id.0, i)).collect();
+        let index: HashMap<CardId, usize> =
+            cards.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
         // Cards seen before the cache was made but not in it (an undo, or
         // a store older than the cache) are read whole, one by one.
         let whole: Vec<usize> = if through > 0 {
@@ -315,9 +297,7 @@ impl Store {
                     card.start = row.before;
                 }
             }
-            if let Some(logged) = row.logged {
-                card.log.push(logged);
-            }
+            card.log.push(row.logged);
         };
         {
             let mut since = self
@@ -348,7 +328,7 @@ impl Store {
                 .map_err(|e| self.fail(e))?;
             for at in whole {
                 let rows = one
-                    .query_map([cards[at].id.0], log_row)
+                    .query_map([cards[at].id], log_row)
                     .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
                     .map_err(|e| self.fail(e))?;
                 for row in rows {
@@ -412,11 +392,11 @@ impl Store {
         let mut titles = std::collections::BTreeMap::new();
         for deck in decks {
             if let Some(title) = statement
-                .query_row([&deck.0], |row| row.get::<_, String>(0))
+                .query_row([deck], |row| row.get::<_, String>(0))
                 .optional()
                 .map_err(|e| self.fail(e))?
             {
-                titles.insert(deck.0.clone(), title);
+                titles.insert(deck.to_string(), title);
             }
         }
         Ok(titles)

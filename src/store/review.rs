@@ -4,17 +4,10 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rusqlite::{OptionalExtension, Row, params};
 
+pub use super::types::{CardId, ReviewId};
 use super::{Store, StoreError};
 use crate::deck::{Answer, CardKind, DeckId};
 use crate::sched::{CardState, Policy, Rating};
-
-/// A card's row in the store: stable across edits of the deck.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct CardId(pub i64);
-
-/// One entry of the review log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ReviewId(pub i64);
 
 /// A card waiting in a session's queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,7 +178,7 @@ impl Store {
             let (position, id) = match after {
                 None => (i64::MIN, i64::MIN),
                 Some(c) if index < c.deck => (i64::MAX, i64::MAX),
-                Some(c) if index == c.deck => (c.position, c.card.0),
+                Some(c) if index == c.deck => (c.position, c.card.get()),
                 Some(_) => (i64::MIN, i64::MIN),
             };
             let found = statement
@@ -509,7 +502,7 @@ impl Store {
             ],
         )
         .map_err(fail)?;
-        let review = ReviewId(tx.last_insert_rowid());
+        let review = ReviewId::new(tx.last_insert_rowid());
         write_state(&tx, card, &after).map_err(fail)?;
         tx.commit().map_err(fail)?;
         Ok(Recorded {

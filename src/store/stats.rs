@@ -73,7 +73,7 @@ impl Store {
             .map_err(|e| self.fail(e))?;
 
         statement
-            .query_map([], |row| row.get::<_, String>(0).map(DeckId))
+            .query_map([], |row| row.get::<_, DeckId>(0))
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map_err(|e| self.fail(e))
     }
@@ -122,7 +122,7 @@ impl Store {
         #[allow(clippy::cast_precision_loss)]
         let retention = (rated > 0).then(|| passed as f64 / rated as f64);
         Ok(DeckStats {
-            deck: deck.0.clone(),
+            deck: deck.to_string(),
             title,
             cards,
             new,
@@ -149,7 +149,7 @@ impl Store {
         let mut out = Vec::new();
         for deck in decks {
             let rows = statement
-                .query_map([&deck.0], |row| {
+                .query_map([deck], |row| {
                     Ok(CardRow {
                         card: row.get(0)?,
                         id: row.get(1)?,
@@ -209,7 +209,7 @@ impl Store {
             .map_err(|e| self.fail(e))?;
 
         statement
-            .query_map([card.0], |row| {
+            .query_map([card], |row| {
                 Ok((row.get::<_, u8>(0)?, row.get::<_, bool>(1)?))
             })
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
@@ -293,7 +293,7 @@ impl Store {
         use rusqlite::OptionalExtension;
         let path: Option<String> = self
             .conn
-            .query_row("SELECT path FROM decks WHERE id = ?1", [&deck.0], |row| {
+            .query_row("SELECT path FROM decks WHERE id = ?1", [deck], |row| {
                 row.get(0)
             })
             .optional()
@@ -310,7 +310,7 @@ impl Store {
             .prepare_cached("SELECT ticks FROM reviews WHERE card = ?1 ORDER BY id")
             .map_err(|e| self.fail(e))?;
         statement
-            .query_map([card.0], |row| row.get::<_, Option<String>>(0))
+            .query_map([card], |row| row.get::<_, Option<String>>(0))
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map(|rows| {
                 rows.into_iter()

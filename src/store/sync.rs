@@ -68,7 +68,7 @@ impl Store {
         self.conn
             .query_row(
                 "SELECT title, exam, course_order FROM decks WHERE id = ?1",
-                [&deck.0],
+                [deck],
                 |row| {
                     let order: Option<i64> = row.get(2)?;
                     Ok((
@@ -115,7 +115,7 @@ impl Store {
             ))
             .map_err(|e| self.fail(e))?;
         statement
-            .query_map([&deck.0], read_row)
+            .query_map([deck], read_row)
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map_err(|e| self.fail(e))
     }
@@ -146,7 +146,7 @@ impl Store {
             )
             .map_err(|e| self.fail(e))?;
         statement
-            .query_map([&deck.0], |row| {
+            .query_map([deck], |row| {
                 Ok(RowStamp {
                     id: row.get(0)?,
                     key: row.get(1)?,
@@ -241,22 +241,22 @@ impl Store {
                     tx.execute(
                         "INSERT INTO decks (id, title, path, position, synced_at)
                          SELECT ?1, title, path, position, synced_at FROM decks WHERE id = ?2",
-                        params![deck.0, old.0],
+                        params![deck, old],
                     )
                     .map_err(fail)?;
                     tx.execute(
                         "UPDATE cards SET deck = ?1 WHERE deck = ?2",
-                        params![deck.0, old.0],
+                        params![deck, old],
                     )
                     .map_err(fail)?;
-                    tx.execute("DELETE FROM decks WHERE id = ?1", [&old.0])
+                    tx.execute("DELETE FROM decks WHERE id = ?1", [old])
                         .map_err(fail)?;
                 }
                 // Another deck row may still claim this file (its id changed
                 // and the old id was kept by another file): the path moves here.
                 tx.execute(
                     "UPDATE decks SET path = '' WHERE path = ?1 AND id <> ?2",
-                    params![plan.source.canonical, deck.0],
+                    params![plan.source.canonical, deck],
                 )
                 .map_err(fail)?;
                 tx.execute(
@@ -268,7 +268,7 @@ impl Store {
                        file_hash = excluded.file_hash, header_hash = excluded.header_hash,
                        synced_at = excluded.synced_at",
                     params![
-                        deck.0,
+                        deck,
                         plan.sync.title,
                         plan.source.canonical,
                         plan.source.stamp.size,
@@ -283,7 +283,7 @@ impl Store {
                     tx.execute(
                         "UPDATE decks SET exam = ?2, course_order = ?3, tags = ?4 WHERE id = ?1",
                         params![
-                            deck.0,
+                            deck,
                             exam,
                             plan.order,
                             serde_json::to_string(&plan.tags).unwrap_or_else(|_| "[]".into())
@@ -308,7 +308,7 @@ impl Store {
                     write_card
                         .execute(params![
                             row,
-                            deck.0,
+                            deck,
                             card.id,
                             card.normalized_question,
                             card.question,

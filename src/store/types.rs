@@ -6,9 +6,38 @@
 
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
-use super::review::{CardId, ReviewId};
 use crate::deck::{CardKind, DeckId};
 use crate::sched::{Ease, Rating};
+
+/// A card's row in the store: stable across edits of the deck.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CardId(i64);
+
+impl CardId {
+    pub fn new(row: i64) -> CardId {
+        CardId(row)
+    }
+
+    /// The card's row number.
+    pub fn get(self) -> i64 {
+        self.0
+    }
+}
+
+/// One entry of the review log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ReviewId(i64);
+
+impl ReviewId {
+    pub fn new(row: i64) -> ReviewId {
+        ReviewId(row)
+    }
+
+    /// The entry's row number.
+    pub fn get(self) -> i64 {
+        self.0
+    }
+}
 
 impl ToSql for CardId {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
@@ -36,13 +65,13 @@ impl FromSql for ReviewId {
 
 impl ToSql for DeckId {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.0.as_str()))
+        Ok(ToSqlOutput::from(self.as_str()))
     }
 }
 
 impl FromSql for DeckId {
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        String::column_result(value).map(DeckId)
+        String::column_result(value).map(DeckId::new)
     }
 }
 
@@ -182,7 +211,7 @@ mod tests {
     fn each_type_reads_back_what_it_wrote() {
         assert_eq!(round_trip(&CardId(42)), CardId(42));
         assert_eq!(round_trip(&ReviewId(7)), ReviewId(7));
-        assert_eq!(round_trip(&DeckId("ch1".into())), DeckId("ch1".into()));
+        assert_eq!(round_trip(&DeckId::new("ch1")), DeckId::new("ch1"));
         assert_eq!(
             round_trip(&Rating::new(4).unwrap()),
             Rating::new(4).unwrap()

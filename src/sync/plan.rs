@@ -1135,7 +1135,7 @@ mod tests {
 
     fn known(deck: &str) -> KnownFile {
         KnownFile {
-            deck: DeckId(deck.into()),
+            deck: DeckId::new(deck),
             title: "T".into(),
             stamp: Stamp { size: 1, mtime: 1 },
             hash: 1,
@@ -1145,28 +1145,28 @@ mod tests {
 
     #[test]
     fn a_deck_id_changed_in_its_file_takes_the_file_s_history() {
-        let new = DeckId("nouveau".into());
+        let new = DeckId::new("nouveau");
         assert_eq!(
             renamed_from(&new, Some(&known("ancien")), &[]),
-            Some(DeckId("ancien".into()))
+            Some(DeckId::new("ancien"))
         );
         assert_eq!(renamed_from(&new, Some(&known("nouveau")), &[]), None);
     }
 
     #[test]
     fn a_renamed_file_takes_the_history_of_the_one_gone_deck_with_its_title() {
-        let new = DeckId("ch1-v2".into());
-        let gone = [DeckId("ch1".into())];
-        assert_eq!(renamed_from(&new, None, &gone), Some(DeckId("ch1".into())));
+        let new = DeckId::new("ch1-v2");
+        let gone = [DeckId::new("ch1")];
+        assert_eq!(renamed_from(&new, None, &gone), Some(DeckId::new("ch1")));
         // Two candidates: no guess.
-        let two = [DeckId("a".into()), DeckId("b".into())];
+        let two = [DeckId::new("a"), DeckId::new("b")];
         assert_eq!(renamed_from(&new, None, &two), None);
         assert_eq!(renamed_from(&new, None, &[]), None);
     }
 
     fn plan_of(deck_id: &str, yaml: &str, rows: &Rows) -> Plan {
         let mut d = deck(yaml);
-        d.id = DeckId(deck_id.into());
+        d.id = DeckId::new(deck_id);
         plan_deck(
             Path::new(PATH),
             d,
@@ -1217,7 +1217,7 @@ mod tests {
             KeyedRow {
                 key: "c1".into(),
                 row: 7,
-                deck: DeckId("a".into()),
+                deck: DeckId::new("a"),
                 line: 3,
                 retired: false,
             },
@@ -1247,12 +1247,12 @@ mod tests {
         let held = vec![KeyedRow {
             key: "c1".into(),
             row: 7,
-            deck: DeckId("a".into()),
+            deck: DeckId::new("a"),
             line: 3,
             retired: false,
         }];
         let mut kept = FastSet::default();
-        kept.insert(DeckId("a".into()));
+        kept.insert(DeckId::new("a"));
         let taken = ids_taken([(0, &plan)], &held, &kept);
         assert_eq!(taken.len(), 1);
         assert_eq!(taken[0].key, "c1");

@@ -22,13 +22,8 @@ fn joined(all: &str) -> String {
 #[test]
 fn the_stats_screen_is_consistent_and_fits() {
     let mut fixture = Fixture::new();
-    let mut session = Session::start(
-        &fixture.store,
-        vec![DeckId("ch1".into())],
-        now().unwrap(),
-        20,
-    )
-    .unwrap();
+    let mut session =
+        Session::start(&fixture.store, vec![DeckId::new("ch1")], now().unwrap(), 20).unwrap();
     for rating in [4, 2] {
         session
             .current(&fixture.store)
@@ -47,8 +42,7 @@ fn the_stats_screen_is_consistent_and_fits() {
     let today = now().map(crate::clock::study_day).unwrap();
     for (width, height) in SIZES {
         let mut stats =
-            super::intents::open_stats(&fixture.store, &[DeckId("ch1".into())], today, None)
-                .unwrap();
+            super::intents::open_stats(&fixture.store, &[DeckId::new("ch1")], today, None).unwrap();
         let all = text(&render(&mut stats, width, height, COLOR));
         let whole = joined(&all);
         for line in [
@@ -116,13 +110,8 @@ fn fixture_with(name: &str, yaml: &str) -> Fixture {
 }
 
 fn review_of(fixture: &Fixture, deck: &str) -> super::review::ReviewScreen {
-    let session = Session::start(
-        &fixture.store,
-        vec![DeckId(deck.into())],
-        now().unwrap(),
-        20,
-    )
-    .unwrap();
+    let session =
+        Session::start(&fixture.store, vec![DeckId::new(deck)], now().unwrap(), 20).unwrap();
     super::intents::open_review(session, &fixture.store).unwrap()
 }
 

@@ -41,7 +41,7 @@ fn ctrl(c: char) -> KeyEvent {
 fn review_with(fixture: &Fixture, deck: &str, new_per_day: usize) -> ReviewScreen {
     let session = Session::start(
         &fixture.store,
-        vec![DeckId(deck.into())],
+        vec![DeckId::new(deck)],
         now().unwrap(),
         new_per_day,
     )
@@ -329,7 +329,7 @@ fn a_day_with_nothing_left_offers_more_new_cards_and_a_cram() {
         let card = screen.current().unwrap().card.id;
         let schedule = |ctx: &super::Ctx<'_>| -> Vec<String> {
             let store = ctx.store.as_deref().unwrap();
-            let rows = store.card_rows(&[DeckId("ch1".into())]).unwrap();
+            let rows = store.card_rows(&[DeckId::new("ch1")]).unwrap();
             rows.iter()
                 .map(|r| format!("{:?}", (r.reps, r.interval, &r.due)))
                 .collect()

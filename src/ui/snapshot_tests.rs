@@ -100,7 +100,7 @@ fn preview_of_a_deck() {
 fn deck_list_and_stats() {
     let mut fixture = Fixture::new();
     let today = now().map(crate::clock::study_day).unwrap();
-    let decks = vec![DeckId("ch1".into())];
+    let decks = vec![DeckId::new("ch1")];
     let mut list = intents::open_decks(&fixture.store, decks.clone(), today).unwrap();
     check("decks", &mut list);
     let mut ctx = fixture.ctx(true);

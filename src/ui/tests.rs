@@ -63,7 +63,7 @@ impl Fixture {
 
     pub(super) fn review(&self) -> ReviewScreen {
         let session =
-            Session::start(&self.store, vec![DeckId("ch1".into())], now().unwrap(), 20).unwrap();
+            Session::start(&self.store, vec![DeckId::new("ch1")], now().unwrap(), 20).unwrap();
         super::intents::open_review(session, &self.store).unwrap()
     }
 
@@ -381,7 +381,7 @@ fn deck_list_and_stats_screens() {
     let mut fixture = Fixture::new();
     let mut list = super::intents::open_decks(
         &fixture.store,
-        vec![DeckId("ch1".into())],
+        vec![DeckId::new("ch1")],
         now().map(crate::clock::study_day).unwrap(),
     )
     .unwrap();
@@ -409,7 +409,7 @@ fn deck_list_and_stats_screens() {
     ));
     let mut stats = super::intents::open_stats(
         &fixture.store,
-        &[DeckId("ch1".into())],
+        &[DeckId::new("ch1")],
         now().map(crate::clock::study_day).unwrap(),
         None,
     )
@@ -531,7 +531,7 @@ fn at_the_smallest_size_every_screen_keeps_its_essentials() {
 
     let mut stats = super::intents::open_stats(
         &fixture.store,
-        &[DeckId("ch1".into())],
+        &[DeckId::new("ch1")],
         now().map(crate::clock::study_day).unwrap(),
         None,
     )
@@ -552,7 +552,7 @@ fn the_due_chart_has_a_readable_axis() {
     let fixture = Fixture::new();
     let mut stats = super::intents::open_stats(
         &fixture.store,
-        &[DeckId("ch1".into())],
+        &[DeckId::new("ch1")],
         now().map(crate::clock::study_day).unwrap(),
         None,
     )
@@ -600,7 +600,7 @@ pub(super) fn kinds_fixture() -> Fixture {
 pub(super) fn kinds_review(fixture: &Fixture) -> ReviewScreen {
     let session = Session::start(
         &fixture.store,
-        vec![DeckId("sortes".into())],
+        vec![DeckId::new("sortes")],
         now().unwrap(),
         20,
     )
@@ -682,7 +682,7 @@ fn graded_cards_are_answered_in_the_screen() {
     press(&mut screen, &mut ctx, "\n");
     let ratings: Vec<u8> = fixture
         .store
-        .card_rows(&[DeckId("sortes".into())])
+        .card_rows(&[DeckId::new("sortes")])
         .unwrap()
         .iter()
         .filter_map(|r| r.last_rating)

@@ -92,7 +92,7 @@ fn cached_memories_are_those_of_a_full_replay_through_new_reviews_and_undo() {
             assert!(through > 0);
             // A rating the cache holds is taken back: that card must be replayed whole.
             assert_eq!(store.log_mark().unwrap().through, through);
-            assert!(store.undo(fiches::store::ReviewId(through)).unwrap());
+            assert!(store.undo(fiches::store::ReviewId::new(through)).unwrap());
         }
         last = Some(day);
     }
@@ -107,7 +107,7 @@ fn cached_memories_are_those_of_a_full_replay_through_new_reviews_and_undo() {
     let day = last.unwrap() + Days::new(1);
     rate(&mut store, ids[3], 5, day);
     let latest = store.log_mark().unwrap().through;
-    assert!(store.undo(fiches::store::ReviewId(latest)).unwrap());
+    assert!(store.undo(fiches::store::ReviewId::new(latest)).unwrap());
     assert_eq!(memories(&store, true), full);
 }
 

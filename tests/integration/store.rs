@@ -43,14 +43,12 @@ fn rate(store: &mut Store, card: CardId, value: u8) {
 }
 
 fn card_by_question(store: &Store, deck: &str, question: &str) -> (CardId, bool) {
-    let rows = store
-        .card_rows(&[fiches::deck::DeckId(deck.into())])
-        .unwrap();
+    let rows = store.card_rows(&[fiches::deck::DeckId::new(deck)]).unwrap();
     let row = rows
         .iter()
         .find(|r| r.question == question)
         .unwrap_or_else(|| panic!("no card {question:?} in {rows:?}"));
-    (CardId(row.card), row.retired)
+    (CardId::new(row.card), row.retired)
 }
 
 #[test]
@@ -256,13 +254,13 @@ fn a_deck_whose_id_changes_keeps_its_history() {
     let report = store.sync(&[deck], false, now()).unwrap();
     assert_eq!(
         report.decks[0].renamed_from,
-        Some(fiches::deck::DeckId("deck".into()))
+        Some(fiches::deck::DeckId::new("deck"))
     );
     assert!(report.decks[0].changes.is_empty());
     assert_eq!(card_by_question(&store, "renamed", "Question A ?").0, a);
     assert_eq!(
         store.deck_ids().unwrap(),
-        vec![fiches::deck::DeckId("renamed".into())]
+        vec![fiches::deck::DeckId::new("renamed")]
     );
 }
 
@@ -357,7 +355,7 @@ fn snapshot(store: &Store) -> Vec<String> {
         .unwrap()
         .iter()
         .map(|row| {
-            let card = store.card(CardId(row.card)).unwrap().unwrap();
+            let card = store.card(CardId::new(row.card)).unwrap().unwrap();
             format!(
                 "{} {:?} {:?} {:?} retired={} reps={} due={:?}",
                 row.card, row.id, row.question, card.answer, row.retired, row.reps, row.due
@@ -440,8 +438,8 @@ fn syncing_only_edited_cards_gives_what_a_whole_read_gives() {
         if round % 4 == 0 {
             let rows = quick.card_rows(&quick.deck_ids().unwrap()).unwrap();
             if let Some(row) = rows.iter().find(|r| !r.retired) {
-                rate(&mut quick, CardId(row.card), 4);
-                rate(&mut whole, CardId(row.card), 4);
+                rate(&mut quick, CardId::new(row.card), 4);
+                rate(&mut whole, CardId::new(row.card), 4);
             }
         }
     }
@@ -482,9 +480,9 @@ fn a_store_of_the_first_schema_is_migrated_with_its_history() {
         2,
         "B and C are new; A keeps its row"
     );
-    let card = store.card(CardId(1)).unwrap().unwrap();
+    let card = store.card(CardId::new(1)).unwrap().unwrap();
     assert_eq!((card.state.reps, card.state.interval), (3, 15));
-    assert_eq!(store.review_log(CardId(1)).unwrap(), vec![(5, true)]);
+    assert_eq!(store.review_log(CardId::new(1)).unwrap(), vec![(5, true)]);
 }
 
 #[test]
@@ -522,7 +520,7 @@ fn a_renamed_deck_file_keeps_its_history() {
         .unwrap();
     assert_eq!(
         report.decks[0].renamed_from,
-        Some(fiches::deck::DeckId("plaintes".into()))
+        Some(fiches::deck::DeckId::new("plaintes"))
     );
     assert!(
         report.decks[0].changes.is_empty(),
@@ -536,7 +534,7 @@ fn a_renamed_deck_file_keeps_its_history() {
     assert_eq!(store.review_log(a).unwrap(), vec![(5, true)]);
     assert_eq!(
         store.deck_ids().unwrap(),
-        vec![fiches::deck::DeckId("ch3-plaintes".into())]
+        vec![fiches::deck::DeckId::new("ch3-plaintes")]
     );
 }
 
