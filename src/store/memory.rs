@@ -230,50 +230,42 @@ impl Store {
         } else {
             0
         };
-        let mut cards: Vec<ModelCard> = Vec::new();
-        let mut statement = self
-            .conn
-            .prepare_cached(
-                "SELECT c.id, c.position, c.line, c.question, c.tags,
-                   c.reps, c.ease, c.interval, c.due, c.lapses, c.last_rating, c.last_day,
-                   m.stability, m.difficulty, m.last_day
-                 FROM cards c LEFT JOIN memory_states m ON m.card = c.id AND m.model = ?2
-                 WHERE c.deck = ?1 AND c.retired = 0 ORDER BY c.position",
-            )
-            .map_err(|e| self.fail(e))?;
-        for deck in decks {
-            let rows = statement
-                .query_map(params![deck, version], |row| {
-                    let tags: String = row.get(4)?;
-                    let stability: Option<f64> = row.get(12)?;
-                    let difficulty: Option<f64> = row.get(13)?;
-                    let last: Option<NaiveDate> = row.get(14)?;
-                    #[allow(clippy::cast_possible_truncation)]
-                    let cached = match (stability, difficulty, last) {
-                        (Some(s), Some(d), Some(last_day)) if use_cache => Some(Memory {
-                            stability: s as f32,
-                            difficulty: d as f32,
-                            last_day,
-                        }),
-                        _ => None,
-                    };
-                    Ok(ModelCard {
-                        id: row.get(0)?,
-                        deck: deck.clone(),
-                        position: row.get(1)?,
-                        line: u32::try_from(row.get::<_, i64>(2)?).unwrap_or(0),
-                        question: row.get(3)?,
-                        tags: serde_json::from_str(&tags).unwrap_or_default(),
-                        state: state_from(row, 5)?,
-                        cached,
-                        start: None,
-                        log: Vec::new(),
-                    })
+        let mut cards: Vec<ModelCard> = self.each_deck(
+            "SELECT c.id, c.position, c.line, c.question, c.tags,
+               c.reps, c.ease, c.interval, c.due, c.lapses, c.last_rating, c.last_day,
+               m.stability, m.difficulty, m.last_day
+             FROM cards c LEFT JOIN memory_states m ON m.card = c.id AND m.model = ?2
+             WHERE c.deck = ?1 AND c.retired = 0 ORDER BY c.position",
+            decks,
+            params![version],
+            |_, deck, row| {
+                let tags: String = row.get(4)?;
+                let stability: Option<f64> = row.get(12)?;
+                let difficulty: Option<f64> = row.get(13)?;
+                let last: Option<NaiveDate> = row.get(14)?;
+                #[allow(clippy::cast_possible_truncation)]
+                let cached = match (stability, difficulty, last) {
+                    (Some(s), Some(d), Some(last_day)) if use_cache => Some(Memory {
+                        stability: s as f32,
+                        difficulty: d as f32,
+                        last_day,
+                    }),
+                    _ => None,
+                };
+                Ok(ModelCard {
+                    id: row.get(0)?,
+                    deck: deck.clone(),
+                    position: row.get(1)?,
+                    line: u32::try_from(row.get::<_, i64>(2)?).unwrap_or(0),
+                    question: row.get(3)?,
+                    tags: serde_json::from_str(&tags).unwrap_or_default(),
+                    state: state_from(row, 5)?,
+                    cached,
+                    start: None,
+                    log: Vec::new(),
                 })
-                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-                .map_err(|e| self.fail(e))?;
-            cards.extend(rows);
-        }
+            },
+        )?;
         let index: HashMap<CardId, usize> =
             cards.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
         // Cards seen before the cache was made but not in it (an undo, or
@@ -385,20 +377,12 @@ impl Store {
         &self,
         decks: &[DeckId],
     ) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT title FROM decks WHERE id = ?1")
-            .map_err(|e| self.fail(e))?;
-        let mut titles = std::collections::BTreeMap::new();
-        for deck in decks {
-            if let Some(title) = statement
-                .query_row([deck], |row| row.get::<_, String>(0))
-                .optional()
-                .map_err(|e| self.fail(e))?
-            {
-                titles.insert(deck.to_string(), title);
-            }
-        }
-        Ok(titles)
+        let titles = self.each_deck(
+            "SELECT title FROM decks WHERE id = ?1",
+            decks,
+            &[],
+            |_, deck, row| Ok((deck.to_string(), row.get(0)?)),
+        )?;
+        Ok(titles.into_iter().collect())
     }
 }

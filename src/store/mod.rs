@@ -12,7 +12,9 @@ mod types;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, OpenFlags, ToSql, TransactionBehavior};
+
+use crate::deck::DeckId;
 use thiserror::Error;
 
 pub use crate::sync::{Change, ChangeKind, DeckSync, SkippedDeck, SyncError, SyncReport};
@@ -208,6 +210,34 @@ impl Store {
     /// Maps a SQLite failure to what the user can do about it.
     fn fail(&self, err: rusqlite::Error) -> StoreError {
         classify(&self.path, err)
+    }
+
+    /// Runs `sql` once for each deck, the deck bound as `?1` and `rest` as
+    /// `?2`, `?3`…, and reads every row it returns with `read` (given the
+    /// deck's index among `decks`): each deck's rows in turn, decks in the
+    /// order given.
+    fn each_deck<'d, T>(
+        &self,
+        sql: &str,
+        decks: impl IntoIterator<Item = &'d DeckId>,
+        rest: &[&dyn ToSql],
+        mut read: impl FnMut(usize, &DeckId, &rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut statement = self.conn.prepare_cached(sql).map_err(|e| self.fail(e))?;
+        let mut out = Vec::new();
+        let mut bound: Vec<&dyn ToSql> = Vec::with_capacity(rest.len() + 1);
+        for (index, deck) in decks.into_iter().enumerate() {
+            bound.clear();
+            bound.push(deck);
+            bound.extend_from_slice(rest);
+            let mut rows = statement
+                .query(bound.as_slice())
+                .map_err(|e| self.fail(e))?;
+            while let Some(row) = rows.next().map_err(|e| self.fail(e))? {
+                out.push(read(index, deck, row).map_err(|e| self.fail(e))?);
+            }
+        }
+        Ok(out)
     }
 
     fn configure(&mut self) -> Result<(), StoreError> {

@@ -110,6 +110,14 @@ fn stored_day(day: NaiveDate) -> NaiveDate {
     day.min(crate::sched::last_day())
 }
 
+/// Counts read from the store, added up.
+fn total(counts: Vec<i64>) -> usize {
+    counts
+        .into_iter()
+        .map(|n| usize::try_from(n).unwrap_or(0))
+        .sum()
+}
+
 /// Each deck once, in the order first given.
 fn distinct(decks: &[DeckId]) -> impl Iterator<Item = &DeckId> {
     decks
@@ -122,22 +130,14 @@ fn distinct(decks: &[DeckId]) -> impl Iterator<Item = &DeckId> {
 impl Store {
     /// How many cards of these decks are due on or before `today`.
     pub fn due_count(&self, decks: &[DeckId], today: NaiveDate) -> Result<usize, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare_cached(
-                "SELECT coalesce(sum(cards), 0) FROM card_counts
-                 WHERE deck = ?1 AND due > '' AND due <= ?2",
-            )
-            .map_err(|e| self.fail(e))?;
-        let today = stored_day(today);
-        let mut total = 0;
-        for deck in distinct(decks) {
-            let n: i64 = statement
-                .query_row(params![deck, today], |row| row.get(0))
-                .map_err(|e| self.fail(e))?;
-            total += usize::try_from(n).unwrap_or(0);
-        }
-        Ok(total)
+        let counts = self.each_deck(
+            "SELECT coalesce(sum(cards), 0) FROM card_counts
+             WHERE deck = ?1 AND due > '' AND due <= ?2",
+            distinct(decks),
+            params![stored_day(today)],
+            |_, _, row| row.get(0),
+        )?;
+        Ok(total(counts))
     }
 
     /// Up to `limit` cards due on or before `today` in these decks, most
@@ -352,23 +352,18 @@ impl Store {
         decks: &[DeckId],
         day: NaiveDate,
     ) -> Result<Vec<QueueEntry>, StoreError> {
-        let mut statement = self.conn.prepare_cached(sql).map_err(|e| self.fail(e))?;
-        let day = stored_day(day);
-        let mut out = Vec::new();
-        for deck in decks {
-            let rows = statement
-                .query_map(params![deck, day, Rating::KNOWN], |row| {
-                    Ok(QueueEntry {
-                        card: row.get(0)?,
-                        deck: deck.clone(),
-                        due: row.get(1)?,
-                    })
+        self.each_deck(
+            sql,
+            decks,
+            params![stored_day(day), Rating::KNOWN],
+            |_, deck, row| {
+                Ok(QueueEntry {
+                    card: row.get(0)?,
+                    deck: deck.clone(),
+                    due: row.get(1)?,
                 })
-                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-                .map_err(|e| self.fail(e))?;
-            out.extend(rows);
-        }
-        Ok(out)
+            },
+        )
     }
 
     /// New cards first reviewed on `day`, in every deck of the store: the
@@ -398,22 +393,14 @@ impl Store {
 
     /// How many new cards of these decks were first reviewed on `day`.
     pub fn introduced_on(&self, decks: &[DeckId], day: NaiveDate) -> Result<usize, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare_cached(
-                "SELECT count(*) FROM reviews r JOIN cards c ON c.id = r.card
-                 WHERE r.day = ?1 AND r.scheduled = 1 AND r.before_due IS NULL AND c.deck = ?2",
-            )
-            .map_err(|e| self.fail(e))?;
-        let day = stored_day(day);
-        let mut total = 0usize;
-        for deck in decks {
-            let n: i64 = statement
-                .query_row(params![day, deck], |row| row.get(0))
-                .map_err(|e| self.fail(e))?;
-            total += usize::try_from(n).unwrap_or(0);
-        }
-        Ok(total)
+        let counts = self.each_deck(
+            "SELECT count(*) FROM reviews r JOIN cards c ON c.id = r.card
+             WHERE c.deck = ?1 AND r.day = ?2 AND r.scheduled = 1 AND r.before_due IS NULL",
+            decks,
+            params![stored_day(day)],
+            |_, _, row| row.get(0),
+        )?;
+        Ok(total(counts))
     }
 
     pub fn card(&self, id: CardId) -> Result<Option<StoredCard>, StoreError> {
@@ -596,21 +583,13 @@ pub(super) fn parse_answer(json: &str) -> Answer {
 impl Store {
     /// The earliest exam day the decks name, if any.
     pub fn exam_day(&self, decks: &[DeckId]) -> Result<Option<NaiveDate>, StoreError> {
-        let mut earliest: Option<NaiveDate> = None;
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT exam FROM decks WHERE id = ?1 AND exam IS NOT NULL")
-            .map_err(|e| self.fail(e))?;
-        for deck in decks {
-            let exam: Option<NaiveDate> = statement
-                .query_row([deck], |row| row.get(0))
-                .optional()
-                .map_err(|e| self.fail(e))?;
-            if let Some(day) = exam {
-                earliest = Some(earliest.map_or(day, |e| e.min(day)));
-            }
-        }
-        Ok(earliest)
+        let exams: Vec<NaiveDate> = self.each_deck(
+            "SELECT exam FROM decks WHERE id = ?1 AND exam IS NOT NULL",
+            decks,
+            &[],
+            |_, _, row| row.get(0),
+        )?;
+        Ok(exams.into_iter().min())
     }
 
     /// Cards of these decks never reviewed.
@@ -641,34 +620,26 @@ impl Store {
     /// Every card, weakest first: lowest EF, most lapses, lowest last
     /// rating (never reviewed counts as lowest), then deck order.
     pub fn cards_weakest_first(&self, decks: &[DeckId]) -> Result<Vec<QueueEntry>, StoreError> {
-        let mut entries: Vec<(i64, i64, i64, usize, i64, QueueEntry)> = Vec::new();
-        let mut statement = self
-            .conn
-            .prepare_cached(
-                "SELECT id, due, ease, lapses, coalesce(last_rating, 0), position FROM cards
-                 WHERE deck = ?1 AND retired = 0",
-            )
-            .map_err(|e| self.fail(e))?;
-        for (deck_index, deck) in decks.iter().enumerate() {
-            let rows = statement
-                .query_map([deck], |row| {
-                    Ok((
-                        row.get::<_, i64>(2)?,
-                        -row.get::<_, i64>(3)?,
-                        row.get::<_, i64>(4)?,
-                        deck_index,
-                        row.get::<_, i64>(5)?,
-                        QueueEntry {
-                            card: row.get(0)?,
-                            deck: deck.clone(),
-                            due: row.get(1)?,
-                        },
-                    ))
-                })
-                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-                .map_err(|e| self.fail(e))?;
-            entries.extend(rows);
-        }
+        let mut entries: Vec<(i64, i64, i64, usize, i64, QueueEntry)> = self.each_deck(
+            "SELECT id, due, ease, lapses, coalesce(last_rating, 0), position FROM cards
+             WHERE deck = ?1 AND retired = 0",
+            decks,
+            &[],
+            |deck_index, deck, row| {
+                Ok((
+                    row.get(2)?,
+                    -row.get::<_, i64>(3)?,
+                    row.get(4)?,
+                    deck_index,
+                    row.get(5)?,
+                    QueueEntry {
+                        card: row.get(0)?,
+                        deck: deck.clone(),
+                        due: row.get(1)?,
+                    },
+                ))
+            },
+        )?;
         entries.sort_by_key(|e| (e.0, e.1, e.2, e.3, e.4));
         Ok(entries.into_iter().map(|e| e.5).collect())
     }

@@ -139,36 +139,27 @@ impl Store {
 
     /// Every card of these decks, retired ones included, in deck order.
     pub fn card_rows(&self, decks: &[DeckId]) -> Result<Vec<CardRow>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare_cached(
-                "SELECT id, key, deck, question, reps, ease, interval, due, lapses, last_rating, retired
-                 FROM cards WHERE deck = ?1 ORDER BY retired, position, id",
-            )
-            .map_err(|e| self.fail(e))?;
-        let mut out = Vec::new();
-        for deck in decks {
-            let rows = statement
-                .query_map([deck], |row| {
-                    Ok(CardRow {
-                        card: row.get(0)?,
-                        id: row.get(1)?,
-                        deck: row.get(2)?,
-                        question: row.get(3)?,
-                        reps: row.get(4)?,
-                        ef: f64::from(row.get::<_, u32>(5)?) / 100.0,
-                        interval: row.get(6)?,
-                        due: row.get(7)?,
-                        lapses: row.get(8)?,
-                        last_rating: row.get(9)?,
-                        retired: row.get::<_, i64>(10)? != 0,
-                    })
+        self.each_deck(
+            "SELECT id, key, deck, question, reps, ease, interval, due, lapses, last_rating, retired
+             FROM cards WHERE deck = ?1 ORDER BY retired, position, id",
+            decks,
+            &[],
+            |_, _, row| {
+                Ok(CardRow {
+                    card: row.get(0)?,
+                    id: row.get(1)?,
+                    deck: row.get(2)?,
+                    question: row.get(3)?,
+                    reps: row.get(4)?,
+                    ef: f64::from(row.get::<_, u32>(5)?) / 100.0,
+                    interval: row.get(6)?,
+                    due: row.get(7)?,
+                    lapses: row.get(8)?,
+                    last_rating: row.get(9)?,
+                    retired: row.get::<_, i64>(10)? != 0,
                 })
-                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-                .map_err(|e| self.fail(e))?;
-            out.extend(rows);
-        }
-        Ok(out)
+            },
+        )
     }
 
     /// The next days with cards due after `today`, with how many, for summaries.
@@ -178,25 +169,16 @@ impl Store {
         today: NaiveDate,
         days: usize,
     ) -> Result<Vec<(NaiveDate, usize)>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare_cached(
-                "SELECT due, count(*) FROM cards WHERE deck = ?1 AND retired = 0 AND due > ?2
-                 GROUP BY due ORDER BY due LIMIT ?3",
-            )
-            .map_err(|e| self.fail(e))?;
+        let rows: Vec<(NaiveDate, i64)> = self.each_deck(
+            "SELECT due, count(*) FROM cards WHERE deck = ?1 AND retired = 0 AND due > ?2
+             GROUP BY due ORDER BY due LIMIT ?3",
+            decks,
+            params![today, i64::try_from(days).unwrap_or(i64::MAX)],
+            |_, _, row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
         let mut merged: std::collections::BTreeMap<NaiveDate, usize> = Default::default();
-        for deck in decks {
-            let rows = statement
-                .query_map(
-                    params![deck, today, i64::try_from(days).unwrap_or(i64::MAX)],
-                    |row| Ok((row.get::<_, NaiveDate>(0)?, row.get::<_, i64>(1)?)),
-                )
-                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-                .map_err(|e| self.fail(e))?;
-            for (due, n) in rows {
-                *merged.entry(due).or_default() += count(n);
-            }
+        for (due, n) in rows {
+            *merged.entry(due).or_default() += count(n);
         }
         Ok(merged.into_iter().take(days).collect())
     }
@@ -227,25 +209,17 @@ impl Store {
     ) -> Result<Vec<usize>, StoreError> {
         let end = today.checked_add_days(Days::new(days)).unwrap_or(today);
         let mut out = vec![0; usize::try_from(days).unwrap_or(0)];
-        let mut statement = self
-            .conn
-            .prepare_cached(
-                "SELECT due, count(*) FROM cards
-                 WHERE deck = ?1 AND retired = 0 AND due > ?2 AND due <= ?3 GROUP BY due",
-            )
-            .map_err(|e| self.fail(e))?;
-        for deck in decks {
-            let rows = statement
-                .query_map(params![deck, today, end], |row| {
-                    Ok((row.get::<_, NaiveDate>(0)?, row.get::<_, i64>(1)?))
-                })
-                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-                .map_err(|e| self.fail(e))?;
-            for (due, n) in rows {
-                let slot = usize::try_from((due - today).num_days() - 1).ok();
-                if let Some(slot) = slot.and_then(|i| out.get_mut(i)) {
-                    *slot += count(n);
-                }
+        let rows: Vec<(NaiveDate, i64)> = self.each_deck(
+            "SELECT due, count(*) FROM cards
+             WHERE deck = ?1 AND retired = 0 AND due > ?2 AND due <= ?3 GROUP BY due",
+            decks,
+            params![today, end],
+            |_, _, row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        for (due, n) in rows {
+            let slot = usize::try_from((due - today).num_days() - 1).ok();
+            if let Some(slot) = slot.and_then(|i| out.get_mut(i)) {
+                *slot += count(n);
             }
         }
         Ok(out)
@@ -260,27 +234,19 @@ impl Store {
     ) -> Result<[usize; 5], StoreError> {
         let since = today.checked_sub_days(Days::new(days)).unwrap_or(today);
         let mut out = [0; 5];
-        let mut statement = self
-            .conn
-            .prepare_cached(
-                "SELECT r.rating, count(*) FROM reviews r JOIN cards c ON c.id = r.card
-                 WHERE c.deck = ?1 AND r.day > ?2 AND r.day <= ?3 GROUP BY r.rating",
-            )
-            .map_err(|e| self.fail(e))?;
-        for deck in decks {
-            let rows = statement
-                .query_map(params![deck, since, today], |row| {
-                    Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?))
-                })
-                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-                .map_err(|e| self.fail(e))?;
-            for (rating, n) in rows {
-                if let Some(slot) = usize::try_from(rating - 1)
-                    .ok()
-                    .and_then(|i| out.get_mut(i))
-                {
-                    *slot += count(n);
-                }
+        let rows: Vec<(i64, i64)> = self.each_deck(
+            "SELECT r.rating, count(*) FROM reviews r JOIN cards c ON c.id = r.card
+             WHERE c.deck = ?1 AND r.day > ?2 AND r.day <= ?3 GROUP BY r.rating",
+            decks,
+            params![since, today],
+            |_, _, row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        for (rating, n) in rows {
+            if let Some(slot) = usize::try_from(rating - 1)
+                .ok()
+                .and_then(|i| out.get_mut(i))
+            {
+                *slot += count(n);
             }
         }
         Ok(out)
@@ -329,25 +295,16 @@ impl Store {
         today: NaiveDate,
         exam: NaiveDate,
     ) -> Result<ExamFigures, StoreError> {
-        let mut known = 0;
-        let mut due_today = 0;
-        let mut statement = self
-            .conn
-            .prepare_cached(
-                "SELECT count(*) FILTER (WHERE last_rating >= ?3),
-                        count(*) FILTER (WHERE due <= ?2)
-                 FROM cards WHERE deck = ?1 AND retired = 0",
-            )
-            .map_err(|e| self.fail(e))?;
-        for deck in decks {
-            let (k, d): (i64, i64) = statement
-                .query_row(params![deck, today, Rating::KNOWN], |row| {
-                    Ok((row.get(0)?, row.get(1)?))
-                })
-                .map_err(|e| self.fail(e))?;
-            known += count(k);
-            due_today += count(d);
-        }
+        let rows: Vec<(i64, i64)> = self.each_deck(
+            "SELECT count(*) FILTER (WHERE last_rating >= ?3),
+                    count(*) FILTER (WHERE due <= ?2)
+             FROM cards WHERE deck = ?1 AND retired = 0",
+            decks,
+            params![today, Rating::KNOWN],
+            |_, _, row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        let known = rows.iter().map(|&(k, _)| count(k)).sum();
+        let due_today = rows.iter().map(|&(_, d)| count(d)).sum();
         let days_ahead = u64::try_from((exam - today).num_days()).unwrap_or(0);
         let mut due_until_exam = vec![due_today];
         due_until_exam.extend(self.due_per_day(decks, today, days_ahead)?);
