@@ -479,7 +479,7 @@ mod tests {
         );
         day_input.relearning = due("a", &[3]);
         let only: std::collections::HashSet<CardId> =
-            [2, 15, 16, 17].into_iter().map(CardId).collect();
+            [2, 15, 16, 17].into_iter().map(CardId::new).collect();
         let only_tagged = restrict(day_input, &only);
         assert_eq!(only_tagged.due.count, 1);
         assert_eq!(only_tagged.decks[0].unseen, 3);

@@ -132,7 +132,7 @@ pub fn tag_stats(
     };
     for row in rows
         .iter()
-        .filter(|r| !r.retired && members.contains(&CardId(r.card)))
+        .filter(|r| !r.retired && members.contains(&CardId::new(r.card)))
     {
         stats.cards += 1;
         let due = row
@@ -199,16 +199,16 @@ mod tests {
 
     fn card(id: i64, deck: &str, tags: &[&str]) -> TaggedCard {
         TaggedCard {
-            card: CardId(id),
-            deck: DeckId(deck.into()),
+            card: CardId::new(id),
+            deck: DeckId::new(deck),
             tags: tags.iter().map(|t| t.to_string()).collect(),
         }
     }
 
     fn decks() -> Vec<(DeckId, Vec<String>)> {
         vec![
-            (DeckId("a".into()), vec!["plaintes".into()]),
-            (DeckId("b".into()), vec![]),
+            (DeckId::new("a"), vec!["plaintes".into()]),
+            (DeckId::new("b"), vec![]),
         ]
     }
 
@@ -223,7 +223,7 @@ mod tests {
         merge_deck_tags(&mut cards, &decks());
         assert_eq!(cards[0].tags, vec!["liste", "plaintes"]);
         let by_deck = select(&["plaintes".into()], &cards, &decks(), "x").unwrap();
-        assert_eq!(by_deck, [CardId(1), CardId(2)].into_iter().collect());
+        assert_eq!(by_deck, [CardId::new(1), CardId::new(2)].into_iter().collect());
         // A card tag selects across decks; several tags add up; case is ignored.
         let both = select(
             &["LISTE".into(), " definition".into()],
@@ -234,7 +234,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             both,
-            [CardId(1), CardId(3), CardId(4)].into_iter().collect()
+            [CardId::new(1), CardId::new(3), CardId::new(4)].into_iter().collect()
         );
     }
 
@@ -286,7 +286,7 @@ mod tests {
             row(5, 0, None, false),
         ];
         let rated = |card: i64, day: u32, rating: u8, learnt: bool| RecentRating {
-            card: CardId(card),
+            card: CardId::new(card),
             day: NaiveDate::from_ymd_opt(2026, 12, day).unwrap(),
             rating,
             of_a_learnt_card: learnt,
@@ -297,7 +297,7 @@ mod tests {
             rated(3, 8, 5, true),
             rated(5, 10, 1, true),
         ];
-        let members: HashSet<CardId> = [1, 2, 3, 4].into_iter().map(CardId).collect();
+        let members: HashSet<CardId> = [1, 2, 3, 4].into_iter().map(CardId::new).collect();
         let s = tag_stats("liste", &members, &rows, &ratings, today);
         assert_eq!((s.cards, s.new, s.learning, s.review), (3, 1, 1, 1));
         assert_eq!(s.due_today, 1);
