@@ -301,6 +301,18 @@ pub enum CheckFormat {
     Github,
 }
 
+/// `--from`: the converter's formats, named and described for the command
+/// line here, so that the converter does not depend on clap.
+impl ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Format::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()).help(self.looks_like()))
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct ConvertArgs {
     /// The page's format [default: the one the text looks like]

@@ -16,22 +16,36 @@ use std::fmt::Write as _;
 pub use detect::detect;
 
 /// The page formats `fiches convert` reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// Brainscape: card number, `Q`, question "(N)", `A`, `•` bullets, 1–5 scale
     Brainscape,
-    /// Quizlet-style list: a heading line (the question), then `-` or numbered lines
     Quizlet,
-    /// Quiz page: each question printed twice, `(correct)` choices, True/False, short answers
     Quizpage,
 }
 
 impl Format {
+    pub const ALL: [Format; 3] = [Format::Brainscape, Format::Quizlet, Format::Quizpage];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Brainscape => "brainscape",
             Format::Quizlet => "quizlet",
             Format::Quizpage => "quizpage",
+        }
+    }
+
+    /// How a page of this format looks, for the command line's help.
+    pub fn looks_like(self) -> &'static str {
+        match self {
+            Format::Brainscape => {
+                "Brainscape: card number, `Q`, question \"(N)\", `A`, `•` bullets, 1–5 scale"
+            }
+            Format::Quizlet => {
+                "Quizlet-style list: a heading line (the question), then `-` or numbered lines"
+            }
+            Format::Quizpage => {
+                "Quiz page: each question printed twice, `(correct)` choices, True/False, short answers"
+            }
         }
     }
 }

@@ -223,7 +223,10 @@ mod tests {
         merge_deck_tags(&mut cards, &decks());
         assert_eq!(cards[0].tags, vec!["liste", "plaintes"]);
         let by_deck = select(&["plaintes".into()], &cards, &decks(), "x").unwrap();
-        assert_eq!(by_deck, [CardId::new(1), CardId::new(2)].into_iter().collect());
+        assert_eq!(
+            by_deck,
+            [CardId::new(1), CardId::new(2)].into_iter().collect()
+        );
         // A card tag selects across decks; several tags add up; case is ignored.
         let both = select(
             &["LISTE".into(), " definition".into()],
@@ -234,7 +237,9 @@ mod tests {
         .unwrap();
         assert_eq!(
             both,
-            [CardId::new(1), CardId::new(3), CardId::new(4)].into_iter().collect()
+            [CardId::new(1), CardId::new(3), CardId::new(4)]
+                .into_iter()
+                .collect()
         );
     }
 
