@@ -376,7 +376,7 @@ fn a_notice_on_the_first_screen_reads_whole_at_every_size() {
         assert!(joined(&all).contains(notice), "{width}×{height}: {all}");
         let decks = super::intents::open_decks(
             &fixture.store,
-            vec![DeckId("ch1".into())],
+            vec![DeckId::new("ch1")],
             crate::clock::study_day(now().unwrap()),
         );
         let mut decks = decks.unwrap();
