@@ -167,10 +167,7 @@ pub fn write_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()> 
     }
     // Today first, then later days.
     match summary.left_today_text() {
-        Some(left) => writeln!(
-            out,
-            "Still to do today: {left} (`fiches review` goes on with them)."
-        )?,
+        Some(left) => writeln!(out, "Still to do today: {left}.")?,
         None => writeln!(out, "Nothing left for today.")?,
     }
     if summary.day_done() {

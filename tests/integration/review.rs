@@ -174,7 +174,7 @@ fn end_of_input_and_bad_answers_keep_every_saved_rating() {
         2
     );
     // What is still to do today comes before what is due later.
-    assert!(run.stdout.ends_with("Session over: 1 card reviewed, 1 rating (1: 0, 2: 0, 3: 0, 4: 0, 5: 1).\nStill to do today: 2 new (`fiches review` goes on with them).\nNext due: 2026-12-02 (1 card).\n"), "{}", run.stdout);
+    assert!(run.stdout.ends_with("Session over: 1 card reviewed, 1 rating (1: 0, 2: 0, 3: 0, 4: 0, 5: 1).\nStill to do today: 2 new.\nNext due: 2026-12-02 (1 card).\n"), "{}", run.stdout);
     let cards = student.cards(DAY1);
     assert_eq!(cards["un"]["last_rating"], 5);
     assert_eq!(cards["deux"]["due"], Value::Null);
@@ -449,7 +449,7 @@ fn the_summary_says_what_is_still_due_today_before_later_days() {
     // Day 2: three due; one rated 2 (to relearn), one left, then quit.
     let run = student.review(DAY2, "\n5\n\n2\nq\n");
     assert!(
-        run.stdout.ends_with("Session over: 2 cards reviewed, 2 ratings (1: 0, 2: 1, 3: 0, 4: 0, 5: 1).\nStill to do today: 1 due, 1 to relearn (`fiches review` goes on with them).\nNext due: 2026-12-03 (1 card), 2026-12-08 (1 card).\n"),
+        run.stdout.ends_with("Session over: 2 cards reviewed, 2 ratings (1: 0, 2: 1, 3: 0, 4: 0, 5: 1).\nStill to do today: 1 due, 1 to relearn.\nNext due: 2026-12-03 (1 card), 2026-12-08 (1 card).\n"),
         "{}",
         run.stdout
     );
