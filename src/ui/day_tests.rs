@@ -11,7 +11,7 @@ const SIZES: [(u16, u16); 2] = [(80, 24), (super::MIN_WIDTH, super::MIN_HEIGHT)]
 
 /// The text inside the screen's boxes, rows joined with spaces: a line
 /// wrapped over two rows still reads whole.
-fn joined(all: &str) -> String {
+pub(super) fn joined(all: &str) -> String {
     all.lines()
         .map(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()))
         .filter(|l| !l.is_empty())
@@ -101,7 +101,7 @@ cards:
 "#;
 
 /// A fixture with a deck of its own, synced into the fixture's store.
-fn fixture_with(name: &str, yaml: &str) -> Fixture {
+pub(super) fn fixture_with(name: &str, yaml: &str) -> Fixture {
     let mut fixture = Fixture::new();
     let deck = fixture.dir.join(format!("{name}.yaml"));
     std::fs::write(&deck, yaml).unwrap();

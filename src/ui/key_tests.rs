@@ -7,23 +7,15 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::day_tests::{fixture_with, joined};
 use super::preview::PreviewScreen;
 use super::review::{Phase, ReviewScreen};
-use super::tests::{COLOR, Fixture, now, press, render, text};
-use super::{Control, Input, Inputs, MIN_HEIGHT, MIN_WIDTH, run_loop};
+use super::tests::{COLOR, Fixture, Script, now, press, render, text};
+use super::{Control, MIN_HEIGHT, MIN_WIDTH, run_loop};
 use crate::deck::{self, DeckId};
 use crate::review::Session;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (MIN_WIDTH, MIN_HEIGHT)];
-
-/// The screen's rows inside its boxes, joined: wrapped lines read whole.
-fn joined(all: &str) -> String {
-    all.lines()
-        .map(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()))
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
 
 /// The last row of the screen: the footer.
 fn footer(all: &str) -> String {
@@ -47,14 +39,6 @@ fn review_with(fixture: &Fixture, deck: &str, new_per_day: usize) -> ReviewScree
     )
     .unwrap();
     super::intents::open_review(session, &fixture.store).unwrap()
-}
-
-fn fixture_with(name: &str, yaml: &str) -> Fixture {
-    let mut fixture = Fixture::new();
-    let deck = fixture.dir.join(format!("{name}.yaml"));
-    std::fs::write(&deck, yaml).unwrap();
-    fixture.store.sync(&[deck], false, now().unwrap()).unwrap();
-    fixture
 }
 
 #[test]
@@ -133,18 +117,6 @@ fn the_search_prompt_keeps_its_keys_and_esc_cancels_only_the_search() {
         press(&mut preview, &mut ctx, "q")[0],
         Control::Close
     ));
-}
-
-/// Keys for the loop, then the terminal going away.
-struct Script(Vec<KeyEvent>);
-
-impl Inputs for Script {
-    fn next(&mut self) -> std::io::Result<Input> {
-        if self.0.is_empty() {
-            return Ok(Input::Signal(1));
-        }
-        Ok(Input::Key(self.0.remove(0)))
-    }
 }
 
 #[test]

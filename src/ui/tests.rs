@@ -424,7 +424,7 @@ fn deck_list_and_stats_screens() {
 }
 
 /// Keys for the loop, then the terminal going away.
-struct Script(Vec<KeyEvent>);
+pub(super) struct Script(pub(super) Vec<KeyEvent>);
 
 impl Inputs for Script {
     fn next(&mut self) -> std::io::Result<Input> {
