@@ -357,3 +357,22 @@ fn a_notice_on_the_first_screen_reads_whole_at_every_size() {
         assert!(joined(&all).contains(notice), "{width}×{height}: {all}");
     }
 }
+
+#[test]
+fn esc_clears_a_typed_answer_before_it_ends_the_session() {
+    for (width, height) in SIZES {
+        let mut fixture = super::tests::kinds_fixture();
+        let mut screen = super::tests::kinds_review(&fixture);
+        let mut ctx = fixture.ctx(true);
+        // The true/false card, then the choice card: `a`, then Esc.
+        press(&mut screen, &mut ctx, "f\na⎋");
+        assert_eq!(screen.phase(), Phase::Question);
+        let all = text(&render(&mut screen, width, height, COLOR));
+        assert!(
+            joined(&all).contains("Answer cleared (Esc again ends the session)."),
+            "{width}×{height}: {all}"
+        );
+        press(&mut screen, &mut ctx, "⎋");
+        assert_eq!(screen.phase(), Phase::Over);
+    }
+}

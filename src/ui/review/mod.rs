@@ -253,6 +253,12 @@ impl ReviewScreen {
             Some(Action::Erase) => {
                 self.typed.pop();
             }
+            // Esc clears an answer being typed; only on an empty one does it
+            // end the session.
+            Some(Action::Quit) if key.code == KeyCode::Esc && !self.typed.is_empty() => {
+                self.typed.clear();
+                self.message = Some("Answer cleared (Esc again ends the session).".into());
+            }
             Some(Action::LineUp) => self.scroll = self.scroll.saturating_sub(1),
             Some(Action::LineDown) => self.scroll = self.scroll.saturating_add(1),
             Some(Action::PageUp) => self.scroll = self.scroll.saturating_sub(5),
