@@ -354,6 +354,8 @@ pub struct ExportArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
     /// The Anki package or text export
     pub input: PathBuf,
     /// The deck file to write
@@ -365,6 +367,9 @@ pub struct ImportArgs {
     /// The deck's title [default: the Anki deck's name, else the file name]
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
+    /// Bring the package's review log and card states into the review store, on the imported cards
+    #[arg(long)]
+    pub with_history: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -70,7 +70,7 @@ fn run_command(
         Command::Fit(args) => commands::fit::run(args, store(&args.store, db)),
         Command::Readiness(args) => commands::readiness::run(args, store(&args.store, db)),
         Command::Backup(args) => commands::backup::run(args, store(&args.store, db)),
-        Command::Import(args) => commands::import::run(args),
+        Command::Import(args) => commands::import::run(args, store(&args.store, db)),
         Command::Export(args) => commands::export::run(args, store(&args.store, db)),
         Command::Completions(args) => commands::completions::completions(args.shell),
         Command::Man => commands::completions::man(),

@@ -2,14 +2,22 @@
 //! report on stderr of what was read, written and left out.
 
 use std::io::{self, Write};
+use std::path::Path;
 
-use crate::anki::import::{self, Options};
+use chrono::{DateTime, Local};
+
+use crate::anki::LoggedRating;
+use crate::anki::import::{self, ImportedCard, Options};
 use crate::anki::{package, source};
 use crate::cli::ImportArgs;
+use crate::clock;
+use crate::deck;
+use crate::store::{ForeignHistory, ForeignReview};
+use crate::sync::SyncOptions;
 
-use super::{Failure, Status};
+use super::{Failure, Status, open_store, sync_files};
 
-pub fn run(args: &ImportArgs) -> Result<Status, Failure> {
+pub fn run(args: &ImportArgs, db: Option<&Path>) -> Result<Status, Failure> {
     let name = args.input.display().to_string();
     let out = &args.output;
     if !args.force && out.exists() {
@@ -86,5 +94,89 @@ pub fn run(args: &ImportArgs) -> Result<Status, Failure> {
             if read.media_files == 1 { "" } else { "s" }
         );
     }
+    if args.with_history {
+        return bring_history(&mut stderr, out, &imported.cards, db);
+    }
     Ok(Status::Success)
+}
+
+/// The deck just written synced into the store, then the package's states
+/// and logs brought onto its cards.
+fn bring_history(
+    stderr: &mut impl Write,
+    out: &Path,
+    cards: &[ImportedCard],
+    db: Option<&Path>,
+) -> Result<Status, Failure> {
+    let now = clock::now()?;
+    let loaded = deck::read_deck(out)
+        .map_err(|err| Failure::usage(format!("cannot read {}: {err}", out.display())))?;
+    let Some(deck) = loaded.deck.filter(|d| d.cards.len() == cards.len()) else {
+        return Err(Failure::usage(format!(
+            "{} changed while it was imported: history not brought in",
+            out.display()
+        )));
+    };
+    let mut store = open_store(db)?;
+    let (_, status) = sync_files(
+        &mut store,
+        &[out.to_path_buf()],
+        SyncOptions::default(),
+        now,
+    )?;
+    let histories: Vec<ForeignHistory> = deck
+        .cards
+        .iter()
+        .zip(cards)
+        .filter_map(|(card, imported)| {
+            let schedule = imported.schedule.as_ref()?;
+            Some(ForeignHistory {
+                key: card.id.clone(),
+                qnorm: card.normalized_question.clone(),
+                due: schedule.due,
+                interval: schedule.interval,
+                ease: schedule.ease,
+                lapses: schedule.lapses,
+                reviews: schedule.reviews.iter().filter_map(review).collect(),
+            })
+        })
+        .collect();
+    let brought = store
+        .bring_histories(&deck.id, &histories)
+        .map_err(|err| Failure::usage(err.to_string()))?;
+    let mut line = format!(
+        "history brought into {}: {} card{} with {} rating{}",
+        store.path().display(),
+        brought.cards,
+        plural(brought.cards),
+        brought.reviews,
+        plural(brought.reviews)
+    );
+    if brought.kept > 0 {
+        line.push_str(&format!(
+            "; {} card{} already had a history here, kept as it was",
+            brought.kept,
+            plural(brought.kept)
+        ));
+    }
+    let _ = writeln!(stderr, "{line}");
+    Ok(status)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn review(rating: &LoggedRating) -> Option<ForeignReview> {
+    let at = DateTime::from_timestamp_millis(rating.at_ms)?
+        .with_timezone(&Local)
+        .fixed_offset();
+    Some(ForeignReview {
+        at,
+        day: clock::study_day(at),
+        rating: rating.rating,
+        took_ms: rating.took_ms,
+        interval_after: rating.interval_after,
+        ease_after: rating.ease_after,
+    })
 }

@@ -103,3 +103,185 @@ impl Store {
         Ok(out)
     }
 }
+
+/// A card's state and log from another program, to bring into the store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForeignHistory {
+    /// The card's `id`, or `None` for a card matched by its question.
+    pub key: Option<String>,
+    pub qnorm: String,
+    pub due: Option<NaiveDate>,
+    pub interval: u32,
+    /// SM-2 ease in hundredths; 0 when unknown.
+    pub ease: u32,
+    pub lapses: u32,
+    /// Oldest first.
+    pub reviews: Vec<ForeignReview>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForeignReview {
+    pub at: DateTime<chrono::FixedOffset>,
+    pub day: NaiveDate,
+    /// 1–5.
+    pub rating: u8,
+    pub took_ms: i64,
+    pub interval_after: u32,
+    /// In hundredths; 0 when unknown.
+    pub ease_after: u32,
+}
+
+/// What bringing histories in did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HistoryBrought {
+    pub cards: usize,
+    pub reviews: usize,
+    /// Cards that already had a history here: left as they were.
+    pub kept: usize,
+    /// Cards not found in the store's deck.
+    pub missing: usize,
+}
+
+/// The lowest SM-2 ease.
+const MIN_EASE: u32 = 130;
+
+impl Store {
+    /// Brings `histories` onto the cards of `deck` that have none yet, in
+    /// one transaction: each review logged with the state before and after
+    /// it (successes in a row counted as SM-2 counts them), then the card's
+    /// state as the other program left it. A card that already has reviews
+    /// here keeps them and its state.
+    pub fn bring_histories(
+        &mut self,
+        deck: &DeckId,
+        histories: &[ForeignHistory],
+    ) -> Result<HistoryBrought, StoreError> {
+        let path = self.path.clone();
+        let fail = |err: rusqlite::Error| super::classify(&path, err);
+        let tx = self.immediate()?;
+        let mut brought = HistoryBrought::default();
+        for history in histories {
+            let found: Option<i64> = match &history.key {
+                Some(key) => tx.query_row(
+                    "SELECT id FROM cards WHERE deck = ?1 AND key = ?2",
+                    params![deck.0, key],
+                    |r| r.get(0),
+                ),
+                None => tx.query_row(
+                    "SELECT id FROM cards WHERE deck = ?1 AND key IS NULL AND qnorm = ?2
+                     AND retired = 0 ORDER BY id LIMIT 1",
+                    params![deck.0, history.qnorm],
+                    |r| r.get(0),
+                ),
+            }
+            .map(Some)
+            .or_else(|err| match err {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                other => Err(other),
+            })
+            .map_err(fail)?;
+            let Some(card) = found else {
+                brought.missing += 1;
+                continue;
+            };
+            let logged: i64 = tx
+                .query_row(
+                    "SELECT count(*) FROM reviews WHERE card = ?1",
+                    [card],
+                    |r| r.get(0),
+                )
+                .map_err(fail)?;
+            if logged > 0 {
+                brought.kept += 1;
+                continue;
+            }
+            let (mut reps, mut ease, mut interval) = (0u32, 250u32, 0u32);
+            let (mut due, mut lapses): (Option<NaiveDate>, u32) = (None, 0);
+            let (mut last_rating, mut last_day): (Option<u8>, Option<NaiveDate>) = (None, None);
+            for review in &history.reviews {
+                // A second rating the same day is logged, not scheduled, as
+                // our scheduler does (Anki's learning steps are such ratings).
+                let scheduled = last_day != Some(review.day);
+                let after_reps = if review.rating >= 3 { reps + 1 } else { 0 };
+                let after_ease = if review.ease_after > 0 {
+                    review.ease_after.max(MIN_EASE)
+                } else {
+                    ease
+                };
+                let after_interval = review.interval_after.max(1);
+                let after_due = review
+                    .day
+                    .checked_add_days(chrono::Days::new(u64::from(after_interval)));
+                let (after_reps, after_ease, after_interval, after_due) = if scheduled {
+                    (after_reps, after_ease, after_interval, after_due)
+                } else {
+                    (reps, ease, interval, due)
+                };
+                tx.execute(
+                    "INSERT INTO reviews (card, at, day, rating, took_ms, scheduled, ticks,
+                       before_reps, before_ease, before_interval, before_due, before_lapses,
+                       before_last_rating, before_last_day,
+                       after_reps, after_ease, after_interval, after_due)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?17, NULL, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                    params![
+                        card,
+                        review.at.to_rfc3339(),
+                        review.day.to_string(),
+                        review.rating.clamp(1, 5),
+                        review.took_ms.max(0),
+                        reps,
+                        ease,
+                        interval,
+                        due.map(|d| d.to_string()),
+                        lapses,
+                        last_rating,
+                        last_day.map(|d| d.to_string()),
+                        after_reps,
+                        after_ease,
+                        after_interval,
+                        after_due.map(|d| d.to_string()),
+                        scheduled,
+                    ],
+                )
+                .map_err(fail)?;
+                if scheduled && review.rating < 3 && reps > 0 {
+                    lapses += 1;
+                }
+                (reps, ease, interval, due) = (after_reps, after_ease, after_interval, after_due);
+                last_rating = Some(review.rating);
+                if scheduled {
+                    last_day = Some(review.day);
+                }
+                brought.reviews += 1;
+            }
+            // The state the other program left is the one to go on from.
+            let ease = if history.ease > 0 {
+                history.ease.max(MIN_EASE)
+            } else {
+                ease
+            };
+            let (due, interval) = match history.due {
+                Some(day) => (Some(day), history.interval.max(1)),
+                None => (due, interval),
+            };
+            tx.execute(
+                "UPDATE cards SET reps = ?2, ease = ?3, interval = ?4, due = ?5, lapses = ?6,
+                   last_rating = ?7, last_day = ?8 WHERE id = ?1",
+                params![
+                    card,
+                    reps,
+                    ease,
+                    interval,
+                    due.map(|d| d.to_string()),
+                    history.lapses.max(lapses),
+                    last_rating,
+                    last_day.map(|d| d.to_string()),
+                ],
+            )
+            .map_err(fail)?;
+            brought.cards += 1;
+        }
+        tx.commit().map_err(fail)?;
+        Ok(brought)
+    }
+}

@@ -18,7 +18,7 @@ use crate::deck::DeckId;
 use thiserror::Error;
 
 pub use crate::sync::{Change, ChangeKind, DeckSync, SkippedDeck, SyncError, SyncReport};
-pub use interop::{CardHistory, LoggedReview};
+pub use interop::{CardHistory, ForeignHistory, ForeignReview, HistoryBrought, LoggedReview};
 pub use memory::{ModelCard, StoredModel};
 pub use review::{
     CardId, DueCursor, DuePage, NewCardsByKind, NewReview, QueueEntry, Recorded, ReviewId,

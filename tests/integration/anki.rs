@@ -42,7 +42,7 @@ cards:
 "#;
 
 /// Basic cards only, so that a scripted session rates them in a known order.
-const BASIC_DECK: &str = r#"title: "Cours d'essai"
+pub(crate) const BASIC_DECK: &str = r#"title: "Cours d'essai"
 cards:
   - id: "un"
     q: "Première ?"

@@ -426,3 +426,151 @@ fn what_a_text_export_holds_never_reaches_the_terminal_raw_and_a_deck_is_not_rep
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert_eq!(strict_deck(&scratch.path, "out.yaml").title, "Repris");
 }
+
+fn cards_json(dir: &Path, db: &str, now: &str, deck: &str) -> Vec<serde_json::Value> {
+    let run = fiches_with(
+        dir,
+        &["cards", "--json", deck],
+        &[("FICHES_DB", db), ("FICHES_NOW", now)],
+        None,
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
+fn count(db: &Path, sql: &str) -> i64 {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn with_history_the_states_and_logs_of_a_package_come_into_the_store() {
+    let scratch = Scratch::new();
+    scratch.write("decks/essai.yaml", crate::anki::BASIC_DECK);
+    let dir = &scratch.path;
+    let first = dir.join("first.db");
+    let first = first.to_str().unwrap();
+    // Three days ago: the first card rated 5, the second 2 then 4.
+    let before = (chrono::Local::now() - chrono::Duration::days(3)).to_rfc3339();
+    let run = fiches_with(
+        dir,
+        &["review", "--plain", "--new", "2", "decks"],
+        &[("FICHES_DB", first), ("FICHES_NOW", &before)],
+        Some("\n5\n\n2\n\n4\n"),
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let now = chrono::Local::now().to_rfc3339();
+    let env = [("FICHES_DB", first), ("FICHES_NOW", now.as_str())];
+    let run = fiches_with(
+        dir,
+        &["export", "decks", "--with-scheduling", "-o", "cours.apkg"],
+        &env,
+        None,
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+
+    // Another store, as on another machine.
+    let second = dir.join("second.db");
+    let env2 = [
+        ("FICHES_DB", second.to_str().unwrap()),
+        ("FICHES_NOW", now.as_str()),
+    ];
+    let import = |extra: &[&str]| {
+        let mut args = vec![
+            "import",
+            "cours.apkg",
+            "-o",
+            "repris.yaml",
+            "--with-history",
+        ];
+        args.extend_from_slice(extra);
+        fiches_with(dir, &args, &env2, None)
+    };
+    let run = import(&[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("history brought into")
+            && run.stderr.contains("2 cards with 3 ratings"),
+        "{}",
+        run.stderr
+    );
+    let original = cards_json(dir, first, &now, "decks");
+    let imported = cards_json(dir, second.to_str().unwrap(), &now, "repris.yaml");
+    assert_eq!(original.len(), imported.len());
+    for card in &original {
+        let found = imported
+            .iter()
+            .find(|c| c["question"] == card["question"])
+            .unwrap_or_else(|| panic!("{card} not imported: {imported:?}"));
+        for field in ["due", "ef", "reps", "lapses", "last_rating"] {
+            let expected = match (field, &card[field]) {
+                // Anki has four buttons: a 2 comes back a 1, both lapses.
+                ("last_rating", serde_json::Value::Number(n)) if n.as_u64() == Some(2) => {
+                    serde_json::json!(1)
+                }
+                (_, value) => value.clone(),
+            };
+            assert_eq!(found[field], expected, "{field}: {card} / {found}");
+        }
+        if card["due"].is_string() {
+            assert_eq!(found["interval"], card["interval"], "{card} / {found}");
+        }
+    }
+    assert_eq!(count(&second, "SELECT count(*) FROM reviews"), 3);
+    assert_eq!(
+        count(&second, "SELECT count(*) FROM reviews WHERE rating = 1"),
+        count(
+            Path::new(first),
+            "SELECT count(*) FROM reviews WHERE rating <= 2"
+        )
+    );
+
+    // Imported again: the cards' history here is kept, nothing doubled.
+    let run = import(&["--force"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("2 cards already had a history here"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(count(&second, "SELECT count(*) FROM reviews"), 3);
+}
+
+#[test]
+fn with_history_a_package_anki_wrote_brings_its_review_log() {
+    let Some(python) = anki_python() else { return };
+    let scratch = Scratch::new();
+    anki(&python, &["write", scratch.path.to_str().unwrap()]);
+    let db = scratch.path.join("store.db");
+    let now = chrono::Local::now().to_rfc3339();
+    let run = fiches_with(
+        &scratch.path,
+        &[
+            "import",
+            "latest.apkg",
+            "-o",
+            "cours.yaml",
+            "--with-history",
+        ],
+        &[("FICHES_DB", db.to_str().unwrap()), ("FICHES_NOW", &now)],
+        None,
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("1 card with 1 rating"),
+        "{}",
+        run.stderr
+    );
+    let cards = cards_json(&scratch.path, db.to_str().unwrap(), &now, "cours.yaml");
+    // The basic note was answered Good once: learning, due today.
+    let reviewed: Vec<_> = cards.iter().filter(|c| c["due"].is_string()).collect();
+    assert_eq!(reviewed.len(), 1, "{cards:?}");
+    assert_eq!(reviewed[0]["question"], "Qui & quoi ?");
+    assert_eq!(reviewed[0]["last_rating"], 4);
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM reviews WHERE rating = 4"),
+        1
+    );
+}
