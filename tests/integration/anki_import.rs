@@ -105,15 +105,11 @@ fn packages_anki_writes_in_every_layout_and_its_text_export_are_imported() {
 }
 
 /// The GUIDs Anki gave the notes, in the order they were added, from its
-/// text export (column 1).
+/// text export (which quotes a GUID holding a quote or a backtick).
 fn written_guid(scratch: &Scratch, index: usize) -> String {
     let text = std::fs::read_to_string(scratch.path.join("notes.txt")).unwrap();
-    let line = text
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .nth(index)
-        .unwrap();
-    line.split('\t').next().unwrap().to_string()
+    let read = fiches::anki::text::read(&text).unwrap();
+    read.notes[index].guid.clone().unwrap()
 }
 
 /// Basic and cloze cards come back exactly; the other graded kinds come
