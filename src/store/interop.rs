@@ -161,16 +161,16 @@ impl Store {
         let tx = self.immediate()?;
         let mut brought = HistoryBrought::default();
         for history in histories {
-            let found: Option<i64> = match &history.key {
+            let found: Option<CardId> = match &history.key {
                 Some(key) => tx.query_row(
                     "SELECT id FROM cards WHERE deck = ?1 AND key = ?2",
-                    params![deck.0, key],
+                    params![deck, key],
                     |r| r.get(0),
                 ),
                 None => tx.query_row(
                     "SELECT id FROM cards WHERE deck = ?1 AND key IS NULL AND qnorm = ?2
                      AND retired = 0 ORDER BY id LIMIT 1",
-                    params![deck.0, history.qnorm],
+                    params![deck, history.qnorm],
                     |r| r.get(0),
                 ),
             }
@@ -226,20 +226,20 @@ impl Store {
                     params![
                         card,
                         review.at.to_rfc3339(),
-                        review.day.to_string(),
+                        review.day,
                         review.rating.clamp(1, 5),
                         review.took_ms.max(0),
                         reps,
                         ease,
                         interval,
-                        due.map(|d| d.to_string()),
+                        due,
                         lapses,
                         last_rating,
-                        last_day.map(|d| d.to_string()),
+                        last_day,
                         after_reps,
                         after_ease,
                         after_interval,
-                        after_due.map(|d| d.to_string()),
+                        after_due,
                         scheduled,
                     ],
                 )
@@ -272,10 +272,10 @@ impl Store {
                     reps,
                     ease,
                     interval,
-                    due.map(|d| d.to_string()),
+                    due,
                     history.lapses.max(lapses),
                     last_rating,
-                    last_day.map(|d| d.to_string()),
+                    last_day,
                 ],
             )
             .map_err(fail)?;
