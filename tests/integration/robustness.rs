@@ -105,6 +105,10 @@ fn check_bytes(bytes: &[u8]) {
     fiches::commands::preview::print(&mut preview, &loaded).unwrap();
     let printed = String::from_utf8(preview.into_inner()).unwrap();
     assert!(terminal_safe(&printed), "{printed:?}");
+    if let Some(deck) = &loaded.deck {
+        assert!(deck.cards.len() <= loaded.entries);
+    }
+    let _ = fiches::deck::cross_check(std::slice::from_ref(&loaded));
 }
 
 /// No C0 control but line feed and tab, no DEL, C1 or bidi control.
@@ -162,8 +166,7 @@ fn mutated_decks_and_suite_inputs_never_panic() {
 /// panic and the deck it writes loads without a single error.
 #[test]
 fn converted_pages_always_load() {
-    use fiches::convert::{Format, convert, to_yaml};
-    use fiches::deck::Severity;
+    use fiches::convert::Format;
 
     let mut pages: Vec<Vec<u8>> = vec![
         b"1\nQ\nQuestion (2) ?\nA\n  \xe2\x80\xa2 un;\n  \xe2\x80\xa2 deux.\n".to_vec(),
@@ -185,23 +188,77 @@ fn converted_pages_always_load() {
         let base = &pages[round % pages.len()];
         let mutated = mutate(&mut rng, base);
         let text = String::from_utf8_lossy(&mutated);
-        let format = formats[rng.below(formats.len())];
-        let conversion = convert(format, &text);
-        let yaml = to_yaml(&conversion.deck, "T", Some("page.txt"), format);
-        assert!(terminal_safe(&yaml), "{yaml:?}");
-        let loaded = parse_deck(Path::new("out.yaml"), yaml.as_bytes());
-        let errors: Vec<_> = loaded
+        convert_holds(formats[rng.below(formats.len())], &text);
+    }
+}
+
+/// What the convert fuzz target asserts: the deck written carries nothing
+/// raw for a terminal and loads without a single error, every card kept.
+fn convert_holds(format: fiches::convert::Format, text: &str) {
+    use fiches::convert::{convert, to_yaml};
+    use fiches::deck::Severity;
+
+    let conversion = convert(format, text);
+    let yaml = to_yaml(&conversion.deck, "T", Some("page.txt"), format);
+    assert!(terminal_safe(&yaml), "{yaml:?}");
+    let loaded = parse_deck(Path::new("out.yaml"), yaml.as_bytes());
+    let errors: Vec<_> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{format:?} on {text:?}: {errors:?}\n{yaml}"
+    );
+    assert_eq!(
+        loaded.deck.map(|d| d.cards.len()),
+        Some(conversion.deck.cards.len())
+    );
+}
+
+/// The fuzz targets' corpus, and mutations of it, run here as a plain test
+/// (the targets themselves need `cargo fuzz`): the same properties, every
+/// time the suite runs.
+#[test]
+fn the_fuzz_corpus_holds_the_fuzz_properties() {
+    use fiches::convert::Format;
+
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    let files = |dir: &str| {
+        let mut paths: Vec<_> = std::fs::read_dir(corpus.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_file())
+            .collect();
+        paths.sort();
+        assert!(
+            paths.len() >= 5,
+            "the {dir} corpus has {} files",
+            paths.len()
+        );
+        paths
+    };
+    let mut rng = XorShift(0xf022_c0de);
+    for path in files("check") {
+        let bytes = std::fs::read(&path).unwrap();
+        check_bytes(&bytes);
+        // An alias bomb takes its time to be refused: a few mutations of it.
+        let bomb = parse_deck(&path, &bytes)
             .diagnostics
             .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .collect();
-        assert!(
-            errors.is_empty(),
-            "{format:?} on {text:?}: {errors:?}\n{yaml}"
-        );
-        assert_eq!(
-            loaded.deck.map(|d| d.cards.len()),
-            Some(conversion.deck.cards.len())
-        );
+            .any(|d| d.message.contains("expand to too much"));
+        for _ in 0..if bomb { 3 } else { 200 } {
+            check_bytes(&mutate(&mut rng, &bytes));
+        }
+    }
+    for path in files("convert") {
+        let bytes = std::fs::read(&path).unwrap();
+        for format in [Format::Brainscape, Format::Quizlet, Format::Quizpage] {
+            convert_holds(format, &String::from_utf8_lossy(&bytes));
+            for _ in 0..40 {
+                convert_holds(format, &String::from_utf8_lossy(&mutate(&mut rng, &bytes)));
+            }
+        }
     }
 }
