@@ -11,9 +11,9 @@ use crate::clock::ClockError;
 use crate::deck::Answer;
 use crate::review::answer::{self, Answering, Reply, Unreadable};
 use crate::review::grade::{Blank, Verdict};
-use crate::review::{Session, SessionError, Summary, UndoError, write_summary};
+use crate::review::{Session, SessionError, Summary, UndoError, waiting_for_store, write_summary};
 use crate::sched::Rating;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 pub const RATING_PROMPT: &str =
     "How well did you know this? 1 Not at all … 5 Perfectly (u undo, q quit)";
@@ -140,7 +140,7 @@ pub fn run(
                 continue;
             };
             let took = u64::try_from(shown.elapsed().as_millis()).unwrap_or(u64::MAX);
-            let rated = match session.rate(store, rating, now()?, took, None) {
+            let rated = match rate_waiting(session, store, rating, now()?, took, out)? {
                 Ok(rated) => rated,
                 // Not saved (a full disk): the same card, to rate again or quit.
                 Err(SessionError::Store(err)) => {
@@ -164,11 +164,43 @@ pub fn run(
     Ok(summary)
 }
 
+/// Rates the card shown; while another process is writing to the store,
+/// says so once and keeps trying (Ctrl-C gives up: nothing half-saved).
+fn rate_waiting(
+    session: &mut Session,
+    store: &mut Store,
+    rating: Rating,
+    at: DateTime<FixedOffset>,
+    took_ms: u64,
+    out: &mut impl Write,
+) -> io::Result<Result<Option<crate::store::Recorded>, SessionError>> {
+    let mut told = false;
+    loop {
+        match session.rate(store, rating, at, took_ms, None) {
+            Err(SessionError::Store(StoreError::Busy { path })) => {
+                if !told {
+                    writeln!(out, "{} (Ctrl-C gives up.)", waiting_for_store(&path))?;
+                    out.flush()?;
+                    told = true;
+                }
+            }
+            rated => return Ok(rated),
+        }
+    }
+}
+
 fn undo(session: &mut Session, store: &mut Store, out: &mut impl Write) -> Result<(), PlainError> {
     match session.undo(store) {
         Ok(Some(recorded)) => writeln!(out, "Undone: rating {} taken back.", recorded.rating)?,
         Ok(None) => writeln!(out, "Nothing to undo.")?,
         Err(UndoError::RatedElsewhere) => writeln!(out, "{}", UndoError::RatedElsewhere)?,
+        // Nothing changed: the student may try again, or go on.
+        Err(UndoError::Store(
+            err @ (StoreError::Busy { .. }
+            | StoreError::DiskFull { .. }
+            | StoreError::Deleted { .. }
+            | StoreError::Replaced { .. }),
+        )) => writeln!(out, "Not undone: {err}.")?,
         Err(UndoError::Store(err)) => return Err(SessionError::Store(err).into()),
     }
     Ok(())

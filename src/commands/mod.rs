@@ -143,6 +143,12 @@ pub fn run_screens(
     for words in ended.farewells {
         println!("{}", crate::text::shown(&words));
     }
+    if let Some(store) = ended.gave_up_on {
+        return Err(Failure::usage(format!(
+            "gave up waiting for another fiches process writing to the review store {}: the last rating (or undo) was not saved; every earlier rating is",
+            store.display()
+        )));
+    }
     Ok(ended.signal.map_or(Status::Success, Status::Signal))
 }
 

@@ -79,6 +79,9 @@ pub struct Summary {
     pub cards: usize,
     /// Next days with cards due, with how many.
     pub upcoming: Vec<(NaiveDate, usize)>,
+    /// Why the session's ratings are not where the next session reads
+    /// them (the store deleted or replaced meanwhile).
+    pub store_lost: Option<String>,
 }
 
 impl Summary {
@@ -142,6 +145,9 @@ pub fn saved_text(recorded: &Recorded, comes_back: bool) -> String {
 /// The session's account in words, as both front ends end with it.
 pub fn write_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()> {
     writeln!(out)?;
+    if let Some(lost) = &summary.store_lost {
+        writeln!(out, "Not saved where fiches will read it: {lost}.")?;
+    }
     if summary.total_ratings() == 0 {
         writeln!(out, "Session over: no cards reviewed.")?;
     } else {
@@ -511,6 +517,7 @@ impl Session {
             new_per_day,
             cards,
             upcoming: store.upcoming(&self.decks, self.day, 3)?,
+            store_lost: store.still_in_place().err().map(|err| err.to_string()),
         })
     }
 }
@@ -645,8 +652,24 @@ fn read_day(
 /// What to say when a rating could not be saved: the session goes on, on
 /// the same card.
 pub fn not_saved(err: &crate::store::StoreError) -> String {
+    use crate::store::StoreError;
+    match err {
+        // Nothing this session does can be saved where it will be read.
+        StoreError::Deleted { .. } | StoreError::Replaced { .. } => {
+            format!("This rating was NOT saved: {err}.")
+        }
+        _ => format!(
+            "This rating was NOT saved: {err}. Then rate again, or quit (every earlier rating is saved)."
+        ),
+    }
+}
+
+/// What a front end says while a rating waits for another process to
+/// finish writing to the store.
+pub fn waiting_for_store(store: &std::path::Path) -> String {
     format!(
-        "This rating was NOT saved: {err}. Then rate again, or quit (every earlier rating is saved)."
+        "Waiting for another fiches process, which is writing to the review store {}: this rating is saved as soon as it is done. Every earlier rating is saved.",
+        store.display()
     )
 }
 

@@ -71,6 +71,11 @@ const APPLICATION_ID: i32 = 0x6669_6368;
 /// How long a write waits for another fiches process before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long a rating or an undo waits for another process's write before
+/// the front end is told ([`StoreError::Busy`]): it says so on screen and
+/// tries again, rather than freezing.
+const SESSION_WAIT: Duration = Duration::from_millis(250);
+
 pub const DB_VARIABLE: &str = "FICHES_DB";
 
 #[derive(Debug, Error)]
@@ -116,6 +121,18 @@ pub enum StoreError {
         "the review store {path} is read-only: nothing could be saved; fix its permissions or choose another store with --db PATH"
     )]
     ReadOnly { path: PathBuf },
+    #[error(
+        "the review store {path} is in use by another fiches process, writing to it (or stopped while it was): try again once that one is done"
+    )]
+    Busy { path: PathBuf },
+    #[error(
+        "the review store {path} was deleted while this session was open: nothing more can be saved in it; quit (q), then put it back from a backup (`fiches backup`) or let the next session start a new one"
+    )]
+    Deleted { path: PathBuf },
+    #[error(
+        "the review store {path} was replaced by another file while this session was open: this session cannot save into it; quit (q) and start again to study from the store now there"
+    )]
+    Replaced { path: PathBuf },
     #[error("the review store {path} failed: {source}")]
     Sqlite {
         path: PathBuf,
@@ -130,6 +147,8 @@ pub struct Store {
     read_edited_cards_only: bool,
     /// A scratch store that vanishes on close (for `sync --dry-run` with no store yet).
     in_memory: bool,
+    /// The file opened (device, inode), to notice it deleted or replaced.
+    on_disk: Option<(u64, u64)>,
 }
 
 /// Where the store lives when neither `--db` nor `FICHES_DB` says otherwise:
@@ -172,9 +191,11 @@ impl Store {
             path: path.to_path_buf(),
             read_edited_cards_only: true,
             in_memory: false,
+            on_disk: None,
         };
         store.configure()?;
         store.migrate()?;
+        store.on_disk = file_identity(path);
         Ok(store)
     }
 
@@ -191,6 +212,7 @@ impl Store {
             path,
             read_edited_cards_only: true,
             in_memory: true,
+            on_disk: None,
         };
         store.configure()?;
         store.migrate()?;
@@ -448,6 +470,48 @@ impl Store {
             .map_err(|e| self.fail(e))
     }
 
+    /// A write of a session (a rating, an undo), done by `write` in its own
+    /// transaction. It waits only briefly for another process's write
+    /// ([`StoreError::Busy`]), and is refused when the file at the store's
+    /// path is no longer the one opened: a rating must not be acknowledged
+    /// into a file nobody will read.
+    fn session_write<T>(
+        &mut self,
+        write: impl FnOnce(&mut Store) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.still_in_place()?;
+        self.conn
+            .busy_timeout(SESSION_WAIT)
+            .map_err(|e| self.fail(e))?;
+        let written = write(self);
+        let restored = self
+            .conn
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| self.fail(e));
+        let value = written?;
+        restored?;
+        // Deleted or renamed over while it was written: said, not acknowledged.
+        self.still_in_place()?;
+        Ok(value)
+    }
+
+    /// Whether the store's path still names the file opened.
+    pub fn still_in_place(&self) -> Result<(), StoreError> {
+        let Some(opened) = self.on_disk else {
+            return Ok(());
+        };
+        let path = self.path.clone();
+        match std::fs::metadata(&self.path) {
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                Err(StoreError::Deleted { path })
+            }
+            // Cannot tell (a permission changed): the write itself will say.
+            Err(_) => Ok(()),
+            Ok(now) if file_identity_of(&now) != Some(opened) => Err(StoreError::Replaced { path }),
+            Ok(_) => Ok(()),
+        }
+    }
+
     fn immediate(&mut self) -> Result<rusqlite::Transaction<'_>, StoreError> {
         let path = self.path.clone();
         self.conn
@@ -465,12 +529,31 @@ fn classify(path: &Path, err: rusqlite::Error) -> StoreError {
         }
         Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path },
         Some(ErrorCode::DiskFull) => StoreError::DiskFull { path },
+        Some(ErrorCode::DatabaseBusy) => StoreError::Busy { path },
         Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => StoreError::Open {
             reason: sqlite_reason(&err),
             path,
         },
         _ => StoreError::Sqlite { path, source: err },
     }
+}
+
+/// The (device, inode) of the file at `path`, where the platform has them.
+fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    std::fs::metadata(path)
+        .ok()
+        .and_then(|m| file_identity_of(&m))
+}
+
+#[cfg(unix)]
+fn file_identity_of(metadata: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((metadata.dev(), metadata.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_identity_of(_: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
 }
 
 /// A column each migration adds, to tell what a store has had: (the

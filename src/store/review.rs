@@ -439,6 +439,10 @@ impl Store {
     /// in the store (another session may have moved it) and says whether
     /// this rating moves the schedule.
     pub fn record(&mut self, review: &NewReview) -> Result<Recorded, StoreError> {
+        self.session_write(|store| store.write_review(review))
+    }
+
+    fn write_review(&mut self, review: &NewReview) -> Result<Recorded, StoreError> {
         let NewReview {
             card,
             rating,
@@ -505,6 +509,10 @@ impl Store {
     /// Takes back a rating: the card's state as it was before, the log entry
     /// gone. Refused when the card has been rated since (by another session).
     pub fn undo(&mut self, review: ReviewId) -> Result<bool, StoreError> {
+        self.session_write(|store| store.take_back(review))
+    }
+
+    fn take_back(&mut self, review: ReviewId) -> Result<bool, StoreError> {
         let path = self.path.clone();
         let fail = |err: rusqlite::Error| super::classify(&path, err);
         let tx = self.immediate()?;

@@ -113,6 +113,17 @@ fn execute(top: &mut dyn Screen, intent: Intent, ctx: &mut Ctx<'_>) -> Result<Co
                     });
                 }
                 Ok(None) => {}
+                // Another process is writing: the loop says so and tries again.
+                Err(crate::review::SessionError::Store(StoreError::Busy { path })) => {
+                    return Ok(Control::Wait(Box::new(super::Waiting {
+                        intent: Intent::Rate {
+                            rating,
+                            ticks,
+                            took_ms,
+                        },
+                        store: path,
+                    })));
+                }
                 Err(crate::review::SessionError::Store(err)) => {
                     top.show(News::Message(crate::review::not_saved(&err)));
                 }
@@ -133,6 +144,17 @@ fn execute(top: &mut dyn Screen, intent: Intent, ctx: &mut Ctx<'_>) -> Result<Co
                 Err(UndoError::RatedElsewhere) => {
                     News::Message(UndoError::RatedElsewhere.to_string())
                 }
+                Err(UndoError::Store(StoreError::Busy { path })) => {
+                    return Ok(Control::Wait(Box::new(super::Waiting {
+                        intent: Intent::Undo,
+                        store: path,
+                    })));
+                }
+                Err(UndoError::Store(
+                    err @ (StoreError::DiskFull { .. }
+                    | StoreError::Deleted { .. }
+                    | StoreError::Replaced { .. }),
+                )) => News::Message(format!("Not undone: {err}.")),
                 Err(UndoError::Store(err)) => return Err(err.into()),
             };
             top.show(news);

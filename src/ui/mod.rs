@@ -56,7 +56,21 @@ pub enum Control {
     Open(Box<dyn Screen>),
     /// Something failed that the screen cannot recover from.
     Fail(UiError),
+    /// Another process is writing to the store: say so, try the intent
+    /// again until it goes through, or until Esc gives up.
+    Wait(Box<Waiting>),
 }
+
+/// An intent waiting for the store.
+pub struct Waiting {
+    pub intent: Intent,
+    /// The store, to name it.
+    pub store: std::path::PathBuf,
+}
+
+/// How often a waiting intent is tried again (each try itself waits a
+/// moment for the store).
+const WAIT_TICK: Duration = Duration::from_millis(100);
 
 /// What can end the screens with an error.
 #[derive(Debug, thiserror::Error)]
@@ -121,6 +135,10 @@ pub enum Input {
 
 pub trait Inputs {
     fn next(&mut self) -> io::Result<Input>;
+    /// The next input if one comes within `wait`.
+    fn next_within(&mut self, _wait: Duration) -> io::Result<Option<Input>> {
+        self.next().map(Some)
+    }
 }
 
 /// Keys from crossterm, with signals noticed within a tick even when the
@@ -132,19 +150,31 @@ pub struct TerminalInputs {
 impl Inputs for TerminalInputs {
     fn next(&mut self) -> io::Result<Input> {
         loop {
+            if let Some(input) = self.next_within(Duration::from_millis(100))? {
+                return Ok(input);
+            }
+        }
+    }
+
+    fn next_within(&mut self, wait: Duration) -> io::Result<Option<Input>> {
+        let deadline = std::time::Instant::now() + wait;
+        loop {
             let signal = self.signal.load(Ordering::SeqCst);
             if signal != 0 {
-                return Ok(Input::Signal(signal));
+                return Ok(Some(Input::Signal(signal)));
             }
-            if event::poll(Duration::from_millis(100))? {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if event::poll(left.min(Duration::from_millis(100)))? {
                 match event::read()? {
                     Event::Key(key) if key.kind != KeyEventKind::Release => {
-                        return Ok(Input::Key(key));
+                        return Ok(Some(Input::Key(key)));
                     }
-                    Event::Resize(..) => return Ok(Input::Redraw),
-                    Event::Paste(text) => return Ok(Input::Paste(text)),
+                    Event::Resize(..) => return Ok(Some(Input::Redraw)),
+                    Event::Paste(text) => return Ok(Some(Input::Paste(text))),
                     _ => {}
                 }
+            } else if left.is_zero() {
+                return Ok(None);
             }
         }
     }
@@ -157,6 +187,8 @@ pub struct Ended {
     pub farewells: Vec<String>,
     /// The signal that ended the run, if one did.
     pub signal: Option<i32>,
+    /// The store the student stopped waiting for (Esc), if that ended it.
+    pub gave_up_on: Option<std::path::PathBuf>,
 }
 
 /// Runs screens until the last one closes or a signal comes; returns how it
@@ -173,7 +205,7 @@ pub fn run_loop<B: Backend>(
         let Some(top) = stack.last_mut() else {
             return Ok(Ended {
                 farewells,
-                signal: None,
+                ..Ended::default()
             });
         };
         let fits = draw_screen(terminal, top.as_mut(), ctx.theme).map_err(UiError::Draw)?;
@@ -185,6 +217,7 @@ pub fn run_loop<B: Backend>(
                     return Ok(Ended {
                         farewells,
                         signal: Some(SIGINT),
+                        ..Ended::default()
                     });
                 }
                 continue;
@@ -201,6 +234,7 @@ pub fn run_loop<B: Backend>(
                 return Ok(Ended {
                     farewells,
                     signal: Some(signal),
+                    ..Ended::default()
                 });
             }
             // The terminal is gone or broken: nothing left to show.
@@ -208,6 +242,7 @@ pub fn run_loop<B: Backend>(
                 return Ok(Ended {
                     farewells,
                     signal: Some(1),
+                    ..Ended::default()
                 });
             }
         };
@@ -227,10 +262,94 @@ pub fn run_loop<B: Backend>(
                 }
                 Control::Open(screen) => stack.push(screen),
                 Control::Fail(err) => return Err(err),
+                Control::Wait(waiting) => {
+                    let Some(top) = stack.last_mut() else { break };
+                    match wait_for_store(terminal, top.as_mut(), ctx, inputs, *waiting)? {
+                        Waited::Done(next) => {
+                            control = next;
+                            continue;
+                        }
+                        Waited::Ended(signal, gave_up_on) => {
+                            return Ok(Ended {
+                                farewells,
+                                signal,
+                                gave_up_on,
+                            });
+                        }
+                    }
+                }
             }
             break;
         }
     }
+}
+
+enum Waited {
+    /// The intent went through (or failed otherwise): what came of it.
+    Done(Control),
+    /// A signal, or Esc (the store given up on).
+    Ended(Option<i32>, Option<std::path::PathBuf>),
+}
+
+/// Shows that the store is busy over `top` and tries the intent again
+/// every tick, until it goes through, Esc gives up or a signal comes.
+/// Other keys are ignored meanwhile: they must not rate the next card.
+fn wait_for_store<B: Backend>(
+    terminal: &mut Terminal<B>,
+    top: &mut dyn Screen,
+    ctx: &mut Ctx<'_>,
+    inputs: &mut dyn Inputs,
+    waiting: Waiting,
+) -> Result<Waited, UiError> {
+    let mut waiting = waiting;
+    loop {
+        let message = crate::review::waiting_for_store(&waiting.store);
+        terminal
+            .draw(|frame| {
+                let area = frame.area();
+                if area.width >= MIN_WIDTH && area.height >= MIN_HEIGHT {
+                    top.fit(area);
+                    top.draw(frame, ctx.theme);
+                }
+                draw_waiting(frame, &message, ctx.theme);
+                keep_cells_safe(frame.buffer_mut());
+            })
+            .map_err(|err| UiError::Draw(io::Error::other(err.to_string())))?;
+        match inputs.next_within(WAIT_TICK) {
+            Ok(Some(Input::Key(key))) if key.code == event::KeyCode::Esc => {
+                return Ok(Waited::Ended(None, Some(waiting.store)));
+            }
+            Ok(Some(Input::Signal(signal))) => return Ok(Waited::Ended(Some(signal), None)),
+            Err(_) => return Ok(Waited::Ended(Some(1), None)),
+            Ok(Some(_)) => continue,
+            Ok(None) => {}
+        }
+        match intents::run(top, waiting.intent.clone(), ctx) {
+            Control::Wait(again) => waiting = *again,
+            done => return Ok(Waited::Done(done)),
+        }
+    }
+}
+
+/// The box saying what the screen waits for, and how to stop.
+fn draw_waiting(frame: &mut Frame<'_>, message: &str, theme: Theme) {
+    let width = frame.area().width.saturating_sub(4).clamp(10, 70);
+    let mut lines: Vec<Line> = wrap::wrap(message, usize::from(width.saturating_sub(2)))
+        .into_iter()
+        .map(Line::from)
+        .collect();
+    lines.push(Line::from(""));
+    lines.push(Line::from(vec![
+        Span::styled("Esc", theme.key()),
+        Span::raw(" gives up and ends fiches"),
+    ]));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let area = centered(frame.area(), width, height);
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" Waiting for the store ")),
+        area,
+    );
 }
 
 /// Sets the terminal up, runs the screens, and puts the terminal back

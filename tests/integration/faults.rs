@@ -331,3 +331,112 @@ fn a_deck_edited_during_a_review_syncs_consistently_next_time() {
     assert_eq!(reviews_in(&db), 3);
     assert_eq!(integrity(&db), "ok");
 }
+
+/// A `review --plain` on a synced store of `cards` cards, stdin and stdout piped.
+fn plain_review(scratch: &Scratch, db: &Path, cards: usize) -> std::process::Child {
+    scratch.write("decks/endurance.yaml", deck(cards));
+    let synced = fiches_with(
+        &scratch.path,
+        &["sync"],
+        &[("FICHES_DB", db.to_str().unwrap())],
+        None,
+    );
+    assert_eq!(synced.status, 0, "{}", synced.stderr);
+    Command::new(BIN)
+        .args(["review", "--plain"])
+        .current_dir(&scratch.path)
+        .env("FICHES_DB", db)
+        .env("FICHES_NOW", "2026-12-01T09:00:00-05:00")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// The child's exit status, within a minute (killed and failed otherwise).
+fn exit_within_a_minute(child: &mut std::process::Child, out: &dyn Fn() -> String) -> i32 {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.code().unwrap_or(-1);
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("still running after 60 s; it printed:\n{}", out());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn plain_review_waits_for_a_locked_store_and_saves_once_it_is_free() {
+    let scratch = Scratch::new();
+    let db = scratch.path.join("store.db");
+    let mut child = plain_review(&scratch, &db, 2);
+    let lock = rusqlite::Connection::open(&db).unwrap();
+    lock.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let (waiting, reader) = watch_output(
+        child.stdout.take().unwrap(),
+        "Waiting for another fiches process",
+        1,
+    );
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"\n4\nq\n").unwrap();
+    let told = waiting.recv_timeout(Duration::from_secs(60));
+    // Still waiting, nothing saved: the lock is another process's.
+    assert_eq!(child.try_wait().unwrap(), None);
+    lock.execute_batch("ROLLBACK").unwrap();
+    drop(stdin);
+    let status = exit_within_a_minute(&mut child, &|| String::new());
+    let out = reader.join().unwrap();
+    assert!(told.is_ok(), "never said it was waiting:\n{out}");
+    assert!(out.contains(db.to_str().unwrap()), "{out}");
+    assert!(out.contains("Saved 4"), "{out}");
+    assert!(!out.contains("locked"), "{out}");
+    assert_eq!(status, 0, "{out}");
+    assert_eq!(reviews_in(&db), 1);
+}
+
+/// The store deleted, or another file renamed over it, during a plain
+/// session: the next rating is refused and said so, never "Saved".
+#[test]
+fn plain_review_refuses_a_rating_into_a_store_deleted_or_replaced() {
+    for replaced in [false, true] {
+        let scratch = Scratch::new();
+        let db = scratch.path.join("store.db");
+        let copy = scratch.path.join("copy.db");
+        let mut child = plain_review(&scratch, &db, 2);
+        let (first, reader) = watch_output(child.stdout.take().unwrap(), "Q: ", 1);
+        let mut stdin = child.stdin.take().unwrap();
+        first.recv_timeout(Duration::from_secs(60)).unwrap();
+        if replaced {
+            // As a restore of an older copy would.
+            let conn = rusqlite::Connection::open(&db).unwrap();
+            conn.execute("VACUUM INTO ?1", [copy.to_str().unwrap()])
+                .unwrap();
+            drop(conn);
+            std::fs::rename(&copy, &db).unwrap();
+        } else {
+            std::fs::remove_file(&db).unwrap();
+        }
+        stdin.write_all(b"\n4\nq\n").unwrap();
+        drop(stdin);
+        exit_within_a_minute(&mut child, &|| String::new());
+        let out = reader.join().unwrap();
+        assert!(out.contains("This rating was NOT saved"), "{out}");
+        assert!(!out.contains("Saved 4"), "{out}");
+        let said = if replaced {
+            "was replaced"
+        } else {
+            "was deleted"
+        };
+        assert!(out.contains(said), "{out}");
+        assert!(out.contains(db.to_str().unwrap()), "{out}");
+        assert!(out.contains("Not saved where fiches will read it"), "{out}");
+        if replaced {
+            assert_eq!(reviews_in(&db), 0);
+        }
+    }
+}

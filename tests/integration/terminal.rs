@@ -18,12 +18,12 @@ cards:
     a: "Réponse."
 "#;
 
-struct Tmux {
+pub struct Tmux {
     socket: String,
     scratch: Scratch,
 }
 
-fn tmux_installed() -> bool {
+pub fn tmux_installed() -> bool {
     let found = Command::new("tmux")
         .arg("-V")
         .output()
@@ -40,13 +40,17 @@ fn tmux_installed() -> bool {
 
 impl Tmux {
     /// Starts `fiches ARGS` in an 80×24 terminal, in a scratch directory with the deck.
-    fn start(args: &str) -> Tmux {
+    pub fn start(args: &str) -> Tmux {
         Tmux::start_with(args, &[])
     }
 
     /// [`Tmux::start`], with more files (name, contents) in the directory.
-    fn start_with(args: &str, files: &[(&str, &str)]) -> Tmux {
-        let scratch = Scratch::new();
+    pub fn start_with(args: &str, files: &[(&str, &str)]) -> Tmux {
+        Tmux::start_in(Scratch::new(), "", args, files)
+    }
+
+    /// The same in `scratch`, with `env` (`NAME=value …`) set after ours.
+    pub fn start_in(scratch: Scratch, env: &str, args: &str, files: &[(&str, &str)]) -> Tmux {
         scratch.write("decks/terminal.yaml", DECK);
         for (name, contents) in files {
             scratch.write(name, contents);
@@ -56,7 +60,7 @@ impl Tmux {
             scratch.path.file_name().unwrap().to_string_lossy()
         );
         let command = format!(
-            "cd {dir} && env FICHES_DB={dir}/store.db FICHES_NOW=2026-12-01T09:00:00-05:00 TERM=xterm-256color {BIN} {args}; echo $? > {dir}/exit-status",
+            "cd {dir} && env FICHES_DB={dir}/store.db FICHES_NOW=2026-12-01T09:00:00-05:00 TERM=xterm-256color {env} {BIN} {args}; echo $? > {dir}/exit-status",
             dir = scratch.path.display()
         );
         let tmux = Tmux { socket, scratch };
@@ -75,7 +79,7 @@ impl Tmux {
         tmux
     }
 
-    fn run(&self, args: &[&str]) -> String {
+    pub fn run(&self, args: &[&str]) -> String {
         let output = Command::new("tmux")
             .arg("-L")
             .arg(&self.socket)
@@ -85,18 +89,18 @@ impl Tmux {
         String::from_utf8_lossy(&output.stdout).into_owned()
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub fn keys(&self, keys: &[&str]) {
         for key in keys {
             self.run(&["send-keys", "-t", "t", key]);
             std::thread::sleep(Duration::from_millis(150));
         }
     }
 
-    fn screen(&self) -> String {
+    pub fn screen(&self) -> String {
         self.run(&["capture-pane", "-p", "-t", "t"])
     }
 
-    fn wait_for(&self, text: &str) -> String {
+    pub fn wait_for(&self, text: &str) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
@@ -111,13 +115,13 @@ impl Tmux {
         }
     }
 
-    fn pane(&self, format: &str) -> String {
+    pub fn pane(&self, format: &str) -> String {
         self.run(&["display-message", "-p", "-t", "t", format])
             .trim()
             .to_string()
     }
 
-    fn wait_dead(&self) {
+    pub fn wait_dead(&self) {
         let start = Instant::now();
         while self.pane("#{pane_dead}") != "1" {
             assert!(
@@ -129,11 +133,11 @@ impl Tmux {
         }
     }
 
-    fn store(&self) -> &Path {
+    pub fn store(&self) -> &Path {
         &self.scratch.path
     }
 
-    fn last_ratings(&self) -> Vec<(String, Option<u64>)> {
+    pub fn last_ratings(&self) -> Vec<(String, Option<u64>)> {
         let output = Command::new(BIN)
             .args(["cards", "--json"])
             .current_dir(self.store())
@@ -154,13 +158,28 @@ impl Tmux {
     }
 }
 
-impl Drop for Tmux {
-    fn drop(&mut self) {
+impl Tmux {
+    /// Ends the terminal and what runs in it.
+    pub fn stop(&self) {
         let _ = Command::new("tmux")
             .arg("-L")
             .arg(&self.socket)
             .arg("kill-server")
             .output();
+    }
+
+    /// The exit status noted by the pane's shell once fiches ended.
+    pub fn exit_status(&self) -> String {
+        std::fs::read_to_string(self.store().join("exit-status"))
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
 
@@ -273,5 +292,121 @@ fn a_broken_deck_is_announced_on_the_screen_that_leaves_it_out() {
         tmux.wait_dead();
         let status = std::fs::read_to_string(tmux.store().join("exit-status")).unwrap_or_default();
         assert_eq!(status.trim(), "1", "{args:?}: a deck had errors");
+    }
+}
+
+/// Another process holding the store's write lock, as a stopped `sqlite3`
+/// in `BEGIN IMMEDIATE` or a stopped fiches would; released when dropped.
+pub struct WriteLock(rusqlite::Connection);
+
+impl WriteLock {
+    pub fn take(db: &Path) -> WriteLock {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+        WriteLock(conn)
+    }
+
+    pub fn release(self) {
+        self.0.execute_batch("ROLLBACK").unwrap();
+    }
+}
+
+#[test]
+fn a_locked_store_says_it_waits_and_esc_gives_up_keeping_earlier_ratings() {
+    if !tmux_installed() {
+        return;
+    }
+    let tmux = Tmux::start("review");
+    tmux.wait_for("Première question ?");
+    tmux.keys(&["Space", "4"]);
+    tmux.wait_for("Deuxième question ?");
+    let lock = WriteLock::take(&tmux.store().join("store.db"));
+    tmux.keys(&["Space", "5"]);
+    let screen = tmux.wait_for("Waiting for another fiches process");
+    assert!(screen.contains("Esc gives up"), "{screen}");
+    // Keys while waiting rate nothing.
+    tmux.keys(&["3"]);
+    tmux.wait_for("Waiting for another fiches process");
+    tmux.keys(&["Escape"]);
+    tmux.wait_dead();
+    assert_eq!(tmux.pane("#{alternate_on}"), "0", "terminal restored");
+    assert_eq!(tmux.exit_status(), "2");
+    let screen = tmux.run(&["capture-pane", "-p", "-J", "-S", "-", "-t", "t"]);
+    assert!(
+        screen.contains("gave up waiting for another fiches process"),
+        "{screen}"
+    );
+    lock.release();
+    assert_eq!(
+        tmux.last_ratings(),
+        vec![("un".to_string(), Some(4)), ("deux".to_string(), None)]
+    );
+}
+
+#[test]
+fn a_locked_store_is_waited_for_and_the_rating_saved_once_free() {
+    if !tmux_installed() {
+        return;
+    }
+    let tmux = Tmux::start("review");
+    tmux.wait_for("Première question ?");
+    let lock = WriteLock::take(&tmux.store().join("store.db"));
+    tmux.keys(&["Space", "4"]);
+    tmux.wait_for("Waiting for another fiches process");
+    lock.release();
+    tmux.wait_for("Deuxième question ?");
+    tmux.keys(&["Space", "5"]);
+    tmux.wait_for("Session over");
+    tmux.keys(&["q"]);
+    tmux.wait_dead();
+    assert_eq!(tmux.exit_status(), "0");
+    assert_eq!(
+        tmux.last_ratings(),
+        vec![("un".to_string(), Some(4)), ("deux".to_string(), Some(5))]
+    );
+}
+
+/// The store deleted, or another file renamed over it, under an open
+/// session: the next rating is refused and said so, never "saved".
+#[test]
+fn a_store_deleted_or_replaced_under_the_screen_refuses_the_next_rating() {
+    if !tmux_installed() {
+        return;
+    }
+    for replaced in [false, true] {
+        let tmux = Tmux::start("review");
+        tmux.wait_for("Première question ?");
+        let db = tmux.store().join("store.db");
+        if replaced {
+            let other = tmux.store().join("other.db");
+            std::fs::copy(&db, &other).unwrap();
+            std::fs::rename(&other, &db).unwrap();
+        } else {
+            std::fs::remove_file(&db).unwrap();
+        }
+        tmux.keys(&["Space", "4"]);
+        let screen = tmux.wait_for("NOT saved");
+        let joined = tmux.run(&["capture-pane", "-p", "-J", "-t", "t"]);
+        let said = if replaced { "replaced" } else { "deleted" };
+        assert!(joined.contains(said), "{screen}");
+        assert!(joined.contains("store.db"), "{screen}");
+        assert!(screen.contains("Première question ?"), "{screen}");
+        // The summary does not claim the session saved.
+        tmux.keys(&["q"]);
+        let summary = tmux.wait_for("Session over, NOT saved");
+        assert!(!summary.contains("everything is saved"), "{summary}");
+        tmux.keys(&["q"]);
+        tmux.wait_dead();
+        let left = tmux.run(&["capture-pane", "-p", "-J", "-S", "-", "-t", "t"]);
+        assert!(
+            left.contains("Not saved where fiches will read it"),
+            "{left}"
+        );
+        if replaced {
+            assert_eq!(
+                tmux.last_ratings(),
+                vec![("un".to_string(), None), ("deux".to_string(), None)]
+            );
+        }
     }
 }

@@ -28,10 +28,18 @@ impl ReviewScreen {
             }
         };
         if let Some((summary, spent)) = &self.summary {
-            lines.push(Line::styled(
-                "Session over: everything is saved.",
-                theme.title(),
-            ));
+            match &summary.store_lost {
+                None => lines.push(Line::styled(
+                    "Session over: everything is saved.",
+                    theme.title(),
+                )),
+                Some(lost) => {
+                    lines.push(Line::styled("Session over, NOT saved:", theme.title()));
+                    for l in crate::ui::wrap::wrap(lost, width) {
+                        lines.push(Line::styled(l, theme.warn()));
+                    }
+                }
+            }
             // A notice (a deck left out) or what a key did ("Nothing to undo.").
             for said in self.status_lines(body.width.saturating_sub(2)) {
                 if !said.is_empty() {
