@@ -284,3 +284,46 @@ fn a_full_disk_during_a_rating_keeps_the_session_to_rate_again() {
     assert_eq!(status.code(), Some(0));
     assert_eq!(reviews_in(&store), 1);
 }
+
+/// The same under the full screen, in a real terminal: the message names
+/// the store and the full disk, the card stays to rate again once there is
+/// room, or to quit.
+#[test]
+fn a_full_disk_under_the_full_screen_keeps_the_card_to_rate_again() {
+    use crate::terminal::{Tmux, tmux_installed};
+    if !tmux_installed() {
+        return;
+    }
+    let scratch = Scratch::new();
+    let Some(disk) = SmallDisk::mount(&scratch, "2m") else {
+        return;
+    };
+    let store = disk.path.join("store.db");
+    let tmux = Tmux::start_in(
+        scratch,
+        &format!("FICHES_DB={}", store.display()),
+        "review",
+        &[],
+    );
+    tmux.wait_for("Première question ?");
+    let filler = fill(&disk.path);
+    tmux.keys(&["Space", "4"]);
+    let screen = tmux.wait_for("NOT saved");
+    assert!(screen.contains("Première question ?"), "{screen}");
+    let joined = tmux.run(&["capture-pane", "-p", "-J", "-t", "t"]);
+    assert!(joined.contains("full"), "{screen}");
+    assert!(joined.contains("small-disk"), "{screen}");
+    assert_eq!(reviews_in(&store), 0);
+    std::fs::remove_file(&filler).unwrap();
+    tmux.keys(&["4"]);
+    tmux.wait_for("Deuxième question ?");
+    tmux.keys(&["q"]);
+    tmux.wait_for("Session over: everything is saved.");
+    tmux.keys(&["q"]);
+    tmux.wait_dead();
+    assert_eq!(tmux.exit_status(), "0");
+    assert_eq!(reviews_in(&store), 1);
+    // The terminal's processes end before the disk goes.
+    tmux.stop();
+    drop(disk);
+}
