@@ -3,6 +3,7 @@
 
 pub mod diag;
 pub mod file;
+mod kind;
 mod load;
 pub mod outline;
 mod rules;
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 pub use diag::{Diagnostic, Severity};
 pub use file::{Found, MAX_DECK_BYTES, find_decks, is_deck_name};
+pub use kind::{CardKind, choice_letter, count_blanks};
 pub use load::{card_from_text, loaded_from, parse_deck, read_deck};
 pub use rules::{DeckIds, cross_check, cross_check_ids};
 pub use yaml::Pos;
@@ -49,113 +51,6 @@ pub struct Deck {
     /// The deck's place in the course: new cards come in this order.
     pub order: Option<u32>,
     pub cards: Vec<Card>,
-}
-
-/// The kinds of card the format knows. Basic cards are rated by the
-/// student; the others are answered and graded, then rated.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum CardKind {
-    #[default]
-    Basic,
-    /// A statement, true or false.
-    #[serde(rename = "truefalse")]
-    TrueFalse { answer: bool },
-    /// One or several right choices among `choices` (indices from 0).
-    Choice {
-        choices: Vec<String>,
-        correct: Vec<usize>,
-        shuffle: bool,
-    },
-    /// A text with `______` blanks; each blank with its accepted answers.
-    Cloze { blanks: Vec<Vec<String>> },
-    /// Left items to associate with right ones.
-    Match { pairs: Vec<(String, String)> },
-}
-
-impl CardKind {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            CardKind::Basic => "basic",
-            CardKind::TrueFalse { .. } => "truefalse",
-            CardKind::Choice { .. } => "choice",
-            CardKind::Cloze { .. } => "cloze",
-            CardKind::Match { .. } => "match",
-        }
-    }
-
-    /// The answer to show for this kind (after any explanation of `a`).
-    pub fn shown_answer(&self) -> Vec<String> {
-        match self {
-            CardKind::Basic => Vec::new(),
-            CardKind::TrueFalse { answer } => {
-                vec![if *answer { "Vrai." } else { "Faux." }.to_string()]
-            }
-            CardKind::Choice {
-                choices, correct, ..
-            } => correct
-                .iter()
-                .filter_map(|i| choices.get(*i).cloned())
-                .collect(),
-            CardKind::Cloze { blanks } => blanks
-                .iter()
-                .enumerate()
-                .map(|(i, variants)| format!("{}. {}", i + 1, variants.join(" / ")))
-                .collect(),
-            CardKind::Match { pairs } => pairs
-                .iter()
-                .map(|(left, right)| format!("{left} → {right}"))
-                .collect(),
-        }
-    }
-}
-
-impl CardKind {
-    /// The kind, and for a choice card every choice with the right ones
-    /// marked: what an instructor checks in a preview beyond the answer.
-    pub fn preview_lines(&self) -> Vec<String> {
-        match self {
-            CardKind::Basic => Vec::new(),
-            CardKind::Choice {
-                choices,
-                correct,
-                shuffle,
-            } => {
-                let mut lines = vec![format!(
-                    "kind: choice{}",
-                    if *shuffle { "" } else { " (not shuffled)" }
-                )];
-                lines.extend(choices.iter().enumerate().map(|(i, c)| {
-                    let mark = if correct.contains(&i) { "✓" } else { " " };
-                    format!("  {mark} {}) {c}", choice_letter(i))
-                }));
-                lines
-            }
-            other => vec![format!("kind: {}", other.as_str())],
-        }
-    }
-}
-
-/// The letter a choice is shown with (`a` first).
-pub fn choice_letter(index: usize) -> char {
-    char::from(b'a' + u8::try_from(index % 26).unwrap_or(0))
-}
-
-/// How a blank is written in a cloze card's text: three underscores or more.
-pub fn count_blanks(text: &str) -> usize {
-    let mut count = 0;
-    let mut run = 0;
-    for c in text.chars().chain(std::iter::once(' ')) {
-        if c == '_' {
-            run += 1;
-        } else {
-            if run >= 3 {
-                count += 1;
-            }
-            run = 0;
-        }
-    }
-    count
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
