@@ -2,6 +2,11 @@
 //! each deck card continues, which rows retire, which cards move between
 //! decks. Pure functions of what was read from the files and from the store
 //! ("the file is gone" included), so every rule is tested here alone.
+//!
+//! Long on purpose: the matching rules depend on each other (a key first,
+//! then the text, then the place; a move between decks before a
+//! retirement), so they are kept together, and a third of the file is
+//! their unit tests, one or more per documented rule.
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
