@@ -38,6 +38,12 @@ pub fn write_replacing(path: &Path, bytes: &[u8]) -> io::Result<()> {
     }
 }
 
+/// Makes `temp` (complete) durable, then gives it the name `path`.
+pub fn sync_into_place(temp: &Path, path: &Path) -> io::Result<()> {
+    fs::File::open(temp)?.sync_all()?;
+    rename_into_place(temp, path)
+}
+
 /// Gives `temp` (complete, synced) the name `path`, and makes the new name
 /// survive a power cut.
 pub fn rename_into_place(temp: &Path, path: &Path) -> io::Result<()> {

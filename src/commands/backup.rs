@@ -5,7 +5,8 @@
 use std::io::{self, Write};
 
 use crate::cli::BackupArgs;
-use crate::text;
+use crate::store::StoreError;
+use crate::{files, text};
 
 use super::{Failure, Status, open_store, store_path};
 
@@ -40,7 +41,25 @@ pub fn run(args: &BackupArgs, db: Option<&std::path::Path>) -> Result<Status, Fa
         }
     }
     let store = open_store(db)?;
-    store.backup_to(&args.path)?;
+    // Made beside its place and renamed, so that the path is never a
+    // partial copy.
+    let temp = files::temp_beside(&args.path);
+    let made = store
+        .copy_into(&temp)
+        .map_err(|err| match err {
+            StoreError::Backup { reason, .. } => reason,
+            other => other.to_string(),
+        })
+        .and_then(|()| files::sync_into_place(&temp, &args.path).map_err(|e| e.to_string()));
+    if let Err(reason) = made {
+        let _ = std::fs::remove_file(&temp);
+        let _ = std::fs::remove_file(temp.with_extension("tmp-journal"));
+        return Err(StoreError::Backup {
+            dest: args.path.clone(),
+            reason,
+        }
+        .into());
+    }
     let mut out = text::SafeWriter::new(io::stdout().lock());
     let said = writeln!(
         out,

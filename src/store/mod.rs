@@ -383,40 +383,32 @@ impl Store {
         Ok(())
     }
 
-    /// A consistent copy of the store at `dest` (SQLite's online backup: a
-    /// session may go on rating meanwhile), written beside it and renamed,
-    /// so that `dest` is never a partial copy.
-    pub fn backup_to(&self, dest: &Path) -> Result<(), StoreError> {
+    /// Writes a consistent copy of the store into `file`, a new database
+    /// (SQLite's online backup: a session may go on rating meanwhile),
+    /// checked, and complete in that one file. Where the copy then goes is
+    /// the caller's: `fiches backup` gives it its name only once it is whole.
+    pub fn copy_into(&self, file: &Path) -> Result<(), StoreError> {
+        let copied = (|| {
+            let mut copy = Connection::open(file)?;
+            rusqlite::backup::Backup::new(&self.conn, &mut copy)?.run_to_completion(
+                256,
+                std::time::Duration::from_millis(5),
+                None,
+            )?;
+            let check: String = copy.query_row("PRAGMA integrity_check", [], |row| row.get(0))?;
+            // One file, with no journal beside it.
+            copy.execute_batch("PRAGMA journal_mode = DELETE")?;
+            Ok(check)
+        })();
         let fail = |reason: String| StoreError::Backup {
-            dest: dest.to_path_buf(),
+            dest: file.to_path_buf(),
             reason,
         };
-        let temp = crate::files::temp_beside(dest);
-        let copied = (|| {
-            let mut copy = Connection::open(&temp).map_err(|e| sqlite_reason(&e))?;
-            rusqlite::backup::Backup::new(&self.conn, &mut copy)
-                .and_then(|b| b.run_to_completion(256, std::time::Duration::from_millis(5), None))
-                .map_err(|e| sqlite_reason(&e))?;
-            let check: String = copy
-                .query_row("PRAGMA integrity_check", [], |row| row.get(0))
-                .map_err(|e| sqlite_reason(&e))?;
-            if check != "ok" {
-                return Err(format!("the copy does not check out ({check})"));
-            }
-            // One file, complete on disk, before it takes the name.
-            copy.execute_batch("PRAGMA journal_mode = DELETE")
-                .map_err(|e| sqlite_reason(&e))?;
-            drop(copy);
-            std::fs::File::open(&temp)
-                .and_then(|f| f.sync_all())
-                .map_err(|e| e.to_string())?;
-            crate::files::rename_into_place(&temp, dest).map_err(|e| e.to_string())
-        })();
-        if copied.is_err() {
-            let _ = std::fs::remove_file(&temp);
-            let _ = std::fs::remove_file(temp.with_extension("tmp-journal"));
+        match copied {
+            Ok(check) if check == "ok" => Ok(()),
+            Ok(check) => Err(fail(format!("the copy does not check out ({check})"))),
+            Err(err) => Err(fail(sqlite_reason(&err))),
         }
-        copied.map_err(fail)
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
