@@ -186,6 +186,29 @@ impl Model {
         })
     }
 
+    /// The memory after a review on `day`, if it is recalled (Good) and if
+    /// it is not (Again): one step of the model for both.
+    pub fn outcomes(&self, memory: &Memory, day: NaiveDate) -> Option<(Memory, Memory)> {
+        let state = MemoryState {
+            stability: memory.stability,
+            difficulty: memory.difficulty,
+        };
+        let next = self
+            .fsrs
+            .next_states(
+                Some(state),
+                SM2_RETENTION,
+                days_between(memory.last_day, day),
+            )
+            .ok()?;
+        let at = |state: MemoryState| Memory {
+            stability: state.stability,
+            difficulty: state.difficulty,
+            last_day: day,
+        };
+        Some((at(next.good.memory), at(next.again.memory)))
+    }
+
     /// The memory after one more review with `grade` on `day`.
     pub fn after(&self, memory: Option<Memory>, grade: Grade, day: NaiveDate) -> Option<Memory> {
         let rating = Rating::new(match grade.value() {
@@ -200,11 +223,7 @@ impl Model {
     /// The probability of recalling the card on the morning of `day`.
     pub fn recall(&self, memory: &Memory, day: NaiveDate) -> f64 {
         let elapsed = f64::from(days_between(memory.last_day, day));
-        recall_after(
-            elapsed,
-            f64::from(memory.stability),
-            f64::from(self.decay()),
-        )
+        self.recall_after(elapsed, memory.stability)
     }
 
     /// The probability of recall `elapsed` days after a review, for a card
@@ -401,6 +420,23 @@ mod tests {
         assert!(model.recall(&memory, day("2026-12-30")) < 0.9);
         // Before the last review (a date in the past) counts as no time.
         assert!((model.recall(&memory, day("2026-11-01")) - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn both_outcomes_of_a_review_are_those_of_a_review_with_each_grade() {
+        let model = Model::defaults();
+        let memory = model
+            .replay(None, &logged(&[("2026-11-01", 4), ("2026-11-04", 3)]))
+            .unwrap();
+        let (good, again) = model.outcomes(&memory, day("2026-11-12")).unwrap();
+        assert_eq!(
+            Some(good),
+            model.after(Some(memory), Grade::GOOD, day("2026-11-12"))
+        );
+        assert_eq!(
+            Some(again),
+            model.after(Some(memory), Grade::AGAIN, day("2026-11-12"))
+        );
     }
 
     #[test]

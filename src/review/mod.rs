@@ -270,10 +270,22 @@ impl Session {
         let (input, timed) = store.read_consistently(|store| {
             let mut input = read_day(store, &decks, day, plan, only.is_some())?;
             let mut timed = read_timed(store, &input, minutes)?;
-            // The model weighs every due card against the others; a study
-            // by tag keeps only some of them.
+            // The model weighs every due card against the others (the decks
+            // planned to an exam are planned from the model's own read of
+            // every card: their due cards are not needed); a study by tag
+            // keeps only some of them.
             if (timed.is_some() || only.is_some()) && input.due.next.is_some() {
-                input.due = DueCards::all(store.due_cards(&decks, day)?);
+                let wanted: Vec<DeckId> = input
+                    .decks
+                    .iter()
+                    .filter(|d| only.is_some() || d.exam.is_none())
+                    .map(|d| d.deck.clone())
+                    .collect();
+                input.due = if wanted.is_empty() {
+                    DueCards::default()
+                } else {
+                    DueCards::all(store.due_cards(&wanted, day)?)
+                };
             }
             if let Some(only) = only {
                 input = plan::restrict(input, only);
@@ -551,7 +563,7 @@ fn read_timed(
         input.decks.iter().partition(|d| d.exam.is_some());
     let exam_decks: Vec<DeckId> = exam_decks.into_iter().map(|d| d.deck.clone()).collect();
     let exam_cards = store
-        .model_cards(&exam_decks, stored.version, true)?
+        .plan_cards(&exam_decks, stored.version)?
         .iter()
         .map(|c| {
             (
@@ -567,7 +579,7 @@ fn read_timed(
     let memories = if minutes.is_some() {
         let daily: Vec<DeckId> = daily.into_iter().map(|d| d.deck.clone()).collect();
         store
-            .model_cards(&daily, stored.version, true)?
+            .plan_cards(&daily, stored.version)?
             .iter()
             .filter_map(|c| memory::memory_now(&model, c).map(|m| (c.id, m)))
             .collect()

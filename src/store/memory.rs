@@ -225,12 +225,99 @@ impl Store {
         version: i64,
         use_cache: bool,
     ) -> Result<Vec<ModelCard>, StoreError> {
+        self.read_model_cards(decks, version, use_cache)
+    }
+
+    /// The same for planning a session, from the cache, read for speed:
+    /// each card's id, order and due day from the due index alone, the
+    /// cached memories in one pass over their small table, and the whole
+    /// schedule only of the cards the cache misses. Questions, tags and
+    /// lines are left empty; the schedule of a cached card holds its due
+    /// day only.
+    pub fn plan_cards(&self, decks: &[DeckId], version: i64) -> Result<Vec<ModelCard>, StoreError> {
+        let through = self.stored_model()?.cached_through;
+        let mut cached: HashMap<CardId, Memory> = HashMap::new();
+        {
+            let mut states = self
+                .conn
+                .prepare_cached(
+                    "SELECT card, stability, difficulty, last_day FROM memory_states
+                     WHERE model = ?1",
+                )
+                .map_err(|e| self.fail(e))?;
+            let rows = states
+                .query_map([version], |row| {
+                    #[allow(clippy::cast_possible_truncation)]
+                    Ok((
+                        row.get::<_, CardId>(0)?,
+                        Memory {
+                            stability: row.get::<_, f64>(1)? as f32,
+                            difficulty: row.get::<_, f64>(2)? as f32,
+                            last_day: row.get(3)?,
+                        },
+                    ))
+                })
+                .map_err(|e| self.fail(e))?;
+            for row in rows {
+                let (card, memory) = row.map_err(|e| self.fail(e))?;
+                cached.insert(card, memory);
+            }
+        }
+        let mut cards: Vec<ModelCard> = self.each_deck(
+            "SELECT id, position, due FROM cards
+             WHERE deck = ?1 AND retired = 0 ORDER BY position",
+            decks,
+            &[],
+            |_, deck, row| {
+                let id: CardId = row.get(0)?;
+                Ok(ModelCard {
+                    id,
+                    deck: deck.clone(),
+                    position: row.get(1)?,
+                    line: 0,
+                    question: String::new(),
+                    tags: Vec::new(),
+                    state: CardState {
+                        due: row.get(2)?,
+                        ..CardState::default()
+                    },
+                    cached: cached.remove(&id),
+                    start: None,
+                    log: Vec::new(),
+                })
+            },
+        )?;
+        // A card the cache misses may need its SM-2 state to start from.
+        let mut whole_state = self
+            .conn
+            .prepare_cached(
+                "SELECT reps, ease, interval, due, lapses, last_rating, last_day
+                 FROM cards WHERE id = ?1",
+            )
+            .map_err(|e| self.fail(e))?;
+        for card in cards
+            .iter_mut()
+            .filter(|c| c.cached.is_none() && c.state.due.is_some())
+        {
+            card.state = whole_state
+                .query_row([card.id], |row| state_from(row, 0))
+                .map_err(|e| self.fail(e))?;
+        }
+        self.attach_logs(cards, through)
+    }
+
+    fn read_model_cards(
+        &self,
+        decks: &[DeckId],
+        version: i64,
+        use_cache: bool,
+    ) -> Result<Vec<ModelCard>, StoreError> {
         let through = if use_cache {
             self.stored_model()?.cached_through
         } else {
             0
         };
-        let mut cards: Vec<ModelCard> = self.each_deck(
+        let cards: Vec<ModelCard> = self.each_deck(
             "SELECT c.id, c.position, c.line, c.question, c.tags,
                c.reps, c.ease, c.interval, c.due, c.lapses, c.last_rating, c.last_day,
                m.stability, m.difficulty, m.last_day
@@ -266,6 +353,16 @@ impl Store {
                 })
             },
         )?;
+        self.attach_logs(cards, through)
+    }
+
+    /// Each card's log since the cache (`through`; all of it for a card the
+    /// cache misses), and where a card with no usable log starts from.
+    fn attach_logs(
+        &self,
+        mut cards: Vec<ModelCard>,
+        through: i64,
+    ) -> Result<Vec<ModelCard>, StoreError> {
         let index: HashMap<CardId, usize> =
             cards.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
         // Cards seen before the cache was made but not in it (an undo, or
@@ -348,6 +445,35 @@ impl Store {
             }
         }
         Ok(cards)
+    }
+
+    /// Time spent studying on each of the latest `days` study days with a
+    /// review, in milliseconds, each review counted at most `cap_ms`
+    /// (a card left open is not study); the latest day first.
+    pub fn study_time_by_day(&self, days: usize, cap_ms: u64) -> Result<Vec<u64>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT sum(min(max(took_ms, 0), ?2)) FROM reviews
+                 GROUP BY day ORDER BY day DESC LIMIT ?1",
+            )
+            .map_err(|e| self.fail(e))?;
+        statement
+            .query_map(
+                params![
+                    i64::try_from(days).unwrap_or(i64::MAX),
+                    i64::try_from(cap_ms).unwrap_or(i64::MAX)
+                ],
+                |row| row.get::<_, i64>(0),
+            )
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map(|times| {
+                times
+                    .into_iter()
+                    .map(|t| u64::try_from(t).unwrap_or(0))
+                    .collect()
+            })
+            .map_err(|e| self.fail(e))
     }
 
     /// Time taken on the latest `limit` reviews, in milliseconds.

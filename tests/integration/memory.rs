@@ -46,9 +46,20 @@ fn memories(store: &Store, use_cache: bool) -> Memories {
     let stored = store.stored_model().unwrap();
     let model = model_of(&stored);
     let decks = store.deck_ids().unwrap();
-    store
+    let cards = store
         .model_cards(&decks, stored.version, use_cache)
-        .unwrap()
+        .unwrap();
+    if use_cache {
+        // The planner's lighter read of the cache gives the same memories
+        // and due days.
+        let planned = store.plan_cards(&decks, stored.version).unwrap();
+        let seen = |c: &fiches::store::ModelCard| (c.id, c.state.due, memory_now(&model, c));
+        assert_eq!(
+            planned.iter().map(seen).collect::<Vec<_>>(),
+            cards.iter().map(seen).collect::<Vec<_>>()
+        );
+    }
+    cards
         .iter()
         .map(|card| {
             (
