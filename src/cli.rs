@@ -198,7 +198,7 @@ pub struct ReviewArgs {
 }
 
 /// The most minutes one session may be asked to hold: ten hours.
-pub const MAX_MINUTES: u32 = 600;
+pub const MAX_MINUTES: u32 = crate::review::exam_plan::MAX_MINUTES;
 
 fn parse_minutes(text: &str) -> Result<u32, String> {
     match text.trim().parse::<i64>() {
@@ -269,6 +269,10 @@ pub struct StatsArgs {
     /// deck's) instead of each deck's; repeat for several
     #[arg(long = "tag", value_name = "TAG", conflicts_with_all = ["exam", "calibration"])]
     pub tags: Vec<String>,
+    /// The minutes a day you study, to say whether they see every card
+    /// before the exam (1–600) [default: your usual time, from the log]
+    #[arg(long, value_name = "N", env = "FICHES_MINUTES", value_parser = parse_minutes)]
+    pub minutes: Option<u32>,
 }
 
 #[derive(Debug, clap::Args)]

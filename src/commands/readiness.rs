@@ -10,7 +10,7 @@ use crate::cli::{ReadinessArgs, ReadinessBy};
 use crate::clock;
 use crate::memory::readiness::{self, Calibration, Group, Readiness};
 use crate::memory::{memory_now, model_of};
-use crate::review::exam_plan::{self, Coverage};
+use crate::review::exam_plan::{self, Coverage, MinutesFrom};
 use crate::text;
 
 use super::{Failure, Status, open_store, select_decks};
@@ -26,7 +26,9 @@ struct Document<'a> {
     with_plan: f64,
     cards: usize,
     seen: usize,
-    minutes_a_day: Option<u32>,
+    /// The minutes a day `with_plan` assumes, and where they come from.
+    minutes_a_day: u32,
+    minutes_from: MinutesFrom,
     coverage: Option<Coverage>,
     model: ModelInfo<'a>,
     decks: Vec<Named<'a>>,
@@ -86,10 +88,14 @@ pub fn run(args: &ReadinessArgs, db: Option<&std::path::Path>) -> Result<Status,
     };
     let stored = store.stored_model()?;
     let model = model_of(&stored);
-    let (mut cards, times) = store.read_consistently(|store| {
+    let (mut cards, times, days) = store.read_consistently(|store| {
         Ok::<_, crate::store::StoreError>((
             store.model_cards(&selection.decks, stored.version, false)?,
             store.recent_review_times(200)?,
+            store.study_time_by_day(
+                exam_plan::USUAL_MINUTES_DAYS,
+                (exam_plan::MAX_SECONDS_PER_CARD * 1000.0) as u64,
+            )?,
         ))
     })?;
     // A deck's own tags count for each of its cards.
@@ -102,6 +108,7 @@ pub fn run(args: &ReadinessArgs, db: Option<&std::path::Path>) -> Result<Status,
     let titles = store.deck_titles(&selection.decks)?;
     let memories: Vec<_> = cards.iter().map(|c| memory_now(&model, c)).collect();
     let seconds = exam_plan::seconds_per_card(&times);
+    let (minutes, minutes_from) = exam_plan::minutes_a_day(args.minutes, &days);
     let report = readiness::readiness(
         &model,
         &cards,
@@ -109,7 +116,7 @@ pub fn run(args: &ReadinessArgs, db: Option<&std::path::Path>) -> Result<Status,
         &titles,
         today,
         on,
-        (args.minutes, seconds),
+        (Some(minutes), seconds),
     );
     let logs: Vec<&[crate::memory::Logged]> = cards
         .iter()
@@ -117,9 +124,8 @@ pub fn run(args: &ReadinessArgs, db: Option<&std::path::Path>) -> Result<Status,
         .map(|c| c.log.as_slice())
         .collect();
     let calibration = readiness::calibration(&model, &logs);
-    let coverage = args.minutes.filter(|_| on > today).map(|minutes| {
-        exam_plan::coverage(report.cards - report.seen, today, on, minutes, seconds)
-    });
+    let coverage = (on > today)
+        .then(|| exam_plan::coverage(report.cards - report.seen, today, on, minutes, seconds));
     let mut out = text::SafeWriter::new(io::stdout().lock());
     let written = if args.json {
         let document = Document {
@@ -129,7 +135,8 @@ pub fn run(args: &ReadinessArgs, db: Option<&std::path::Path>) -> Result<Status,
             with_plan: report.with_plan,
             cards: report.cards,
             seen: report.seen,
-            minutes_a_day: args.minutes,
+            minutes_a_day: minutes,
+            minutes_from,
             coverage,
             model: ModelInfo {
                 note: "a prediction of a model of memory (FSRS), not a measurement",
@@ -154,7 +161,7 @@ pub fn run(args: &ReadinessArgs, db: Option<&std::path::Path>) -> Result<Status,
             (today, on, exam == Some(on)),
             &readiness::source_words(model.source),
             &calibration,
-            coverage,
+            (coverage, minutes_from.words(minutes)),
             args.by,
         )
     };
@@ -171,7 +178,7 @@ fn print_text(
     (today, on, is_exam): (NaiveDate, NaiveDate, bool),
     source: &str,
     calibration: &Calibration,
-    coverage: Option<Coverage>,
+    (coverage, assumed): (Option<Coverage>, String),
     by: ReadinessBy,
 ) -> io::Result<()> {
     let when = match readiness::days_to(today, on) {
@@ -198,6 +205,10 @@ fn print_text(
         )?,
         None => writeln!(out, "There is no review yet to judge its predictions by.")?,
     }
+    writeln!(
+        out,
+        "\"With the plan\" follows the exam plan every day {assumed}."
+    )?;
     writeln!(out)?;
     let groups = match by {
         ReadinessBy::Deck => &report.decks,

@@ -1,11 +1,16 @@
 //! `fiches stats`: where each deck stands.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
+
+use chrono::NaiveDate;
 
 use crate::cli::StatsArgs;
 use crate::clock;
+use crate::review::exam_plan::{self, Coverage, MinutesFrom};
 use crate::review::plan;
 use crate::review::standing::{self, Standing};
+use crate::store::Store;
 
 use super::{Failure, Status, open_store, select_decks};
 
@@ -55,24 +60,107 @@ pub fn run(args: &StatsArgs, db: Option<&std::path::Path>) -> Result<Status, Fai
         return super::run_screens(Box::new(screen), Some(&mut store));
     }
     let stats = standing::read(&store, &selection.decks, today, args.exam)?;
+    let (minutes, minutes_from, covers) = exam_coverage(&store, &stats, today, args.minutes)?;
     let mut out = crate::text::SafeWriter::new(io::stdout().lock());
     let written = if args.json {
         #[derive(serde::Serialize)]
         struct Document<'a> {
             today: String,
             decks: &'a [Standing],
+            /// The minutes a day the coverage assumes, and where they come
+            /// from (with an exam to come only, as the coverage).
+            #[serde(skip_serializing_if = "Option::is_none")]
+            minutes_a_day: Option<u32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            minutes_from: Option<MinutesFrom>,
+            /// For each exam day to come: whether those minutes see every card in time.
+            #[serde(skip_serializing_if = "<[_]>::is_empty")]
+            coverage: &'a [ExamCoverage],
         }
         let document = Document {
             today: today.format("%Y-%m-%d").to_string(),
             decks: &stats,
+            minutes_a_day: (!covers.is_empty()).then_some(minutes),
+            minutes_from: (!covers.is_empty()).then_some(minutes_from),
+            coverage: &covers,
         };
         serde_json::to_string_pretty(&document)
             .map_err(io::Error::other)
             .and_then(|json| writeln!(out, "{}", crate::text::json_safe(json)))
     } else {
         print_table(&mut out, &stats, &today.format("%Y-%m-%d").to_string())
+            .and_then(|()| print_coverage(&mut out, &covers, &minutes_from.words(minutes)))
     };
     super::written(written, "the stats", status)
+}
+
+/// Whether the minutes a day see every card of the decks planned to one
+/// exam day before it (the decks sharing a day share the minutes).
+#[derive(Debug, Clone, serde::Serialize)]
+struct ExamCoverage {
+    exam: String,
+    decks: Vec<String>,
+    #[serde(flatten)]
+    coverage: Coverage,
+    /// "At 10 minutes a day, 37 cards will not be seen …", when they cannot.
+    warning: Option<String>,
+}
+
+fn exam_coverage(
+    store: &Store,
+    stats: &[Standing],
+    today: NaiveDate,
+    given: Option<u32>,
+) -> Result<(u32, MinutesFrom, Vec<ExamCoverage>), Failure> {
+    let (times, days) = store.read_consistently(|store| {
+        Ok::<_, crate::store::StoreError>((
+            store.recent_review_times(200)?,
+            store.study_time_by_day(
+                exam_plan::USUAL_MINUTES_DAYS,
+                (exam_plan::MAX_SECONDS_PER_CARD * 1000.0) as u64,
+            )?,
+        ))
+    })?;
+    let seconds = exam_plan::seconds_per_card(&times);
+    let (minutes, from) = exam_plan::minutes_a_day(given, &days);
+    let mut by_day: BTreeMap<String, (Vec<String>, usize)> = BTreeMap::new();
+    for Standing { deck, exam } in stats {
+        if let Some(exam) = exam {
+            let entry = by_day.entry(exam.date.clone()).or_default();
+            entry.0.push(deck.deck.to_string());
+            entry.1 += exam.unseen;
+        }
+    }
+    let covers = by_day
+        .into_iter()
+        .filter_map(|(date, (decks, unseen))| {
+            let exam = NaiveDate::parse_from_str(&date, "%Y-%m-%d").ok()?;
+            let coverage = exam_plan::coverage(unseen, today, exam, minutes, seconds);
+            Some(ExamCoverage {
+                warning: coverage.warning(exam),
+                exam: date,
+                decks,
+                coverage,
+            })
+        })
+        .collect();
+    Ok((minutes, from, covers))
+}
+
+fn print_coverage(out: &mut impl Write, covers: &[ExamCoverage], assumed: &str) -> io::Result<()> {
+    for cover in covers {
+        writeln!(out)?;
+        match &cover.warning {
+            Some(warning) => writeln!(out, "{warning}")?,
+            None => writeln!(
+                out,
+                "Every card is seen before {}: the {} never seen fit in the days left.",
+                cover.exam, cover.coverage.unseen
+            )?,
+        }
+        writeln!(out, "(Planned {assumed}.)")?;
+    }
+    Ok(())
 }
 
 fn print_table(out: &mut impl Write, stats: &[Standing], today: &str) -> io::Result<()> {

@@ -164,6 +164,63 @@ pub fn seconds_per_card(recent_ms: &[u64]) -> f64 {
     middle.iter().sum::<f64>() / middle.len() as f64
 }
 
+/// The most minutes one session may be asked to hold: ten hours.
+pub const MAX_MINUTES: u32 = 600;
+
+/// The minutes a day a forecast assumes when the student gives none and
+/// the log has too few study days to tell.
+pub const DEFAULT_MINUTES_A_DAY: u32 = 15;
+/// Study days the usual minutes a day are read from.
+pub const USUAL_MINUTES_DAYS: usize = 14;
+/// Fewer study days than this in the log: the default.
+const MIN_STUDY_DAYS: usize = 3;
+
+/// Where the minutes a day of a forecast come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum MinutesFrom {
+    /// `--minutes` or `FICHES_MINUTES`.
+    Given,
+    /// The median of the log's latest study days.
+    Log { days: usize },
+    /// [`DEFAULT_MINUTES_A_DAY`]: too few study days in the log.
+    Default,
+}
+
+/// The minutes a day to plan a forecast with: those given, else the
+/// student's usual time a day (the median of the latest study days'
+/// totals, in milliseconds), else a stated default.
+pub fn minutes_a_day(given: Option<u32>, day_totals_ms: &[u64]) -> (u32, MinutesFrom) {
+    if let Some(minutes) = given {
+        return (minutes, MinutesFrom::Given);
+    }
+    if day_totals_ms.len() < MIN_STUDY_DAYS {
+        return (DEFAULT_MINUTES_A_DAY, MinutesFrom::Default);
+    }
+    let mut totals = day_totals_ms.to_vec();
+    totals.sort_unstable();
+    let median = totals[totals.len() / 2] as f64 / 60_000.0;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let minutes = (median.round() as u32).clamp(1, MAX_MINUTES);
+    (minutes, MinutesFrom::Log { days: totals.len() })
+}
+
+impl MinutesFrom {
+    /// "at 12 minutes a day (your usual time, from your last 9 study days)".
+    pub fn words(self, minutes: u32) -> String {
+        let unit = if minutes == 1 { "minute" } else { "minutes" };
+        match self {
+            MinutesFrom::Given => format!("at {minutes} {unit} a day"),
+            MinutesFrom::Log { days } => format!(
+                "at {minutes} {unit} a day (your usual time, from your last {days} study days; --minutes N to change)"
+            ),
+            MinutesFrom::Default => format!(
+                "at {minutes} {unit} a day (assumed: the log has too few study days to tell; --minutes N to change)"
+            ),
+        }
+    }
+}
+
 /// The expected recall of a card on `exam` if nothing more is studied.
 pub fn recall_on(model: &Model, memory: Option<&Memory>, exam: NaiveDate) -> f64 {
     memory.map_or(0.0, |m| model.recall(m, exam))
@@ -183,8 +240,11 @@ pub fn recall_after_review(
         None => at_exam(model.after(None, Grade::GOOD, day)),
         Some(m) => {
             let now = model.recall(m, day);
-            now * at_exam(model.after(Some(*m), Grade::GOOD, day))
-                + (1.0 - now) * at_exam(model.after(Some(*m), Grade::AGAIN, day))
+            let (good, again) = match model.outcomes(m, day) {
+                Some((good, again)) => (Some(good), Some(again)),
+                None => (None, None),
+            };
+            now * at_exam(good) + (1.0 - now) * at_exam(again)
         }
     }
 }
@@ -536,5 +596,32 @@ mod tests {
         times.extend([100; 5]);
         assert!((seconds_per_card(&times) - 8.0).abs() < 1e-9);
         assert!(seconds_per_card(&[3_600_000; 40]) <= MAX_SECONDS_PER_CARD);
+    }
+
+    #[test]
+    fn a_forecast_assumes_the_minutes_given_else_the_usual_ones_else_says_it_assumed() {
+        assert_eq!(
+            minutes_a_day(Some(7), &[600_000; 10]),
+            (7, MinutesFrom::Given)
+        );
+        // The median study day of the log: 10, 12, 20, 25 and 40 minutes.
+        let days = [1_200_000, 600_000, 2_400_000, 720_000, 1_500_000];
+        assert_eq!(
+            minutes_a_day(None, &days),
+            (20, MinutesFrom::Log { days: 5 })
+        );
+        // Two study days are too few to tell.
+        assert_eq!(
+            minutes_a_day(None, &days[..2]),
+            (DEFAULT_MINUTES_A_DAY, MinutesFrom::Default)
+        );
+        assert!(MinutesFrom::Default.words(15).contains("assumed"));
+        assert!(
+            MinutesFrom::Log { days: 5 }
+                .words(20)
+                .contains("your usual time, from your last 5 study days")
+        );
+        // A few seconds of study a day still plan one minute.
+        assert_eq!(minutes_a_day(None, &[5_000; 4]).0, 1);
     }
 }

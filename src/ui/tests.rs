@@ -734,3 +734,36 @@ fn a_paste_never_rates_and_types_into_an_answer() {
     press(&mut screen, &mut ctx, "\n");
     assert_eq!(screen.verdict(), Some(Verdict::Right));
 }
+
+#[test]
+fn the_first_screen_says_when_the_minutes_cannot_cover_the_course() {
+    let mut fixture = Fixture::new();
+    let mut deck = String::from("title: \"Intra\"\ncards:\n");
+    for i in 0..10 {
+        deck.push_str(&format!(
+            "  - q: \"Question {i} ?\"\n    a: \"Réponse {i}.\"\n"
+        ));
+    }
+    let path = fixture.dir.join("intra.yaml");
+    std::fs::write(&path, deck).unwrap();
+    fixture.store.sync(&[path], false, now().unwrap()).unwrap();
+    // An exam tomorrow and one minute: three first sights of 18 s.
+    let exam = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+    let session = Session::start_timed(
+        &fixture.store,
+        vec![DeckId::new("intra")],
+        now().unwrap(),
+        crate::review::Plan::Exam { exam },
+        Some(1),
+    )
+    .unwrap();
+    let mut screen = super::intents::open_review(session, &fixture.store).unwrap();
+    let shown = text(&render(&mut screen, 80, 24, COLOR));
+    let words = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains(
+            "At 1 minute a day, 7 cards will not be seen before 2026-12-02; 3 minutes a day would cover them."
+        ),
+        "{shown}"
+    );
+}

@@ -305,3 +305,126 @@ fn an_exam_named_in_the_deck_plans_without_the_flag_and_cram_leaves_the_schedule
         run.stderr
     );
 }
+
+#[test]
+fn stats_and_readiness_say_when_the_minutes_cannot_cover_the_course() {
+    let scratch = Scratch::new();
+    scratch.write("decks/intra.yaml", deck());
+    let db = scratch.path.join("store.db");
+    let env = [
+        ("FICHES_DB", db.to_str().unwrap()),
+        ("FICHES_NOW", "2026-12-01T09:00:00-05:00"),
+    ];
+    // The same figures as the session's first screen: 10 days × 60 s / 18 s
+    // = 33 of 60 cards seen at one minute a day; 2 minutes would see them all.
+    let line = "At 1 minute a day, 27 cards will not be seen before 2026-12-11; 2 minutes a day would cover them.";
+    let run = fiches_with(
+        &scratch.path,
+        &["stats", "--exam", EXAM, "--minutes", "1"],
+        &env,
+        None,
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stdout.contains(line), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("(Planned at 1 minute a day.)"),
+        "{}",
+        run.stdout
+    );
+    let mut with_env = env.to_vec();
+    with_env.push(("FICHES_MINUTES", "1"));
+    let run = fiches_with(
+        &scratch.path,
+        &["stats", "--exam", EXAM, "--json"],
+        &with_env,
+        None,
+    );
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["minutes_a_day"], 1, "{doc}");
+    assert_eq!(doc["minutes_from"]["source"], "given");
+    let cover = &doc["coverage"][0];
+    assert_eq!(cover["exam"], EXAM);
+    assert_eq!(cover["left_unseen"], 27);
+    assert_eq!(cover["minutes_needed"], 2);
+    assert_eq!(cover["warning"], line);
+    // Without minutes and with no study day in the log: a stated default,
+    // which covers these 60 cards.
+    let run = fiches_with(
+        &scratch.path,
+        &["stats", "--exam", EXAM, "--json"],
+        &env,
+        None,
+    );
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["minutes_from"]["source"], "default", "{doc}");
+    assert_eq!(doc["coverage"][0]["left_unseen"], 0);
+    assert!(doc["coverage"][0]["warning"].is_null());
+    let run = fiches_with(&scratch.path, &["stats", "--exam", EXAM], &env, None);
+    assert!(run.stdout.contains("assumed"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Every card is seen before 2026-12-11"),
+        "{}",
+        run.stdout
+    );
+
+    // readiness says the same, and what "with the plan" assumed.
+    let run = fiches_with(
+        &scratch.path,
+        &["readiness", "--on", EXAM, "--minutes", "1"],
+        &env,
+        None,
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stdout.contains(line), "{}", run.stdout);
+    let run = fiches_with(&scratch.path, &["readiness", "--on", EXAM], &env, None);
+    assert!(
+        run.stdout
+            .contains("follows the exam plan every day at 15 minutes a day (assumed"),
+        "{}",
+        run.stdout
+    );
+    let run = fiches_with(
+        &scratch.path,
+        &["readiness", "--on", EXAM, "--json"],
+        &with_env,
+        None,
+    );
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["coverage"]["left_unseen"], 27, "{doc}");
+    assert_eq!(doc["minutes_from"]["source"], "given");
+    // With a minute a day the plan cannot see every card: the forecast
+    // with the plan says less than with fifteen.
+    let fifteen = fiches_with(
+        &scratch.path,
+        &["readiness", "--on", EXAM, "--json"],
+        &env,
+        None,
+    );
+    let fifteen: Value = serde_json::from_str(&fifteen.stdout).unwrap();
+    assert_eq!(fifteen["minutes_a_day"], 15);
+    assert!(
+        doc["with_plan"].as_f64().unwrap() < fifteen["with_plan"].as_f64().unwrap(),
+        "{doc} {fifteen}"
+    );
+
+    // Bad minutes and days to come: usage errors, exit 2.
+    for args in [
+        &["readiness", "--minutes", "0"][..],
+        &["readiness", "--minutes=-3"],
+        &["readiness", "--minutes", "100000"],
+        &["stats", "--minutes", "0"],
+        &["stats", "--exam", EXAM, "--minutes", "lots"],
+    ] {
+        let run = fiches_with(&scratch.path, args, &env, None);
+        assert_eq!(run.status, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("minutes"), "{args:?}: {}", run.stderr);
+    }
+    let run = fiches_with(
+        &scratch.path,
+        &["readiness", "--on", "2026-11-30"],
+        &env,
+        None,
+    );
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("in the past"), "{}", run.stderr);
+}
