@@ -515,6 +515,21 @@ impl Store {
 /// Maps a SQLite failure on the store at `path` to what the user can do about it.
 fn classify(path: &Path, err: rusqlite::Error) -> StoreError {
     let path = path.to_path_buf();
+    // A value no fiches writes (a kind, a day, a rating out of range).
+    let unreadable = match &err {
+        rusqlite::Error::FromSqlConversionFailure(_, _, source) => Some(source.to_string()),
+        rusqlite::Error::IntegralValueOutOfRange(_, n) => Some(format!("the number {n}")),
+        rusqlite::Error::InvalidColumnType(_, column, found) => {
+            Some(format!("{found} in the column {column}"))
+        }
+        _ => None,
+    };
+    if let Some(what) = unreadable {
+        return StoreError::Damaged {
+            path,
+            why: format!("a value it holds cannot be read: {what}"),
+        };
+    }
     match err.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
             StoreError::NotADatabase { path }

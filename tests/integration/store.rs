@@ -608,3 +608,36 @@ fn a_changed_title_or_exam_day_is_reported() {
         NaiveDate::from_ymd_opt(2026, 12, 20)
     );
 }
+
+#[test]
+fn a_stored_value_no_fiches_writes_is_a_damaged_store_not_a_guess() {
+    let scratch = Scratch::new();
+    let path = scratch.path.join("s.db");
+    let mut store = Store::open(&path).unwrap();
+    let deck = scratch.write("deck.yaml", V1);
+    changes(&mut store, &deck, false);
+    let (card, _) = card_by_question(&store, "deck", "Question A ?");
+    assert!(store.card(card).unwrap().is_some());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let damage = |sql: &str| {
+        conn.execute(sql, [card.get()]).unwrap();
+        match store.card(card) {
+            Err(StoreError::Damaged { why, .. }) => why,
+            other => panic!("{sql}: read {other:?}"),
+        }
+    };
+    // An unknown kind was once read as a basic card.
+    let why = damage(r#"UPDATE cards SET kind = '{"kind":"hologram"}' WHERE id = ?1"#);
+    assert!(why.contains("hologram"), "{why}");
+    conn.execute(
+        r#"UPDATE cards SET kind = '{"kind":"basic"}' WHERE id = ?1"#,
+        [card.get()],
+    )
+    .unwrap();
+    assert!(store.card(card).unwrap().is_some());
+    // A day that is not one, and an ease below SM-2's floor, were defaulted.
+    damage("UPDATE cards SET due = 'le 3 décembre' WHERE id = ?1");
+    conn.execute("UPDATE cards SET due = NULL WHERE id = ?1", [card.get()])
+        .unwrap();
+    damage("UPDATE cards SET ease = 12 WHERE id = ?1");
+}
