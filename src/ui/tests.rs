@@ -1,5 +1,9 @@
 //! What each screen shows (ratatui's TestBackend), and the app driven by
 //! keys, checked against its state and the store.
+//!
+//! Tests only, one per behaviour, so past 600 lines: the key tables' tests
+//! are in `key_tests.rs`, the day's screens in `day_tests.rs`, the frames in
+//! `snapshot_tests.rs`.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
