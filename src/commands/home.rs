@@ -26,19 +26,23 @@ pub fn run(db: Option<&std::path::Path>) -> Result<Status, Failure> {
     let written = (|| {
         writeln!(
             out,
-            "{:<24} {:>6} {:>6} {:>6}  title",
-            "deck", "cards", "new", "due"
+            "{:<24} {:>6} {:>6} {:>6} {:>12}  title",
+            "deck", "cards", "new", "due", "exam"
         )?;
         for row in list.rows() {
             writeln!(
                 out,
-                "{:<24} {:>6} {:>6} {:>6}  {}",
+                "{:<24} {:>6} {:>6} {:>6} {:>12}  {}",
                 crate::text::one_line(row.id.as_str()),
                 row.cards,
                 row.new,
                 row.due_today,
+                row.exam.map(|e| e.cell()).unwrap_or_else(|| "-".into()),
                 crate::text::one_line(&row.title)
             )?;
+        }
+        if let Some(note) = list.note() {
+            writeln!(out, "\n{note}")?;
         }
         writeln!(
             out,

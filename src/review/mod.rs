@@ -5,6 +5,7 @@
 pub mod answer;
 pub mod exam_plan;
 pub mod grade;
+pub mod outlook;
 pub mod plan;
 mod queue;
 pub mod standing;

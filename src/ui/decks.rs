@@ -22,11 +22,21 @@ pub struct DeckRow {
     pub cards: usize,
     pub new: usize,
     pub due_today: usize,
+    /// The deck's exam to come, with the model's forecast for it.
+    pub exam: Option<crate::review::outlook::ExamOutlook>,
+}
+
+/// The deck list's rows, and what its exam figures are, when a deck has one.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeckRows {
+    pub rows: Vec<DeckRow>,
+    pub note: Option<String>,
 }
 
 pub struct DeckList {
     decks: Vec<DeckId>,
     rows: Vec<DeckRow>,
+    note: Option<String>,
     selected: usize,
     help: bool,
     message: Option<String>,
@@ -34,10 +44,11 @@ pub struct DeckList {
 
 impl DeckList {
     /// The list of `decks`, with their figures (see `intents::open_decks`).
-    pub fn new(decks: Vec<DeckId>, rows: Vec<DeckRow>) -> DeckList {
+    pub fn new(decks: Vec<DeckId>, rows: DeckRows) -> DeckList {
         DeckList {
             decks,
-            rows,
+            rows: rows.rows,
+            note: rows.note,
             selected: 0,
             help: false,
             message: None,
@@ -51,6 +62,11 @@ impl DeckList {
 
     pub fn rows(&self) -> &[DeckRow] {
         &self.rows
+    }
+
+    /// What the exam column holds and how far to trust it, when a deck has an exam.
+    pub fn note(&self) -> Option<&str> {
+        self.note.as_deref()
     }
 }
 
@@ -93,7 +109,10 @@ impl Screen for DeckList {
 
     fn show(&mut self, news: News) {
         match news {
-            News::Decks(rows) => self.rows = rows,
+            News::Decks(rows) => {
+                self.rows = rows.rows;
+                self.note = rows.note;
+            }
             News::Message(message) => self.message = Some(message),
             _ => {}
         }
@@ -117,10 +136,23 @@ impl Screen for DeckList {
         ])
         .areas(frame.area());
         let width = usize::from(body.width.saturating_sub(4));
-        let title_width = width.saturating_sub(24).max(10);
+        // The exam column only when a deck has an exam: days left, recall.
+        let exam_width = if self.rows.iter().any(|r| r.exam.is_some()) {
+            self.rows
+                .iter()
+                .filter_map(|r| r.exam.map(|e| e.cell().chars().count()))
+                .max()
+                .unwrap_or(0)
+                .max(4)
+                + 1
+        } else {
+            0
+        };
+        let title_width = width.saturating_sub(24 + exam_width).max(10);
+        let exam_header = if exam_width > 0 { " exam" } else { "" };
         let mut lines = vec![Line::styled(
             format!(
-                "  {:<title_width$} {:>6} {:>6} {:>6}",
+                "  {:<title_width$} {:>6} {:>6} {:>6}{exam_header:>exam_width$}",
                 "deck", "cards", "new", "due"
             ),
             theme.dim(),
@@ -142,7 +174,23 @@ impl Screen for DeckList {
                     ),
                     style,
                 ),
+                Span::styled(
+                    match row.exam {
+                        Some(exam) if exam_width > 0 => {
+                            format!("{:>exam_width$}", exam.cell())
+                        }
+                        _ => " ".repeat(exam_width),
+                    },
+                    if here { style } else { theme.warn() },
+                ),
             ]));
+        }
+        if let Some(note) = self.note.as_deref().filter(|_| exam_width > 0) {
+            lines.extend(
+                super::wrap::wrap(note, width + 2)
+                    .into_iter()
+                    .map(|l| Line::styled(l, theme.dim())),
+            );
         }
         if self.rows.is_empty() {
             lines.push(Line::raw(

@@ -6,14 +6,14 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use super::decks::{DeckList, DeckRow};
+use super::decks::{DeckList, DeckRow, DeckRows};
 use super::preview::PreviewScreen;
 use super::review::ReviewScreen;
-use super::stats::{StatsPage, StatsScreen};
+use super::stats::{Forecast, StatsPage, StatsScreen};
 use super::{Control, Ctx, Screen, UiError};
 use crate::clock;
 use crate::deck::{self, DeckId};
-use crate::review::{Current, DEFAULT_NEW_PER_DAY, Session, Summary, UndoError, standing};
+use crate::review::{Current, DEFAULT_NEW_PER_DAY, Session, Summary, UndoError, outlook, standing};
 use crate::sched::Rating;
 use crate::store::{Recorded, Store, StoreError};
 
@@ -75,7 +75,7 @@ pub enum News {
     Over(Summary),
     /// The session planned again (more new cards, a cram): what comes now.
     Replanned(Next),
-    Decks(Vec<DeckRow>),
+    Decks(DeckRows),
     /// Something to tell the student; nothing changed.
     Message(String),
 }
@@ -245,11 +245,32 @@ pub fn open_stats(
     exam: Option<NaiveDate>,
 ) -> Result<StatsScreen, StoreError> {
     let mut pages = Vec::with_capacity(decks.len());
+    let outlook = outlook::read(store, decks)?;
+    let note = outlook::model_note(outlook.model.source, &outlook.calibration);
     for (deck, stats) in decks.iter().zip(standing::read(store, decks, today, exam)?) {
         let one = std::slice::from_ref(deck);
+        // Readiness by tag on the exam day, or today without one.
+        let on = stats
+            .exam
+            .as_ref()
+            .and_then(|e| NaiveDate::parse_from_str(&e.date, "%Y-%m-%d").ok())
+            .unwrap_or(today);
+        let mine = outlook.decks.iter().find(|d| d.deck == *deck);
+        let by_tag = mine
+            .map(|d| outlook::recall_by_tag(&outlook.model, d, on))
+            .unwrap_or_default();
+        let all = mine.map_or(0.0, |d| {
+            outlook::mean_recall(&outlook.model, &d.memories, on)
+        });
         pages.push(StatsPage {
             due_30_days: store.due_per_day(one, today, 30)?,
             ratings_30_days: store.ratings_since(one, today, 30)?,
+            forecast: Forecast {
+                on,
+                all,
+                by_tag,
+                note: note.clone(),
+            },
             stats,
         });
     }
@@ -266,15 +287,35 @@ pub fn open_decks(
     Ok(DeckList::new(decks, rows))
 }
 
-fn deck_rows(
-    store: &Store,
-    decks: &[DeckId],
-    today: NaiveDate,
-) -> Result<Vec<DeckRow>, StoreError> {
-    decks
+fn deck_rows(store: &Store, decks: &[DeckId], today: NaiveDate) -> Result<DeckRows, StoreError> {
+    let exams: Vec<Option<NaiveDate>> = decks
         .iter()
         .map(|id| {
+            store
+                .exam_day(std::slice::from_ref(id))
+                .map(|exam| crate::review::plan::exam_to_come(exam, today))
+        })
+        .collect::<Result<_, _>>()?;
+    // The model is read only when some deck has an exam to forecast.
+    let outlook = if exams.iter().any(Option::is_some) {
+        Some(outlook::read(store, decks)?)
+    } else {
+        None
+    };
+    let rows = decks
+        .iter()
+        .zip(&exams)
+        .map(|(id, exam)| {
             let stats = store.deck_stats(id, today)?;
+            let exam = exam.zip(outlook.as_ref()).and_then(|(exam, outlook)| {
+                let deck = outlook.decks.iter().find(|d| d.deck == *id)?;
+                Some(outlook::ExamOutlook::new(
+                    &outlook.model,
+                    &deck.memories,
+                    today,
+                    exam,
+                ))
+            });
             Ok(DeckRow {
                 id: id.clone(),
                 title: stats.title,
@@ -282,7 +323,10 @@ fn deck_rows(
                 cards: stats.cards,
                 new: stats.new,
                 due_today: stats.due_today,
+                exam,
             })
         })
-        .collect()
+        .collect::<Result<_, StoreError>>()?;
+    let note = outlook.map(|o| outlook::exam_column_note(o.model.source, &o.calibration));
+    Ok(DeckRows { rows, note })
 }

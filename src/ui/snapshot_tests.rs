@@ -109,3 +109,58 @@ fn deck_list_and_stats() {
     let mut stats = intents::open_stats(&fixture.store, &decks, today, None).unwrap();
     check("stats", &mut stats);
 }
+
+/// A deck planned to an exam, with tags and a log the model can be judged
+/// by: the deck list's exam column and the stats screen's readiness by tag.
+#[test]
+fn deck_list_and_stats_forecast_the_exam() {
+    use crate::store::{NewReview, Store};
+    let dir = std::env::temp_dir().join(format!("fiches-ui-exam-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("sac.yaml");
+    let mut yaml = String::from(
+        "title: \"Service à la clientèle\"\nid: sac\nexam: \"2026-12-15\"\ntags: [\"sac\"]\ncards:\n",
+    );
+    for i in 0..8 {
+        let tag = if i % 2 == 0 { "liste" } else { "definition" };
+        yaml.push_str(&format!(
+            "  - q: \"Question {i} ?\"\n    a: \"Réponse {i}.\"\n    tags: [\"{tag}\"]\n"
+        ));
+    }
+    std::fs::write(&path, yaml).unwrap();
+    let mut store = Store::open(&dir.join("s.db")).unwrap();
+    store.sync(&[path], false, now().unwrap()).unwrap();
+    let deck = DeckId("sac".into());
+    let rows = store.card_rows(std::slice::from_ref(&deck)).unwrap();
+    // Six cards learnt on the 1st, four of them again on the 3rd (one forgotten).
+    for (day, cards, ratings) in [(1, 0..6, [4, 4, 5, 4, 4, 4]), (3, 0..4, [4, 1, 4, 5, 0, 0])] {
+        let at = chrono::DateTime::parse_from_rfc3339(&format!("2026-12-0{day}T09:00:00-05:00"))
+            .unwrap();
+        for (row, rating) in rows[cards].iter().zip(ratings) {
+            store
+                .record(&NewReview {
+                    card: crate::store::CardId(row.card),
+                    rating: crate::sched::Rating::new(rating).unwrap(),
+                    at,
+                    day: crate::clock::study_day(at),
+                    took_ms: 5000,
+                    ticks: None,
+                    policy: crate::sched::Policy::Normal,
+                })
+                .unwrap();
+        }
+    }
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+    let decks = vec![deck];
+    let mut list = intents::open_decks(&store, decks.clone(), today).unwrap();
+    let exam = list.rows()[0].exam.unwrap();
+    assert_eq!(exam.days_left, 11);
+    assert!(exam.recall > 0.2 && exam.recall < 0.75, "{exam:?}");
+    assert!(list.note().unwrap().contains("off by"), "{:?}", list.note());
+    check("decks-exam", &mut list);
+    let mut stats = intents::open_stats(&store, &decks, today, None).unwrap();
+    check("stats-readiness", &mut stats);
+    drop(store);
+    let _ = std::fs::remove_dir_all(&dir);
+}

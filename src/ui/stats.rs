@@ -18,6 +18,18 @@ pub struct StatsPage {
     pub stats: Standing,
     pub due_30_days: Vec<usize>,
     pub ratings_30_days: [usize; 5],
+    /// The model's readiness by tag, and how far to trust it.
+    pub forecast: Forecast,
+}
+
+/// The deck's predicted recall by tag on its exam day (or today).
+pub struct Forecast {
+    pub on: NaiveDate,
+    /// The deck's mean predicted recall that day, unseen cards counting 0.
+    pub all: f64,
+    /// Weakest first.
+    pub by_tag: Vec<crate::review::outlook::TagRecall>,
+    pub note: String,
 }
 
 pub struct StatsScreen {
@@ -59,6 +71,19 @@ impl StatsScreen {
             exam,
         ]
         .into_iter()
+        .chain([
+            // As many tags as a narrow screen has room for.
+            (
+                crate::review::outlook::tags_line(
+                    page.forecast.on,
+                    page.forecast.all,
+                    &page.forecast.by_tag,
+                    if width < 60 { 3 } else { 6 },
+                ),
+                plain,
+            ),
+            (page.forecast.note.clone(), theme.dim()),
+        ])
         .flat_map(|(text, style)| {
             super::wrap::wrap(&text, width)
                 .into_iter()
@@ -98,9 +123,11 @@ impl Screen for StatsScreen {
         let figures_height = u16::try_from(figures_lines.len() + 2).unwrap_or(u16::MAX);
         let left = area.height.saturating_sub(figures_height + 1);
         let ratings_height = if left >= 6 + 8 { 8 } else { 0 };
+        // A screen too short for the figures and the due chart keeps the figures.
+        let due_height = if left >= 6 { 6 } else { 0 };
         let [figures, due, ratings, footer] = Layout::vertical([
             Constraint::Length(figures_height),
-            Constraint::Min(6),
+            Constraint::Min(due_height),
             Constraint::Length(ratings_height),
             Constraint::Length(1),
         ])
@@ -135,7 +162,9 @@ impl Screen for StatsScreen {
         let Some(page) = self.pages.get(self.selected) else {
             return;
         };
-        draw_due_chart(frame, due, &page.due_30_days, theme);
+        if due.height >= 4 {
+            draw_due_chart(frame, due, &page.due_30_days, theme);
+        }
         if tall {
             let rating_bars: Vec<Bar> = page
                 .ratings_30_days

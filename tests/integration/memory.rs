@@ -270,3 +270,76 @@ fn readiness_forecasts_the_exam_day_by_deck_and_tag() {
     let text = run_on("2026-12-04", &["stats", "--calibration"], None);
     assert!(text.stdout.contains("over 6 reviews"), "{}", text.stdout);
 }
+
+#[test]
+fn the_deck_list_shows_days_left_and_the_forecast_of_each_deck_with_an_exam() {
+    let scratch = Scratch::new();
+    scratch.write(
+        "decks/m.yaml",
+        deck(4).replacen("cards:\n", "exam: \"2026-12-15\"\ncards:\n", 1),
+    );
+    scratch.write(
+        "decks/other.yaml",
+        "title: \"Sans examen\"\ncards:\n  - q: \"Q ?\"\n    a: \"R\"\n",
+    );
+    let db = scratch.path.join("store.db");
+    let run = |day: &str, args: &[&str], stdin: Option<&str>| {
+        let now = format!("{day}T09:00:00-05:00");
+        fiches_with(
+            &scratch.path,
+            args,
+            &[("FICHES_DB", db.to_str().unwrap()), ("FICHES_NOW", &now)],
+            stdin,
+        )
+    };
+    let list = run("2026-12-01", &[], None);
+    assert_eq!(list.status, 0, "{}", list.stderr);
+    let row = |out: &str, deck: &str| {
+        out.lines()
+            .find(|l| l.starts_with(deck))
+            .unwrap_or_else(|| panic!("no {deck} in {out}"))
+            .to_string()
+    };
+    assert!(
+        row(&list.stdout, "m ").contains(" 14 d · 0 %"),
+        "{}",
+        list.stdout
+    );
+    assert!(
+        row(&list.stdout, "other ").contains(" - "),
+        "{}",
+        list.stdout
+    );
+    assert!(
+        list.stdout
+            .contains("as a model of memory predicts (FSRS, default parameters); there is no review yet to judge it by."),
+        "{}",
+        list.stdout
+    );
+    // Four cards learnt, then seen again two days on: a forecast, and a record to judge it by.
+    run(
+        "2026-12-01",
+        &["review", "--plain", "m"],
+        Some(&"\n4\n".repeat(4)),
+    );
+    run(
+        "2026-12-03",
+        &["review", "--plain", "m"],
+        Some(&"\n4\n".repeat(4)),
+    );
+    let list = run("2026-12-04", &[], None);
+    let m = row(&list.stdout, "m ");
+    let percent: u32 = m
+        .split(" d · ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no forecast in {m}"));
+    assert!(m.contains(" 11 d · "), "{m}");
+    assert!(percent > 30 && percent < 100, "{m}");
+    assert!(
+        list.stdout.contains("so far it was off by"),
+        "{}",
+        list.stdout
+    );
+}
