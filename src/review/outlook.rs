@@ -234,7 +234,7 @@ mod tests {
         let strong = learnt(&model, &[1, 3, 9]);
         let weak = learnt(&model, &[1]);
         let deck = DeckMemories {
-            deck: DeckId("d".into()),
+            deck: DeckId::new("d"),
             memories: vec![strong, weak, None],
             tags: vec![
                 vec!["a".into(), "deck".into()],

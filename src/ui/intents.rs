@@ -270,6 +270,7 @@ pub fn open_stats(
                 all,
                 by_tag,
                 note: note.clone(),
+                calibration: outlook.calibration.clone(),
             },
             stats,
         });

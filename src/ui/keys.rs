@@ -35,6 +35,8 @@ pub enum Action {
     Open,
     Preview,
     Stats,
+    /// The stats screen's forecast and calibration, and back.
+    Forecast,
 }
 
 pub struct Binding {
@@ -392,6 +394,13 @@ pub const DECKS: &[Binding] = &[
 pub const STATS: &[Binding] = &[
     bind(UP_KEYS, "↑/k", "previous deck", Action::Up, true),
     bind(DOWN_KEYS, "↓/j", "next deck", Action::Down, true),
+    bind(
+        &[KeyCode::Char('f')],
+        "f",
+        "forecast",
+        Action::Forecast,
+        true,
+    ),
     bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true),
     bind(QUIT_KEYS, "q/Esc", "close", Action::Quit, true),
 ];

@@ -131,7 +131,7 @@ fn deck_list_and_stats_forecast_the_exam() {
     std::fs::write(&path, yaml).unwrap();
     let mut store = Store::open(&dir.join("s.db")).unwrap();
     store.sync(&[path], false, now().unwrap()).unwrap();
-    let deck = DeckId("sac".into());
+    let deck = DeckId::new("sac");
     let rows = store.card_rows(std::slice::from_ref(&deck)).unwrap();
     // Six cards learnt on the 1st, four of them again on the 3rd (one forgotten).
     for (day, cards, ratings) in [(1, 0..6, [4, 4, 5, 4, 4, 4]), (3, 0..4, [4, 1, 4, 5, 0, 0])] {
@@ -140,7 +140,7 @@ fn deck_list_and_stats_forecast_the_exam() {
         for (row, rating) in rows[cards].iter().zip(ratings) {
             store
                 .record(&NewReview {
-                    card: crate::store::CardId(row.card),
+                    card: crate::store::CardId::new(row.card),
                     rating: crate::sched::Rating::new(rating).unwrap(),
                     at,
                     day: crate::clock::study_day(at),
@@ -160,7 +160,14 @@ fn deck_list_and_stats_forecast_the_exam() {
     assert!(list.note().unwrap().contains("off by"), "{:?}", list.note());
     check("decks-exam", &mut list);
     let mut stats = intents::open_stats(&store, &decks, today, None).unwrap();
-    check("stats-readiness", &mut stats);
+    check("stats-exam", &mut stats);
+    let mut ctx = crate::ui::Ctx {
+        store: Some(&mut store),
+        now: &now,
+        theme: COLOR,
+    };
+    press(&mut stats, &mut ctx, "f");
+    check("stats-forecast", &mut stats);
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -30,6 +30,8 @@ pub struct Forecast {
     /// Weakest first.
     pub by_tag: Vec<crate::review::outlook::TagRecall>,
     pub note: String,
+    /// How the model's predictions held up for this student.
+    pub calibration: crate::memory::readiness::Calibration,
 }
 
 pub struct StatsScreen {
@@ -37,6 +39,8 @@ pub struct StatsScreen {
     pages: Vec<StatsPage>,
     selected: usize,
     help: bool,
+    /// The forecast view (readiness by tag, calibration) instead of the figures.
+    forecast: bool,
 }
 
 impl StatsScreen {
@@ -47,6 +51,7 @@ impl StatsScreen {
             pages,
             selected: 0,
             help: false,
+            forecast: false,
         }
     }
 }
@@ -71,19 +76,6 @@ impl StatsScreen {
             exam,
         ]
         .into_iter()
-        .chain([
-            // As many tags as a narrow screen has room for.
-            (
-                crate::review::outlook::tags_line(
-                    page.forecast.on,
-                    page.forecast.all,
-                    &page.forecast.by_tag,
-                    if width < 60 { 3 } else { 6 },
-                ),
-                plain,
-            ),
-            (page.forecast.note.clone(), theme.dim()),
-        ])
         .flat_map(|(text, style)| {
             super::wrap::wrap(&text, width)
                 .into_iter()
@@ -102,6 +94,7 @@ impl Screen for StatsScreen {
         match keys::lookup(keys::STATS, &key) {
             Some(Action::Quit) => return Intent::Close,
             Some(Action::Help) => self.help = true,
+            Some(Action::Forecast) => self.forecast = !self.forecast,
             Some(Action::Up) => self.selected = self.selected.saturating_sub(1),
             Some(Action::Down) => {
                 self.selected = (self.selected + 1).min(self.pages.len().saturating_sub(1));
@@ -112,6 +105,13 @@ impl Screen for StatsScreen {
     }
 
     fn draw(&self, frame: &mut Frame<'_>, theme: Theme) {
+        if self.forecast {
+            self.draw_forecast(frame, theme);
+            if self.help {
+                draw_help(frame, keys::STATS, theme);
+            }
+            return;
+        }
         let area = frame.area();
         let inner_width = usize::from(area.width.saturating_sub(2)).max(1);
         let figures_lines = match self.pages.get(self.selected) {
@@ -198,6 +198,135 @@ impl Screen for StatsScreen {
             draw_help(frame, keys::STATS, theme);
         }
     }
+}
+
+impl StatsScreen {
+    /// The page's forecast: predicted recall in all and by tag, weakest
+    /// first, what it is, then predicted against recalled as a chart.
+    fn draw_forecast(&self, frame: &mut Frame<'_>, theme: Theme) {
+        let area = frame.area();
+        let width = usize::from(area.width.saturating_sub(2)).max(1);
+        let Some(page) = self.pages.get(self.selected) else {
+            frame.render_widget(Paragraph::new("No decks."), area);
+            return;
+        };
+        let forecast = &page.forecast;
+        let mut lines: Vec<Line<'static>> = super::wrap::wrap(&forecast.note, width)
+            .into_iter()
+            .map(|l| Line::styled(l, theme.dim()))
+            .collect();
+        let head = format!(
+            "Predicted recall on {} if you stop now: {:.0}\u{a0}% in all",
+            forecast.on.format("%Y-%m-%d"),
+            forecast.all * 100.0
+        );
+        lines.extend(super::wrap::wrap(&head, width).into_iter().map(Line::raw));
+        // The calibration chart keeps 5 rows; the tags get the rest.
+        let room = usize::from(area.height.saturating_sub(1 + 5 + 2)).saturating_sub(lines.len());
+        let longest = forecast
+            .by_tag
+            .iter()
+            .map(|t| unicode_width::UnicodeWidthStr::width(crate::text::one_line(&t.tag).as_ref()))
+            .max()
+            .unwrap_or(0);
+        let name_width = width.saturating_sub(16).min(longest.max(12)).max(4);
+        let shown = if forecast.by_tag.len() > room {
+            room.saturating_sub(1)
+        } else {
+            forecast.by_tag.len()
+        };
+        for tag in forecast.by_tag.iter().take(shown) {
+            lines.push(Line::raw(format!(
+                "  {:<name_width$} {:>4.0} % {:>5}",
+                super::truncate(&tag.tag, name_width),
+                tag.recall * 100.0,
+                format!("({})", tag.cards)
+            )));
+        }
+        if shown < forecast.by_tag.len() {
+            lines.push(Line::styled(
+                format!(
+                    "  … {} more tags (fiches readiness --by tag)",
+                    forecast.by_tag.len() - shown
+                ),
+                theme.dim(),
+            ));
+        }
+        let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+        let [top, chart, footer] = Layout::vertical([
+            Constraint::Length(height),
+            Constraint::Min(5),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        let room = usize::from(area.width.saturating_sub(4));
+        frame.render_widget(
+            Paragraph::new(lines).block(Block::bordered().title(Line::styled(
+                format!(
+                    " Forecast by tag · {} ",
+                    super::truncate(&page.stats.deck.title, room.saturating_sub(20))
+                ),
+                theme.title(),
+            ))),
+            top,
+        );
+        draw_calibration_chart(frame, chart, &forecast.calibration, theme);
+        frame.render_widget(
+            Paragraph::new(footer_line(keys::STATS, theme, footer.width)),
+            footer,
+        );
+    }
+}
+
+/// Predicted against recalled: for each tenth of predicted recall, the
+/// share of those reviews recalled (a well-calibrated model's bars reach
+/// their labels).
+fn draw_calibration_chart(
+    frame: &mut Frame<'_>,
+    area: ratatui::layout::Rect,
+    calibration: &crate::memory::readiness::Calibration,
+    theme: Theme,
+) {
+    let block = Block::bordered().title(" Recalled (%) by predicted recall, your reviews ");
+    if calibration.bins.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                "No review yet to judge the model by (a card's second review, on a later day, is the first).",
+                theme.dim(),
+            ))
+            .wrap(ratatui::widgets::Wrap { trim: true })
+            .block(block),
+            area,
+        );
+        return;
+    }
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let bars: Vec<Bar> = calibration
+        .bins
+        .iter()
+        .map(|bin| {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let observed = (bin.observed * 100.0).round().clamp(0.0, 100.0) as u64;
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let from = (bin.from * 100.0).round() as u64;
+            Bar::default()
+                .value(observed)
+                .text_value(format!("{observed}"))
+                .label(Line::from(format!("{from}+")))
+                .style(theme.gauge())
+        })
+        .collect();
+    let count = u16::try_from(bars.len()).unwrap_or(10).max(1);
+    let bar_width = (inner.width / count).saturating_sub(1).clamp(3, 8);
+    frame.render_widget(
+        BarChart::default()
+            .data(BarGroup::default().bars(&bars))
+            .bar_width(bar_width)
+            .bar_gap(1)
+            .max(100),
+        inner,
+    );
 }
 
 /// Cards due over the next 30 days, one bar a day, with an axis of days
