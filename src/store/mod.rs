@@ -263,9 +263,7 @@ impl Store {
     }
 
     fn configure(&mut self) -> Result<(), StoreError> {
-        self.conn
-            .busy_timeout(BUSY_TIMEOUT)
-            .map_err(|e| self.fail(e))?;
+        self.wait_for_writers()?;
         // Read the header before changing anything: a file that is not a
         // database fails here, while it is still untouched.
         let (application_id, version, objects) = self.identity()?;
@@ -476,15 +474,23 @@ impl Store {
             .busy_timeout(SESSION_WAIT)
             .map_err(|e| self.fail(e))?;
         let written = write(self);
-        let restored = self
-            .conn
-            .busy_timeout(BUSY_TIMEOUT)
-            .map_err(|e| self.fail(e));
+        let restored = self.wait_for_writers();
         let value = written?;
         restored?;
         // Deleted or renamed over while it was written: said, not acknowledged.
         self.still_in_place()?;
         Ok(value)
+    }
+
+    /// Another process's write is waited for up to [`BUSY_TIMEOUT`], and
+    /// said on stderr once it takes a second: no command stays silent.
+    fn wait_for_writers(&mut self) -> Result<(), StoreError> {
+        if !self.in_memory {
+            let _ = WAITED_STORE.set(self.path.display().to_string());
+        }
+        self.conn
+            .busy_handler(Some(wait_for_writer))
+            .map_err(|e| self.fail(e))
     }
 
     /// Whether the store's path still names the file opened.
@@ -543,6 +549,30 @@ fn classify(path: &Path, err: rusqlite::Error) -> StoreError {
         },
         _ => StoreError::Sqlite { path, source: err },
     }
+}
+
+/// The store named when a command says it waits for it.
+static WAITED_STORE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// SQLite's busy handler: `tries` waits so far for this lock. A step of
+/// 10 ms, up to [`BUSY_TIMEOUT`]; after a second, one line says why.
+fn wait_for_writer(tries: i32) -> bool {
+    const STEP: Duration = Duration::from_millis(10);
+    static TOLD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let waited = STEP * u32::try_from(tries).unwrap_or(0);
+    if waited >= BUSY_TIMEOUT {
+        return false;
+    }
+    if waited >= Duration::from_secs(1) && !TOLD.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        let store = WAITED_STORE.get().map_or("", String::as_str);
+        eprintln!(
+            "fiches: waiting for another fiches process, which is writing to the review store {} (up to {} s; Ctrl-C gives up)",
+            crate::text::shown(store),
+            BUSY_TIMEOUT.as_secs()
+        );
+    }
+    std::thread::sleep(STEP);
+    true
 }
 
 /// The (device, inode) of the file at `path`, where the platform has them.

@@ -389,7 +389,7 @@ fn plain_review_waits_for_a_locked_store_and_saves_once_it_is_free() {
     assert_eq!(child.try_wait().unwrap(), None);
     lock.execute_batch("ROLLBACK").unwrap();
     drop(stdin);
-    let status = exit_within_a_minute(&mut child, &|| String::new());
+    let status = exit_within_a_minute(&mut child, &String::new);
     let out = reader.join().unwrap();
     assert!(told.is_ok(), "never said it was waiting:\n{out}");
     assert!(out.contains(db.to_str().unwrap()), "{out}");
@@ -423,7 +423,7 @@ fn plain_review_refuses_a_rating_into_a_store_deleted_or_replaced() {
         }
         stdin.write_all(b"\n4\nq\n").unwrap();
         drop(stdin);
-        exit_within_a_minute(&mut child, &|| String::new());
+        exit_within_a_minute(&mut child, &String::new);
         let out = reader.join().unwrap();
         assert!(out.contains("This rating was NOT saved"), "{out}");
         assert!(!out.contains("Saved 4"), "{out}");
@@ -439,4 +439,56 @@ fn plain_review_refuses_a_rating_into_a_store_deleted_or_replaced() {
             assert_eq!(reviews_in(&db), 0);
         }
     }
+}
+
+/// A command that must wait for another process's write (here `sync`)
+/// says so within seconds, not silently for 30 s, and goes on once free.
+#[test]
+fn a_command_waiting_for_the_store_says_so_and_goes_on_once_free() {
+    let scratch = Scratch::new();
+    let db = scratch.path.join("store.db");
+    scratch.write("decks/endurance.yaml", deck(2));
+    let synced = fiches_with(
+        &scratch.path,
+        &["sync"],
+        &[("FICHES_DB", db.to_str().unwrap())],
+        None,
+    );
+    assert_eq!(synced.status, 0, "{}", synced.stderr);
+    scratch.write("decks/endurance.yaml", deck(3));
+    let lock = rusqlite::Connection::open(&db).unwrap();
+    lock.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let mut child = Command::new(BIN)
+        .arg("sync")
+        .current_dir(&scratch.path)
+        .env("FICHES_DB", &db)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let (seen, told) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let mut chunk = [0u8; 1024];
+        while let Ok(read) = stderr.read(&mut chunk) {
+            if read == 0 {
+                break;
+            }
+            out.extend_from_slice(&chunk[..read]);
+            if String::from_utf8_lossy(&out).contains("waiting for another fiches process") {
+                let _ = seen.send(());
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    });
+    // Well before SQLite's own 30 s would end it.
+    let said = told.recv_timeout(Duration::from_secs(20));
+    lock.execute_batch("ROLLBACK").unwrap();
+    let status = exit_within_a_minute(&mut child, &String::new);
+    let err = reader.join().unwrap();
+    assert!(said.is_ok(), "said nothing while waiting: {err}");
+    assert!(err.contains(db.to_str().unwrap()), "{err}");
+    assert_eq!(status, 0, "{err}");
 }
