@@ -83,7 +83,7 @@ pub enum Command {
     Convert(ConvertArgs),
     /// Review the cards due today (and new ones), rating each 1–5
     #[command(
-        after_help = "Exit status: 0 session over (every rating saved), 1 a deck has errors (the others are reviewed), 2 usage or I/O problem, or Esc while waiting for another fiches process writing to the store (every earlier rating saved), 128+N killed by signal N."
+        after_help = "Exit status: 0 session over (every rating saved), 1 a deck has errors (the others are reviewed), 2 usage or I/O problem, the store deleted or replaced during the session (the ratings since are not where fiches reads them), or Esc while waiting for another fiches process writing to the store (every earlier rating saved), 128+N killed by signal N."
     )]
     Review(ReviewArgs),
     /// Browse every card of a deck with its answer, without touching anyone's progress

@@ -149,7 +149,15 @@ pub fn run_screens(
             store.display()
         )));
     }
-    Ok(ended.signal.map_or(Status::Success, Status::Signal))
+    if let Some(signal) = ended.signal {
+        return Ok(Status::Signal(signal));
+    }
+    // The summary left above says what was not saved, and where.
+    Ok(if ended.store_lost {
+        Status::Usage
+    } else {
+        Status::Success
+    })
 }
 
 pub fn store_path(db: Option<&Path>) -> Result<PathBuf, Failure> {

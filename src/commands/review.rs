@@ -79,6 +79,8 @@ pub fn run(args: &ReviewArgs, db: Option<&std::path::Path>) -> Result<Status, Fa
     drop(out);
     between_sessions(&mut store);
     match ran {
+        // The summary said what was not saved, and where: an I/O problem.
+        Ok(summary) if summary.store_lost.is_some() => Ok(Status::Usage),
         Ok(_) => Ok(status),
         Err(PlainError::Session(err)) => Err(session_failure(err)),
         Err(PlainError::Clock(err)) => Err(err.into()),

@@ -146,6 +146,60 @@ fn no_key_acts_while_the_window_is_too_small() {
     assert_eq!(ended.signal, Some(2), "{ended:?}");
 }
 
+/// Keys for the loop; the store is locked by another connection once
+/// `lock_after` keys have gone.
+struct LockingScript {
+    keys: Vec<KeyEvent>,
+    lock_after: usize,
+    store: std::path::PathBuf,
+    lock: Option<rusqlite::Connection>,
+}
+
+impl super::Inputs for LockingScript {
+    fn next(&mut self) -> std::io::Result<super::Input> {
+        if self.lock_after == 0 && self.lock.is_none() {
+            let lock = rusqlite::Connection::open(&self.store).unwrap();
+            lock.execute_batch("BEGIN IMMEDIATE").unwrap();
+            self.lock = Some(lock);
+        }
+        self.lock_after = self.lock_after.saturating_sub(1);
+        if self.keys.is_empty() {
+            return Ok(super::Input::Signal(1));
+        }
+        Ok(super::Input::Key(self.keys.remove(0)))
+    }
+}
+
+#[test]
+fn ctrl_c_leaves_at_once_while_waiting_for_a_locked_store() {
+    let mut fixture = Fixture::new();
+    let screen = fixture.review();
+    let first = screen.current().unwrap().card.id;
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let plain = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    let mut script = LockingScript {
+        // The first card rated, the second's rating waits, then Ctrl-C.
+        keys: vec![plain(' '), plain('5'), plain(' '), plain('4'), ctrl('c')],
+        lock_after: 2,
+        store: fixture.dir.join("s.db"),
+        lock: None,
+    };
+    {
+        let mut ctx = fixture.ctx(true);
+        let ended = run_loop(&mut terminal, Box::new(screen), &mut ctx, &mut script).unwrap();
+        assert_eq!(
+            ended.signal,
+            Some(2),
+            "Ctrl-C did not end the wait: {ended:?}"
+        );
+        assert_eq!(ended.gave_up_on, None);
+    }
+    let all = text(terminal.backend().buffer());
+    assert!(all.contains("Waiting for the store"), "{all}");
+    drop(script.lock.take());
+    assert_eq!(fixture.store.review_log(first).unwrap(), vec![(5, true)]);
+}
+
 #[test]
 fn footers_offer_only_what_the_card_allows() {
     for (width, height) in SIZES {

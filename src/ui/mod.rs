@@ -115,6 +115,11 @@ pub trait Screen {
     fn farewell(&self) -> Option<String> {
         None
     }
+    /// Whether what the screen did is not where fiches will read it (the
+    /// store deleted or replaced meanwhile): fiches then ends with status 2.
+    fn store_lost(&self) -> bool {
+        false
+    }
 }
 
 /// One key handled: the screen's intent, run.
@@ -189,6 +194,9 @@ pub struct Ended {
     pub signal: Option<i32>,
     /// The store the student stopped waiting for (Esc), if that ended it.
     pub gave_up_on: Option<std::path::PathBuf>,
+    /// A closed screen's session was not saved where fiches reads it (the
+    /// store deleted or replaced meanwhile).
+    pub store_lost: bool,
 }
 
 /// Runs screens until the last one closes or a signal comes; returns how it
@@ -201,10 +209,12 @@ pub fn run_loop<B: Backend>(
 ) -> Result<Ended, UiError> {
     let mut stack = vec![first];
     let mut farewells = Vec::new();
+    let mut store_lost = false;
     loop {
         let Some(top) = stack.last_mut() else {
             return Ok(Ended {
                 farewells,
+                store_lost,
                 ..Ended::default()
             });
         };
@@ -253,6 +263,7 @@ pub fn run_loop<B: Backend>(
                 Control::Close => {
                     if let Some(closed) = stack.pop() {
                         farewells.extend(closed.farewell());
+                        store_lost |= closed.store_lost();
                     }
                     if let Some(below) = stack.last_mut() {
                         let intent = below.resumed();
@@ -274,6 +285,7 @@ pub fn run_loop<B: Backend>(
                                 farewells,
                                 signal,
                                 gave_up_on,
+                                store_lost,
                             });
                         }
                     }
@@ -320,6 +332,10 @@ fn wait_for_store<B: Backend>(
                 return Ok(Waited::Ended(None, Some(waiting.store)));
             }
             Ok(Some(Input::Signal(signal))) => return Ok(Waited::Ended(Some(signal), None)),
+            // Ctrl-C leaves at once, as everywhere: what was saved stays.
+            Ok(Some(Input::Key(key))) if keys::is_interrupt(&key) => {
+                return Ok(Waited::Ended(Some(SIGINT), None));
+            }
             Err(_) => return Ok(Waited::Ended(Some(1), None)),
             Ok(Some(_)) => continue,
             Ok(None) => {}

@@ -402,6 +402,7 @@ fn a_store_deleted_or_replaced_under_the_screen_refuses_the_next_rating() {
             left.contains("Not saved where fiches will read it"),
             "{left}"
         );
+        assert_eq!(tmux.exit_status(), "2", "{left}");
         if replaced {
             assert_eq!(
                 tmux.last_ratings(),

@@ -499,4 +499,10 @@ impl Screen for ReviewScreen {
         let (summary, _) = self.summary.as_ref()?;
         Some(summary::farewell(summary))
     }
+
+    fn store_lost(&self) -> bool {
+        self.summary
+            .as_ref()
+            .is_some_and(|(summary, _)| summary.store_lost.is_some())
+    }
 }
