@@ -235,6 +235,7 @@ fn first_cards(
             Ok(Schedule {
                 due: Some(due),
                 interval: number(8)?,
+                // Permille to hundredths; the store clamps it to what it holds.
                 ease: number(9)? / 10,
                 reps: number(10)?,
                 lapses: number(11)?,

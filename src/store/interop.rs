@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate};
 use rusqlite::params;
 
+use super::review::stored_day;
 use super::{CardId, Store, StoreError};
 use crate::deck::DeckId;
 
@@ -144,6 +145,21 @@ pub struct HistoryBrought {
 
 /// The lowest SM-2 ease.
 const MIN_EASE: u32 = 130;
+/// The highest ease the store holds (hundredths in 16 bits, as it reads them).
+const MAX_EASE: u32 = 65_535;
+/// The longest interval brought in, in days: a century (Anki's own longest).
+const MAX_INTERVAL: u32 = 36_500;
+
+/// Another program's ease, within what the store holds.
+fn ease_in(hundredths: u32) -> u32 {
+    hundredths.clamp(MIN_EASE, MAX_EASE)
+}
+
+/// `day` + `interval`, within the days the store keeps.
+fn due_after(day: NaiveDate, interval: u32) -> NaiveDate {
+    day.checked_add_days(chrono::Days::new(u64::from(interval)))
+        .map_or(crate::sched::last_day(), stored_day)
+}
 
 impl Store {
     /// Brings `histories` onto the cards of `deck` that have none yet, in
@@ -201,17 +217,18 @@ impl Store {
             for review in &history.reviews {
                 // A second rating the same day is logged, not scheduled, as
                 // our scheduler does (Anki's learning steps are such ratings).
-                let scheduled = last_day != Some(review.day);
+                // Every value within what the store reads back: a day past
+                // its last, an ease past 16 bits would make it read as damaged.
+                let day = stored_day(review.day);
+                let scheduled = last_day != Some(day);
                 let after_reps = if review.rating >= 3 { reps + 1 } else { 0 };
                 let after_ease = if review.ease_after > 0 {
-                    review.ease_after.max(MIN_EASE)
+                    ease_in(review.ease_after)
                 } else {
                     ease
                 };
-                let after_interval = review.interval_after.max(1);
-                let after_due = review
-                    .day
-                    .checked_add_days(chrono::Days::new(u64::from(after_interval)));
+                let after_interval = review.interval_after.clamp(1, MAX_INTERVAL);
+                let after_due = Some(due_after(day, after_interval));
                 let (after_reps, after_ease, after_interval, after_due) = if scheduled {
                     (after_reps, after_ease, after_interval, after_due)
                 } else {
@@ -226,7 +243,7 @@ impl Store {
                     params![
                         card,
                         review.at.to_rfc3339(),
-                        review.day,
+                        day,
                         review.rating.clamp(1, 5),
                         review.took_ms.max(0),
                         reps,
@@ -250,18 +267,21 @@ impl Store {
                 (reps, ease, interval, due) = (after_reps, after_ease, after_interval, after_due);
                 last_rating = Some(review.rating);
                 if scheduled {
-                    last_day = Some(review.day);
+                    last_day = Some(day);
                 }
                 brought.reviews += 1;
             }
             // The state the other program left is the one to go on from.
             let ease = if history.ease > 0 {
-                history.ease.max(MIN_EASE)
+                ease_in(history.ease)
             } else {
                 ease
             };
             let (due, interval) = match history.due {
-                Some(day) => (Some(day), history.interval.max(1)),
+                Some(day) => (
+                    Some(stored_day(day)),
+                    history.interval.clamp(1, MAX_INTERVAL),
+                ),
                 None => (due, interval),
             };
             tx.execute(
@@ -283,5 +303,72 @@ impl Store {
         }
         tx.commit().map_err(fail)?;
         Ok(brought)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Anki's factor 700000 (ease 70000 hundredths), a huge interval and a
+    /// due day past year 9999: brought in, the store still reads as sound.
+    #[test]
+    fn histories_past_what_the_store_holds_are_clamped_not_stored_as_damage() {
+        let dir = std::env::temp_dir().join(format!("fiches-interop-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let deck = dir.join("essai.yaml");
+        std::fs::write(
+            &deck,
+            "title: Essai\ncards:\n  - id: un\n    q: Q ?\n    a: R.\n",
+        )
+        .unwrap();
+        let now = DateTime::parse_from_rfc3339("2026-12-01T09:00:00-05:00").unwrap();
+        let mut store = Store::in_memory().unwrap();
+        store.sync(&[deck], false, now).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        let id = DeckId::new("essai");
+        let far = NaiveDate::from_ymd_opt(9999, 12, 30).unwrap();
+        let history = ForeignHistory {
+            key: Some("un".into()),
+            qnorm: String::new(),
+            due: NaiveDate::from_ymd_opt(200_000, 1, 1),
+            interval: u32::MAX,
+            ease: 70_000,
+            lapses: 0,
+            reviews: vec![ForeignReview {
+                at: now,
+                day: far,
+                rating: 4,
+                took_ms: 1000,
+                interval_after: u32::MAX,
+                ease_after: 70_000,
+            }],
+        };
+        let brought = store.bring_histories(&id, &[history]).unwrap();
+        assert_eq!((brought.cards, brought.reviews), (1, 1));
+        let cards = store.card_histories(&id).unwrap();
+        let card = &cards[0];
+        assert_eq!(card.ease, MAX_EASE);
+        assert_eq!(card.interval, MAX_INTERVAL);
+        assert_eq!(card.due, Some(crate::sched::last_day()));
+        assert_eq!(card.reviews[0].after_ease, MAX_EASE);
+        assert_eq!(card.reviews[0].after_interval, MAX_INTERVAL);
+        let due: Vec<Option<String>> = store
+            .conn
+            .prepare("SELECT after_due FROM reviews")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(due, vec![Some("9999-12-31".to_string())]);
+        // The card reads back as a schedule (no "damaged store").
+        let card: CardId = store
+            .conn
+            .query_row("SELECT id FROM cards", [], |r| r.get(0))
+            .unwrap();
+        let stored = store.card(card).unwrap().unwrap();
+        assert_eq!(stored.state.ease.hundredths(), 65_535);
+        assert_eq!(stored.state.due, Some(crate::sched::last_day()));
     }
 }

@@ -106,7 +106,7 @@ pub(super) fn state_from(row: &Row<'_>, first: usize) -> rusqlite::Result<CardSt
 
 /// A day as the store keeps it; never past the last day that text can hold
 /// in order.
-fn stored_day(day: NaiveDate) -> NaiveDate {
+pub(super) fn stored_day(day: NaiveDate) -> NaiveDate {
     day.min(crate::sched::last_day())
 }
 
