@@ -40,6 +40,57 @@ pub fn confidence(logs: &[&[Logged]]) -> Confidence {
     out
 }
 
+/// One self-rating against the share of the asked items the student
+/// ticked as recalled with it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RatingAgainstTicks {
+    pub rating: u8,
+    /// Ratings of list answers with at least one item ticked.
+    pub reviews: usize,
+    /// The mean share of the asked items ticked (0–1).
+    pub recalled: f64,
+}
+
+/// For each rating given with ticks, the share of points recalled. A list
+/// rated with nothing ticked says nothing of what was recalled (the student
+/// may not tick at all), so it is left out and counted apart.
+pub fn against_ticks(rated: &[crate::store::TickedRating]) -> (Vec<RatingAgainstTicks>, usize) {
+    let mut sums = [(0usize, 0.0f64); 5];
+    let mut unticked = 0;
+    for r in rated {
+        if r.ticked == 0 {
+            unticked += 1;
+            continue;
+        }
+        if let Some(sum) = usize::from(r.rating)
+            .checked_sub(1)
+            .and_then(|i| sums.get_mut(i))
+        {
+            sum.0 += 1;
+            sum.1 += (r.ticked.min(r.asked) as f64) / r.asked as f64;
+        }
+    }
+    let rows = sums
+        .iter()
+        .enumerate()
+        .filter(|(_, (n, _))| *n > 0)
+        .map(|(i, &(n, share))| RatingAgainstTicks {
+            rating: u8::try_from(i + 1).unwrap_or(5),
+            reviews: n,
+            recalled: share / n as f64,
+        })
+        .collect();
+    (rows, unticked)
+}
+
+#[derive(Serialize)]
+struct SelfRating<'a> {
+    /// Ratings of list answers, by rating, with the share of points ticked.
+    by_ticks: &'a [RatingAgainstTicks],
+    /// Ratings of list answers with nothing ticked (left out above).
+    unticked: usize,
+}
+
 #[derive(Serialize)]
 struct Document<'a> {
     parameters: &'static str,
@@ -50,6 +101,7 @@ struct Document<'a> {
     last_fit: Option<&'a str>,
     calibration: &'a Calibration,
     confidence: Confidence,
+    self_rating: SelfRating<'a>,
 }
 
 pub fn run(store: &Store, decks: &[DeckId], json: bool, status: Status) -> Result<Status, Failure> {
@@ -63,6 +115,7 @@ pub fn run(store: &Store, decks: &[DeckId], json: bool, status: Status) -> Resul
         .collect();
     let calibration = readiness::calibration(&model, &logs);
     let confidence = confidence(&logs);
+    let (by_ticks, unticked) = against_ticks(&store.ticked_ratings(decks)?);
     let mut out = text::SafeWriter::new(io::stdout().lock());
     let written = if json {
         let document = Document {
@@ -75,6 +128,10 @@ pub fn run(store: &Store, decks: &[DeckId], json: bool, status: Status) -> Resul
             last_fit: stored.last_fit_result.as_deref(),
             calibration: &calibration,
             confidence,
+            self_rating: SelfRating {
+                by_ticks: &by_ticks,
+                unticked,
+            },
         };
         serde_json::to_string_pretty(&document)
             .map_err(io::Error::other)
@@ -87,6 +144,7 @@ pub fn run(store: &Store, decks: &[DeckId], json: bool, status: Status) -> Resul
             &calibration,
             confidence,
         )
+        .and_then(|()| print_ticks(&mut out, &by_ticks, unticked))
     };
     super::written(written, "the calibration", status)
 }
@@ -140,6 +198,38 @@ fn print_text(
     Ok(())
 }
 
+fn print_ticks(
+    out: &mut impl Write,
+    by_ticks: &[RatingAgainstTicks],
+    unticked: usize,
+) -> io::Result<()> {
+    if by_ticks.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "Your ratings against the points you ticked as recalled:"
+    )?;
+    for row in by_ticks {
+        writeln!(
+            out,
+            "  you rate {} when you recalled {:.0} % of the points ({} rating{})",
+            row.rating,
+            row.recalled * 100.0,
+            row.reviews,
+            if row.reviews == 1 { "" } else { "s" }
+        )?;
+    }
+    if unticked > 0 {
+        writeln!(
+            out,
+            "  ({unticked} rating{} of a list with nothing ticked left out)",
+            if unticked == 1 { "" } else { "s" }
+        )?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,5 +256,23 @@ mod tests {
                 then_lapsed: 3
             }
         );
+    }
+
+    #[test]
+    fn self_ratings_are_set_against_the_share_of_points_ticked() {
+        let r = |rating, ticked, asked| crate::store::TickedRating {
+            rating,
+            ticked,
+            asked,
+        };
+        let (rows, unticked) =
+            against_ticks(&[r(4, 1, 2), r(4, 2, 2), r(2, 1, 4), r(5, 3, 2), r(3, 0, 3)]);
+        assert_eq!(unticked, 1);
+        let got: Vec<(u8, usize, f64)> = rows
+            .iter()
+            .map(|r| (r.rating, r.reviews, r.recalled))
+            .collect();
+        // 4: half, then all; a tick count above what is asked counts as all.
+        assert_eq!(got, vec![(2, 1, 0.25), (4, 2, 0.75), (5, 1, 1.0)]);
     }
 }

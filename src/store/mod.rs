@@ -3,6 +3,7 @@
 
 mod interop;
 mod memory;
+mod ratings;
 mod review;
 mod stats;
 mod sync;
@@ -20,6 +21,7 @@ use thiserror::Error;
 pub use crate::sync::{Change, ChangeKind, DeckSync, SkippedDeck, SyncError, SyncReport};
 pub use interop::{CardHistory, ForeignHistory, ForeignReview, HistoryBrought, LoggedReview};
 pub use memory::{ModelCard, StoredModel};
+pub use ratings::TickedRating;
 pub use review::{
     CardId, DueCursor, DuePage, NewCardsByKind, NewReview, QueueEntry, Recorded, ReviewId,
     StoredCard,

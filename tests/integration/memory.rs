@@ -343,3 +343,62 @@ fn the_deck_list_shows_days_left_and_the_forecast_of_each_deck_with_an_exam() {
         list.stdout
     );
 }
+
+#[test]
+fn calibration_sets_self_ratings_against_the_points_ticked() {
+    let scratch = Scratch::new();
+    let path = scratch.write(
+        "decks/l.yaml",
+        "title: \"Listes\"\ncards:\n  - q: \"Deux ?\"\n    a: [\"un\", \"deux\"]\n  - q: \"Quatre ?\"\n    a: [\"a\", \"b\", \"c\", \"d\"]\n",
+    );
+    let db = scratch.path.join("store.db");
+    let mut store = Store::open(&db).unwrap();
+    let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    store.sync(&[path], false, at(day)).unwrap();
+    let rows = store.card_rows(&store.deck_ids().unwrap()).unwrap();
+    let ticked = |store: &mut Store, row: usize, rating: u8, ticks: Vec<usize>| {
+        store
+            .record(&fiches::store::NewReview {
+                card: CardId::new(rows[row].card),
+                rating: Rating::new(rating).unwrap(),
+                at: at(day),
+                day,
+                took_ms: 4000,
+                ticks: Some(ticks),
+                policy: sched::Policy::Normal,
+            })
+            .unwrap();
+    };
+    // Rated 4 with one item of two, then with two of four: half the points each time.
+    ticked(&mut store, 0, 4, vec![1]);
+    ticked(&mut store, 1, 4, vec![2, 3]);
+    ticked(&mut store, 1, 5, vec![1, 2, 3, 4]);
+    ticked(&mut store, 0, 3, vec![]);
+    drop(store);
+    let env = [
+        ("FICHES_DB", db.to_str().unwrap()),
+        ("FICHES_NOW", "2026-12-02T09:00:00-05:00"),
+    ];
+    let run = fiches_with(
+        &scratch.path,
+        &["stats", "--calibration", "--json"],
+        &env,
+        None,
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    let by_ticks = &doc["self_rating"]["by_ticks"];
+    assert_eq!(by_ticks[0]["rating"], 4);
+    assert_eq!(by_ticks[0]["reviews"], 2);
+    assert_eq!(by_ticks[0]["recalled"], 0.5);
+    assert_eq!(by_ticks[1]["rating"], 5);
+    assert_eq!(by_ticks[1]["recalled"], 1.0);
+    assert_eq!(doc["self_rating"]["unticked"], 1);
+    let text = fiches_with(&scratch.path, &["stats", "--calibration"], &env, None);
+    assert!(
+        text.stdout
+            .contains("you rate 4 when you recalled 50 % of the points (2 ratings)"),
+        "{}",
+        text.stdout
+    );
+}

@@ -1,0 +1,63 @@
+//! What the student showed beside their self-ratings: the answer items they
+//! ticked as recalled.
+
+use super::{Store, StoreError};
+use crate::deck::DeckId;
+
+/// A rating of a list answer with the items ticked as recalled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TickedRating {
+    pub rating: u8,
+    /// Distinct items ticked.
+    pub ticked: usize,
+    /// The items the question asks for (`ask:`, else all of them).
+    pub asked: usize,
+}
+
+impl Store {
+    /// Every rating of these decks' list answers that kept its ticks.
+    pub fn ticked_ratings(&self, decks: &[DeckId]) -> Result<Vec<TickedRating>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT r.rating, r.ticks, c.answer, c.ask FROM reviews r JOIN cards c ON c.id = r.card
+                 WHERE c.deck = ?1 AND r.ticks IS NOT NULL ORDER BY r.id",
+            )
+            .map_err(|e| self.fail(e))?;
+        let mut out = Vec::new();
+        for deck in decks {
+            let rows = statement
+                .query_map([deck.as_str()], |row| {
+                    Ok((
+                        row.get::<_, i64>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, String>(2)?,
+                        row.get::<_, Option<i64>>(3)?,
+                    ))
+                })
+                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| self.fail(e))?;
+            out.extend(rows.into_iter().filter_map(|(rating, ticks, answer, ask)| {
+                let items = match serde_json::from_str::<serde_json::Value>(&answer).ok()? {
+                    serde_json::Value::Array(items) => items.len(),
+                    _ => return None,
+                };
+                let mut ticks: Vec<usize> = serde_json::from_str(&ticks).ok()?;
+                ticks.retain(|&t| (1..=items).contains(&t));
+                ticks.sort_unstable();
+                ticks.dedup();
+                let asked = ask
+                    .and_then(|a| usize::try_from(a).ok())
+                    .filter(|&a| a > 0)
+                    .unwrap_or(items)
+                    .min(items);
+                Some(TickedRating {
+                    rating: u8::try_from(rating).ok()?,
+                    ticked: ticks.len(),
+                    asked: asked.max(1),
+                })
+            }));
+        }
+        Ok(out)
+    }
+}
