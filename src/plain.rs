@@ -26,7 +26,18 @@ pub enum PlainError {
     Clock(#[from] ClockError),
     #[error("cannot read or write the terminal: {0}")]
     Io(#[from] io::Error),
+    #[error(
+        "gave up after {} s waiting for another fiches process writing to the review store {}: the last rating was not saved; every earlier rating is. Close the other fiches (or end the process holding the store), then review again",
+        STORE_WAIT.as_secs(),
+        path.display()
+    )]
+    GaveUp { path: std::path::PathBuf },
 }
+
+/// How long a rating waits for another process's write to the store before
+/// `--plain` gives up (exit status 2): no script hangs forever on a store
+/// left locked by a stopped process.
+pub const STORE_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 enum Input {
     Line(String),
@@ -165,7 +176,8 @@ pub fn run(
 }
 
 /// Rates the card shown; while another process is writing to the store,
-/// says so once and keeps trying (Ctrl-C gives up: nothing half-saved).
+/// says so once and keeps trying for [`STORE_WAIT`] (Ctrl-C gives up
+/// sooner: nothing half-saved).
 fn rate_waiting(
     session: &mut Session,
     store: &mut Store,
@@ -173,13 +185,22 @@ fn rate_waiting(
     at: DateTime<FixedOffset>,
     took_ms: u64,
     out: &mut impl Write,
-) -> io::Result<Result<Option<crate::store::Recorded>, SessionError>> {
+) -> Result<Result<Option<crate::store::Recorded>, SessionError>, PlainError> {
     let mut told = false;
+    let started = Instant::now();
     loop {
         match session.rate(store, rating, at, took_ms, None) {
             Err(SessionError::Store(StoreError::Busy { path })) => {
+                if started.elapsed() >= STORE_WAIT {
+                    return Err(PlainError::GaveUp { path });
+                }
                 if !told {
-                    writeln!(out, "{} (Ctrl-C gives up.)", waiting_for_store(&path))?;
+                    writeln!(
+                        out,
+                        "{} (Ctrl-C gives up; fiches gives up after {} s.)",
+                        waiting_for_store(&path),
+                        STORE_WAIT.as_secs()
+                    )?;
                     out.flush()?;
                     told = true;
                 }

@@ -84,6 +84,7 @@ pub fn run(args: &ReviewArgs, db: Option<&std::path::Path>) -> Result<Status, Fa
         Ok(_) => Ok(status),
         Err(PlainError::Session(err)) => Err(session_failure(err)),
         Err(PlainError::Clock(err)) => Err(err.into()),
+        Err(err @ PlainError::GaveUp { .. }) => Err(Failure::usage(err.to_string())),
         // stdout closed under us (a pipe to `head`): every rating is saved already.
         Err(PlainError::Io(err)) if err.kind() == io::ErrorKind::BrokenPipe => Ok(status),
         Err(PlainError::Io(err)) => Err(Failure::usage(format!(

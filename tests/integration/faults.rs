@@ -404,6 +404,75 @@ fn plain_review_waits_for_a_locked_store_and_saves_once_it_is_free() {
     assert_eq!(reviews_in(&db), 1);
 }
 
+/// A store left locked by a stopped process: `--plain` gives up after its
+/// documented minute, exit 2, naming the store, instead of waiting forever.
+#[test]
+fn plain_review_gives_up_on_a_store_locked_for_good() {
+    let scratch = Scratch::new();
+    let db = scratch.path.join("store.db");
+    scratch.write("decks/endurance.yaml", deck(2));
+    let synced = fiches_with(
+        &scratch.path,
+        &["sync"],
+        &[("FICHES_DB", db.to_str().unwrap())],
+        None,
+    );
+    assert_eq!(synced.status, 0, "{}", synced.stderr);
+    let lock = rusqlite::Connection::open(&db).unwrap();
+    // Held here, as by a process stopped while it wrote.
+    lock.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let mut child = Command::new(BIN)
+        .args(["review", "--plain"])
+        .current_dir(&scratch.path)
+        .env("FICHES_DB", &db)
+        .env("FICHES_NOW", "2026-12-01T09:00:00-05:00")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (waiting, reader) = watch_output(
+        child.stdout.take().unwrap(),
+        "Waiting for another fiches process",
+        1,
+    );
+    let mut stderr = child.stderr.take().unwrap();
+    let errors = std::thread::spawn(move || {
+        let mut err = String::new();
+        let _ = stderr.read_to_string(&mut err);
+        err
+    });
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"\n4\n").unwrap();
+    let told = waiting.recv_timeout(Duration::from_secs(60));
+    // 60 s of waiting, and a minute more for a loaded machine.
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status.code();
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    drop(stdin);
+    let out = reader.join().unwrap();
+    let err = errors.join().unwrap();
+    assert!(told.is_ok(), "never said it was waiting:\n{out}\n{err}");
+    assert_eq!(
+        status,
+        Some(2),
+        "still waiting after 120 s, or not 2:\n{out}\n{err}"
+    );
+    assert!(err.contains("gave up after 60 s"), "{err}");
+    assert!(err.contains(db.to_str().unwrap()), "{err}");
+    lock.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(reviews_in(&db), 0);
+}
+
 /// The store deleted, or another file renamed over it, during a plain
 /// session: the next rating is refused and said so, never "Saved".
 #[test]
