@@ -681,7 +681,7 @@ pub fn not_saved(err: &crate::store::StoreError) -> String {
 /// finish writing to the store.
 pub fn waiting_for_store(store: &std::path::Path) -> String {
     format!(
-        "Waiting for another fiches process, which is writing to the review store {}: this rating is saved as soon as it is done. Every earlier rating is saved.",
+        "Waiting for another fiches process, which is writing to the review store {}: what you just did (a rating, or an undo) is saved as soon as it is done. Every earlier rating is saved.",
         store.display()
     )
 }

@@ -38,6 +38,11 @@ pub fn tmux_installed() -> bool {
     found
 }
 
+/// `text` as one word for /bin/sh.
+fn quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
 impl Tmux {
     /// Starts `fiches ARGS` in an 80×24 terminal, in a scratch directory with the deck.
     pub fn start(args: &str) -> Tmux {
@@ -59,9 +64,12 @@ impl Tmux {
             "fiches-test-{}",
             scratch.path.file_name().unwrap().to_string_lossy()
         );
+        let dir = quoted(&scratch.path.display().to_string());
+        let db = quoted(&format!("{}/store.db", scratch.path.display()));
+        let status = quoted(&format!("{}/exit-status", scratch.path.display()));
         let command = format!(
-            "cd {dir} && env FICHES_DB={dir}/store.db FICHES_NOW=2026-12-01T09:00:00-05:00 TERM=xterm-256color {env} {BIN} {args}; echo $? > {dir}/exit-status",
-            dir = scratch.path.display()
+            "cd {dir} && env FICHES_DB={db} FICHES_NOW=2026-12-01T09:00:00-05:00 TERM=xterm-256color {env} {bin} {args}; echo $? > {status}",
+            bin = quoted(BIN),
         );
         let tmux = Tmux { socket, scratch };
         tmux.run(&[
@@ -73,6 +81,10 @@ impl Tmux {
             "24",
             "-s",
             "t",
+            // Given as several words, tmux runs it as it is: /bin/sh, not
+            // the default-shell that $SHELL or a tmux.conf would choose.
+            "/bin/sh",
+            "-c",
             &command,
         ]);
         tmux.run(&["set-option", "-t", "t", "remain-on-exit", "on"]);
@@ -80,7 +92,10 @@ impl Tmux {
     }
 
     pub fn run(&self, args: &[&str]) -> String {
+        // No ~/.tmux.conf: the terminal is the same on every machine.
         let output = Command::new("tmux")
+            .arg("-f")
+            .arg("/dev/null")
             .arg("-L")
             .arg(&self.socket)
             .args(args)
