@@ -26,6 +26,18 @@ pub fn run(args: &ImportArgs, db: Option<&Path>) -> Result<Status, Failure> {
             out.display()
         )));
     }
+    // Said before anything is read: the folder is the output's, not the input's.
+    if let Some(folder) = out
+        .parent()
+        .filter(|f| !f.as_os_str().is_empty() && !f.is_dir())
+    {
+        return Err(Failure::usage(format!(
+            "the folder {} for the deck {} does not exist: create it (mkdir -p {}) or give another -o; nothing written",
+            folder.display(),
+            out.display(),
+            folder.display()
+        )));
+    }
     let scratch = package::temporary_beside(out, "collection");
     let read = source::read(&args.input, &scratch)
         .map_err(|err| Failure::usage(format!("cannot import {name}: {err}; nothing written")))?;
@@ -95,7 +107,14 @@ pub fn run(args: &ImportArgs, db: Option<&Path>) -> Result<Status, Failure> {
         );
     }
     if args.with_history {
-        return bring_history(&mut stderr, out, &imported.cards, db);
+        return bring_history(&mut stderr, out, &imported.cards, db).map_err(|failed| Failure {
+            message: format!(
+                "the deck {} was written, but the history was not brought in: {}. To bring it, run the same import again with --force (the file there is refused without it): the deck is written again as it is, and no card's history here is doubled",
+                out.display(),
+                failed.message
+            ),
+            ..failed
+        });
     }
     Ok(Status::Success)
 }
@@ -152,6 +171,13 @@ fn bring_history(
         brought.reviews,
         plural(brought.reviews)
     );
+    if brought.missing > 0 {
+        line.push_str(&format!(
+            "; {} card{} not found in the store's deck, history left out",
+            brought.missing,
+            plural(brought.missing)
+        ));
+    }
     if brought.kept > 0 {
         line.push_str(&format!(
             "; {} card{} already had a history here, kept as it was",

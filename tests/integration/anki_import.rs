@@ -570,3 +570,28 @@ fn with_history_a_package_anki_wrote_brings_its_review_log() {
         1
     );
 }
+
+#[test]
+fn an_output_folder_that_does_not_exist_is_named_not_the_input() {
+    let scratch = Scratch::new();
+    scratch.write("notes.txt", "Question ?\tRéponse.\n");
+    let run = fiches_with(
+        &scratch.path,
+        &["import", "notes.txt", "-o", "absent/deck.yaml"],
+        &[],
+        None,
+    );
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("the folder absent for the deck absent/deck.yaml does not exist"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("mkdir -p absent"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("cannot import notes.txt"),
+        "{}",
+        run.stderr
+    );
+}
