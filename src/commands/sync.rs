@@ -73,7 +73,8 @@ pub fn print(out: &mut impl Write, report: &SyncReport, dry_run: bool) -> io::Re
         writeln!(out, "{headline}")?;
         for change in &deck.changes {
             let place = match change.kind {
-                // Its old line may hold another card now: said as the past.
+                // Its old line is named only when no card starts there now.
+                ChangeKind::Retired if change.line_taken => "removed".to_string(),
                 ChangeKind::Retired => format!("removed; was line {}", change.line),
                 _ => format!("line {}", change.line),
             };

@@ -51,6 +51,9 @@ pub struct Change {
     /// For an edited card, what changed, as the reader sees it: "question",
     /// "answer", "points", "tags", "note", "source", "grading", "ask".
     pub fields: Vec<&'static str>,
+    /// For a retired card: another card of the file starts at its old line
+    /// now, so that line says nothing about it.
+    pub line_taken: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -317,7 +320,8 @@ pub fn plan_deck(
         .fields
         .as_ref()
         .is_some_and(|f| f != &(deck.title.clone(), deck.exam, deck.order));
-    let matched = match_cards(&deck.cards, &fields, &text_hashes, &stored.rows);
+    let mut matched = match_cards(&deck.cards, &fields, &text_hashes, &stored.rows);
+    mark_lines_taken(&mut matched.changes, deck.cards.iter().map(|c| c.pos.line));
     let cards = planned_cards(
         deck.cards,
         fields,
@@ -470,6 +474,7 @@ pub fn plan_edited(
                 card: label_of,
                 line: u32::try_from(line).unwrap_or(0),
                 fields: Vec::new(),
+                line_taken: false,
             });
         }
         if row.retired || row.line != line || row.position != position {
@@ -490,6 +495,7 @@ pub fn plan_edited(
     let matched = match_cards(&edited, &fields, &text_hashes, &unclaimed);
     changes.extend(matched.changes);
     changes.sort_by_key(|c| (c.kind, c.line));
+    mark_lines_taken(&mut changes, outline.chunks.iter().map(|c| c.line));
     let cards = planned_cards(
         edited,
         fields,
@@ -833,6 +839,7 @@ fn match_cards(
                     card: label,
                     line,
                     fields: Vec::new(),
+                    line_taken: false,
                 });
                 continues.push(None);
             }
@@ -845,6 +852,7 @@ fn match_cards(
                         card: label,
                         line,
                         fields: Vec::new(),
+                        line_taken: false,
                     });
                 } else if fields.content_differs(card, row) {
                     changes.push(Change {
@@ -852,6 +860,7 @@ fn match_cards(
                         card: label,
                         line,
                         fields: fields.changed(card, row),
+                        line_taken: false,
                     });
                 }
                 // A moved line alone is not an edit, but the store follows it.
@@ -874,6 +883,7 @@ fn match_cards(
                 card: label(row.key.as_deref(), &row.question),
                 line: u32::try_from(row.line).unwrap_or(0),
                 fields: Vec::new(),
+                line_taken: false,
             });
         }
     }
@@ -883,6 +893,15 @@ fn match_cards(
         claims,
         retire,
         changes,
+    }
+}
+
+/// Marks the retired cards whose old line another card of the file starts
+/// at now (`lines`: where each card of the file starts).
+fn mark_lines_taken(changes: &mut [Change], lines: impl Iterator<Item = u32>) {
+    let lines: std::collections::HashSet<u32> = lines.collect();
+    for change in changes {
+        change.line_taken = change.kind == ChangeKind::Retired && lines.contains(&change.line);
     }
 }
 

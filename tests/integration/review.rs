@@ -485,11 +485,19 @@ fn sync_dry_run_says_what_changed_and_where_a_retired_card_was() {
         out.contains("  edited   un (line 3): question, answer\n"),
         "{out}"
     );
-    assert!(
-        out.contains("  retired  deux (removed; was line 6)\n"),
-        "{out}"
-    );
     // The line `deux` held is `trois`'s now: no change reads as at it.
     assert_eq!(trois_line, 6, "{edited}");
-    assert!(!out.contains("(line 6)"), "{out}");
+    assert!(out.contains("  retired  deux (removed)\n"), "{out}");
+    assert!(!out.contains("line 6"), "{out}");
+    // A last card removed leaves its line to no one: it is named.
+    let without_last = DECK.replace(
+        "  - id: \"trois\"\n    q: \"Troisième question ?\"\n    a: \"Troisième réponse.\"\n",
+        "",
+    );
+    std::fs::write(&deck, &without_last).unwrap();
+    let out = sync(&["sync", "--dry-run"]);
+    assert!(
+        out.contains("  retired  trois (removed; was line 10)\n"),
+        "{out}"
+    );
 }
