@@ -394,6 +394,15 @@ fn field_text(field: &str, is_html: bool) -> String {
 /// and each deletion's answer and hint, in the order of the text. A
 /// deletion inside another counts as the outer one's text.
 pub fn cloze(text: &str) -> (String, Vec<(String, Option<String>)>) {
+    cloze_within(text, 0)
+}
+
+/// Deletions nested deeper than this are kept as their text: no real note
+/// nests so deep, and a field of thousands of nested `{{c1::` must neither
+/// overflow the stack nor be scanned once per level.
+const MAX_CLOZE_NESTING: usize = 16;
+
+fn cloze_within(text: &str, depth: usize) -> (String, Vec<(String, Option<String>)>) {
     let mut out = String::with_capacity(text.len());
     let mut deletions = Vec::new();
     let mut rest = text;
@@ -418,7 +427,7 @@ pub fn cloze(text: &str) -> (String, Vec<(String, Option<String>)>) {
             None => (inner, None),
         };
         // An inner deletion shows its answer.
-        let answer = reveal(answer);
+        let answer = reveal(answer, depth + 1);
         deletions.push((answer, hint));
         out.push(BLANK);
         rest = &after[body_start + len + 2..];
@@ -428,8 +437,11 @@ pub fn cloze(text: &str) -> (String, Vec<(String, Option<String>)>) {
 }
 
 /// `text` with each deletion replaced by its answer.
-fn reveal(text: &str) -> String {
-    let (marked, deletions) = cloze(text);
+fn reveal(text: &str, depth: usize) -> String {
+    if depth > MAX_CLOZE_NESTING {
+        return text.to_string();
+    }
+    let (marked, deletions) = cloze_within(text, depth);
     let mut answers = deletions.into_iter().map(|(answer, _)| answer);
     marked
         .chars()
@@ -576,6 +588,23 @@ fn to_yaml(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// 50,000 nested deletions: no stack overflow, one scan per kept level.
+    #[test]
+    fn deeply_nested_deletions_neither_overflow_nor_rescan_each_level() {
+        let levels = 50_000;
+        let field = format!("{}x{}", "{{c1::".repeat(levels), "}}".repeat(levels));
+        let (marked, deletions) = cloze(&field);
+        assert_eq!(marked, BLANK.to_string());
+        assert_eq!(deletions.len(), 1);
+        // The levels past the bound are kept as they were written.
+        let answer = &deletions[0].0;
+        assert!(answer.contains("{{c1::x}}"), "{}", &answer[..40]);
+        assert!(answer.len() < field.len(), "{}", answer.len());
+        // Shallow nesting is still revealed whole.
+        let (_, shallow) = cloze("{{c1::a {{c2::b {{c3::c}}}}}}");
+        assert_eq!(shallow[0].0, "a b c");
+    }
 
     fn note(kind: Option<NoteKind>, fields: &[&str]) -> SourceNote {
         SourceNote {
