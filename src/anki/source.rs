@@ -53,13 +53,29 @@ pub fn read(path: &Path, scratch: &Path) -> Result<Source, SourceError> {
     let mut magic = [0u8; 4];
     let got = file.read(&mut magic)?;
     drop(file);
-    if got == 4 && (magic == *b"PK\x03\x04" || magic == *b"PK\x05\x06") {
-        return read_package(path, scratch);
+    if is_zip(&magic[..got]) {
+        return read_package(io::BufReader::new(fs::File::open(path)?), scratch);
     }
     let mut bytes = Vec::new();
     fs::File::open(path)?
         .take(MAX_TEXT_BYTES + 1)
         .read_to_end(&mut bytes)?;
+    read_text(bytes)
+}
+
+/// Reads a file's bytes, as [`read`] reads the file.
+pub fn read_bytes(bytes: &[u8], scratch: &Path) -> Result<Source, SourceError> {
+    if is_zip(bytes.get(..4).unwrap_or(bytes)) {
+        return read_package(io::Cursor::new(bytes), scratch);
+    }
+    read_text(bytes.to_vec())
+}
+
+fn is_zip(magic: &[u8]) -> bool {
+    magic == b"PK\x03\x04" || magic == b"PK\x05\x06"
+}
+
+fn read_text(bytes: Vec<u8>) -> Result<Source, SourceError> {
     if bytes.len() as u64 > MAX_TEXT_BYTES {
         return Err(SourceError::TooLarge);
     }
@@ -101,8 +117,8 @@ pub fn read(path: &Path, scratch: &Path) -> Result<Source, SourceError> {
     })
 }
 
-fn read_package(path: &Path, scratch: &Path) -> Result<Source, SourceError> {
-    let package = package::read_from(io::BufReader::new(fs::File::open(path)?))?;
+fn read_package<R: io::Read + io::Seek>(reader: R, scratch: &Path) -> Result<Source, SourceError> {
+    let package = package::read_from(reader)?;
     let mut collection = package.collection;
     // A collection left in WAL mode would need files beside it to be read:
     // the copy is marked as a plain journal file (header bytes 18 and 19).

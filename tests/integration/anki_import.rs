@@ -595,3 +595,178 @@ fn an_output_folder_that_does_not_exist_is_named_not_the_input() {
         run.stderr
     );
 }
+
+/// What the import fuzz target asserts, for one input: never a panic; a
+/// clear error, or a deck without a raw control that `check --strict`
+/// accepts; the inflated collection never left behind.
+fn import_property(bytes: &[u8], dir: &Path) {
+    use fiches::anki::import::{Options, import};
+    let scratch = dir.join("collection.tmp");
+    let out = dir.join("out.yaml");
+    let read = fiches::anki::source::read_bytes(bytes, &scratch);
+    assert!(!scratch.exists());
+    let Ok(read) = read else { return };
+    let imported = import(
+        read.notes,
+        &Options {
+            title: None,
+            fallback_title: "fuzz",
+            source: "fuzz.apkg",
+            path: &out,
+        },
+    );
+    assert!(
+        !imported.yaml.chars().any(fiches::text::is_unsafe),
+        "{:?}",
+        imported.yaml
+    );
+    for line in imported.report.details("fuzz") {
+        let _ = fiches::text::one_line(&line);
+    }
+    if !imported.cards.is_empty() && imported.problems.is_empty() {
+        let loaded = fiches::deck::parse_deck(&out, imported.yaml.as_bytes());
+        assert!(
+            loaded.diagnostics.is_empty(),
+            "{:?}\n{}",
+            loaded.diagnostics,
+            imported.yaml
+        );
+        assert_eq!(loaded.deck.unwrap().cards.len(), imported.cards.len());
+    }
+}
+
+/// Notes of every shape the reader meets: basic and cloze, HTML, tags,
+/// media, a schedule with a log.
+fn seed_notes() -> Vec<fiches::anki::Note> {
+    use fiches::anki::{LoggedRating, Note, NoteKind, Schedule};
+    let schedule = Schedule {
+        due: chrono::NaiveDate::from_ymd_opt(2026, 12, 5),
+        interval: 3,
+        ease: 236,
+        reps: 2,
+        lapses: 1,
+        reviews: vec![LoggedRating {
+            at_ms: 1_796_000_000_000,
+            rating: 2,
+            took_ms: 4_000,
+            interval_before: 0,
+            interval_after: 1,
+            ease_after: 236,
+            first: true,
+        }],
+    };
+    vec![
+        Note {
+            guid: "un".into(),
+            kind: NoteKind::Basic,
+            fields: vec![
+                "Qui &amp; <b>quoi</b> ?".into(),
+                "<ul><li>a</li><li>b</li></ul><img src=\"x.png\">".into(),
+            ],
+            tags: vec!["sac".into()],
+            deck: "Cours::Un".into(),
+            schedule: Some(schedule),
+        },
+        Note {
+            guid: "deux".into(),
+            kind: NoteKind::Cloze,
+            fields: vec![
+                "La {{c1::satisfaction}} est {{c2::primordiale::adj}}.".into(),
+                "[sound:a.mp3]".into(),
+            ],
+            tags: Vec::new(),
+            deck: "Cours::Deux".into(),
+            schedule: None,
+        },
+    ]
+}
+
+/// A deterministic stream of numbers (a linear congruential generator).
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) as usize) % n.max(1)
+    }
+}
+
+fn mutants(seed: &[u8], count: usize, lcg: &mut Lcg) -> Vec<Vec<u8>> {
+    (0..count)
+        .map(|i| {
+            let mut bytes = seed.to_vec();
+            match i % 3 {
+                0 => bytes.truncate(lcg.below(seed.len())),
+                1 => {
+                    for _ in 0..1 + lcg.below(8) {
+                        let at = lcg.below(bytes.len());
+                        bytes[at] ^= 1 << lcg.below(8);
+                    }
+                }
+                _ => {
+                    let at = lcg.below(bytes.len());
+                    let end = (at + 16).min(bytes.len());
+                    for b in &mut bytes[at..end] {
+                        *b = 0xff;
+                    }
+                }
+            }
+            bytes
+        })
+        .collect()
+}
+
+#[test]
+fn the_import_fuzz_property_holds_on_the_corpus_and_its_mutants() {
+    let scratch = Scratch::new();
+    let dir = &scratch.path;
+    let collection = dir.join("seed.anki2");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+    fiches::anki::collection::write_legacy(&collection, &seed_notes(), today, 1_796_200_000_000)
+        .unwrap();
+    let sqlite = std::fs::read(&collection).unwrap();
+    let stored = CompressionMethod::Stored;
+    let legacy = zip_file(&[
+        ("collection.anki21", &sqlite, CompressionMethod::Deflated),
+        ("media", b"{\"0\": \"x.png\"}", stored),
+    ]);
+    // The current layout's framing around a legacy collection: the reader
+    // tells the schema from the collection itself.
+    let zstd =
+        ruzstd::encoding::compress_to_vec(&sqlite[..], ruzstd::encoding::CompressionLevel::Fastest);
+    let current = zip_file(&[
+        ("meta", &[0x08, 0x03], stored),
+        ("collection.anki21b", &zstd, stored),
+    ]);
+    let text = fiches::anki::text::write_anki_text(&seed_notes());
+
+    let mut corpus: Vec<Vec<u8>> = Vec::new();
+    let corpus_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/import");
+    for entry in std::fs::read_dir(&corpus_dir).unwrap() {
+        corpus.push(std::fs::read(entry.unwrap().path()).unwrap());
+    }
+    assert!(corpus.len() >= 2, "fuzz/corpus/import holds the seeds");
+    for seed in [&legacy, &current, &text.as_bytes().to_vec()] {
+        corpus.push(seed.clone());
+    }
+    // The seeds themselves import whole.
+    for seed in &corpus {
+        let read = fiches::anki::source::read_bytes(seed, &dir.join("c.tmp")).unwrap();
+        assert!(!read.notes.is_empty());
+    }
+    let mut lcg = Lcg(14);
+    let mut inputs = corpus.clone();
+    for seed in &corpus {
+        inputs.extend(mutants(seed, 60, &mut lcg));
+    }
+    // The collection damaged inside a sound zip: SQLite's reading is tried.
+    for bytes in mutants(&sqlite, 90, &mut lcg) {
+        inputs.push(zip_file(&[("collection.anki21", &bytes, stored)]));
+    }
+    for input in &inputs {
+        import_property(input, dir);
+    }
+}
