@@ -111,6 +111,11 @@ pub enum Command {
         after_help = "Basic-like notes become question and answer, cloze notes `kind: cloze`; each card keeps its note's GUID as `id` and its tags. Media are not imported: each card that refers to some says so in its `note`.\nThe deck written passes `fiches check --strict`: what it would refuse is left out, and said, on stderr, with what was read.\nExit status: 0 written, 1 no card to import, 2 usage or I/O problem, or a file that is not an Anki one (nothing written)."
     )]
     Import(ImportArgs),
+    /// Merge students' review logs (from `fiches export --log`) into the class report
+    #[command(
+        after_help = "Per card: students, reviews, lapse rate, mean first rating, share of answer items ticked; per deck and tag; the 20 hardest cards with their deck file and line.\nExit status: 0 reported, 2 a file that is not a log, or an I/O problem (nothing reported)."
+    )]
+    Report(ReportArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     #[command(
         after_help = "bash: fiches completions bash > ~/.local/share/bash-completion/completions/fiches\nzsh:  fiches completions zsh > ~/.zfunc/_fiches   (with fpath+=~/.zfunc)\nfish: fiches completions fish > ~/.config/fish/completions/fiches.fish"
@@ -354,9 +359,33 @@ pub struct ExportArgs {
     /// Carry each card's review state (due day, interval, ease, reps, lapses) and its review log
     #[arg(long)]
     pub with_scheduling: bool,
+    /// Write this store's review log instead (jsonl or csv), for an instructor's `fiches report`
+    #[arg(long)]
+    pub log: bool,
     /// Replace the file given with -o if it exists
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Review logs written by `fiches export --log` (JSON lines or CSV)
+    #[arg(required = true, value_name = "LOG")]
+    pub logs: Vec<PathBuf>,
+    /// What to print
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Write the report to this file instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    /// Markdown tables, to paste into a course page
+    Md,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -385,8 +414,10 @@ pub enum ExportFormat {
     Apkg,
     /// Anki's text import format (tab-separated, with header lines)
     AnkiText,
-    /// CSV with a header row: guid, notetype, deck, front, back, tags
+    /// CSV with a header row: guid, notetype, deck, front, back, tags (with --log: the log's fields)
     Csv,
+    /// JSON lines, one rating a line (with --log)
+    Jsonl,
 }
 
 impl ExportFormat {
@@ -394,6 +425,7 @@ impl ExportFormat {
         match path.extension().and_then(|e| e.to_str()) {
             Some(e) if e.eq_ignore_ascii_case("apkg") => ExportFormat::Apkg,
             Some(e) if e.eq_ignore_ascii_case("csv") => ExportFormat::Csv,
+            Some(e) if e.eq_ignore_ascii_case("jsonl") => ExportFormat::Jsonl,
             _ => ExportFormat::AnkiText,
         }
     }

@@ -11,6 +11,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod anki;
+pub mod class;
 pub mod cli;
 pub mod clock;
 pub mod commands;
@@ -71,6 +72,7 @@ fn run_command(
         Command::Readiness(args) => commands::readiness::run(args, store(&args.store, db)),
         Command::Backup(args) => commands::backup::run(args, store(&args.store, db)),
         Command::Import(args) => commands::import::run(args, store(&args.store, db)),
+        Command::Report(args) => commands::report::run(args),
         Command::Export(args) => commands::export::run(args, store(&args.store, db)),
         Command::Completions(args) => commands::completions::completions(args.shell),
         Command::Man => commands::completions::man(),

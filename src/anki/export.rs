@@ -18,11 +18,17 @@ pub const DERIVED_GUID_PREFIX: &str = "fiches-";
 pub fn guid(deck: &DeckId, card: &Card) -> String {
     match &card.id {
         Some(id) => id.clone(),
-        None => format!(
-            "{DERIVED_GUID_PREFIX}{:016x}",
-            stable_hash(&[deck.as_str(), &card.normalized_question])
-        ),
+        None => derived_guid(deck.as_str(), &card.normalized_question),
     }
+}
+
+/// The GUID of a card without an `id`, from its deck and its question as
+/// compared.
+pub fn derived_guid(deck: &str, normalized_question: &str) -> String {
+    format!(
+        "{DERIVED_GUID_PREFIX}{:016x}",
+        stable_hash(&[deck, normalized_question])
+    )
 }
 
 /// A hash that stays the same across runs and builds.

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use crate::anki::{self, LoggedRating, Note, Schedule};
+use crate::class::log::{self, LogLine};
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::clock;
 use crate::deck::{self, Deck, Severity};
@@ -13,9 +14,17 @@ use crate::store::CardHistory;
 use super::{Failure, Status, find_decks, open_store, select_decks};
 
 pub fn run(args: &ExportArgs, db: Option<&Path>) -> Result<Status, Failure> {
+    if args.log {
+        return export_log(args, db);
+    }
     let format = args
         .format
         .unwrap_or_else(|| ExportFormat::from_path(&args.output));
+    if format == ExportFormat::Jsonl {
+        return Err(Failure::usage(
+            "jsonl is the format of the review log: add --log, or choose apkg, anki-text or csv",
+        ));
+    }
     if !args.force && args.output.exists() {
         return Err(Failure::usage(format!(
             "{} already exists: choose another file, or pass --force to replace it",
@@ -117,7 +126,7 @@ pub fn run(args: &ExportArgs, db: Option<&Path>) -> Result<Status, Failure> {
             let _ = std::fs::remove_file(&collection);
             written.map_err(cannot)?;
         }
-        ExportFormat::AnkiText | ExportFormat::Csv => {
+        ExportFormat::AnkiText | ExportFormat::Csv | ExportFormat::Jsonl => {
             let text = if format == ExportFormat::Csv {
                 anki::text::write_csv(&notes)
             } else {
@@ -180,4 +189,82 @@ fn schedule(history: &CardHistory) -> Schedule {
         lapses: history.lapses,
         reviews,
     }
+}
+
+/// `fiches export --log`: this store's review log, one line per rating,
+/// under its pseudonymous student key.
+fn export_log(args: &ExportArgs, db: Option<&Path>) -> Result<Status, Failure> {
+    let format = match args.format {
+        None if ExportFormat::from_path(&args.output) == ExportFormat::Csv => ExportFormat::Csv,
+        None | Some(ExportFormat::Jsonl) => ExportFormat::Jsonl,
+        Some(ExportFormat::Csv) => ExportFormat::Csv,
+        Some(_) => {
+            return Err(Failure::usage(
+                "--log writes the review log as jsonl or csv: give --format jsonl or csv",
+            ));
+        }
+    };
+    if args.with_scheduling {
+        return Err(Failure::usage(
+            "--with-scheduling is for packages, --log for the review log: give one",
+        ));
+    }
+    if !args.force && args.output.exists() {
+        return Err(Failure::usage(format!(
+            "{} already exists: choose another file, or pass --force to replace it",
+            args.output.display()
+        )));
+    }
+    let now = clock::now()?;
+    let mut store = open_store(db)?;
+    let selection = select_decks(&mut store, &args.decks, args.decks.is_empty(), now)?;
+    let student = store.student_key()?;
+    let ratings = store.class_log(&selection.decks)?;
+    let lines: Vec<LogLine> = ratings
+        .into_iter()
+        .map(|r| LogLine {
+            student: student.clone(),
+            review: r.review,
+            deck: r.deck.as_str().to_string(),
+            // The file's name only: a path would name the student's home.
+            file: Path::new(&r.path)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            line: r.line,
+            card: r
+                .key
+                .unwrap_or_else(|| anki::export::derived_guid(r.deck.as_str(), &r.qnorm)),
+            question: r.question,
+            tags: r.tags,
+            items: r.items,
+            day: r.day.to_string(),
+            rating: r.rating,
+            took_ms: r.took_ms,
+            scheduled: r.scheduled,
+            ticks: r.ticks,
+        })
+        .collect();
+    let text = if format == ExportFormat::Csv {
+        log::to_csv(&lines)
+    } else {
+        log::to_jsonl(&lines)
+    };
+    let out = &args.output;
+    anki::package::write_atomically(out, |file| file.write_all(text.as_bytes()))
+        .map_err(|err| Failure::usage(format!("cannot write {}: {err}", out.display())))?;
+    let cards: std::collections::HashSet<(&str, &str)> = lines
+        .iter()
+        .map(|l| (l.deck.as_str(), l.card.as_str()))
+        .collect();
+    let _ = writeln!(
+        crate::text::SafeWriter::new(io::stderr().lock()),
+        "{} rating{} of {} card{} written to {}, under the student key {student}",
+        lines.len(),
+        plural(lines.len()),
+        cards.len(),
+        plural(cards.len()),
+        out.display()
+    );
+    Ok(selection.status())
 }

@@ -12,6 +12,7 @@ pub mod home;
 pub mod import;
 pub mod preview;
 pub mod readiness;
+pub mod report;
 pub mod review;
 pub mod stats;
 pub mod sync;

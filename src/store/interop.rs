@@ -306,6 +306,92 @@ impl Store {
     }
 }
 
+/// One rating of the log an instructor gathers, as the store holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassRating {
+    pub review: i64,
+    pub deck: DeckId,
+    /// The deck file's path, as last synced.
+    pub path: String,
+    pub line: u32,
+    pub key: Option<String>,
+    pub qnorm: String,
+    pub question: String,
+    pub tags: Vec<String>,
+    /// How many items the answer holds.
+    pub items: u32,
+    pub day: NaiveDate,
+    pub rating: u8,
+    pub took_ms: i64,
+    pub scheduled: bool,
+    pub ticks: Option<Vec<usize>>,
+}
+
+impl Store {
+    /// This store's pseudonymous student key, made once when the store was.
+    pub fn student_key(&self) -> Result<String, StoreError> {
+        self.conn
+            .query_row("SELECT key FROM student WHERE id = 1", [], |r| r.get(0))
+            .map_err(|e| self.fail(e))
+    }
+
+    /// Every rating of the cards of `decks`, oldest first.
+    pub fn class_log(&self, decks: &[DeckId]) -> Result<Vec<ClassRating>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT r.id, c.deck, d.path, c.line, c.key, c.qnorm, c.question, c.tags, c.answer,
+                        r.day, r.rating, r.took_ms, r.scheduled, r.ticks, d.tags
+                 FROM reviews r JOIN cards c ON c.id = r.card JOIN decks d ON d.id = c.deck
+                 WHERE c.deck = ?1 ORDER BY r.id",
+            )
+            .map_err(|e| self.fail(e))?;
+        let mut out = Vec::new();
+        for deck in decks {
+            let rows = statement
+                .query_map([deck], |row| {
+                    // The deck's own tags are its cards' too.
+                    let mut tags: Vec<String> =
+                        serde_json::from_str(&row.get::<_, String>(14)?).unwrap_or_default();
+                    for tag in serde_json::from_str::<Vec<String>>(&row.get::<_, String>(7)?)
+                        .unwrap_or_default()
+                    {
+                        if !tags.contains(&tag) {
+                            tags.push(tag);
+                        }
+                    }
+                    let answer: String = row.get(8)?;
+                    let ticks: Option<String> = row.get(13)?;
+                    let items = match serde_json::from_str::<serde_json::Value>(&answer) {
+                        Ok(serde_json::Value::Array(items)) => items.len(),
+                        _ => 1,
+                    };
+                    Ok(ClassRating {
+                        review: row.get(0)?,
+                        deck: row.get(1)?,
+                        path: row.get(2)?,
+                        line: row.get(3)?,
+                        key: row.get(4)?,
+                        qnorm: row.get(5)?,
+                        question: row.get(6)?,
+                        tags,
+                        items: u32::try_from(items).unwrap_or(u32::MAX),
+                        day: row.get(9)?,
+                        rating: row.get(10)?,
+                        took_ms: row.get(11)?,
+                        scheduled: row.get(12)?,
+                        ticks: ticks.and_then(|t| serde_json::from_str(&t).ok()),
+                    })
+                })
+                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| self.fail(e))?;
+            out.extend(rows);
+        }
+        out.sort_by_key(|r| r.review);
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

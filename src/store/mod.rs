@@ -19,7 +19,9 @@ use crate::deck::DeckId;
 use thiserror::Error;
 
 pub use crate::sync::{Change, ChangeKind, DeckSync, SkippedDeck, SyncError, SyncReport};
-pub use interop::{CardHistory, ForeignHistory, ForeignReview, HistoryBrought, LoggedReview};
+pub use interop::{
+    CardHistory, ClassRating, ForeignHistory, ForeignReview, HistoryBrought, LoggedReview,
+};
 pub use memory::{ModelCard, StoredModel};
 pub use ratings::TickedRating;
 pub use review::{
@@ -63,6 +65,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0008_deck_tags",
         include_str!("../../migrations/0008_deck_tags.sql"),
+    ),
+    (
+        "0009_student_key",
+        include_str!("../../migrations/0009_student_key.sql"),
     ),
 ];
 
@@ -607,6 +613,7 @@ const SCHEMA_MARKS: &[(i64, &str, &str)] = &[
     (6, "memory_model", "parameters"),
     (7, "card_counts", "cards"),
     (8, "decks", "tags"),
+    (9, "student", "key"),
 ];
 
 fn known_version() -> i64 {

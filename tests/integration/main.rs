@@ -5,6 +5,7 @@
 mod anki;
 mod anki_import;
 mod check;
+mod class;
 mod concurrency;
 mod conventions;
 mod convert;

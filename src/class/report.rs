@@ -1,0 +1,400 @@
+//! `fiches report`: the logs of many students merged into what an
+//! instructor asks of a course: per card, deck and tag, how many students
+//! met it, how often it was forgotten, how well it was first known, how
+//! much of its answer was recalled; and the hardest cards.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::log::LogLine;
+
+/// How many of the hardest cards the report lists.
+pub const HARDEST: usize = 20;
+
+/// The figures of a card, a deck or a tag.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Figures {
+    pub students: usize,
+    pub reviews: usize,
+    /// Ratings below 3 among the ratings that moved the schedule.
+    pub lapse_rate: Option<f64>,
+    /// The mean of each student's first rating.
+    pub mean_first_rating: Option<f64>,
+    /// Answer items ticked as recalled, of the items of the ratings ticked.
+    pub ticked_share: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CardFigures {
+    pub deck: String,
+    pub file: String,
+    pub line: u32,
+    pub card: String,
+    pub question: String,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupFigures {
+    pub name: String,
+    pub cards: usize,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub students: usize,
+    pub reviews: usize,
+    /// Lines given more than once (the same log passed twice), counted once.
+    pub duplicates: usize,
+    pub cards: Vec<CardFigures>,
+    pub decks: Vec<GroupFigures>,
+    pub tags: Vec<GroupFigures>,
+    /// At most [`HARDEST`], hardest first.
+    pub hardest: Vec<CardFigures>,
+}
+
+#[derive(Default)]
+struct Tally {
+    students: BTreeSet<String>,
+    cards: BTreeSet<(String, String)>,
+    reviews: usize,
+    scheduled: usize,
+    lapses: usize,
+    first_sum: u64,
+    firsts: usize,
+    ticked: u64,
+    items: u64,
+}
+
+impl Tally {
+    fn add(&mut self, line: &LogLine, first: bool) {
+        self.students.insert(line.student.clone());
+        self.cards.insert((line.deck.clone(), line.card.clone()));
+        self.reviews += 1;
+        if line.scheduled {
+            self.scheduled += 1;
+            if line.rating < 3 {
+                self.lapses += 1;
+            }
+        }
+        if first {
+            self.first_sum += u64::from(line.rating);
+            self.firsts += 1;
+        }
+        if let Some(ticks) = &line.ticks
+            && line.items > 0
+        {
+            let distinct: HashSet<&usize> =
+                ticks.iter().filter(|&&t| t < line.items as usize).collect();
+            self.ticked += distinct.len() as u64;
+            self.items += u64::from(line.items);
+        }
+    }
+
+    fn figures(&self) -> Figures {
+        let ratio = |a: u64, b: u64| (b > 0).then(|| a as f64 / b as f64);
+        Figures {
+            students: self.students.len(),
+            reviews: self.reviews,
+            lapse_rate: ratio(self.lapses as u64, self.scheduled as u64),
+            mean_first_rating: ratio(self.first_sum, self.firsts as u64),
+            ticked_share: ratio(self.ticked, self.items),
+        }
+    }
+}
+
+/// Merges the lines of every log (in their order: a student's first rating
+/// of a card is the first line of it).
+pub fn report(lines: &[LogLine]) -> Report {
+    let mut seen = HashSet::new();
+    let mut firsts = HashSet::new();
+    let mut duplicates = 0;
+    let mut students = BTreeSet::new();
+    let mut cards: BTreeMap<(String, String), (LogLine, Tally)> = BTreeMap::new();
+    let mut decks: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut tags: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut reviews = 0;
+    for line in lines {
+        if !seen.insert((line.student.as_str(), line.review)) {
+            duplicates += 1;
+            continue;
+        }
+        reviews += 1;
+        students.insert(line.student.clone());
+        let first = firsts.insert((
+            line.student.as_str(),
+            line.deck.as_str(),
+            line.card.as_str(),
+        ));
+        let key = (line.deck.clone(), line.card.clone());
+        let entry = cards
+            .entry(key)
+            .or_insert_with(|| (line.clone(), Tally::default()));
+        // The latest line says where the card is now.
+        entry.0 = line.clone();
+        entry.1.add(line, first);
+        decks.entry(line.deck.clone()).or_default().add(line, first);
+        for tag in &line.tags {
+            tags.entry(tag.clone()).or_default().add(line, first);
+        }
+    }
+    let cards: Vec<CardFigures> = cards
+        .into_values()
+        .map(|(line, tally)| CardFigures {
+            deck: line.deck,
+            file: line.file,
+            line: line.line,
+            card: line.card,
+            question: line.question,
+            figures: tally.figures(),
+        })
+        .collect();
+    let group = |(name, tally): (String, Tally)| GroupFigures {
+        name,
+        cards: tally.cards.len(),
+        figures: tally.figures(),
+    };
+    let mut hardest = cards.clone();
+    // Most often forgotten first, then the worst first known, then the most met.
+    hardest.sort_by(|a, b| {
+        let (fa, fb) = (&a.figures, &b.figures);
+        fb.lapse_rate
+            .unwrap_or(0.0)
+            .total_cmp(&fa.lapse_rate.unwrap_or(0.0))
+            .then(
+                fa.mean_first_rating
+                    .unwrap_or(5.0)
+                    .total_cmp(&fb.mean_first_rating.unwrap_or(5.0)),
+            )
+            .then(fb.students.cmp(&fa.students))
+            .then(fb.reviews.cmp(&fa.reviews))
+    });
+    hardest.truncate(HARDEST);
+    Report {
+        students: students.len(),
+        reviews,
+        duplicates,
+        cards,
+        decks: decks.into_iter().map(group).collect(),
+        tags: tags.into_iter().map(group).collect(),
+        hardest,
+    }
+}
+
+fn percent(value: Option<f64>) -> String {
+    value.map_or_else(|| "–".to_string(), |v| format!("{:.0} %", v * 100.0))
+}
+
+fn mean(value: Option<f64>) -> String {
+    value.map_or_else(|| "–".to_string(), |v| format!("{v:.1}"))
+}
+
+/// A table cell in Markdown: on one line, its pipes escaped.
+fn cell(text: &str) -> String {
+    crate::text::one_line(text)
+        .replace('\\', "\\\\")
+        .replace('|', "\\|")
+}
+
+/// The report as Markdown tables, to paste into a course page.
+pub fn to_markdown(report: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Class report\n\n{} student{}, {} rating{}.\n",
+        report.students,
+        plural(report.students),
+        report.reviews,
+        plural(report.reviews)
+    );
+    let _ = writeln!(out, "## The {} hardest cards\n", report.hardest.len());
+    out.push_str(
+        "| Card | Deck file | Students | Reviews | Lapse rate | Mean first rating | Ticked |\n",
+    );
+    out.push_str("|---|---|---:|---:|---:|---:|---:|\n");
+    for c in &report.hardest {
+        let f = &c.figures;
+        let _ = writeln!(
+            out,
+            "| {} | {}:{} | {} | {} | {} | {} | {} |",
+            cell(&c.question),
+            cell(&c.file),
+            c.line,
+            f.students,
+            f.reviews,
+            percent(f.lapse_rate),
+            mean(f.mean_first_rating),
+            percent(f.ticked_share)
+        );
+    }
+    for (title, groups) in [("By deck", &report.decks), ("By tag", &report.tags)] {
+        let _ = writeln!(out, "\n## {title}\n");
+        out.push_str(
+            "| Name | Cards | Students | Reviews | Lapse rate | Mean first rating | Ticked |\n",
+        );
+        out.push_str("|---|---:|---:|---:|---:|---:|---:|\n");
+        for g in groups {
+            let f = &g.figures;
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                cell(&g.name),
+                g.cards,
+                f.students,
+                f.reviews,
+                percent(f.lapse_rate),
+                mean(f.mean_first_rating),
+                percent(f.ticked_share)
+            );
+        }
+    }
+    out.push_str("\n## Every card\n\n");
+    out.push_str(
+        "| Card | Deck file | Students | Reviews | Lapse rate | Mean first rating | Ticked |\n",
+    );
+    out.push_str("|---|---|---:|---:|---:|---:|---:|\n");
+    for c in &report.cards {
+        let f = &c.figures;
+        let _ = writeln!(
+            out,
+            "| {} | {}:{} | {} | {} | {} | {} | {} |",
+            cell(&c.question),
+            cell(&c.file),
+            c.line,
+            f.students,
+            f.reviews,
+            percent(f.lapse_rate),
+            mean(f.mean_first_rating),
+            percent(f.ticked_share)
+        );
+    }
+    out
+}
+
+/// The report as text for a terminal (the caller escapes what it writes).
+pub fn to_text(report: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} student{}, {} rating{}",
+        report.students,
+        plural(report.students),
+        report.reviews,
+        plural(report.reviews)
+    );
+    let _ = writeln!(out, "\nThe {} hardest cards:", report.hardest.len());
+    for (i, c) in report.hardest.iter().enumerate() {
+        let f = &c.figures;
+        let _ = writeln!(
+            out,
+            "{:>3}. {}:{}  {}\n     {} student{}, {} review{}, lapse rate {}, mean first rating {}, ticked {}",
+            i + 1,
+            c.file,
+            c.line,
+            crate::text::one_line(&c.question),
+            f.students,
+            plural(f.students),
+            f.reviews,
+            plural(f.reviews),
+            percent(f.lapse_rate),
+            mean(f.mean_first_rating),
+            percent(f.ticked_share)
+        );
+    }
+    for (title, groups) in [("By deck", &report.decks), ("By tag", &report.tags)] {
+        let _ = writeln!(out, "\n{title}:");
+        for g in groups {
+            let f = &g.figures;
+            let _ = writeln!(
+                out,
+                "  {}: {} card{}, {} student{}, {} review{}, lapse rate {}, mean first rating {}, ticked {}",
+                crate::text::one_line(&g.name),
+                g.cards,
+                plural(g.cards),
+                f.students,
+                plural(f.students),
+                f.reviews,
+                plural(f.reviews),
+                percent(f.lapse_rate),
+                mean(f.mean_first_rating),
+                percent(f.ticked_share)
+            );
+        }
+    }
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(student: &str, review: i64, card: &str, rating: u8) -> LogLine {
+        LogLine {
+            student: student.into(),
+            review,
+            deck: "plaintes".into(),
+            file: "plaintes.yaml".into(),
+            line: 7,
+            card: card.into(),
+            question: format!("Question {card} | a"),
+            tags: vec!["sac".into()],
+            items: 4,
+            day: "2026-12-01".into(),
+            rating,
+            took_ms: 1000,
+            scheduled: true,
+            ticks: None,
+        }
+    }
+
+    #[test]
+    fn figures_merge_students_and_rank_the_hardest() {
+        let lines = vec![
+            line("a", 1, "easy", 5),
+            line("a", 2, "hard", 2),
+            LogLine {
+                ticks: Some(vec![0, 1, 1, 9]),
+                ..line("a", 3, "hard", 4)
+            },
+            line("b", 1, "hard", 1),
+            line("b", 2, "easy", 4),
+            // The same log passed twice.
+            line("b", 2, "easy", 4),
+        ];
+        let r = report(&lines);
+        assert_eq!((r.students, r.reviews, r.duplicates), (2, 5, 1));
+        let hard = &r.hardest[0];
+        assert_eq!(hard.card, "hard");
+        assert_eq!(hard.figures.students, 2);
+        assert_eq!(hard.figures.reviews, 3);
+        assert_eq!(hard.figures.lapse_rate, Some(2.0 / 3.0));
+        // Firsts: a rated it 2, b 1.
+        assert_eq!(hard.figures.mean_first_rating, Some(1.5));
+        // Ticks 0 and 1 (repeats and out of range left out) of 4 items.
+        assert_eq!(hard.figures.ticked_share, Some(0.5));
+        assert_eq!(r.hardest[1].figures.lapse_rate, Some(0.0));
+        assert_eq!(r.hardest[1].figures.mean_first_rating, Some(4.5));
+        assert_eq!(r.decks[0].cards, 2);
+        assert_eq!(r.tags[0].figures.reviews, 5);
+
+        let md = to_markdown(&r);
+        assert!(
+            md.contains("| Question hard \\| a | plaintes.yaml:7 | 2 | 3 | 67 % | 1.5 | 50 % |"),
+            "{md}"
+        );
+        let text = to_text(&r);
+        assert!(
+            text.contains("  1. plaintes.yaml:7  Question hard | a"),
+            "{text}"
+        );
+    }
+}
