@@ -60,7 +60,7 @@ fn a_new_store_is_migrated_and_reopens() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 8);
+    assert_eq!(version, 9);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
@@ -472,7 +472,7 @@ fn a_store_of_the_first_schema_is_migrated_with_its_history() {
         .unwrap()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 8);
+    assert_eq!(version, 9);
     let deck = scratch.write("deck.yaml", V1);
     let report = store.sync(&[deck], false, now()).unwrap();
     assert_eq!(

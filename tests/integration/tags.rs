@@ -155,8 +155,10 @@ fn a_store_from_before_deck_tags_learns_them_at_the_next_sync() {
     // As a store of the schema before deck tags, already synced.
     {
         let conn = rusqlite::Connection::open(&db).unwrap();
-        conn.execute_batch("ALTER TABLE decks DROP COLUMN tags; PRAGMA user_version = 7;")
-            .unwrap();
+        conn.execute_batch(
+            "DROP TABLE student; ALTER TABLE decks DROP COLUMN tags; PRAGMA user_version = 7;",
+        )
+        .unwrap();
     }
     let out = run(dir, &["review", "--plain", "--tag", "plaintes"], Some(""));
     assert_eq!(out.status, 0, "{}", out.stderr);
