@@ -308,10 +308,8 @@ impl Store {
                             ),
                         });
                     }
-                    Err(StoreError::Sqlite { source, .. })
-                        if source.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
-                            && std::time::Instant::now() < deadline =>
-                    {
+                    // Another process holds the new file for its own switch.
+                    Err(StoreError::Busy { .. }) if std::time::Instant::now() < deadline => {
                         std::thread::sleep(Duration::from_millis(20));
                         mode = self.journal_mode("PRAGMA journal_mode")?;
                     }
