@@ -174,7 +174,19 @@ pub fn store_path(db: Option<&Path>) -> Result<PathBuf, Failure> {
 
 /// The store named by `--db` / `FICHES_DB`, or the default one.
 pub fn open_store(db: Option<&Path>) -> Result<Store, Failure> {
-    Ok(Store::open(&store_path(db)?)?)
+    let path = store_path(db)?;
+    // The store only opens its file: its directory is made here, on first use.
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.exists()
+    {
+        std::fs::create_dir_all(dir).map_err(|err| {
+            Failure::usage(format!(
+                "cannot create the directory {} for the review store: {err}; choose another place with --db PATH or FICHES_DB",
+                dir.display()
+            ))
+        })?;
+    }
+    Ok(Store::open(&path)?)
 }
 
 /// Whether that store has been created yet.

@@ -89,13 +89,6 @@ pub const DB_VARIABLE: &str = "FICHES_DB";
 #[derive(Debug, Error)]
 pub enum StoreError {
     #[error(
-        "cannot create the directory {dir} for the review store: {source}; choose another place with --db PATH or FICHES_DB"
-    )]
-    CreateDir {
-        dir: PathBuf,
-        source: std::io::Error,
-    },
-    #[error(
         "cannot open the review store {path}: {reason}; check the path and its permissions, or choose another with --db PATH"
     )]
     Open { path: PathBuf, reason: String },
@@ -178,15 +171,8 @@ pub fn default_path() -> Option<PathBuf> {
 impl Store {
     /// Opens (creating on first use) the store at `path` and brings its
     /// schema up to date. A file that is not ours is refused and left as is.
+    /// Its directory must exist: making it is the caller's business.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-            && !dir.exists()
-        {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
-                dir: dir.to_path_buf(),
-                source,
-            })?;
-        }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -500,6 +486,13 @@ impl Store {
     }
 
     /// Whether the store's path still names the file opened.
+    ///
+    /// The one file-system look beyond opening, and part of it: SQLite goes
+    /// on writing into a file deleted or renamed over while it is open, so
+    /// a rating would be acknowledged into a file nobody will read again.
+    /// Checking that the path still names the (device, inode) the
+    /// connection opened is what makes "saved" true, so it stays with the
+    /// connection rather than at the edge.
     pub fn still_in_place(&self) -> Result<(), StoreError> {
         let Some(opened) = self.on_disk else {
             return Ok(());
