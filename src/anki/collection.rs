@@ -1,17 +1,20 @@
-//! Anki's collection: an SQLite file, written in the legacy schema (version
-//! 11) that every Anki still imports, and read in that schema or the current
-//! one. It is a foreign file, so its SQL lives here with the rest of the
-//! format rather than in `store`, which holds only the review store's SQL.
+//! Anki's collection as we write it, in the legacy schema (version 11) that
+//! every Anki still imports: our notes laid out as its rows (ids, note
+//! types, cards per cloze, due days, the review log, the JSON of `col`).
+//! The SQL that writes the rows is `store::anki`'s.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, params};
 use serde_json::{Value, json};
 
 use super::export::stable_hash;
 use super::{Note, NoteKind, anki_button};
+pub use crate::store::anki::CollectionError;
+use crate::store::anki::{
+    self as rows, LegacyCard, LegacyCol, LegacyCollection, LegacyNote, LegacyReview,
+};
 
 /// Our two note types, with ids of their own so that importing again finds
 /// them instead of adding copies.
@@ -19,40 +22,6 @@ pub const BASIC_NOTETYPE_ID: i64 = 1_700_000_000_101;
 pub const CLOZE_NOTETYPE_ID: i64 = 1_700_000_000_102;
 pub const BASIC_NOTETYPE_NAME: &str = "Basic (fiches)";
 pub const CLOZE_NOTETYPE_NAME: &str = "Cloze (fiches)";
-
-const SCHEMA_11: &str = "
-CREATE TABLE col (
-  id integer PRIMARY KEY, crt integer NOT NULL, mod integer NOT NULL, scm integer NOT NULL,
-  ver integer NOT NULL, dty integer NOT NULL, usn integer NOT NULL, ls integer NOT NULL,
-  conf text NOT NULL, models text NOT NULL, decks text NOT NULL, dconf text NOT NULL,
-  tags text NOT NULL
-);
-CREATE TABLE notes (
-  id integer PRIMARY KEY, guid text NOT NULL, mid integer NOT NULL, mod integer NOT NULL,
-  usn integer NOT NULL, tags text NOT NULL, flds text NOT NULL, sfld integer NOT NULL,
-  csum integer NOT NULL, flags integer NOT NULL, data text NOT NULL
-);
-CREATE TABLE cards (
-  id integer PRIMARY KEY, nid integer NOT NULL, did integer NOT NULL, ord integer NOT NULL,
-  mod integer NOT NULL, usn integer NOT NULL, type integer NOT NULL, queue integer NOT NULL,
-  due integer NOT NULL, ivl integer NOT NULL, factor integer NOT NULL, reps integer NOT NULL,
-  lapses integer NOT NULL, left integer NOT NULL, odue integer NOT NULL, odid integer NOT NULL,
-  flags integer NOT NULL, data text NOT NULL
-);
-CREATE TABLE revlog (
-  id integer PRIMARY KEY, cid integer NOT NULL, usn integer NOT NULL, ease integer NOT NULL,
-  ivl integer NOT NULL, lastIvl integer NOT NULL, factor integer NOT NULL, time integer NOT NULL,
-  type integer NOT NULL
-);
-CREATE TABLE graves (usn integer NOT NULL, oid integer NOT NULL, type integer NOT NULL);
-CREATE INDEX ix_notes_usn ON notes (usn);
-CREATE INDEX ix_cards_usn ON cards (usn);
-CREATE INDEX ix_revlog_usn ON revlog (usn);
-CREATE INDEX ix_cards_nid ON cards (nid);
-CREATE INDEX ix_cards_sched ON cards (did, queue, due);
-CREATE INDEX ix_revlog_cid ON revlog (cid);
-CREATE INDEX ix_notes_csum ON notes (csum);
-";
 
 /// An id in the range Anki uses (milliseconds), derived from `parts`.
 fn derived_id(parts: &[&str]) -> i64 {
@@ -87,11 +56,12 @@ pub fn write_legacy(
     notes: &[Note],
     today: NaiveDate,
     now_ms: i64,
-) -> rusqlite::Result<()> {
-    let mut conn = Connection::open(path)?;
-    conn.execute_batch("PRAGMA journal_mode = DELETE;")?;
-    conn.execute_batch(SCHEMA_11)?;
-    let tx = conn.transaction()?;
+) -> Result<(), CollectionError> {
+    rows::write_legacy(path, &layout(notes, today, now_ms))
+}
+
+/// The rows of a collection holding `notes`.
+pub fn layout(notes: &[Note], today: NaiveDate, now_ms: i64) -> LegacyCollection {
     let now_s = now_ms / 1000;
     // The collection was "created" at the start of today, so a due day is
     // its distance from today.
@@ -105,118 +75,107 @@ pub fn write_legacy(
         let id = derived_id(&["deck", &note.deck]);
         decks.entry(note.deck.clone()).or_insert(id);
     }
-    {
-        let mut insert_note = tx.prepare(
-            "INSERT INTO notes (id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data)
-             VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, 0, 0, '')",
-        )?;
-        let mut insert_card = tx.prepare(
-            "INSERT INTO cards (id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps,
-                                lapses, left, odue, odid, flags, data)
-             VALUES (?1, ?2, ?3, ?4, ?5, -1, ?6, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0, 0, 0, '')",
-        )?;
-        let mut insert_review = tx.prepare(
-            "INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type)
-             VALUES (?1, ?2, -1, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?;
-        let mut used_ids = std::collections::HashSet::new();
-        let mut used_review_ids = std::collections::HashSet::new();
-        for (position, note) in notes.iter().enumerate() {
-            // Ids are creation times in Anki, and its notes are read in
-            // their order: the deck's order, ending at the export. Anki
-            // finds a note again by its GUID, never by its id.
-            let mut note_id = now_ms - i64::try_from(notes.len() - position).unwrap_or(0);
-            while !used_ids.insert(note_id) {
-                note_id += 1;
+    let mut out = LegacyCollection::default();
+    let mut used_ids = std::collections::HashSet::new();
+    let mut used_review_ids = std::collections::HashSet::new();
+    for (position, note) in notes.iter().enumerate() {
+        // Ids are creation times in Anki, and its notes are read in
+        // their order: the deck's order, ending at the export. Anki
+        // finds a note again by its GUID, never by its id.
+        let mut note_id = now_ms - i64::try_from(notes.len() - position).unwrap_or(0);
+        while !used_ids.insert(note_id) {
+            note_id += 1;
+        }
+        let (mid, ords) = match note.kind {
+            NoteKind::Basic => (BASIC_NOTETYPE_ID, vec![0]),
+            NoteKind::Cloze => {
+                let text = note.fields.first().map(String::as_str).unwrap_or("");
+                let ords: Vec<u32> = cloze_numbers(text).iter().map(|n| n - 1).collect();
+                (
+                    CLOZE_NOTETYPE_ID,
+                    if ords.is_empty() { vec![0] } else { ords },
+                )
             }
-            let (mid, ords) = match note.kind {
-                NoteKind::Basic => (BASIC_NOTETYPE_ID, vec![0]),
-                NoteKind::Cloze => {
-                    let text = note.fields.first().map(String::as_str).unwrap_or("");
-                    let ords: Vec<u32> = cloze_numbers(text).iter().map(|n| n - 1).collect();
-                    (
-                        CLOZE_NOTETYPE_ID,
-                        if ords.is_empty() { vec![0] } else { ords },
-                    )
-                }
+        };
+        let tags = if note.tags.is_empty() {
+            String::new()
+        } else {
+            format!(" {} ", note.tags.join(" "))
+        };
+        let first = note.fields.first().map(String::as_str).unwrap_or("");
+        out.notes.push(LegacyNote {
+            id: note_id,
+            guid: note.guid.clone(),
+            mid,
+            mod_s: now_s,
+            tags,
+            flds: note.fields.join("\u{1f}"),
+            sfld: super::html::to_text(first),
+        });
+        let deck_id = decks.get(&note.deck).copied().unwrap_or(1);
+        for (index, ord) in ords.iter().enumerate() {
+            // Far from every note id: a billion notes apart.
+            let mut card_id = note_id + i64::from(*ord) * 1_000_000_000;
+            while *ord > 0 && !used_ids.insert(card_id) {
+                card_id += 1;
+            }
+            let new_position = i64::try_from(position + 1).unwrap_or(i64::MAX);
+            let scheduled = note.schedule.as_ref().filter(|s| s.due.is_some());
+            let (kind, due, ivl, factor, reps, lapses) = match scheduled {
+                Some(s) => (
+                    2,
+                    s.due.map_or(0, |d| (d - today).num_days()),
+                    i64::from(s.interval.max(1)),
+                    i64::from(s.ease) * 10,
+                    i64::from(s.reps),
+                    i64::from(s.lapses),
+                ),
+                None => (0, new_position, 0, 0, 0, 0),
             };
-            let tags = if note.tags.is_empty() {
-                String::new()
-            } else {
-                format!(" {} ", note.tags.join(" "))
-            };
-            let first = note.fields.first().map(String::as_str).unwrap_or("");
-            insert_note.execute(params![
-                note_id,
-                note.guid,
-                mid,
-                now_s,
-                tags,
-                note.fields.join("\u{1f}"),
-                super::html::to_text(first),
-            ])?;
-            let deck_id = decks.get(&note.deck).copied().unwrap_or(1);
-            for (index, ord) in ords.iter().enumerate() {
-                // Far from every note id: a billion notes apart.
-                let mut card_id = note_id + i64::from(*ord) * 1_000_000_000;
-                while *ord > 0 && !used_ids.insert(card_id) {
-                    card_id += 1;
+            out.cards.push(LegacyCard {
+                id: card_id,
+                nid: note_id,
+                did: deck_id,
+                ord: *ord,
+                mod_s: now_s,
+                kind,
+                due,
+                ivl,
+                factor,
+                reps,
+                lapses,
+            });
+            // A fiches card is one card: its log goes with the first Anki card.
+            if index > 0 {
+                continue;
+            }
+            for review in note.schedule.iter().flat_map(|s| &s.reviews) {
+                let mut review_id = review.at_ms;
+                while !used_review_ids.insert(review_id) {
+                    review_id += 1;
                 }
-                let new_position = i64::try_from(position + 1).unwrap_or(i64::MAX);
-                let scheduled = note.schedule.as_ref().filter(|s| s.due.is_some());
-                let (kind, due, interval, factor, reps, lapses) = match scheduled {
-                    Some(s) => (
-                        2,
-                        s.due.map_or(0, |d| (d - today).num_days()),
-                        i64::from(s.interval.max(1)),
-                        i64::from(s.ease) * 10,
-                        i64::from(s.reps),
-                        i64::from(s.lapses),
-                    ),
-                    None => (0, new_position, 0, 0, 0, 0),
-                };
-                insert_card.execute(params![
-                    card_id, note_id, deck_id, ord, now_s, kind, due, interval, factor, reps,
-                    lapses
-                ])?;
-                // A fiches card is one card: its log goes with the first Anki card.
-                if index > 0 {
-                    continue;
-                }
-                for review in note.schedule.iter().flat_map(|s| &s.reviews) {
-                    let mut review_id = review.at_ms;
-                    while !used_review_ids.insert(review_id) {
-                        review_id += 1;
-                    }
-                    insert_review.execute(params![
-                        review_id,
-                        card_id,
-                        anki_button(review.rating),
-                        review.interval_after,
-                        review.interval_before,
-                        i64::from(review.ease_after) * 10,
-                        review.took_ms.clamp(0, 60_000),
-                        if review.first { 0 } else { 1 },
-                    ])?;
-                }
+                out.revlog.push(LegacyReview {
+                    id: review_id,
+                    cid: card_id,
+                    ease: anki_button(review.rating),
+                    ivl: review.interval_after,
+                    last_ivl: review.interval_before,
+                    factor: i64::from(review.ease_after) * 10,
+                    time: review.took_ms.clamp(0, 60_000),
+                    kind: if review.first { 0 } else { 1 },
+                });
             }
         }
     }
-    let next_position = notes.len() + 1;
-    tx.execute(
-        "INSERT INTO col (id, crt, mod, scm, ver, dty, usn, ls, conf, models, decks, dconf, tags)
-         VALUES (1, ?1, ?2, ?2, 11, 0, 0, 0, ?3, ?4, ?5, ?6, '{}')",
-        params![
-            crt,
-            now_ms,
-            config(next_position).to_string(),
-            models(now_s).to_string(),
-            decks_json(&decks, now_s).to_string(),
-            deck_config().to_string(),
-        ],
-    )?;
-    tx.commit()?;
-    Ok(())
+    out.col = LegacyCol {
+        crt,
+        mod_ms: now_ms,
+        conf: config(notes.len() + 1).to_string(),
+        models: models(now_s).to_string(),
+        decks: decks_json(&decks, now_s).to_string(),
+        dconf: deck_config().to_string(),
+    };
+    out
 }
 
 fn config(next_position: usize) -> Value {

@@ -1,10 +1,10 @@
 //! Anki interop: packages (`.apkg`) and Anki's text format, written from
 //! our decks and read into them.
 //!
-//! An Anki collection is an SQLite file of another program, which we write
-//! and read as a foreign format: its SQL lives in [`collection`], beside the
-//! rest of the format, and never touches the review store (whose SQL stays in
-//! `store`).
+//! An Anki collection is an SQLite file of another program: what its rows
+//! mean is here ([`collection`] lays our notes out as rows, [`reader`] makes
+//! notes of the rows read), and the SQL that writes and reads them is in
+//! `store::anki`, with the rest of our SQL, never touching the review store.
 
 pub mod collection;
 pub mod export;

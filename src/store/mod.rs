@@ -1,6 +1,8 @@
 //! The review store: SQLite, opened safely, migrated in order. SQL lives in
-//! this module and nowhere else.
+//! this module and nowhere else: `anki` holds the SQL of Anki's collection
+//! files, the one other SQLite schema we read and write.
 
+pub mod anki;
 mod interop;
 mod memory;
 mod ratings;
