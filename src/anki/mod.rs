@@ -17,6 +17,8 @@ pub mod text;
 
 use chrono::NaiveDate;
 
+use crate::sched::Rating;
+
 /// The two shapes of Anki note we write and read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoteKind {
@@ -58,8 +60,7 @@ pub struct Schedule {
 pub struct LoggedRating {
     /// When, in milliseconds since the epoch.
     pub at_ms: i64,
-    /// Our 1–5 rating.
-    pub rating: u8,
+    pub rating: Rating,
     pub took_ms: i64,
     pub interval_before: u32,
     pub interval_after: u32,
@@ -70,8 +71,8 @@ pub struct LoggedRating {
 
 /// Anki's four answer buttons from our 1–5 rating: below 3 is a lapse in
 /// SM-2, as "Again" is in Anki.
-pub fn anki_button(rating: u8) -> u8 {
-    match rating {
+pub fn anki_button(rating: Rating) -> u8 {
+    match rating.value() {
         0..=2 => 1,
         3 => 2,
         4 => 3,
@@ -80,12 +81,12 @@ pub fn anki_button(rating: u8) -> u8 {
 }
 
 /// Our rating for an Anki button (1 Again, 2 Hard, 3 Good, 4 Easy).
-pub fn rating_from_button(button: i64) -> Option<u8> {
+pub fn rating_from_button(button: i64) -> Option<Rating> {
     match button {
-        1 => Some(1),
-        2 => Some(3),
-        3 => Some(4),
-        4 => Some(5),
+        1 => Rating::new(1),
+        2 => Rating::new(3),
+        3 => Rating::new(4),
+        4 => Rating::new(5),
         _ => None,
     }
 }

@@ -7,6 +7,8 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::store::ReviewId;
+
 /// One rating, as a log line holds it. Nothing in it names the student:
 /// `student` is a random key made once per store, and `file` is the deck
 /// file's name without its directory.
@@ -15,7 +17,7 @@ pub struct LogLine {
     pub student: String,
     /// The rating's number in the student's store: a log given twice is
     /// counted once.
-    pub review: i64,
+    pub review: ReviewId,
     pub deck: String,
     pub file: String,
     pub line: u32,
@@ -27,6 +29,7 @@ pub struct LogLine {
     pub items: u32,
     /// The study day, YYYY-MM-DD.
     pub day: String,
+    /// 1–5; a number here, checked with the line it is on when read.
     pub rating: u8,
     pub took_ms: i64,
     /// `false` for a second rating the same day, which left the schedule alone.
@@ -69,7 +72,7 @@ pub fn to_csv(lines: &[LogLine]) -> String {
             .unwrap_or_default();
         let fields = [
             csv_field(&l.student),
-            l.review.to_string(),
+            l.review.get().to_string(),
             csv_field(&l.deck),
             csv_field(&l.file),
             l.line.to_string(),
@@ -170,7 +173,7 @@ fn read_csv(text: &str) -> Result<Vec<LogLine>, LogError> {
             list(13, "ticks")?.and_then(|v| serde_json::from_value(v).ok());
         let line = LogLine {
             student: row[0].clone(),
-            review: number_of(1, "review")?,
+            review: ReviewId::new(number_of(1, "review")?),
             deck: row[2].clone(),
             file: row[3].clone(),
             line: u32::try_from(number_of(4, "line")?).unwrap_or(0),
@@ -229,13 +232,13 @@ fn csv_rows(text: &str) -> Vec<(usize, Vec<String>)> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub(crate) fn line(student: &str, review: i64, card: &str, rating: u8) -> LogLine {
         LogLine {
             student: student.into(),
-            review,
+            review: ReviewId::new(review),
             deck: "plaintes".into(),
             file: "plaintes.yaml".into(),
             line: 7,

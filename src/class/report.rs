@@ -213,25 +213,7 @@ pub fn to_markdown(report: &Report) -> String {
         plural(report.reviews)
     );
     let _ = writeln!(out, "## The {} hardest cards\n", report.hardest.len());
-    out.push_str(
-        "| Card | Deck file | Students | Reviews | Lapse rate | Mean first rating | Ticked |\n",
-    );
-    out.push_str("|---|---|---:|---:|---:|---:|---:|\n");
-    for c in &report.hardest {
-        let f = &c.figures;
-        let _ = writeln!(
-            out,
-            "| {} | {}:{} | {} | {} | {} | {} | {} |",
-            cell(&c.question),
-            cell(&c.file),
-            c.line,
-            f.students,
-            f.reviews,
-            percent(f.lapse_rate),
-            mean(f.mean_first_rating),
-            percent(f.ticked_share)
-        );
-    }
+    card_table(&mut out, &report.hardest);
     for (title, groups) in [("By deck", &report.decks), ("By tag", &report.tags)] {
         let _ = writeln!(out, "\n## {title}\n");
         out.push_str(
@@ -254,11 +236,17 @@ pub fn to_markdown(report: &Report) -> String {
         }
     }
     out.push_str("\n## Every card\n\n");
+    card_table(&mut out, &report.cards);
+    out
+}
+
+/// A Markdown table of `cards`, one row each.
+fn card_table(out: &mut String, cards: &[CardFigures]) {
     out.push_str(
         "| Card | Deck file | Students | Reviews | Lapse rate | Mean first rating | Ticked |\n",
     );
     out.push_str("|---|---|---:|---:|---:|---:|---:|\n");
-    for c in &report.cards {
+    for c in cards {
         let f = &c.figures;
         let _ = writeln!(
             out,
@@ -273,7 +261,6 @@ pub fn to_markdown(report: &Report) -> String {
             percent(f.ticked_share)
         );
     }
-    out
 }
 
 /// The report as text for a terminal (the caller escapes what it writes).
@@ -337,22 +324,14 @@ fn plural(n: usize) -> &'static str {
 mod tests {
     use super::*;
 
+    /// The log's test line, of a card of four items, unticked.
     fn line(student: &str, review: i64, card: &str, rating: u8) -> LogLine {
         LogLine {
-            student: student.into(),
-            review,
-            deck: "plaintes".into(),
-            file: "plaintes.yaml".into(),
-            line: 7,
-            card: card.into(),
             question: format!("Question {card} | a"),
             tags: vec!["sac".into()],
             items: 4,
-            day: "2026-12-01".into(),
-            rating,
-            took_ms: 1000,
-            scheduled: true,
             ticks: None,
+            ..crate::class::log::tests::line(student, review, card, rating)
         }
     }
 

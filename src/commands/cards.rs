@@ -43,7 +43,7 @@ fn print_table(out: &mut impl Write, rows: &[CardRow]) -> io::Result<()> {
             let name = row
                 .id
                 .clone()
-                .unwrap_or_else(|| format!("{}#{}", row.deck, row.card));
+                .unwrap_or_else(|| format!("{}#{}", row.deck, row.card.get()));
             // Aligned as shown, on one line.
             text::one_line(&name).into_owned()
         })

@@ -132,7 +132,7 @@ pub fn tag_stats(
     };
     for row in rows
         .iter()
-        .filter(|r| !r.retired && members.contains(&CardId::new(r.card)))
+        .filter(|r| !r.retired && members.contains(&r.card))
     {
         stats.cards += 1;
         let due = row
@@ -271,7 +271,7 @@ mod tests {
     fn tag_figures_count_only_the_tagged_cards() {
         let today = NaiveDate::from_ymd_opt(2026, 12, 10).unwrap();
         let row = |card: i64, reps: u32, due: Option<&str>, retired: bool| CardRow {
-            card,
+            card: CardId::new(card),
             id: None,
             deck: "a".into(),
             question: "q".into(),

@@ -5,8 +5,9 @@ use chrono::{DateTime, NaiveDate};
 use rusqlite::params;
 
 use super::review::stored_day;
-use super::{CardId, Store, StoreError};
+use super::{CardId, ReviewId, Store, StoreError};
 use crate::deck::DeckId;
+use crate::sched::Rating;
 
 /// A card of a deck with its state and its log, matched to the deck file
 /// by `key` (its `id`) or by its question as compared.
@@ -29,7 +30,7 @@ pub struct LoggedReview {
     /// Milliseconds since the epoch.
     pub at_ms: i64,
     pub day: NaiveDate,
-    pub rating: u8,
+    pub rating: Rating,
     pub took_ms: i64,
     pub scheduled: bool,
     pub ticks: Option<Vec<usize>>,
@@ -124,8 +125,7 @@ pub struct ForeignHistory {
 pub struct ForeignReview {
     pub at: DateTime<chrono::FixedOffset>,
     pub day: NaiveDate,
-    /// 1–5.
-    pub rating: u8,
+    pub rating: Rating,
     pub took_ms: i64,
     pub interval_after: u32,
     /// In hundredths; 0 when unknown.
@@ -213,7 +213,7 @@ impl Store {
             }
             let (mut reps, mut ease, mut interval) = (0u32, 250u32, 0u32);
             let (mut due, mut lapses): (Option<NaiveDate>, u32) = (None, 0);
-            let (mut last_rating, mut last_day): (Option<u8>, Option<NaiveDate>) = (None, None);
+            let (mut last_rating, mut last_day): (Option<Rating>, Option<NaiveDate>) = (None, None);
             for review in &history.reviews {
                 // A second rating the same day is logged, not scheduled, as
                 // our scheduler does (Anki's learning steps are such ratings).
@@ -221,7 +221,7 @@ impl Store {
                 // its last, an ease past 16 bits would make it read as damaged.
                 let day = stored_day(review.day);
                 let scheduled = last_day != Some(day);
-                let after_reps = if review.rating >= 3 { reps + 1 } else { 0 };
+                let after_reps = if review.rating.is_pass() { reps + 1 } else { 0 };
                 let after_ease = if review.ease_after > 0 {
                     ease_in(review.ease_after)
                 } else {
@@ -244,7 +244,7 @@ impl Store {
                         card,
                         review.at.to_rfc3339(),
                         day,
-                        review.rating.clamp(1, 5),
+                        review.rating,
                         review.took_ms.max(0),
                         reps,
                         ease,
@@ -261,7 +261,7 @@ impl Store {
                     ],
                 )
                 .map_err(fail)?;
-                if scheduled && review.rating < 3 && reps > 0 {
+                if scheduled && !review.rating.is_pass() && reps > 0 {
                     lapses += 1;
                 }
                 (reps, ease, interval, due) = (after_reps, after_ease, after_interval, after_due);
@@ -309,7 +309,7 @@ impl Store {
 /// One rating of the log an instructor gathers, as the store holds it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClassRating {
-    pub review: i64,
+    pub review: ReviewId,
     pub deck: DeckId,
     /// The deck file's path, as last synced.
     pub path: String,
@@ -321,7 +321,7 @@ pub struct ClassRating {
     /// How many items the answer holds.
     pub items: u32,
     pub day: NaiveDate,
-    pub rating: u8,
+    pub rating: Rating,
     pub took_ms: i64,
     pub scheduled: bool,
     pub ticks: Option<Vec<usize>>,
@@ -424,7 +424,7 @@ mod tests {
             reviews: vec![ForeignReview {
                 at: now,
                 day: far,
-                rating: 4,
+                rating: Rating::new(4).unwrap(),
                 took_ms: 1000,
                 interval_after: u32::MAX,
                 ease_after: 70_000,

@@ -46,7 +46,7 @@ pub struct ExamFigures {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CardRow {
     /// The card's number in the store (stable across edits).
-    pub card: i64,
+    pub card: CardId,
     /// The author's `id`, when the card has one.
     pub id: Option<String>,
     pub deck: String,

@@ -9,59 +9,50 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, 
 use crate::deck::{CardKind, DeckId};
 use crate::sched::{Ease, Rating};
 
-/// A card's row in the store: stable across edits of the deck.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct CardId(i64);
+/// A row id of the store as a type of its own: made from and read as its
+/// row number, and bound to SQL as that number.
+macro_rules! row_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        // In JSON, the bare number.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(i64);
 
-impl CardId {
-    pub fn new(row: i64) -> CardId {
-        CardId(row)
-    }
+        impl $name {
+            pub fn new(row: i64) -> $name {
+                $name(row)
+            }
 
-    /// The card's row number.
-    pub fn get(self) -> i64 {
-        self.0
-    }
+            /// Its row number.
+            pub fn get(self) -> i64 {
+                self.0
+            }
+        }
+
+        impl ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(self.0.into())
+            }
+        }
+
+        impl FromSql for $name {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                i64::column_result(value).map($name)
+            }
+        }
+    };
 }
 
-/// One entry of the review log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ReviewId(i64);
-
-impl ReviewId {
-    pub fn new(row: i64) -> ReviewId {
-        ReviewId(row)
-    }
-
-    /// The entry's row number.
-    pub fn get(self) -> i64 {
-        self.0
-    }
-}
-
-impl ToSql for CardId {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(self.0.into())
-    }
-}
-
-impl FromSql for CardId {
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        i64::column_result(value).map(CardId)
-    }
-}
-
-impl ToSql for ReviewId {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(self.0.into())
-    }
-}
-
-impl FromSql for ReviewId {
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        i64::column_result(value).map(ReviewId)
-    }
-}
+row_id!(
+    /// A card's row in the store: stable across edits of the deck.
+    CardId
+);
+row_id!(
+    /// One entry of the review log.
+    ReviewId
+);
 
 impl ToSql for DeckId {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {

@@ -140,7 +140,7 @@ fn deck_list_and_stats_forecast_the_exam() {
         for (row, rating) in rows[cards].iter().zip(ratings) {
             store
                 .record(&NewReview {
-                    card: crate::store::CardId::new(row.card),
+                    card: row.card,
                     rating: crate::sched::Rating::new(rating).unwrap(),
                     at,
                     day: crate::clock::study_day(at),

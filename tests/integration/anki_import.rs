@@ -647,7 +647,7 @@ fn seed_notes() -> Vec<fiches::anki::Note> {
         lapses: 1,
         reviews: vec![LoggedRating {
             at_ms: 1_796_000_000_000,
-            rating: 2,
+            rating: fiches::sched::Rating::new(2).unwrap(),
             took_ms: 4_000,
             interval_before: 0,
             interval_after: 1,

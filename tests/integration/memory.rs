@@ -359,7 +359,7 @@ fn calibration_sets_self_ratings_against_the_points_ticked() {
     let ticked = |store: &mut Store, row: usize, rating: u8, ticks: Vec<usize>| {
         store
             .record(&fiches::store::NewReview {
-                card: CardId::new(rows[row].card),
+                card: rows[row].card,
                 rating: Rating::new(rating).unwrap(),
                 at: at(day),
                 day,

@@ -48,7 +48,7 @@ fn card_by_question(store: &Store, deck: &str, question: &str) -> (CardId, bool)
         .iter()
         .find(|r| r.question == question)
         .unwrap_or_else(|| panic!("no card {question:?} in {rows:?}"));
-    (CardId::new(row.card), row.retired)
+    (row.card, row.retired)
 }
 
 #[test]
@@ -355,10 +355,16 @@ fn snapshot(store: &Store) -> Vec<String> {
         .unwrap()
         .iter()
         .map(|row| {
-            let card = store.card(CardId::new(row.card)).unwrap().unwrap();
+            let card = store.card(row.card).unwrap().unwrap();
             format!(
                 "{} {:?} {:?} {:?} retired={} reps={} due={:?}",
-                row.card, row.id, row.question, card.answer, row.retired, row.reps, row.due
+                row.card.get(),
+                row.id,
+                row.question,
+                card.answer,
+                row.retired,
+                row.reps,
+                row.due
             )
         })
         .collect()
@@ -438,8 +444,8 @@ fn syncing_only_edited_cards_gives_what_a_whole_read_gives() {
         if round % 4 == 0 {
             let rows = quick.card_rows(&quick.deck_ids().unwrap()).unwrap();
             if let Some(row) = rows.iter().find(|r| !r.retired) {
-                rate(&mut quick, CardId::new(row.card), 4);
-                rate(&mut whole, CardId::new(row.card), 4);
+                rate(&mut quick, row.card, 4);
+                rate(&mut whole, row.card, 4);
             }
         }
     }
