@@ -55,6 +55,10 @@ fn card_by_question(store: &Store, deck: &str, question: &str) -> (CardId, bool)
 fn a_new_store_is_migrated_and_reopens() {
     let scratch = Scratch::new();
     let path = scratch.path.join("sub/dir/fiches.db");
+    // The store opens its file only: a command makes its directory (every
+    // run of the binary here starts with none, under XDG_DATA_HOME).
+    assert!(Store::open(&path).is_err());
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     drop(Store::open(&path).unwrap());
     let conn = rusqlite::Connection::open(&path).unwrap();
     let version: i64 = conn
