@@ -358,6 +358,7 @@ fn run(strategy: Strategy, seed: u64, days: u64, minutes: u32, dir: &std::path::
                                 at(day, spent),
                                 (took * 1000.0) as u64,
                                 None,
+                                None,
                             )
                             .unwrap();
                     }
@@ -397,6 +398,7 @@ fn run(strategy: Strategy, seed: u64, days: u64, minutes: u32, dir: &std::path::
                             day,
                             took_ms: (took * 1000.0) as u64,
                             ticks: None,
+                            verdict: None,
                             policy: Policy::Exam { exam },
                         })
                         .unwrap();

@@ -83,6 +83,7 @@ fn main() {
                 day,
                 took_ms: 1200,
                 ticks: None,
+                verdict: None,
                 policy: sched::Policy::Normal,
             })
             .expect("record");

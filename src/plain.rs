@@ -91,6 +91,7 @@ pub fn run(
         }
         let shown = Instant::now();
         let answering = Answering::new(&card.kind, card.id, session.day());
+        let mut verdict = None;
         let proposed = match answering {
             None => {
                 writeln!(out, "[Enter: show the answer · u undo · q quit]")?;
@@ -106,7 +107,10 @@ pub fn run(
                 }
             }
             Some(answering) => match ask(answering, input, out)? {
-                Asked::Verdict(verdict) => Some(verdict.proposed()),
+                Asked::Verdict(graded) => {
+                    verdict = Some(graded);
+                    Some(graded.proposed())
+                }
                 Asked::End | Asked::Quit => break,
                 Asked::Undo => {
                     undo(session, store, out)?;
@@ -151,7 +155,7 @@ pub fn run(
                 continue;
             };
             let took = u64::try_from(shown.elapsed().as_millis()).unwrap_or(u64::MAX);
-            let rated = match rate_waiting(session, store, rating, now()?, took, out)? {
+            let rated = match rate_waiting(session, store, rating, verdict, now()?, took, out)? {
                 Ok(rated) => rated,
                 // Not saved (a full disk): the same card, to rate again or quit.
                 Err(SessionError::Store(err)) => {
@@ -182,6 +186,7 @@ fn rate_waiting(
     session: &mut Session,
     store: &mut Store,
     rating: Rating,
+    verdict: Option<Verdict>,
     at: DateTime<FixedOffset>,
     took_ms: u64,
     out: &mut impl Write,
@@ -189,7 +194,7 @@ fn rate_waiting(
     let mut told = false;
     let started = Instant::now();
     loop {
-        match session.rate(store, rating, at, took_ms, None) {
+        match session.rate(store, rating, at, took_ms, None, verdict) {
             Err(SessionError::Store(StoreError::Busy { path })) => {
                 if started.elapsed() >= STORE_WAIT {
                     return Err(PlainError::GaveUp { path });

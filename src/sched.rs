@@ -63,6 +63,46 @@ impl fmt::Display for Rating {
     }
 }
 
+/// How a graded card (true/false, choice, cloze, match) was answered, as
+/// graded: stored with the rating it informed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Right,
+    #[serde(rename = "partly")]
+    PartlyRight,
+    Wrong,
+}
+
+impl Verdict {
+    /// The rating proposed to the student, who confirms or picks another.
+    pub fn proposed(self) -> Rating {
+        match self {
+            Verdict::Right => Rating(4),
+            Verdict::PartlyRight => Rating(3),
+            Verdict::Wrong => Rating(1),
+        }
+    }
+
+    /// The word the store and the review log write.
+    pub fn word(self) -> &'static str {
+        match self {
+            Verdict::Right => "right",
+            Verdict::PartlyRight => "partly",
+            Verdict::Wrong => "wrong",
+        }
+    }
+
+    pub fn from_word(word: &str) -> Option<Verdict> {
+        match word {
+            "right" => Some(Verdict::Right),
+            "partly" => Some(Verdict::PartlyRight),
+            "wrong" => Some(Verdict::Wrong),
+            _ => None,
+        }
+    }
+}
+
 /// Successful repetitions in a row after which a card is in review (its
 /// interval past the first day), not learning.
 pub const LEARNT_AFTER_REPS: u32 = 2;

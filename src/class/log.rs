@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::sched::Verdict;
 use crate::store::ReviewId;
 
 /// One rating, as a log line holds it. Nothing in it names the student:
@@ -36,10 +37,16 @@ pub struct LogLine {
     pub scheduled: bool,
     /// The answer items ticked as recalled (from 0), when the student ticked.
     pub ticks: Option<Vec<usize>>,
+    /// A graded card's grade (`right`, `partly`, `wrong`); `null` for a
+    /// card that is not graded, or a log written before verdicts were kept.
+    #[serde(default)]
+    pub verdict: Option<Verdict>,
 }
 
-const CSV_HEADER: &str =
-    "student,review,deck,file,line,card,question,tags,items,day,rating,took_ms,scheduled,ticks";
+const CSV_HEADER: &str = "student,review,deck,file,line,card,question,tags,items,day,rating,took_ms,scheduled,ticks,verdict";
+
+/// The header's fields before the verdict was logged: such logs still read.
+const CSV_FIELDS_WITHOUT_VERDICT: usize = 14;
 
 /// The lines as JSON lines.
 pub fn to_jsonl(lines: &[LogLine]) -> String {
@@ -85,6 +92,7 @@ pub fn to_csv(lines: &[LogLine]) -> String {
             l.took_ms.to_string(),
             l.scheduled.to_string(),
             csv_field(&ticks),
+            l.verdict.map(Verdict::word).unwrap_or_default().to_string(),
         ];
         let _ = write!(out, "{}\r\n", fields.join(","));
     }
@@ -138,6 +146,15 @@ fn check(line: &LogLine, number: usize) -> Result<(), LogError> {
 
 fn read_csv(text: &str) -> Result<Vec<LogLine>, LogError> {
     let rows = csv_rows(text);
+    let fields = rows.first().map_or(0, |(_, header)| header.len());
+    if fields != CSV_FIELDS_WITHOUT_VERDICT && fields != CSV_FIELDS_WITHOUT_VERDICT + 1 {
+        return Err(LogError {
+            line: 1,
+            reason: format!(
+                "a header of {fields} fields: not the header of `fiches export --log` ({CSV_HEADER})"
+            ),
+        });
+    }
     let mut out = Vec::new();
     for (number, row) in rows.into_iter().skip(1) {
         if row.iter().all(|f| f.is_empty()) {
@@ -147,9 +164,9 @@ fn read_csv(text: &str) -> Result<Vec<LogLine>, LogError> {
             line: number,
             reason,
         };
-        if row.len() != 14 {
+        if row.len() != fields {
             return Err(bad(format!(
-                "{} fields, where the header has 14",
+                "{} fields, where the header has {fields}",
                 row.len()
             )));
         }
@@ -186,6 +203,12 @@ fn read_csv(text: &str) -> Result<Vec<LogLine>, LogError> {
             took_ms: number_of(11, "took_ms")?,
             scheduled: row[12] == "true",
             ticks,
+            verdict: match row.get(14).map(String::as_str) {
+                None | Some("") => None,
+                Some(word) => Some(Verdict::from_word(word).ok_or_else(|| {
+                    bad(format!("`verdict` is {word:?}, not right, partly or wrong"))
+                })?),
+            },
         };
         check(&line, number)?;
         out.push(line);
@@ -251,6 +274,7 @@ pub(crate) mod tests {
             took_ms: 4200,
             scheduled: true,
             ticks: Some(vec![0, 2]),
+            verdict: None,
         }
     }
 
@@ -260,15 +284,42 @@ pub(crate) mod tests {
             line("k1", 1, "c1", 4),
             LogLine {
                 ticks: None,
+                verdict: Some(Verdict::Wrong),
                 ..line("k1", 2, "c2", 1)
+            },
+            LogLine {
+                ticks: None,
+                verdict: Some(Verdict::PartlyRight),
+                ..line("k1", 3, "c3", 3)
             },
         ];
         let jsonl = to_jsonl(&lines);
         assert!(!jsonl.contains('\u{1b}'));
         assert_eq!(read(&jsonl).unwrap(), lines);
+        assert!(jsonl.contains(r#""verdict":"partly""#), "{jsonl}");
         let csv = to_csv(&lines);
         assert!(csv.starts_with(CSV_HEADER));
+        assert!(csv.contains(",wrong\r\n"), "{csv}");
         assert_eq!(read(&csv).unwrap(), lines);
+    }
+
+    #[test]
+    fn a_log_from_before_verdicts_still_reads() {
+        let line = LogLine {
+            question: "Qui ?".into(),
+            ..line("k1", 1, "c1", 4)
+        };
+        let mut json: serde_json::Value = serde_json::to_value(&line).unwrap();
+        json.as_object_mut().unwrap().remove("verdict");
+        assert_eq!(read(&format!("{json}\n")).unwrap(), vec![line.clone()]);
+        let csv = to_csv(std::slice::from_ref(&line));
+        let old: String = csv
+            .lines()
+            .map(|l| l.rsplit_once(',').unwrap().0.to_string() + "\r\n")
+            .collect();
+        assert_eq!(read(&old).unwrap(), vec![line]);
+        let bad = csv.replace(",\r\n", ",juste\r\n");
+        assert!(read(&bad).unwrap_err().reason.contains("juste"), "{bad}");
     }
 
     #[test]

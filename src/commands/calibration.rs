@@ -8,7 +8,8 @@ use serde::Serialize;
 
 use crate::deck::DeckId;
 use crate::memory::readiness::{self, Calibration};
-use crate::memory::{Grade, Logged, Source, grade, model_of};
+use crate::memory::{Grade, Logged, Source, model_of};
+use crate::sched::{Rating, Verdict};
 use crate::store::Store;
 use crate::text;
 
@@ -33,7 +34,7 @@ pub fn confidence(logs: &[&[Logged]]) -> Confidence {
             }
             if let Some(next) = log[i + 1..].iter().find(|n| n.day > entry.day) {
                 out.confident += 1;
-                out.then_lapsed += usize::from(grade(next.rating) == Grade::AGAIN);
+                out.then_lapsed += usize::from(next.grade() == Grade::AGAIN);
             }
         }
     }
@@ -83,12 +84,56 @@ pub fn against_ticks(rated: &[crate::store::TickedRating]) -> (Vec<RatingAgainst
     (rows, unticked)
 }
 
+/// How often a self-rating went with a graded card's verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RatingAgainstVerdict {
+    pub verdict: Verdict,
+    pub rating: u8,
+    pub reviews: usize,
+}
+
+/// Graded cards' ratings by verdict then rating (wrong first, lowest rating
+/// first), and how many were at odds with the grade: a recall (3 or more)
+/// rated on a wrong answer, or a lapse (1 or 2) on a right or partly right one.
+pub fn against_verdicts(rated: &[(Rating, Verdict)]) -> (Vec<RatingAgainstVerdict>, usize) {
+    let order = [Verdict::Wrong, Verdict::PartlyRight, Verdict::Right];
+    let mut counts = [[0usize; 5]; 3];
+    let mut at_odds = 0;
+    for &(rating, verdict) in rated {
+        let v = order.iter().position(|o| *o == verdict).unwrap_or(0);
+        counts[v][usize::from(rating.value() - 1)] += 1;
+        at_odds += usize::from(rating.is_pass() == (verdict == Verdict::Wrong));
+    }
+    let rows = order
+        .iter()
+        .zip(counts)
+        .flat_map(|(&verdict, by_rating)| {
+            by_rating
+                .into_iter()
+                .zip(Rating::ALL)
+                .filter(|(n, _)| *n > 0)
+                .map(move |(reviews, rating)| RatingAgainstVerdict {
+                    verdict,
+                    rating: rating.value(),
+                    reviews,
+                })
+        })
+        .collect();
+    (rows, at_odds)
+}
+
 #[derive(Serialize)]
 struct SelfRating<'a> {
     /// Ratings of list answers, by rating, with the share of points ticked.
     by_ticks: &'a [RatingAgainstTicks],
     /// Ratings of list answers with nothing ticked (left out above).
     unticked: usize,
+    /// Ratings of graded cards, by verdict and rating.
+    by_verdict: &'a [RatingAgainstVerdict],
+    /// Ratings of graded cards given with a verdict.
+    graded: usize,
+    /// Of those, the ones at odds with the verdict.
+    at_odds: usize,
 }
 
 #[derive(Serialize)]
@@ -116,6 +161,8 @@ pub fn run(store: &Store, decks: &[DeckId], json: bool, status: Status) -> Resul
     let calibration = readiness::calibration(&model, &logs);
     let confidence = confidence(&logs);
     let (by_ticks, unticked) = against_ticks(&store.ticked_ratings(decks)?);
+    let graded = store.graded_ratings(decks)?;
+    let (by_verdict, at_odds) = against_verdicts(&graded);
     let mut out = text::SafeWriter::new(io::stdout().lock());
     let written = if json {
         let document = Document {
@@ -131,6 +178,9 @@ pub fn run(store: &Store, decks: &[DeckId], json: bool, status: Status) -> Resul
             self_rating: SelfRating {
                 by_ticks: &by_ticks,
                 unticked,
+                by_verdict: &by_verdict,
+                graded: graded.len(),
+                at_odds,
             },
         };
         serde_json::to_string_pretty(&document)
@@ -145,6 +195,7 @@ pub fn run(store: &Store, decks: &[DeckId], json: bool, status: Status) -> Resul
             confidence,
         )
         .and_then(|()| print_ticks(&mut out, &by_ticks, unticked))
+        .and_then(|()| print_verdicts(&mut out, &by_verdict, graded.len(), at_odds))
     };
     super::written(written, "the calibration", status)
 }
@@ -230,21 +281,77 @@ fn print_ticks(
     Ok(())
 }
 
+fn print_verdicts(
+    out: &mut impl Write,
+    by_verdict: &[RatingAgainstVerdict],
+    graded: usize,
+    at_odds: usize,
+) -> io::Result<()> {
+    if graded == 0 {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "Your ratings of graded cards against their grade ({graded} rating{}, {at_odds} at odds with it):",
+        if graded == 1 { "" } else { "s" }
+    )?;
+    for row in by_verdict {
+        let marked = match row.verdict {
+            Verdict::Right => "right",
+            Verdict::PartlyRight => "partly right",
+            Verdict::Wrong => "wrong",
+        };
+        writeln!(
+            out,
+            "  you rate {} when the card was marked {marked} ({} rating{})",
+            row.rating,
+            row.reviews,
+            if row.reviews == 1 { "" } else { "s" }
+        )?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sched::Rating;
     use chrono::NaiveDate;
+
+    #[test]
+    fn self_ratings_are_set_against_the_verdicts_of_graded_cards() {
+        let r = |v| Rating::new(v).unwrap();
+        let (rows, at_odds) = against_verdicts(&[
+            (r(4), Verdict::Right),
+            (r(4), Verdict::Wrong),
+            (r(1), Verdict::Wrong),
+            (r(4), Verdict::Right),
+            (r(2), Verdict::PartlyRight),
+            (r(3), Verdict::PartlyRight),
+        ]);
+        let got: Vec<(Verdict, u8, usize)> = rows
+            .iter()
+            .map(|r| (r.verdict, r.rating, r.reviews))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Verdict::Wrong, 1, 1),
+                (Verdict::Wrong, 4, 1),
+                (Verdict::PartlyRight, 2, 1),
+                (Verdict::PartlyRight, 3, 1),
+                (Verdict::Right, 4, 2),
+            ]
+        );
+        // 4 on a wrong answer, 2 on a partly right one.
+        assert_eq!(at_odds, 2);
+    }
 
     #[test]
     fn confident_ratings_later_forgotten_are_counted() {
         let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
         let log: Vec<Logged> = [(1, 5), (1, 4), (3, 2), (5, 4), (9, 4), (12, 1)]
             .iter()
-            .map(|&(d, r)| Logged {
-                day: day(d),
-                rating: Rating::new(r).unwrap(),
-            })
+            .map(|&(d, r)| Logged::rated(day(d), Rating::new(r).unwrap()))
             .collect();
         let c = confidence(&[&log]);
         // 5 and 4 on the 1st (next: 2 on the 3rd, a lapse), 4 on the 5th

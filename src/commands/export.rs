@@ -243,6 +243,7 @@ fn export_log(args: &ExportArgs, db: Option<&Path>) -> Result<Status, Failure> {
             took_ms: r.took_ms,
             scheduled: r.scheduled,
             ticks: r.ticks,
+            verdict: r.verdict,
         })
         .collect();
     let text = if format == ExportFormat::Csv {

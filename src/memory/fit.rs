@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use fsrs::{CombinedProgressState, ComputeParametersInput, FSRSItem, FSRSReview};
 
-use super::{Logged, Model, ModelError, Source, days_between, grade};
+use super::{Logged, Model, ModelError, Source, days_between};
 
 /// Reviews after a card's first (on a later day) before a fit is tried:
 /// below this the crate's defaults predict better than a fit would.
@@ -55,7 +55,7 @@ pub fn training_items(cards: &[CardLog<'_>]) -> Vec<FSRSItem> {
             let delta_t = previous.map_or(0, |p| days_between(p, entry.day));
             previous = Some(entry.day);
             reviews.push(FSRSReview {
-                rating: grade(entry.rating).value(),
+                rating: entry.grade().value(),
                 delta_t,
             });
             if reviews.len() > 1 && delta_t > 0 {
@@ -197,10 +197,10 @@ mod tests {
     use crate::sched::Rating;
 
     fn entry(day: u32, rating: u8) -> Logged {
-        Logged {
-            day: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new(u64::from(day)),
-            rating: Rating::new(rating).unwrap(),
-        }
+        Logged::rated(
+            NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new(u64::from(day)),
+            Rating::new(rating).unwrap(),
+        )
     }
 
     #[test]

@@ -8,7 +8,7 @@ pub mod readiness;
 use chrono::NaiveDate;
 use fsrs::{FSRS, FSRSItem, FSRSReview, MemoryState};
 
-use crate::sched::{Ease, Rating};
+use crate::sched::{Ease, Rating, Verdict};
 
 /// The retention SM-2's intervals are taken to aim at, to convert an SM-2
 /// state from an older store into a memory state.
@@ -30,14 +30,27 @@ impl Grade {
 }
 
 /// The course's 1–5 rating as an FSRS grade: 1 and 2 are a lapse, 3 a hard
-/// recall, 4 good, 5 easy. (A graded card's rating is the one its verdict
-/// proposed, unless the student picked another.)
+/// recall, 4 good, 5 easy. A graded card goes by its verdict instead (see
+/// [`verdict_grade`]).
 pub fn grade(rating: Rating) -> Grade {
     match rating.value() {
         1 | 2 => Grade::AGAIN,
         3 => Grade::HARD,
         4 => Grade::GOOD,
         _ => Grade::EASY,
+    }
+}
+
+/// A graded card's verdict as an FSRS grade: wrong is a lapse (Again),
+/// partly right a hard recall (Hard), right a recall (Good). The grade is
+/// what the student showed; their self-rating beside it may be generous or
+/// harsh (calibration compares them), so it does not move the model. Right
+/// is Good, not Easy: a grade says the answer was found, not how easily.
+pub fn verdict_grade(verdict: Verdict) -> Grade {
+    match verdict {
+        Verdict::Wrong => Grade::AGAIN,
+        Verdict::PartlyRight => Grade::HARD,
+        Verdict::Right => Grade::GOOD,
     }
 }
 
@@ -57,6 +70,26 @@ pub struct Memory {
 pub struct Logged {
     pub day: NaiveDate,
     pub rating: Rating,
+    /// A graded card's grade, when it was graded.
+    pub verdict: Option<Verdict>,
+}
+
+impl Logged {
+    /// A rating without a verdict (a card that is not graded).
+    pub fn rated(day: NaiveDate, rating: Rating) -> Logged {
+        Logged {
+            day,
+            rating,
+            verdict: None,
+        }
+    }
+
+    /// The FSRS grade this entry counts as: the verdict's for a graded
+    /// card, else the rating's.
+    pub fn grade(&self) -> Grade {
+        self.verdict
+            .map_or_else(|| grade(self.rating), verdict_grade)
+    }
 }
 
 /// The SM-2 state a card had before its log begins (a store older than
@@ -169,7 +202,7 @@ impl Model {
                 let delta = previous.map_or(0, |p| days_between(p, entry.day));
                 previous = Some(entry.day);
                 FSRSReview {
-                    rating: grade(entry.rating).value(),
+                    rating: entry.grade().value(),
                     delta_t: delta,
                 }
             })
@@ -217,7 +250,7 @@ impl Model {
             3 => 4,
             _ => 5,
         })?;
-        self.extend(memory, &[Logged { day, rating }])
+        self.extend(memory, &[Logged::rated(day, rating)])
     }
 
     /// The probability of recalling the card on the morning of `day`.
@@ -300,10 +333,7 @@ mod tests {
     fn logged(entries: &[(&str, u8)]) -> Vec<Logged> {
         entries
             .iter()
-            .map(|(d, v)| Logged {
-                day: day(d),
-                rating: r(*v),
-            })
+            .map(|(d, v)| Logged::rated(day(d), r(*v)))
             .collect()
     }
 
@@ -358,6 +388,46 @@ mod tests {
             (theirs.stability, theirs.difficulty)
         );
         assert_eq!(ours.last_day, day("2026-11-11"));
+    }
+
+    #[test]
+    fn graded_cards_replay_by_their_verdict_not_the_self_rating() {
+        let grades: Vec<u32> = [Verdict::Wrong, Verdict::PartlyRight, Verdict::Right]
+            .iter()
+            .map(|&v| verdict_grade(v).value())
+            .collect();
+        assert_eq!(grades, vec![1, 2, 3]);
+        let model = Model::defaults();
+        // Rated 5 when right, 4 when wrong, 1 when partly right; a basic
+        // card's 3 beside them keeps the rating's mapping.
+        let graded = |d: &str, rating: u8, verdict: Verdict| Logged {
+            verdict: Some(verdict),
+            ..Logged::rated(day(d), r(rating))
+        };
+        let log = vec![
+            graded("2026-11-01", 5, Verdict::Right),
+            graded("2026-11-03", 4, Verdict::Wrong),
+            Logged::rated(day("2026-11-04"), r(3)),
+            graded("2026-11-10", 1, Verdict::PartlyRight),
+        ];
+        let ours = model.replay(None, &log).unwrap();
+        let theirs = FSRS::default()
+            .memory_state(
+                FSRSItem {
+                    reviews: [(3, 0), (1, 2), (2, 1), (2, 6)]
+                        .iter()
+                        .map(|&(rating, delta_t)| FSRSReview { rating, delta_t })
+                        .collect(),
+                },
+                None,
+            )
+            .unwrap();
+        assert_eq!(
+            (ours.stability, ours.difficulty),
+            (theirs.stability, theirs.difficulty)
+        );
+        let by_ratings: Vec<Logged> = log.iter().map(|l| Logged::rated(l.day, l.rating)).collect();
+        assert_ne!(model.replay(None, &by_ratings), Some(ours));
     }
 
     #[test]

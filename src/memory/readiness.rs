@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{Grade, Logged, Memory, Model, Source, days_between, grade};
+use super::{Grade, Logged, Memory, Model, Source, days_between};
 use crate::review::exam_plan::{self, PlanCard};
 use crate::store::ModelCard;
 
@@ -69,7 +69,7 @@ pub fn calibration(model: &Model, logs: &[&[Logged]]) -> Calibration {
                 let bin = ((predicted * 10.0).floor() as usize).min(9);
                 sums[bin].0 += 1;
                 sums[bin].1 += predicted;
-                sums[bin].2 += usize::from(grade(entry.rating) != Grade::AGAIN);
+                sums[bin].2 += usize::from(entry.grade() != Grade::AGAIN);
             }
             memory = model.extend(memory, std::slice::from_ref(entry));
         }
@@ -270,10 +270,7 @@ mod tests {
     fn log(entries: &[(u32, u8)]) -> Vec<Logged> {
         entries
             .iter()
-            .map(|&(d, r)| Logged {
-                day: day(d),
-                rating: Rating::new(r).unwrap(),
-            })
+            .map(|&(d, r)| Logged::rated(day(d), Rating::new(r).unwrap()))
             .collect()
     }
 

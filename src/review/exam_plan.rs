@@ -410,10 +410,7 @@ mod tests {
     fn seen(model: &Model, id: i64, ratings: &[(&str, u8)]) -> PlanCard {
         let log: Vec<Logged> = ratings
             .iter()
-            .map(|(d, r)| Logged {
-                day: day(d),
-                rating: Rating::new(*r).unwrap(),
-            })
+            .map(|(d, r)| Logged::rated(day(d), Rating::new(*r).unwrap()))
             .collect();
         PlanCard {
             id: CardId::new(id),

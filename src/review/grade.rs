@@ -2,37 +2,19 @@
 //! and matching cards. Pure: the answer given, the card, a verdict.
 
 use crate::deck::CardKind;
-use crate::sched::Rating;
 use crate::text;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    Right,
-    PartlyRight,
-    Wrong,
-}
+pub use crate::sched::Verdict;
 
-impl Verdict {
-    /// The rating proposed to the student, who confirms or picks another.
-    pub fn proposed(self) -> Rating {
-        let value = match self {
-            Verdict::Right => 4,
-            Verdict::PartlyRight => 3,
-            Verdict::Wrong => 1,
-        };
-        Rating::new(value).unwrap_or(Rating::ALL[0])
-    }
-
-    /// All right is right; at least half right is partly right (which
-    /// proposes a passing 3); less is wrong.
-    fn of(right: usize, total: usize) -> Verdict {
-        if total > 0 && right == total {
-            Verdict::Right
-        } else if right > 0 && 2 * right >= total {
-            Verdict::PartlyRight
-        } else {
-            Verdict::Wrong
-        }
+/// All right is right; at least half right is partly right (which
+/// proposes a passing 3); less is wrong.
+fn verdict_of(right: usize, total: usize) -> Verdict {
+    if total > 0 && right == total {
+        Verdict::Right
+    } else if right > 0 && 2 * right >= total {
+        Verdict::PartlyRight
+    } else {
+        Verdict::Wrong
     }
 }
 
@@ -217,7 +199,7 @@ pub fn cloze(blanks: &[Blank]) -> Verdict {
         .iter()
         .filter(|b| !matches!(b, Blank::Wrong { .. }))
         .count();
-    Verdict::of(right, blanks.len())
+    verdict_of(right, blanks.len())
 }
 
 /// `1c 2a 3b` (the left items' numbers, the right column's letters as
@@ -270,7 +252,7 @@ pub fn matching(kind: &CardKind, given: &[(usize, usize)]) -> Verdict {
                 .is_some_and(|(_, r)| r == left)
         })
         .count();
-    Verdict::of(right, pairs.len())
+    verdict_of(right, pairs.len())
 }
 
 /// A permutation of `0..n` from `seed`, the same for the same seed: the

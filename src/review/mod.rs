@@ -19,7 +19,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use crate::clock;
 use crate::deck::DeckId;
 use crate::memory;
-use crate::sched::Rating;
+use crate::sched::{Rating, Verdict};
 use crate::store::{CardId, NewReview, Recorded, ReviewId, Store, StoreError, StoredCard};
 pub use plan::{
     DEFAULT_NEW_PER_DAY, DayInput, DayPlan, DeckDay, DueCards, DueLater, Plan, Slot, SlotKind,
@@ -358,9 +358,10 @@ impl Session {
         }))
     }
 
-    /// Rates the current card and commits it. A rating below 4 brings the
-    /// card back later in the session; only the day's first rating of a
-    /// card moves its schedule.
+    /// Rates the current card and commits it, with the items ticked and a
+    /// graded card's verdict. A rating below 4 brings the card back later
+    /// in the session; only the day's first rating of a card moves its
+    /// schedule.
     pub fn rate(
         &mut self,
         store: &mut Store,
@@ -368,6 +369,7 @@ impl Session {
         at: DateTime<FixedOffset>,
         took_ms: u64,
         ticks: Option<&[usize]>,
+        verdict: Option<Verdict>,
     ) -> Result<Option<Recorded>, SessionError> {
         let Some(slot) = self.queue.front() else {
             return Ok(None);
@@ -387,6 +389,7 @@ impl Session {
             day: clock::study_day(at),
             took_ms,
             ticks: ticks.map(<[usize]>::to_vec),
+            verdict,
             policy: slot.policy,
         })?;
         self.queue.pop_front();

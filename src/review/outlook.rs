@@ -220,10 +220,7 @@ mod tests {
     fn learnt(model: &Model, days: &[u32]) -> Option<Memory> {
         let log: Vec<Logged> = days
             .iter()
-            .map(|&d| Logged {
-                day: day(d),
-                rating: Rating::new(4).unwrap(),
-            })
+            .map(|&d| Logged::rated(day(d), Rating::new(4).unwrap()))
             .collect();
         model.replay(None, &log)
     }

@@ -325,6 +325,8 @@ pub struct ClassRating {
     pub took_ms: i64,
     pub scheduled: bool,
     pub ticks: Option<Vec<usize>>,
+    /// A graded card's grade, when it was graded.
+    pub verdict: Option<crate::sched::Verdict>,
 }
 
 impl Store {
@@ -341,7 +343,7 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT r.id, c.deck, d.path, c.line, c.key, c.qnorm, c.question, c.tags, c.answer,
-                        r.day, r.rating, r.took_ms, r.scheduled, r.ticks, d.tags
+                        r.day, r.rating, r.took_ms, r.scheduled, r.ticks, d.tags, r.verdict
                  FROM reviews r JOIN cards c ON c.id = r.card JOIN decks d ON d.id = c.deck
                  WHERE c.deck = ?1 ORDER BY r.id",
             )
@@ -381,6 +383,7 @@ impl Store {
                         took_ms: row.get(11)?,
                         scheduled: row.get(12)?,
                         ticks: ticks.and_then(|t| serde_json::from_str(&t).ok()),
+                        verdict: row.get(15)?,
                     })
                 })
                 .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())

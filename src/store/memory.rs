@@ -80,13 +80,14 @@ fn log_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<LogRow> {
         logged: Logged {
             day: row.get(1)?,
             rating: row.get(2)?,
+            verdict: row.get(7)?,
         },
         before,
     })
 }
 
 const LOG_COLUMNS: &str =
-    "card, day, rating, before_due, before_ease, before_interval, before_last_day";
+    "card, day, rating, before_due, before_ease, before_interval, before_last_day, verdict";
 
 impl Store {
     pub fn stored_model(&self) -> Result<StoredModel, StoreError> {

@@ -72,6 +72,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0009_student_key",
         include_str!("../../migrations/0009_student_key.sql"),
     ),
+    (
+        "0010_review_verdict",
+        include_str!("../../migrations/0010_review_verdict.sql"),
+    ),
 ];
 
 /// Marks a database as ours ("fich"), so another program's SQLite file is
@@ -607,6 +611,7 @@ const SCHEMA_MARKS: &[(i64, &str, &str)] = &[
     (7, "card_counts", "cards"),
     (8, "decks", "tags"),
     (9, "student", "key"),
+    (10, "reviews", "verdict"),
 ];
 
 fn known_version() -> i64 {

@@ -3,6 +3,7 @@
 
 use super::{Store, StoreError};
 use crate::deck::DeckId;
+use crate::sched::{Rating, Verdict};
 
 /// A rating of a list answer with the items ticked as recalled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +58,27 @@ impl Store {
                     asked: asked.max(1),
                 })
             }));
+        }
+        Ok(out)
+    }
+
+    /// Every rating of these decks' graded cards given with a verdict, as
+    /// (self-rating, verdict), oldest first.
+    pub fn graded_ratings(&self, decks: &[DeckId]) -> Result<Vec<(Rating, Verdict)>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT r.rating, r.verdict FROM reviews r JOIN cards c ON c.id = r.card
+                 WHERE c.deck = ?1 AND r.verdict IS NOT NULL ORDER BY r.id",
+            )
+            .map_err(|e| self.fail(e))?;
+        let mut out = Vec::new();
+        for deck in decks {
+            let rows = statement
+                .query_map([deck.as_str()], |row| Ok((row.get(0)?, row.get(1)?)))
+                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| self.fail(e))?;
+            out.extend(rows);
         }
         Ok(out)
     }

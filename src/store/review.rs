@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, Row, params};
 pub use super::types::{CardId, ReviewId};
 use super::{Store, StoreError};
 use crate::deck::{Answer, CardKind, DeckId};
-use crate::sched::{CardState, Policy, Rating};
+use crate::sched::{CardState, Policy, Rating, Verdict};
 
 /// A card waiting in a session's queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +75,8 @@ pub struct NewReview {
     pub took_ms: u64,
     /// The answer items ticked as recalled (1-based), for a list answer.
     pub ticks: Option<Vec<usize>>,
+    /// A graded card's grade, when it was graded.
+    pub verdict: Option<Verdict>,
     pub policy: Policy,
 }
 
@@ -450,6 +452,7 @@ impl Store {
             day,
             took_ms,
             ref ticks,
+            verdict,
             policy,
         } = *review;
         let path = self.path.clone();
@@ -469,8 +472,8 @@ impl Store {
         tx.execute(
             "INSERT INTO reviews (card, at, day, rating, took_ms, scheduled, ticks,
                before_reps, before_ease, before_interval, before_due, before_lapses, before_last_rating, before_last_day,
-               after_reps, after_ease, after_interval, after_due)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+               after_reps, after_ease, after_interval, after_due, verdict)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
             params![
                 card,
                 at.to_rfc3339(),
@@ -490,6 +493,7 @@ impl Store {
                 after.ease,
                 after.interval,
                 after.due.map(stored_day),
+                verdict,
             ],
         )
         .map_err(fail)?;

@@ -7,7 +7,7 @@
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
 use crate::deck::{CardKind, DeckId};
-use crate::sched::{Ease, Rating};
+use crate::sched::{Ease, Rating, Verdict};
 
 /// A row id of the store as a type of its own: made from and read as its
 /// row number, and bound to SQL as that number.
@@ -79,6 +79,22 @@ impl FromSql for Rating {
             .ok()
             .and_then(Rating::new)
             .ok_or(FromSqlError::OutOfRange(n))
+    }
+}
+
+/// As a word: `right`, `partly` or `wrong` (migration 0010's check).
+impl ToSql for Verdict {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.word()))
+    }
+}
+
+impl FromSql for Verdict {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let text = value.as_str()?;
+        Verdict::from_word(text).ok_or_else(|| {
+            FromSqlError::Other(format!("{text:?} is not a verdict fiches writes").into())
+        })
     }
 }
 
@@ -208,6 +224,9 @@ mod tests {
             Rating::new(4).unwrap()
         );
         assert_eq!(round_trip(&Ease::INITIAL), Ease::INITIAL);
+        for verdict in [Verdict::Right, Verdict::PartlyRight, Verdict::Wrong] {
+            assert_eq!(round_trip(&verdict), verdict);
+        }
         let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
         assert_eq!(round_trip(&day), day);
     }
@@ -240,6 +259,12 @@ mod tests {
         assert!(rating.is_err());
         let ease = conn.query_row("SELECT 12", [], |row| row.get::<_, Ease>(0));
         assert!(ease.is_err());
+        for text in ["'juste'", "'Right'", "3"] {
+            let verdict = conn.query_row(&format!("SELECT {text}"), [], |row| {
+                row.get::<_, Verdict>(0)
+            });
+            assert!(verdict.is_err(), "{text} read as a verdict");
+        }
         let day = conn.query_row("SELECT 'le 1er'", [], |row| row.get::<_, NaiveDate>(0));
         assert!(day.is_err());
     }

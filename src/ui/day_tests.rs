@@ -36,6 +36,7 @@ fn the_stats_screen_is_consistent_and_fits() {
                 now().unwrap(),
                 1000,
                 None,
+                None,
             )
             .unwrap();
     }

@@ -24,10 +24,12 @@ pub enum Intent {
     Stay,
     Close,
     /// Rate the card shown; `ticks` are the answer items recalled (1-based)
-    /// for an answer of several items; `took_ms` how long it was shown.
+    /// for an answer of several items; `verdict` a graded card's grade;
+    /// `took_ms` how long it was shown.
     Rate {
         rating: Rating,
         ticks: Option<Vec<usize>>,
+        verdict: Option<crate::sched::Verdict>,
         took_ms: u64,
     },
     /// Take back the session's last rating.
@@ -92,6 +94,7 @@ fn execute(top: &mut dyn Screen, intent: Intent, ctx: &mut Ctx<'_>) -> Result<Co
         Intent::Rate {
             rating,
             ticks,
+            verdict,
             took_ms,
         } => {
             let store = ctx.store.as_deref_mut().ok_or(UiError::NoStore)?;
@@ -102,7 +105,7 @@ fn execute(top: &mut dyn Screen, intent: Intent, ctx: &mut Ctx<'_>) -> Result<Co
             // Committed here, before the next card is shown. A store that
             // refuses it (a full disk) keeps the card: the student may free
             // space and rate again, or quit with everything before it saved.
-            match session.rate(store, rating, now, took_ms, ticks.as_deref()) {
+            match session.rate(store, rating, now, took_ms, ticks.as_deref(), verdict) {
                 Ok(Some(recorded)) => {
                     let requeued = session.last_comes_back();
                     let next = next(session, store)?;
@@ -119,6 +122,7 @@ fn execute(top: &mut dyn Screen, intent: Intent, ctx: &mut Ctx<'_>) -> Result<Co
                         intent: Intent::Rate {
                             rating,
                             ticks,
+                            verdict,
                             took_ms,
                         },
                         store: path,

@@ -146,6 +146,7 @@ fn deck_list_and_stats_forecast_the_exam() {
                     day: crate::clock::study_day(at),
                     took_ms: 5000,
                     ticks: None,
+                    verdict: None,
                     policy: crate::sched::Policy::Normal,
                 })
                 .unwrap();

@@ -692,6 +692,23 @@ fn graded_cards_are_answered_in_the_screen() {
         .filter_map(|r| r.last_rating)
         .collect();
     assert_eq!(ratings, vec![1, 4, 5, 4]);
+    // Each verdict is stored with its rating (the one undone is gone).
+    let graded: Vec<(u8, Verdict)> = fixture
+        .store
+        .graded_ratings(&[DeckId::new("sortes")])
+        .unwrap()
+        .into_iter()
+        .map(|(r, v)| (r.value(), v))
+        .collect();
+    assert_eq!(
+        graded,
+        vec![
+            (1, Verdict::Wrong),
+            (4, Verdict::Right),
+            (5, Verdict::Right),
+            (4, Verdict::Right)
+        ]
+    );
 }
 
 /// Inputs for the loop, pastes among them, then the terminal going away.

@@ -26,4 +26,5 @@ mod store;
 mod support;
 mod tags;
 mod terminal;
+mod verdicts;
 mod writes;

@@ -34,6 +34,7 @@ fn rate(store: &mut Store, card: CardId, value: u8, day: NaiveDate) {
             day,
             took_ms: 4000,
             ticks: None,
+            verdict: None,
             policy: sched::Policy::Normal,
         })
         .unwrap();
@@ -365,6 +366,7 @@ fn calibration_sets_self_ratings_against_the_points_ticked() {
                 day,
                 took_ms: 4000,
                 ticks: Some(ticks),
+                verdict: None,
                 policy: sched::Policy::Normal,
             })
             .unwrap();

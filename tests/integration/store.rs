@@ -37,6 +37,7 @@ fn rate(store: &mut Store, card: CardId, value: u8) {
             day: day(),
             took_ms: 1000,
             ticks: None,
+            verdict: None,
             policy: sched::Policy::Normal,
         })
         .unwrap();
@@ -64,7 +65,7 @@ fn a_new_store_is_migrated_and_reopens() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 9);
+    assert_eq!(version, 10);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
@@ -305,7 +306,9 @@ fn property_undo_is_an_exact_inverse() {
             };
             let before = current.card.state;
             let rating = Rating::new(u8::try_from(next() % 5 + 1).unwrap()).unwrap();
-            session.rate(&mut store, rating, at, 10, None).unwrap();
+            session
+                .rate(&mut store, rating, at, 10, None, None)
+                .unwrap();
             if next() % 3 == 0 {
                 let undone = session.undo(&mut store).unwrap().unwrap();
                 assert_eq!(undone.before, before);
@@ -482,7 +485,7 @@ fn a_store_of_the_first_schema_is_migrated_with_its_history() {
         .unwrap()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 9);
+    assert_eq!(version, 10);
     let deck = scratch.write("deck.yaml", V1);
     let report = store.sync(&[deck], false, now()).unwrap();
     assert_eq!(
@@ -508,7 +511,14 @@ fn a_rating_after_four_belongs_to_the_new_day_even_in_an_older_session() {
     assert_eq!(session.day(), NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
     let card = session.current(&store).unwrap().unwrap().card.id;
     session
-        .rate(&mut store, Rating::new(4).unwrap(), after_four, 10, None)
+        .rate(
+            &mut store,
+            Rating::new(4).unwrap(),
+            after_four,
+            10,
+            None,
+            None,
+        )
         .unwrap();
     let state = store.card(card).unwrap().unwrap().state;
     assert_eq!(state.last_day, NaiveDate::from_ymd_opt(2026, 12, 2));

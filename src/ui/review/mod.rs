@@ -198,6 +198,7 @@ impl ReviewScreen {
         Intent::Rate {
             rating,
             ticks: self.is_list().then_some(ticked),
+            verdict: self.verdict(),
             took_ms: u64::try_from(self.shown_at.elapsed().as_millis()).unwrap_or(u64::MAX),
         }
     }
