@@ -156,7 +156,8 @@ fn a_store_from_before_deck_tags_learns_them_at_the_next_sync() {
     {
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.execute_batch(
-            "DROP TABLE student; ALTER TABLE decks DROP COLUMN tags; PRAGMA user_version = 7;",
+            "DROP TABLE student; ALTER TABLE decks DROP COLUMN tags;
+             ALTER TABLE reviews DROP COLUMN verdict; PRAGMA user_version = 7;",
         )
         .unwrap();
     }
