@@ -337,6 +337,21 @@ mod tests {
             .collect()
     }
 
+    /// The crate's own state after these (grade, days since) reviews.
+    fn crates_state(reviews: &[(u32, u32)]) -> MemoryState {
+        FSRS::default()
+            .memory_state(
+                FSRSItem {
+                    reviews: reviews
+                        .iter()
+                        .map(|&(rating, delta_t)| FSRSReview { rating, delta_t })
+                        .collect(),
+                },
+                None,
+            )
+            .unwrap()
+    }
+
     #[test]
     fn ratings_map_to_fsrs_grades() {
         let grades: Vec<u32> = Rating::ALL.iter().map(|&q| grade(q).value()).collect();
@@ -372,17 +387,7 @@ mod tests {
             ("2026-11-11", 4),
         ]);
         let ours = model.replay(None, &log).unwrap();
-        let theirs = FSRS::default()
-            .memory_state(
-                FSRSItem {
-                    reviews: [(3, 0), (2, 0), (4, 2), (1, 7), (3, 1)]
-                        .iter()
-                        .map(|&(rating, delta_t)| FSRSReview { rating, delta_t })
-                        .collect(),
-                },
-                None,
-            )
-            .unwrap();
+        let theirs = crates_state(&[(3, 0), (2, 0), (4, 2), (1, 7), (3, 1)]);
         assert_eq!(
             (ours.stability, ours.difficulty),
             (theirs.stability, theirs.difficulty)
@@ -411,17 +416,7 @@ mod tests {
             graded("2026-11-10", 1, Verdict::PartlyRight),
         ];
         let ours = model.replay(None, &log).unwrap();
-        let theirs = FSRS::default()
-            .memory_state(
-                FSRSItem {
-                    reviews: [(3, 0), (1, 2), (2, 1), (2, 6)]
-                        .iter()
-                        .map(|&(rating, delta_t)| FSRSReview { rating, delta_t })
-                        .collect(),
-                },
-                None,
-            )
-            .unwrap();
+        let theirs = crates_state(&[(3, 0), (1, 2), (2, 1), (2, 6)]);
         assert_eq!(
             (ours.stability, ours.difficulty),
             (theirs.stability, theirs.difficulty)
