@@ -7,9 +7,14 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::html;
-use super::{NoteKind, Schedule};
-use crate::convert::quote;
+mod cloze;
+mod yaml;
+
+pub use cloze::cloze;
+use yaml::to_yaml;
+
+use crate::anki::html;
+use crate::anki::{NoteKind, Schedule};
 use crate::deck;
 use crate::text;
 
@@ -390,221 +395,9 @@ fn field_text(field: &str, is_html: bool) -> String {
     }
 }
 
-/// The cloze text with each `{{cN::answer::hint}}` replaced by [`BLANK`],
-/// and each deletion's answer and hint, in the order of the text. A
-/// deletion inside another counts as the outer one's text.
-pub fn cloze(text: &str) -> (String, Vec<(String, Option<String>)>) {
-    cloze_within(text, 0)
-}
-
-/// Deletions nested deeper than this are kept as their text: no real note
-/// nests so deep, and a field of thousands of nested `{{c1::` must neither
-/// overflow the stack nor be scanned once per level.
-const MAX_CLOZE_NESTING: usize = 16;
-
-fn cloze_within(text: &str, depth: usize) -> (String, Vec<(String, Option<String>)>) {
-    let mut out = String::with_capacity(text.len());
-    let mut deletions = Vec::new();
-    let mut rest = text;
-    while let Some(at) = rest.find("{{c") {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 3..];
-        let digits = after.chars().take_while(char::is_ascii_digit).count();
-        let body_start = digits + 2;
-        if digits == 0 || !after[digits..].starts_with("::") {
-            out.push_str("{{c");
-            rest = after;
-            continue;
-        }
-        let Some(len) = closing(&after[body_start..]) else {
-            out.push_str(&rest[at..]);
-            rest = "";
-            break;
-        };
-        let inner = &after[body_start..body_start + len];
-        let (answer, hint) = match top_level_split(inner) {
-            Some(split) => (&inner[..split], Some(inner[split + 2..].to_string())),
-            None => (inner, None),
-        };
-        // An inner deletion shows its answer.
-        let answer = reveal(answer, depth + 1);
-        deletions.push((answer, hint));
-        out.push(BLANK);
-        rest = &after[body_start + len + 2..];
-    }
-    out.push_str(rest);
-    (out, deletions)
-}
-
-/// `text` with each deletion replaced by its answer.
-fn reveal(text: &str, depth: usize) -> String {
-    if depth > MAX_CLOZE_NESTING {
-        return text.to_string();
-    }
-    let (marked, deletions) = cloze_within(text, depth);
-    let mut answers = deletions.into_iter().map(|(answer, _)| answer);
-    marked
-        .chars()
-        .map(|c| {
-            if c == BLANK {
-                answers.next().unwrap_or_default()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
-
-/// The length of a deletion's content: up to its `}}`, nested `{{…}}` skipped.
-fn closing(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i + 1 < bytes.len() {
-        match (bytes[i], bytes[i + 1]) {
-            (b'{', b'{') => {
-                depth += 1;
-                i += 2;
-            }
-            (b'}', b'}') if depth == 0 => return Some(i),
-            (b'}', b'}') => {
-                depth -= 1;
-                i += 2;
-            }
-            _ => i += 1,
-        }
-    }
-    None
-}
-
-/// Where the `::` before a hint is, outside nested deletions.
-fn top_level_split(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i + 1 < bytes.len() {
-        match (bytes[i], bytes[i + 1]) {
-            (b'{', b'{') => {
-                depth += 1;
-                i += 2;
-            }
-            (b'}', b'}') => {
-                depth = depth.saturating_sub(1);
-                i += 2;
-            }
-            (b':', b':') if depth == 0 => return Some(i),
-            _ => i += 1,
-        }
-    }
-    None
-}
-
-/// The deck as YAML, and the line each card starts on.
-fn to_yaml(
-    title: &str,
-    source: &str,
-    cards: &[ImportedCard],
-    with_decks: bool,
-) -> (String, Vec<usize>) {
-    let mut out = String::new();
-    out.push_str("# Written by `fiches import` from an Anki file: read it through before use.\n");
-    let _ = writeln!(out, "title: {}", quote(title));
-    let _ = writeln!(out, "source: {}", quote(source));
-    let mut starts = Vec::with_capacity(cards.len());
-    if cards.is_empty() {
-        out.push_str("cards: []\n");
-        return (out, starts);
-    }
-    out.push_str("cards:\n");
-    let mut line = out.lines().count() + 1;
-    for card in cards {
-        starts.push(line);
-        let start = out.len();
-        let mut first = true;
-        let mut key = |out: &mut String, key: &str| {
-            out.push_str(if first { "  - " } else { "    " });
-            first = false;
-            out.push_str(key);
-            out.push(':');
-        };
-        if let Some(id) = &card.id {
-            key(&mut out, "id");
-            let _ = writeln!(out, " {}", quote(id));
-        }
-        if let Body::Cloze { .. } = card.body {
-            key(&mut out, "kind");
-            out.push_str(" cloze\n");
-        }
-        key(&mut out, "q");
-        let _ = writeln!(out, " {}", quote(&card.question));
-        let answer = match &card.body {
-            Body::Basic { answer } => answer,
-            Body::Cloze { blanks, extra } => {
-                key(&mut out, "blanks");
-                let quoted: Vec<String> = blanks.iter().map(|b| quote(b)).collect();
-                let _ = writeln!(out, " [{}]", quoted.join(", "));
-                extra
-            }
-        };
-        match answer.as_slice() {
-            [] => {}
-            [single] => {
-                key(&mut out, "a");
-                let _ = writeln!(out, " {}", quote(single));
-            }
-            items => {
-                key(&mut out, "a");
-                out.push('\n');
-                for item in items {
-                    let _ = writeln!(out, "      - {}", quote(item));
-                }
-            }
-        }
-        if !card.tags.is_empty() {
-            key(&mut out, "tags");
-            let quoted: Vec<String> = card.tags.iter().map(|t| quote(t)).collect();
-            let _ = writeln!(out, " [{}]", quoted.join(", "));
-        }
-        if !card.media.is_empty() {
-            key(&mut out, "note");
-            let _ = writeln!(
-                out,
-                " {}",
-                quote(&format!(
-                    "Refers to Anki media not imported: {}",
-                    card.media.join(", ")
-                ))
-            );
-        }
-        if with_decks && let Some(deck) = &card.deck {
-            key(&mut out, "source");
-            let _ = writeln!(out, " {}", quote(&format!("Anki deck {deck}")));
-        }
-        line += out[start..].lines().count();
-    }
-    (out, starts)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// 50,000 nested deletions: no stack overflow, one scan per kept level.
-    #[test]
-    fn deeply_nested_deletions_neither_overflow_nor_rescan_each_level() {
-        let levels = 50_000;
-        let field = format!("{}x{}", "{{c1::".repeat(levels), "}}".repeat(levels));
-        let (marked, deletions) = cloze(&field);
-        assert_eq!(marked, BLANK.to_string());
-        assert_eq!(deletions.len(), 1);
-        // The levels past the bound are kept as they were written.
-        let answer = &deletions[0].0;
-        assert!(answer.contains("{{c1::x}}"), "{}", &answer[..40]);
-        assert!(answer.len() < field.len(), "{}", answer.len());
-        // Shallow nesting is still revealed whole.
-        let (_, shallow) = cloze("{{c1::a {{c2::b {{c3::c}}}}}}");
-        assert_eq!(shallow[0].0, "a b c");
-    }
 
     fn note(kind: Option<NoteKind>, fields: &[&str]) -> SourceNote {
         SourceNote {
@@ -627,23 +420,6 @@ mod tests {
             source: "paquet.apkg",
             path: Path::new("out.yaml"),
         }
-    }
-
-    #[test]
-    fn deletions_become_blanks_with_their_hints() {
-        let (text, deletions) =
-            cloze("La {{c1::satisfaction}} est {{c2::primordiale::adjectif}} {{c::x}}.");
-        assert_eq!(text, "La \u{e000} est \u{e000} {{c::x}}.");
-        assert_eq!(
-            deletions,
-            vec![
-                ("satisfaction".to_string(), None),
-                ("primordiale".to_string(), Some("adjectif".to_string()))
-            ]
-        );
-        let (text, deletions) = cloze("{{c1::a {{c2::b}} c}} et {{c3::unclosed");
-        assert_eq!(text, "\u{e000} et {{c3::unclosed");
-        assert_eq!(deletions, vec![("a b c".to_string(), None)]);
     }
 
     #[test]
