@@ -108,7 +108,7 @@ pub enum Command {
     Export(ExportArgs),
     /// Import an Anki package (.apkg, .colpkg) or Anki's text export as a YAML deck
     #[command(
-        after_help = "Basic-like notes become question and answer, cloze notes `kind: cloze`; each card keeps its note's GUID as `id` and its tags. Media are not imported: each card that refers to some says so in its `note`.\nThe deck written passes `fiches check --strict`: what it would refuse is left out, and said, on stderr, with what was read.\nExit status: 0 written, 1 no card to import, 2 usage or I/O problem, or a file that is not an Anki one (nothing written)."
+        after_help = "Basic-like notes become question and answer, cloze notes `kind: cloze`; each card keeps its note's GUID as `id` and its tags. Media are not imported: each card that refers to some says so in its `note`.\nA package of several Anki decks gives one deck file, whose cards name their Anki deck in `source`; with an existing folder for -o, a deck file in it for each Anki deck, named and titled after it.\nThe deck written passes `fiches check --strict`: what it would refuse is left out, and said, on stderr, with what was read.\nExit status: 0 written (and, with --with-history, the history brought), 1 no card to import (nothing written), or a deck the review store refused to sync (its history left out), 2 usage or I/O problem, a file that is not an Anki one (nothing written), or a review store that could not be opened for --with-history (the decks are written: run again with --force)."
     )]
     Import(ImportArgs),
     /// Merge students' review logs (from `fiches export --log`) into the class report
@@ -394,13 +394,13 @@ pub struct ImportArgs {
     pub store: StoreArg,
     /// The Anki package or text export
     pub input: PathBuf,
-    /// The deck file to write
-    #[arg(short = 'o', long = "output", value_name = "DECK.yaml")]
+    /// The deck file to write, or an existing folder: a deck file in it for each Anki deck
+    #[arg(short = 'o', long = "output", value_name = "DECK.yaml|FOLDER")]
     pub output: PathBuf,
-    /// Replace the file given with -o if it exists
+    /// Replace the file (or files) -o names if it exists
     #[arg(long)]
     pub force: bool,
-    /// The deck's title [default: the Anki deck's name, else the file name]
+    /// The deck's title [default: the Anki deck's name, else the file name]; not with a folder
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
     /// Bring the package's review log and card states into the review store, on the imported cards

@@ -2,17 +2,17 @@
 //! report on stderr of what was read, written and left out.
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Local};
 
 use crate::anki::LoggedRating;
-use crate::anki::import::{self, ImportedCard, Options};
+use crate::anki::import::{self, Imported, ImportedCard, Options};
 use crate::anki::{package, source};
 use crate::cli::ImportArgs;
 use crate::clock;
 use crate::deck;
-use crate::store::{ForeignHistory, ForeignReview};
+use crate::store::{ForeignHistory, ForeignReview, HistoryBrought};
 use crate::sync::SyncOptions;
 
 use super::{Failure, Status, open_store, sync_files};
@@ -20,25 +20,37 @@ use super::{Failure, Status, open_store, sync_files};
 pub fn run(args: &ImportArgs, db: Option<&Path>) -> Result<Status, Failure> {
     let name = args.input.display().to_string();
     let out = &args.output;
-    if !args.force && out.exists() {
+    // An existing folder for -o: a deck file in it for each Anki deck.
+    let folder = out.is_dir();
+    if folder && args.title.is_some() {
         return Err(Failure::usage(format!(
-            "{} already exists: choose another file, or pass --force to replace it",
+            "--title names one deck, and {} is a folder, which gets a deck file for each Anki deck, titled with its name: give a file for -o, or no --title; nothing written",
             out.display()
         )));
     }
+    if !folder {
+        refuse_existing(out, args.force)?;
+    }
     // Said before anything is read: the folder is the output's, not the input's.
-    if let Some(folder) = out
-        .parent()
-        .filter(|f| !f.as_os_str().is_empty() && !f.is_dir())
-    {
+    let named_folder = out.as_os_str().to_string_lossy().ends_with('/');
+    if let Some(missing) = if named_folder && !folder {
+        Some(out.as_path())
+    } else {
+        out.parent()
+            .filter(|f| !f.as_os_str().is_empty() && !f.is_dir())
+    } {
         return Err(Failure::usage(format!(
             "the folder {} for the deck {} does not exist: create it (mkdir -p {}) or give another -o; nothing written",
-            folder.display(),
+            missing.display(),
             out.display(),
-            folder.display()
+            missing.display()
         )));
     }
-    let scratch = package::temporary_beside(out, "collection");
+    let scratch = if folder {
+        package::temporary_beside(&out.join("import"), "collection")
+    } else {
+        package::temporary_beside(out, "collection")
+    };
     let read = source::read(&args.input, &scratch)
         .map_err(|err| Failure::usage(format!("cannot import {name}: {err}; nothing written")))?;
     let mut stderr = crate::text::SafeWriter::new(io::stderr().lock());
@@ -55,49 +67,101 @@ pub fn run(args: &ImportArgs, db: Option<&Path>) -> Result<Status, Failure> {
         .input
         .file_name()
         .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
-    let imported = import::import(
-        read.notes,
-        &Options {
+    let decks: Vec<(PathBuf, Imported)> = if folder {
+        let groups = import::by_deck(read.notes);
+        let decks: Vec<Option<&str>> = groups.iter().map(|(d, _)| d.as_deref()).collect();
+        let files = import::file_names(&decks, &fallback);
+        groups
+            .into_iter()
+            .zip(files)
+            .map(|((_, notes), file)| {
+                let path = out.join(file);
+                let options = Options {
+                    title: None,
+                    fallback_title: &fallback,
+                    source: &source_name,
+                    path: &path,
+                };
+                let imported = import::import(notes, &options);
+                (path, imported)
+            })
+            .collect()
+    } else {
+        let options = Options {
             title: args.title.as_deref(),
             fallback_title: &fallback,
             source: &source_name,
             path: out,
-        },
-    );
-    for line in imported.report.details(&name) {
-        let _ = writeln!(stderr, "{line}");
+        };
+        let imported = import::import(read.notes, &options);
+        vec![(out.clone(), imported)]
+    };
+    if folder {
+        for (path, _) in &decks {
+            refuse_existing(path, args.force)?;
+        }
     }
-    let out_name = out.display().to_string();
-    if imported.cards.is_empty() {
-        let _ = writeln!(stderr, "{}", imported.report.summary(0, &out_name));
+    for (_, imported) in &decks {
+        for line in imported.report.details(&name) {
+            let _ = writeln!(stderr, "{line}");
+        }
+    }
+    // A deck with no card left is said, not written; none at all, an error.
+    let (decks, empty): (Vec<_>, Vec<_>) =
+        decks.into_iter().partition(|(_, i)| !i.cards.is_empty());
+    for (path, imported) in &empty {
+        let _ = writeln!(
+            stderr,
+            "{}",
+            imported.report.summary(0, &path.display().to_string())
+        );
+    }
+    if decks.is_empty() {
         return Err(Failure::problems(format!(
             "no card to import from {name}: nothing written"
         )));
     }
-    if !imported.problems.is_empty() {
+    for (path, imported) in &decks {
+        if imported.problems.is_empty() {
+            continue;
+        }
         for problem in &imported.problems {
             let _ = writeln!(stderr, "{problem}");
         }
         return Err(Failure::problems(format!(
-            "the deck made from {name} does not pass `fiches check --strict`: nothing written"
+            "the deck {} made from {name} does not pass `fiches check --strict`: nothing written",
+            path.display()
         )));
     }
-    crate::files::write_replacing(out, imported.yaml.as_bytes()).map_err(|err| {
-        Failure::usage(format!(
-            "cannot write {}: {err}; {}",
-            out.display(),
-            if out.exists() {
-                "the file there was left as it was"
+    let mut written: Vec<&Path> = Vec::new();
+    for (path, imported) in &decks {
+        crate::files::write_replacing(path, imported.yaml.as_bytes()).map_err(|err| {
+            let before = if written.is_empty() {
+                String::new()
             } else {
-                "nothing was written"
-            }
-        ))
-    })?;
-    let _ = writeln!(
-        stderr,
-        "{}",
-        imported.report.summary(imported.cards.len(), &out_name)
-    );
+                format!(" ({} written before it)", shown_paths(&written))
+            };
+            Failure::usage(format!(
+                "cannot write {}: {err}; {}{before}",
+                path.display(),
+                if path.exists() {
+                    "the file there was left as it was"
+                } else if written.is_empty() {
+                    "nothing was written"
+                } else {
+                    "it was not written"
+                }
+            ))
+        })?;
+        written.push(path);
+        let _ = writeln!(
+            stderr,
+            "{}",
+            imported
+                .report
+                .summary(imported.cards.len(), &path.display().to_string())
+        );
+    }
     if read.media_files > 0 {
         let _ = writeln!(
             stderr,
@@ -107,10 +171,17 @@ pub fn run(args: &ImportArgs, db: Option<&Path>) -> Result<Status, Failure> {
         );
     }
     if args.with_history {
-        return bring_history(&mut stderr, out, &imported.cards, db).map_err(|failed| Failure {
+        let decks: Vec<(&Path, &[ImportedCard])> = decks
+            .iter()
+            .map(|(path, imported)| (path.as_path(), imported.cards.as_slice()))
+            .collect();
+        return bring_history(&mut stderr, &decks, db).map_err(|failed| Failure {
             message: format!(
-                "the deck {} was written, but the history was not brought in: {}. To bring it, run the same import again with --force (the file there is refused without it): the deck is written again as it is, and no card's history here is doubled",
-                out.display(),
+                "{} written, but the history was not brought in: {}. To bring it, run the same import again with --force (the file there is refused without it): the deck is written again as it is, and no card's history here is doubled",
+                match written.as_slice() {
+                    [one] => format!("the deck {} was", one.display()),
+                    several => format!("the decks {} were", shown_paths(several)),
+                },
                 failed.message
             ),
             ..failed
@@ -119,50 +190,72 @@ pub fn run(args: &ImportArgs, db: Option<&Path>) -> Result<Status, Failure> {
     Ok(Status::Success)
 }
 
-/// The deck just written synced into the store, then the package's states
-/// and logs brought onto its cards.
+/// An existing file at `path` is kept unless `--force`.
+fn refuse_existing(path: &Path, force: bool) -> Result<(), Failure> {
+    if !force && path.exists() {
+        return Err(Failure::usage(format!(
+            "{} already exists: choose another file, or pass --force to replace it",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+fn shown_paths(paths: &[&Path]) -> String {
+    let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    shown.join(", ")
+}
+
+/// The decks just written synced into the store, then the package's
+/// states and logs brought onto their cards.
 fn bring_history(
     stderr: &mut impl Write,
-    out: &Path,
-    cards: &[ImportedCard],
+    decks: &[(&Path, &[ImportedCard])],
     db: Option<&Path>,
 ) -> Result<Status, Failure> {
     let now = clock::now()?;
-    let loaded = deck::read_deck(out)
-        .map_err(|err| Failure::usage(format!("cannot read {}: {err}", out.display())))?;
-    let Some(deck) = loaded.deck.filter(|d| d.cards.len() == cards.len()) else {
-        return Err(Failure::usage(format!(
-            "{} changed while it was imported: history not brought in",
-            out.display()
-        )));
-    };
+    let mut loaded = Vec::with_capacity(decks.len());
+    for (out, cards) in decks {
+        let read = deck::read_deck(out)
+            .map_err(|err| Failure::usage(format!("cannot read {}: {err}", out.display())))?;
+        let Some(deck) = read.deck.filter(|d| d.cards.len() == cards.len()) else {
+            return Err(Failure::usage(format!(
+                "{} changed while it was imported: history not brought in",
+                out.display()
+            )));
+        };
+        loaded.push((deck, *cards));
+    }
     let mut store = open_store(db)?;
-    let (_, status) = sync_files(
-        &mut store,
-        &[out.to_path_buf()],
-        SyncOptions::default(),
-        now,
-    )?;
-    let histories: Vec<ForeignHistory> = deck
-        .cards
-        .iter()
-        .zip(cards)
-        .filter_map(|(card, imported)| {
-            let schedule = imported.schedule.as_ref()?;
-            Some(ForeignHistory {
-                key: card.id.clone(),
-                qnorm: card.normalized_question.clone(),
-                due: schedule.due,
-                interval: schedule.interval,
-                ease: schedule.ease,
-                lapses: schedule.lapses,
-                reviews: schedule.reviews.iter().filter_map(review).collect(),
+    let files: Vec<PathBuf> = decks.iter().map(|(out, _)| out.to_path_buf()).collect();
+    let (_, status) = sync_files(&mut store, &files, SyncOptions::default(), now)?;
+    let mut brought = HistoryBrought::default();
+    for (deck, cards) in &loaded {
+        let histories: Vec<ForeignHistory> = deck
+            .cards
+            .iter()
+            .zip(cards.iter())
+            .filter_map(|(card, imported)| {
+                let schedule = imported.schedule.as_ref()?;
+                Some(ForeignHistory {
+                    key: card.id.clone(),
+                    qnorm: card.normalized_question.clone(),
+                    due: schedule.due,
+                    interval: schedule.interval,
+                    ease: schedule.ease,
+                    lapses: schedule.lapses,
+                    reviews: schedule.reviews.iter().filter_map(review).collect(),
+                })
             })
-        })
-        .collect();
-    let brought = store
-        .bring_histories(&deck.id, &histories)
-        .map_err(|err| Failure::usage(err.to_string()))?;
+            .collect();
+        let one = store
+            .bring_histories(&deck.id, &histories)
+            .map_err(|err| Failure::usage(err.to_string()))?;
+        brought.cards += one.cards;
+        brought.reviews += one.reviews;
+        brought.missing += one.missing;
+        brought.kept += one.kept;
+    }
     let mut line = format!(
         "history brought into {}: {} card{} with {} rating{}",
         store.path().display(),

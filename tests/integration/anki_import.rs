@@ -770,3 +770,153 @@ fn the_import_fuzz_property_holds_on_the_corpus_and_its_mutants() {
         import_property(input, dir);
     }
 }
+
+/// A package of `seed_notes`: two Anki decks, one card with a history.
+fn seed_package(dir: &Path, name: &str) {
+    let collection = dir.join("seed.anki2");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+    fiches::anki::collection::write_legacy(&collection, &seed_notes(), today, 1_796_200_000_000)
+        .unwrap();
+    let sqlite = std::fs::read(&collection).unwrap();
+    std::fs::remove_file(&collection).unwrap();
+    let package = zip_file(&[("collection.anki21", &sqlite, CompressionMethod::Deflated)]);
+    std::fs::write(dir.join(name), package).unwrap();
+}
+
+#[test]
+fn a_folder_for_output_gets_a_deck_file_for_each_anki_deck() {
+    let scratch = Scratch::new();
+    let dir = &scratch.path;
+    seed_package(dir, "cours.apkg");
+    std::fs::create_dir(dir.join("decks")).unwrap();
+    let now = [("FICHES_NOW", "2026-12-02T09:00:00-05:00")];
+    let run = fiches_with(dir, &["import", "cours.apkg", "-o", "decks"], &now, None);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let mut files = std::fs::read_dir(dir.join("decks"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect::<Vec<_>>();
+    files.sort();
+    // Nothing left beside them: the collection's copy is gone.
+    assert_eq!(files, ["cours-deux.yaml", "cours-un.yaml"]);
+    for (file, title, question) in [
+        ("decks/cours-un.yaml", "Cours::Un", "Qui & quoi ?"),
+        (
+            "decks/cours-deux.yaml",
+            "Cours::Deux",
+            "La ______ est ______ (adj).",
+        ),
+    ] {
+        let deck = strict_deck(dir, file);
+        assert_eq!(deck.title, title);
+        assert_eq!(deck.cards.len(), 1, "{file}");
+        assert_eq!(deck.cards[0].question, question);
+        // One deck a file: no card names its Anki deck.
+        let yaml = std::fs::read_to_string(dir.join(file)).unwrap();
+        assert!(!yaml.contains("Anki deck"), "{yaml}");
+        assert!(
+            run.stderr.contains(&format!("1 card written to {file}")),
+            "{}",
+            run.stderr
+        );
+    }
+
+    // Again: each file there is kept, and said, unless --force.
+    let before = std::fs::read(dir.join("decks/cours-un.yaml")).unwrap();
+    let run = fiches_with(dir, &["import", "cours.apkg", "-o", "decks"], &now, None);
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("already exists") && run.stderr.contains("--force"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read(dir.join("decks/cours-un.yaml")).unwrap(),
+        before
+    );
+    // A title names one deck: refused with a folder.
+    let run = fiches_with(
+        dir,
+        &[
+            "import",
+            "cours.apkg",
+            "-o",
+            "decks",
+            "--title",
+            "X",
+            "--force",
+        ],
+        &now,
+        None,
+    );
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--title names one deck"),
+        "{}",
+        run.stderr
+    );
+    // A folder named with a slash that is not there: said, nothing written.
+    let run = fiches_with(dir, &["import", "cours.apkg", "-o", "absent/"], &now, None);
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("the folder absent/ for the deck absent/ does not exist"),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.join("absent").exists());
+}
+
+#[test]
+fn when_the_history_cannot_be_brought_the_decks_written_and_the_way_on_are_said() {
+    let scratch = Scratch::new();
+    let dir = &scratch.path;
+    seed_package(dir, "cours.apkg");
+    std::fs::create_dir(dir.join("decks")).unwrap();
+    scratch.write("notes.db", "not a store");
+    let now = ("FICHES_NOW", "2026-12-02T09:00:00-05:00");
+    let import = |out: &str, db: &str, force: bool| {
+        let mut args = vec!["import", "cours.apkg", "-o", out, "--with-history"];
+        if force {
+            args.push("--force");
+        }
+        fiches_with(dir, &args, &[now, ("FICHES_DB", db)], None)
+    };
+    for (out, written) in [
+        ("one.yaml", "the deck one.yaml was written".to_string()),
+        (
+            "decks",
+            "the decks decks/cours-un.yaml, decks/cours-deux.yaml were written".to_string(),
+        ),
+    ] {
+        let run = import(out, "notes.db", false);
+        assert_eq!(run.status, 2, "{}", run.stderr);
+        let said = format!(
+            "fiches: error: {written}, but the history was not brought in: notes.db is not a fiches review store"
+        );
+        assert!(run.stderr.contains(&said), "{}", run.stderr);
+        assert!(
+            run.stderr.contains(
+                "run the same import again with --force (the file there is refused without it)"
+            ),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.join("notes.db")).unwrap(),
+            "not a store"
+        );
+        // What it says to do brings the history (into a store of its
+        // own: the two imports share their cards' ids).
+        let store = format!("{out}.db");
+        let run = import(out, &store, true);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!(
+                "history brought into {store}: 1 card with 1 rating"
+            )),
+            "{}",
+            run.stderr
+        );
+    }
+}

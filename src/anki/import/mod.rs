@@ -230,6 +230,56 @@ pub fn import(notes: Vec<SourceNote>, options: &Options) -> Imported {
     }
 }
 
+/// The notes of each Anki deck, for a deck file each: decks in the order
+/// their first note comes, notes in theirs; the notes of no deck (a text
+/// export without a deck column) together, under `None`.
+pub fn by_deck(notes: Vec<SourceNote>) -> Vec<(Option<String>, Vec<SourceNote>)> {
+    let mut groups: Vec<(Option<String>, Vec<SourceNote>)> = Vec::new();
+    for note in notes {
+        let deck = note.deck.as_deref().map(clean).filter(|d| !d.is_empty());
+        match groups.iter_mut().find(|(d, _)| *d == deck) {
+            Some((_, group)) => group.push(note),
+            None => groups.push((deck, vec![note])),
+        }
+    }
+    groups
+}
+
+/// The file names of the deck files for `decks` (Anki deck names, `None`
+/// for the notes of no deck, named `fallback`): lower case, a parent and
+/// its child joined by `-`, each name once (`-2`, `-3`… after a repeat).
+/// The name is the deck's id, so it is kept to letters, digits and `-`.
+pub fn file_names(decks: &[Option<&str>], fallback: &str) -> Vec<String> {
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut names = Vec::with_capacity(decks.len());
+    for deck in decks {
+        let mut stem = String::new();
+        for c in deck
+            .unwrap_or(fallback)
+            .chars()
+            .flat_map(char::to_lowercase)
+        {
+            if c.is_alphanumeric() {
+                stem.push(c);
+            } else if !stem.is_empty() && !stem.ends_with('-') {
+                stem.push('-');
+            }
+        }
+        let stem = match stem.trim_end_matches('-') {
+            "" => "anki".to_string(),
+            kept => kept.to_string(),
+        };
+        let mut name = stem.clone();
+        let mut n = 1;
+        while !taken.insert(name.clone()) {
+            n += 1;
+            name = format!("{stem}-{n}");
+        }
+        names.push(format!("{name}.yaml"));
+    }
+    names
+}
+
 /// Text safe to keep: control characters and bidi controls out, spaces
 /// collapsed.
 fn clean(text: &str) -> String {
@@ -420,6 +470,51 @@ mod tests {
             source: "paquet.apkg",
             path: Path::new("out.yaml"),
         }
+    }
+
+    #[test]
+    fn notes_are_grouped_by_deck_and_each_deck_named_once() {
+        let in_deck = |guid: &str, deck: Option<&str>| SourceNote {
+            guid: Some(guid.into()),
+            deck: deck.map(str::to_string),
+            ..note(Some(NoteKind::Basic), &["q", "a"])
+        };
+        let groups = by_deck(vec![
+            in_deck("1", Some("Cours::Chapitre 1")),
+            in_deck("2", None),
+            in_deck("3", Some("Cours::Chapitre\u{202e} 2")),
+            in_deck("4", Some("Cours::Chapitre 1")),
+            in_deck("5", Some("  ")),
+        ]);
+        let decks: Vec<Option<&str>> = groups.iter().map(|(d, _)| d.as_deref()).collect();
+        assert_eq!(
+            decks,
+            vec![Some("Cours::Chapitre 1"), None, Some("Cours::Chapitre 2")]
+        );
+        let guids: Vec<Vec<&str>> = groups
+            .iter()
+            .map(|(_, notes)| notes.iter().map(|n| n.guid.as_deref().unwrap()).collect())
+            .collect();
+        assert_eq!(guids, vec![vec!["1", "4"], vec!["2", "5"], vec!["3"]]);
+        assert_eq!(
+            file_names(
+                &[
+                    Some("Cours::Chapitre 1"),
+                    None,
+                    Some("Cours — chapitre 1!"),
+                    Some("Été"),
+                    Some("::"),
+                ],
+                "Paquet"
+            ),
+            vec![
+                "cours-chapitre-1.yaml",
+                "paquet.yaml",
+                "cours-chapitre-1-2.yaml",
+                "été.yaml",
+                "anki.yaml"
+            ]
+        );
     }
 
     #[test]
