@@ -31,11 +31,61 @@ fn integrity(db: &Path) -> String {
         .unwrap()
 }
 
+/// `decks/endurance.yaml` of `cards` cards, synced into the store `db`.
+fn synced_deck(scratch: &Scratch, db: &Path, cards: usize) {
+    scratch.write("decks/endurance.yaml", deck(cards));
+    let synced = fiches_with(
+        &scratch.path,
+        &["sync"],
+        &[("FICHES_DB", db.to_str().unwrap())],
+        None,
+    );
+    assert_eq!(synced.status, 0, "{}", synced.stderr);
+}
+
+/// `fiches review --plain` and `extra` on the store `db`, on the 1st of
+/// December, stdin and stdout piped.
+fn spawn_plain_review(
+    scratch: &Scratch,
+    db: &Path,
+    extra: &[&str],
+    stderr: Stdio,
+) -> std::process::Child {
+    Command::new(BIN)
+        .args(["review", "--plain"])
+        .args(extra)
+        .current_dir(&scratch.path)
+        .env("FICHES_DB", db)
+        .env("FICHES_NOW", "2026-12-01T09:00:00-05:00")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap()
+}
+
+/// The child's exit status within `seconds`; `None` when it was still
+/// running then (it is killed, so its output can be read and shown).
+fn exit_within(child: &mut std::process::Child, seconds: u64) -> Option<i32> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(seconds);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status.code().unwrap_or(-1));
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// Reads a child's output to its end on a thread, and signals on the
 /// returned channel once `needle` has appeared `times` times: tests act on
 /// what the session printed, never after a fixed wait.
 fn watch_output(
-    mut stdout: std::process::ChildStdout,
+    mut stdout: impl Read + Send + 'static,
     needle: &'static str,
     times: usize,
 ) -> (
@@ -65,8 +115,8 @@ fn watch_output(
 #[test]
 fn killed_at_random_moments_every_acknowledged_rating_is_kept_once() {
     let scratch = Scratch::new();
-    scratch.write("decks/endurance.yaml", deck(3000));
     let db = scratch.path.join("store.db");
+    synced_deck(&scratch, &db, 3000);
     let mut seed: u64 = 0x1234_5678_9abc_def1;
     let mut next = move || {
         seed ^= seed << 13;
@@ -74,26 +124,10 @@ fn killed_at_random_moments_every_acknowledged_rating_is_kept_once() {
         seed ^= seed << 17;
         seed
     };
-    let synced = fiches_with(
-        &scratch.path,
-        &["sync"],
-        &[("FICHES_DB", db.to_str().unwrap())],
-        None,
-    );
-    assert_eq!(synced.status, 0, "{}", synced.stderr);
     let mut expected_total: i64 = 0;
     let mut kills = 0;
     while kills < 24 {
-        let mut child = Command::new(BIN)
-            .args(["review", "--plain", "--new", "3000"])
-            .current_dir(&scratch.path)
-            .env("FICHES_DB", &db)
-            .env("FICHES_NOW", "2026-12-01T09:00:00-05:00")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_plain_review(&scratch, &db, &["--new", "3000"], Stdio::null());
         // Kill after a random number of acknowledged ratings, then a random
         // fraction of the next one: the kill lands mid-review whatever the
         // machine's speed, so the test does not depend on timing.
@@ -260,16 +294,7 @@ fn a_deck_edited_during_a_review_syncs_consistently_next_time() {
     let scratch = Scratch::new();
     scratch.write("decks/endurance.yaml", deck(10));
     let db = scratch.path.join("store.db");
-    let mut child = Command::new(BIN)
-        .args(["review", "--plain"])
-        .current_dir(&scratch.path)
-        .env("FICHES_DB", &db)
-        .env("FICHES_NOW", "2026-12-01T09:00:00-05:00")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_plain_review(&scratch, &db, &[], Stdio::piped());
     // Edit the deck once the session has rated two cards (seen on its
     // output), not after a fixed wait, so the order holds on a busy machine.
     let (waiting, reader) = watch_output(child.stdout.take().unwrap(), "Saved 5", 2);
@@ -334,41 +359,8 @@ fn a_deck_edited_during_a_review_syncs_consistently_next_time() {
 
 /// A `review --plain` on a synced store of `cards` cards, stdin and stdout piped.
 fn plain_review(scratch: &Scratch, db: &Path, cards: usize) -> std::process::Child {
-    scratch.write("decks/endurance.yaml", deck(cards));
-    let synced = fiches_with(
-        &scratch.path,
-        &["sync"],
-        &[("FICHES_DB", db.to_str().unwrap())],
-        None,
-    );
-    assert_eq!(synced.status, 0, "{}", synced.stderr);
-    Command::new(BIN)
-        .args(["review", "--plain"])
-        .current_dir(&scratch.path)
-        .env("FICHES_DB", db)
-        .env("FICHES_NOW", "2026-12-01T09:00:00-05:00")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
-}
-
-/// The child's exit status, within a minute; `None` when it was still
-/// running then (it is killed, so its output can be read and shown).
-fn exit_within_a_minute(child: &mut std::process::Child) -> Option<i32> {
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return Some(status.code().unwrap_or(-1));
-        }
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    synced_deck(scratch, db, cards);
+    spawn_plain_review(scratch, db, &[], Stdio::null())
 }
 
 #[test]
@@ -390,7 +382,7 @@ fn plain_review_waits_for_a_locked_store_and_saves_once_it_is_free() {
     assert_eq!(child.try_wait().unwrap(), None);
     lock.execute_batch("ROLLBACK").unwrap();
     drop(stdin);
-    let status = exit_within_a_minute(&mut child);
+    let status = exit_within(&mut child, 60);
     let out = reader.join().unwrap();
     assert!(told.is_ok(), "never said it was waiting:\n{out}");
     assert!(out.contains(db.to_str().unwrap()), "{out}");
@@ -410,54 +402,22 @@ fn plain_review_waits_for_a_locked_store_and_saves_once_it_is_free() {
 fn plain_review_gives_up_on_a_store_locked_for_good() {
     let scratch = Scratch::new();
     let db = scratch.path.join("store.db");
-    scratch.write("decks/endurance.yaml", deck(2));
-    let synced = fiches_with(
-        &scratch.path,
-        &["sync"],
-        &[("FICHES_DB", db.to_str().unwrap())],
-        None,
-    );
-    assert_eq!(synced.status, 0, "{}", synced.stderr);
+    synced_deck(&scratch, &db, 2);
     let lock = rusqlite::Connection::open(&db).unwrap();
     // Held here, as by a process stopped while it wrote.
     lock.execute_batch("BEGIN IMMEDIATE").unwrap();
-    let mut child = Command::new(BIN)
-        .args(["review", "--plain"])
-        .current_dir(&scratch.path)
-        .env("FICHES_DB", &db)
-        .env("FICHES_NOW", "2026-12-01T09:00:00-05:00")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_plain_review(&scratch, &db, &[], Stdio::piped());
     let (waiting, reader) = watch_output(
         child.stdout.take().unwrap(),
         "Waiting for another fiches process",
         1,
     );
-    let mut stderr = child.stderr.take().unwrap();
-    let errors = std::thread::spawn(move || {
-        let mut err = String::new();
-        let _ = stderr.read_to_string(&mut err);
-        err
-    });
+    let (_, errors) = watch_output(child.stderr.take().unwrap(), "gave up", 1);
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(b"\n4\n").unwrap();
     let told = waiting.recv_timeout(Duration::from_secs(60));
     // 60 s of waiting, and a minute more for a loaded machine.
-    let deadline = std::time::Instant::now() + Duration::from_secs(120);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status.code();
-        }
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let status = exit_within(&mut child, 120);
     drop(stdin);
     let out = reader.join().unwrap();
     let err = errors.join().unwrap();
@@ -497,7 +457,7 @@ fn plain_review_refuses_a_rating_into_a_store_deleted_or_replaced() {
         }
         stdin.write_all(b"\n4\nq\n").unwrap();
         drop(stdin);
-        let status = exit_within_a_minute(&mut child);
+        let status = exit_within(&mut child, 60);
         let out = reader.join().unwrap();
         // What the session did is not where fiches reads it: an I/O problem.
         assert_eq!(
@@ -527,14 +487,7 @@ fn plain_review_refuses_a_rating_into_a_store_deleted_or_replaced() {
 fn a_command_waiting_for_the_store_says_so_and_goes_on_once_free() {
     let scratch = Scratch::new();
     let db = scratch.path.join("store.db");
-    scratch.write("decks/endurance.yaml", deck(2));
-    let synced = fiches_with(
-        &scratch.path,
-        &["sync"],
-        &[("FICHES_DB", db.to_str().unwrap())],
-        None,
-    );
-    assert_eq!(synced.status, 0, "{}", synced.stderr);
+    synced_deck(&scratch, &db, 2);
     scratch.write("decks/endurance.yaml", deck(3));
     let lock = rusqlite::Connection::open(&db).unwrap();
     lock.execute_batch("BEGIN IMMEDIATE").unwrap();
@@ -547,26 +500,15 @@ fn a_command_waiting_for_the_store_says_so_and_goes_on_once_free() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let (seen, told) = std::sync::mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        let mut chunk = [0u8; 1024];
-        while let Ok(read) = stderr.read(&mut chunk) {
-            if read == 0 {
-                break;
-            }
-            out.extend_from_slice(&chunk[..read]);
-            if String::from_utf8_lossy(&out).contains("waiting for another fiches process") {
-                let _ = seen.send(());
-            }
-        }
-        String::from_utf8_lossy(&out).into_owned()
-    });
+    let (told, reader) = watch_output(
+        child.stderr.take().unwrap(),
+        "waiting for another fiches process",
+        1,
+    );
     // Well before SQLite's own 30 s would end it.
     let said = told.recv_timeout(Duration::from_secs(20));
     lock.execute_batch("ROLLBACK").unwrap();
-    let status = exit_within_a_minute(&mut child);
+    let status = exit_within(&mut child, 60);
     let err = reader.join().unwrap();
     assert!(said.is_ok(), "said nothing while waiting: {err}");
     assert!(err.contains(db.to_str().unwrap()), "{err}");
