@@ -69,6 +69,15 @@ pub struct StoreArg {
     pub db: Option<PathBuf>,
 }
 
+/// `--db` and the decks a command reads from the store.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct StoreDecks {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// Deck files, directories or deck ids [default: decks/ if it exists, and every deck in the store]
+    pub decks: Vec<PathBuf>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check deck files for errors, for CI and for authors
@@ -128,9 +137,7 @@ pub enum Command {
 #[derive(Debug, clap::Args)]
 pub struct ReadinessArgs {
     #[command(flatten)]
-    pub store: StoreArg,
-    /// Deck files or directories [default: decks/ if it exists, and every deck in the store]
-    pub decks: Vec<PathBuf>,
+    pub select: StoreDecks,
     /// The day (YYYY-MM-DD) [default: the decks' exam day, else today]
     #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub on: Option<chrono::NaiveDate>,
@@ -258,9 +265,7 @@ pub struct SyncArgs {
 #[derive(Debug, clap::Args)]
 pub struct StatsArgs {
     #[command(flatten)]
-    pub store: StoreArg,
-    /// Deck files, directories or deck ids [default: decks/ if it exists, and every deck in the store]
-    pub decks: Vec<PathBuf>,
+    pub select: StoreDecks,
     /// One JSON document on stdout
     #[arg(long)]
     pub json: bool,
@@ -283,9 +288,7 @@ pub struct StatsArgs {
 #[derive(Debug, clap::Args)]
 pub struct CardsArgs {
     #[command(flatten)]
-    pub store: StoreArg,
-    /// Deck files, directories or deck ids [default: decks/ if it exists, and every deck in the store]
-    pub decks: Vec<PathBuf>,
+    pub select: StoreDecks,
     /// A JSON array on stdout
     #[arg(long)]
     pub json: bool,

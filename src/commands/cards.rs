@@ -8,20 +8,11 @@ use crate::store::CardRow;
 use crate::text;
 use unicode_width::UnicodeWidthStr;
 
-use super::{Failure, Status, open_store, select_decks};
+use super::{Failure, Status};
 
 pub fn run(args: &CardsArgs, db: Option<&std::path::Path>) -> Result<Status, Failure> {
     let now = clock::now()?;
-    let nothing = super::nothing_to_show(&args.decks, db);
-    if nothing {
-        super::say_nothing_yet();
-    }
-    let mut store = if nothing {
-        crate::store::Store::in_memory()?
-    } else {
-        open_store(db)?
-    };
-    let selection = select_decks(&mut store, &args.decks, args.decks.is_empty(), now)?;
+    let (store, selection, _) = super::report_store(&args.select.decks, db, now)?;
     let status = selection.status();
     let rows = store.card_rows(&selection.decks)?;
     let mut out = text::SafeWriter::new(io::stdout().lock());

@@ -399,6 +399,25 @@ pub fn nothing_to_show(args: &[PathBuf], db: Option<&Path>) -> bool {
     args.is_empty() && !Path::new(DEFAULT_DECKS).is_dir() && !store_exists(db)
 }
 
+/// The store a report reads and the decks it is about. With no deck
+/// named, no decks/ and no store yet, that is said and an empty store in
+/// memory is read instead: nothing is created (`true` says so).
+pub fn report_store(
+    decks: &[PathBuf],
+    db: Option<&Path>,
+    now: DateTime<FixedOffset>,
+) -> Result<(Store, Selection, bool), Failure> {
+    let nothing = nothing_to_show(decks, db);
+    let mut store = if nothing {
+        say_nothing_yet();
+        Store::in_memory()?
+    } else {
+        open_store(db)?
+    };
+    let selection = select_decks(&mut store, decks, decks.is_empty(), now)?;
+    Ok((store, selection, nothing))
+}
+
 /// Said when there is no deck and no store yet; nothing is created.
 pub fn say_nothing_yet() {
     eprintln!("fiches: {NO_DECKS}; no review store yet either (nothing was created)");

@@ -71,7 +71,12 @@ pub fn run(args: &ReadinessArgs, db: Option<&std::path::Path>) -> Result<Status,
     let now = clock::now()?;
     let today = clock::study_day(now);
     let mut store = open_store(db)?;
-    let selection = select_decks(&mut store, &args.decks, args.decks.is_empty(), now)?;
+    let selection = select_decks(
+        &mut store,
+        &args.select.decks,
+        args.select.decks.is_empty(),
+        now,
+    )?;
     if selection.decks.is_empty() {
         return Err(super::no_decks());
     }

@@ -12,7 +12,7 @@ use crate::review::plan;
 use crate::review::standing::{self, Standing};
 use crate::store::Store;
 
-use super::{Failure, Status, open_store, select_decks};
+use super::{Failure, Status};
 
 pub fn run(args: &StatsArgs, db: Option<&std::path::Path>) -> Result<Status, Failure> {
     let now = clock::now()?;
@@ -28,19 +28,10 @@ pub fn run(args: &StatsArgs, db: Option<&std::path::Path>) -> Result<Status, Fai
             "fiches: the exam day {exam} is not to come (the study day is {today}): there is no exam plan to show"
         );
     }
-    let nothing = super::nothing_to_show(&args.decks, db);
-    if nothing {
-        super::say_nothing_yet();
-        if !args.json && super::interactive() {
-            return Ok(Status::Success);
-        }
+    let (mut store, selection, nothing) = super::report_store(&args.select.decks, db, now)?;
+    if nothing && !args.json && super::interactive() {
+        return Ok(Status::Success);
     }
-    let mut store = if nothing {
-        crate::store::Store::in_memory()?
-    } else {
-        open_store(db)?
-    };
-    let selection = select_decks(&mut store, &args.decks, args.decks.is_empty(), now)?;
     let status = selection.status();
     if !args.tags.is_empty() {
         return super::tags::stats(
