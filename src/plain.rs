@@ -9,7 +9,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::clock::ClockError;
 use crate::deck::Answer;
-use crate::review::answer::{self, Answering, Reply, Unreadable};
+use crate::review::answer::{self, Answering, Asks, Reply, Unreadable};
 use crate::review::grade::{Blank, Verdict};
 use crate::review::{Session, SessionError, Summary, UndoError, waiting_for_store, write_summary};
 use crate::sched::Rating;
@@ -263,23 +263,17 @@ fn ask(
         writeln!(out, "{line}")?;
     }
     let verdict = loop {
-        let prompt = match answering.kind() {
-            crate::deck::CardKind::TrueFalse { .. } => {
-                "Vrai ou faux ? [v / f · u undo · q quit]".to_string()
-            }
-            crate::deck::CardKind::Choice { .. } => {
+        let prompt = match answering.asks() {
+            Asks::TrueOrFalse => "Vrai ou faux ? [v / f · u undo · q quit]".to_string(),
+            Asks::Letters => {
                 "Your choice (its letter, or several: a c) [u undo · q quit · =q answers q]"
                     .to_string()
             }
-            crate::deck::CardKind::Match { .. } => {
-                "Your pairs (e.g. 1b 2a) [u undo · q quit · =q answers q]".to_string()
+            Asks::Pairs => "Your pairs (e.g. 1b 2a) [u undo · q quit · =q answers q]".to_string(),
+            Asks::Blank { asked, of } => {
+                format!("Blank {asked} of {of}: [u undo · q quit · =q answers q]")
             }
-            _ => match answering.blank_asked() {
-                Some((asked, of)) => {
-                    format!("Blank {asked} of {of}: [u undo · q quit · =q answers q]")
-                }
-                None => String::new(),
-            },
+            Asks::Nothing => String::new(),
         };
         writeln!(out, "{prompt}")?;
         out.flush()?;

@@ -95,6 +95,28 @@ impl Answering {
         self.verdict.map(Verdict::proposed)
     }
 
+    /// What the student gives for this card: the front ends prompt and
+    /// read keys by this, never by the kind, so a new kind answered as an
+    /// earlier one is (letters, pairs, blanks, one key) needs nothing there.
+    pub fn asks(&self) -> Asks {
+        match &self.kind {
+            CardKind::TrueFalse { .. } => Asks::TrueOrFalse,
+            CardKind::Choice { .. } => Asks::Letters,
+            CardKind::Match { .. } => Asks::Pairs,
+            CardKind::Cloze { .. } => {
+                let (asked, of) = self.blank_asked().unwrap_or((1, 1));
+                Asks::Blank { asked, of }
+            }
+            // Never answered (no `Answering` is made for it).
+            CardKind::Basic => Asks::Nothing,
+        }
+    }
+
+    /// Whether the answer is typed as a line (all but one key, v or f).
+    pub fn typed(&self) -> bool {
+        self.asks() != Asks::TrueOrFalse
+    }
+
     /// For a cloze card: the blank now asked (1-based) and how many there are.
     pub fn blank_asked(&self) -> Option<(usize, usize)> {
         match &self.kind {
@@ -188,6 +210,23 @@ impl Answering {
 /// The rating the items ticked as recalled propose, out of the `asked`
 /// the question asks for (all of them unless it says): see
 /// [`Rating::from_recalled`].
+/// What a graded card asks the student to give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asks {
+    /// One key: v (vrai) or f (faux).
+    TrueOrFalse,
+    /// The letters of the choices shown, one or several.
+    Letters,
+    /// Pairs of a number and a letter (`1b 2a`).
+    Pairs,
+    /// Blank `asked` of `of`, typed.
+    Blank {
+        asked: usize,
+        of: usize,
+    },
+    Nothing,
+}
+
 pub fn proposed_from_ticks(ticks: &[bool], asked: Option<u32>) -> Option<Rating> {
     if ticks.is_empty() {
         return None;

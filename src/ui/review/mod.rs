@@ -16,7 +16,6 @@ use super::intents::Next;
 use super::keys::{self, Action};
 use super::theme::Theme;
 use super::{Intent, News, Screen};
-use crate::deck::CardKind;
 use crate::review::answer::{self, Answering, Reply, Unreadable};
 
 /// The longest answer that can be typed or pasted.
@@ -167,14 +166,14 @@ impl ReviewScreen {
     }
 
     fn table(&self) -> &'static [keys::Binding] {
-        let kind = self.answering.as_ref().map(Answering::kind);
+        let answering = self.answering.as_ref();
         match self.phase {
-            Phase::Question => match kind {
-                Some(CardKind::TrueFalse { .. }) => keys::REVIEW_TRUE_FALSE,
-                Some(_) => keys::REVIEW_GRADED,
+            Phase::Question => match answering.map(Answering::typed) {
+                Some(false) => keys::REVIEW_TRUE_FALSE,
+                Some(true) => keys::REVIEW_GRADED,
                 None => keys::REVIEW_QUESTION,
             },
-            Phase::Answer if kind.is_some() => keys::REVIEW_GRADED_ANSWER,
+            Phase::Answer if answering.is_some() => keys::REVIEW_GRADED_ANSWER,
             Phase::Answer if self.is_list() => keys::REVIEW_ANSWER,
             Phase::Answer => keys::REVIEW_ANSWER_TEXT,
             Phase::Over => match &self.summary {
@@ -218,7 +217,7 @@ impl ReviewScreen {
         if keys::is_interrupt(&key) {
             return None;
         }
-        let true_false = matches!(self.answering.as_ref()?.kind(), CardKind::TrueFalse { .. });
+        let true_false = !self.answering.as_ref()?.typed();
         let action = keys::lookup(self.table(), &key);
         let plain = !key.modifiers.contains(KeyModifiers::CONTROL);
         // Letters are the answer: even `?` once something is typed.
@@ -372,10 +371,7 @@ impl ReviewScreen {
 
 impl Screen for ReviewScreen {
     fn paste(&mut self, text: &str) {
-        let typing = self
-            .answering
-            .as_ref()
-            .is_some_and(|a| !matches!(a.kind(), CardKind::TrueFalse { .. }));
+        let typing = self.answering.as_ref().is_some_and(Answering::typed);
         if !typing {
             return;
         }

@@ -7,8 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph};
 
 use super::{Phase, ReviewScreen};
-use crate::deck::{Answer, CardKind};
-use crate::review::answer::{self, Answering};
+use crate::deck::Answer;
+use crate::review::answer::{self, Answering, Asks};
 use crate::review::grade::{Blank, Verdict};
 use crate::review::{Current, SlotKind};
 use crate::sched::Rating;
@@ -75,20 +75,15 @@ impl ReviewScreen {
         if self.phase == Phase::Question
             && let Some(answering) = answering
         {
-            let prompt = match answering.kind() {
-                CardKind::TrueFalse { .. } => "Press v (vrai) or f (faux)".to_string(),
-                CardKind::Choice { .. } => {
-                    "Your choice (letters, e.g. b or a c), then Enter:".to_string()
-                }
-                CardKind::Cloze { .. } => {
-                    let (asked, of) = answering.blank_asked().unwrap_or((1, 1));
-                    format!("Blank {asked} of {of}: type it, then Enter:")
-                }
-                CardKind::Match { .. } => "Your pairs (e.g. 1b 2a), then Enter:".to_string(),
-                CardKind::Basic => String::new(),
+            let prompt = match answering.asks() {
+                Asks::TrueOrFalse => "Press v (vrai) or f (faux)".to_string(),
+                Asks::Letters => "Your choice (letters, e.g. b or a c), then Enter:".to_string(),
+                Asks::Blank { asked, of } => format!("Blank {asked} of {of}: type it, then Enter:"),
+                Asks::Pairs => "Your pairs (e.g. 1b 2a), then Enter:".to_string(),
+                Asks::Nothing => String::new(),
             };
             lines.push(Line::styled(prompt, theme.dim()));
-            if !matches!(current.card.kind, CardKind::TrueFalse { .. }) {
+            if answering.typed() {
                 lines.push(Line::from(vec![
                     Span::raw("> "),
                     Span::styled(self.typed.clone(), theme.title()),
