@@ -39,7 +39,7 @@ pub fn parse() -> Result<Cli, std::process::ExitCode> {
     name = "fiches",
     version = env!("FICHES_VERSION"),
     about = "Spaced-repetition flashcards in the terminal",
-    long_about = "Spaced-repetition flashcards in the terminal.\n\nDecks are YAML files (see decks/README.md); reviews are scheduled with SM-2.",
+    long_about = "Spaced-repetition flashcards in the terminal.\n\nDecks are YAML files (see decks/README.md); reviews are scheduled with SM-2 (or FSRS: --scheduler fsrs, or `scheduler: fsrs` in a deck).",
     after_help = TOP_HELP,
     after_long_help = TOP_HELP
 )]
@@ -207,6 +207,49 @@ pub struct ReviewArgs {
     /// for several: a card with any of them)
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
+    #[command(flatten)]
+    pub scheduling: SchedulingArgs,
+}
+
+/// Which scheduler sets the due days, over each deck's own `scheduler:`
+/// and `retention:`.
+#[derive(Debug, Clone, Copy, Default, clap::Args)]
+pub struct SchedulingArgs {
+    /// The scheduler of the decks' due days, sm2 or fsrs [default: each
+    /// deck's `scheduler:`, else sm2]
+    #[arg(long, value_name = "NAME", env = "FICHES_SCHEDULER", value_parser = parse_scheduler)]
+    pub scheduler: Option<crate::sched::Scheduler>,
+    /// The recall FSRS schedules reviews at, 0.70 to 0.97 [default: each
+    /// deck's `retention:`, else 0.90]
+    #[arg(long, value_name = "R", env = "FICHES_RETENTION", value_parser = parse_retention,
+          allow_negative_numbers = true)]
+    pub retention: Option<crate::sched::Retention>,
+}
+
+impl SchedulingArgs {
+    pub fn scheduling(self) -> crate::review::scheduler::Scheduling {
+        crate::review::scheduler::Scheduling {
+            scheduler: self.scheduler,
+            retention: self.retention,
+        }
+    }
+}
+
+fn parse_scheduler(text: &str) -> Result<crate::sched::Scheduler, String> {
+    crate::sched::Scheduler::parse(text).ok_or_else(|| {
+        format!(
+            "{text:?} is not a scheduler: give {} (SM-2 is the default)",
+            crate::sched::Scheduler::NAMES
+        )
+    })
+}
+
+fn parse_retention(text: &str) -> Result<crate::sched::Retention, String> {
+    crate::sched::Retention::parse(text).ok_or_else(|| {
+        format!(
+            "{text:?} is not a retention FSRS can schedule at: give a number from 0.70 to 0.97 (the share of cards you want to recall when they come back; 0.90 by default)"
+        )
+    })
 }
 
 /// The most minutes one session may be asked to hold: ten hours.
@@ -283,6 +326,8 @@ pub struct StatsArgs {
     /// before the exam (1–600) [default: your usual time, from the log]
     #[arg(long, value_name = "N", env = "FICHES_MINUTES", value_parser = parse_minutes)]
     pub minutes: Option<u32>,
+    #[command(flatten)]
+    pub scheduling: SchedulingArgs,
 }
 
 #[derive(Debug, clap::Args)]

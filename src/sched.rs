@@ -281,6 +281,90 @@ impl Policy {
     }
 }
 
+/// Which scheduler sets a deck's due days. SM-2 is the default; FSRS
+/// schedules from the model of memory, at a retention. Both read the one
+/// review log and SM-2's state is kept exactly under either, so a deck can
+/// switch either way without losing anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scheduler {
+    #[default]
+    Sm2,
+    Fsrs,
+}
+
+impl Scheduler {
+    pub const NAMES: &'static str = "sm2 or fsrs";
+
+    pub fn parse(text: &str) -> Option<Scheduler> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "sm2" => Some(Scheduler::Sm2),
+            "fsrs" => Some(Scheduler::Fsrs),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Scheduler::Sm2 => "sm2",
+            Scheduler::Fsrs => "fsrs",
+        }
+    }
+}
+
+impl fmt::Display for Scheduler {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The probability of recall FSRS schedules a review at: 0.70 to 0.97, in
+/// hundredths (0.90 by default). Lower means longer intervals and more
+/// forgetting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Retention(u8);
+
+impl Retention {
+    pub const DEFAULT: Retention = Retention(90);
+    pub const MIN: Retention = Retention(70);
+    pub const MAX: Retention = Retention(97);
+
+    /// From hundredths, when in range.
+    pub fn from_hundredths(value: u8) -> Option<Retention> {
+        (Self::MIN.0..=Self::MAX.0)
+            .contains(&value)
+            .then_some(Retention(value))
+    }
+
+    /// From a share (0.85) or a percentage (85), when in range and given to
+    /// the hundredth at most.
+    pub fn parse(text: &str) -> Option<Retention> {
+        let text = text.trim().trim_end_matches('%').trim();
+        let value: f64 = text.parse().ok().filter(|v: &f64| v.is_finite())?;
+        let hundredths = if value > 1.0 { value } else { value * 100.0 };
+        let rounded = hundredths.round();
+        if (hundredths - rounded).abs() > 1e-6 {
+            return None;
+        }
+        u8::try_from(rounded as i64)
+            .ok()
+            .and_then(Retention::from_hundredths)
+    }
+
+    pub fn hundredths(self) -> u8 {
+        self.0
+    }
+
+    pub fn share(self) -> f32 {
+        f32::from(self.0) / 100.0
+    }
+}
+
+impl fmt::Display for Retention {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "0.{:02}", self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -413,6 +497,31 @@ mod tests {
         // Due before the exam anyway: unchanged.
         let soon = review(&CardState::default(), r(4), day("2026-12-03"));
         assert_eq!(before_exam(soon, day("2026-12-03"), exam), soon);
+    }
+
+    #[test]
+    fn schedulers_and_retentions_are_read_from_their_words() {
+        assert_eq!(Scheduler::parse("FSRS"), Some(Scheduler::Fsrs));
+        assert_eq!(Scheduler::parse("sm2"), Some(Scheduler::Sm2));
+        assert_eq!(Scheduler::parse("anki"), None);
+        let r = |t: &str| Retention::parse(t).map(Retention::hundredths);
+        assert_eq!(
+            [
+                r("0.9"),
+                r("0.85"),
+                r("85"),
+                r("85 %"),
+                r("0.70"),
+                r("0.97")
+            ],
+            [Some(90), Some(85), Some(85), Some(85), Some(70), Some(97)]
+        );
+        for bad in [
+            "0.69", "0.98", "1", "0", "-0.9", "0.905", "NaN", "inf", "x", "",
+        ] {
+            assert_eq!(r(bad), None, "{bad}");
+        }
+        assert_eq!(Retention::DEFAULT.to_string(), "0.90");
     }
 
     #[test]

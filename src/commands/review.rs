@@ -53,13 +53,13 @@ pub fn run(args: &ReviewArgs, db: Option<&std::path::Path>) -> Result<Status, Fa
             &args.tags,
         )?)
     };
-    let mut session = Session::start_only(
+    let mut session = Session::start_scheduled(
         &store,
         selection.decks,
         now,
         plan,
-        args.minutes,
-        only.as_ref(),
+        (args.minutes, only.as_ref()),
+        args.scheduling.scheduling(),
     )
     .map_err(session_failure)?;
     if !args.plain && super::interactive() {

@@ -47,10 +47,22 @@ pub fn run(args: &StatsArgs, db: Option<&std::path::Path>) -> Result<Status, Fai
         return super::calibration::run(&store, &selection.decks, args.json, status);
     }
     if !args.json && super::interactive() {
-        let screen = crate::ui::intents::open_stats(&store, &selection.decks, today, args.exam)?;
+        let screen = crate::ui::intents::open_stats_scheduled(
+            &store,
+            &selection.decks,
+            today,
+            args.exam,
+            args.scheduling.scheduling(),
+        )?;
         return super::run_screens(Box::new(screen), Some(&mut store));
     }
-    let stats = standing::read(&store, &selection.decks, today, args.exam)?;
+    let stats = standing::read(
+        &store,
+        &selection.decks,
+        today,
+        args.exam,
+        args.scheduling.scheduling(),
+    )?;
     let (minutes, minutes_from, covers) = exam_coverage(&store, &stats, today, args.minutes)?;
     let mut out = crate::text::SafeWriter::new(io::stdout().lock());
     let written = if args.json {

@@ -30,6 +30,8 @@ const DECK_FIELDS: &[&str] = &[
     "tags",
     "exam",
     "order",
+    "scheduler",
+    "retention",
     "cards",
 ];
 pub(super) const COMMON_CARD_FIELDS: &[&str] = &[
@@ -564,6 +566,8 @@ impl Checker<'_> {
         let order = fields
             .take("order")
             .and_then(|n| self.whole(n, "order", "the deck's place in the course: 1, 2, 3…"));
+        let scheduler = fields.take("scheduler").and_then(|n| self.scheduler(n));
+        let retention = fields.take("retention").and_then(|n| self.retention(n));
         let cards = match fields.take("cards") {
             Some(node) => self.cards(node),
             None => {
@@ -582,7 +586,56 @@ impl Checker<'_> {
             tags,
             exam,
             order,
+            scheduler,
+            retention,
             cards,
+        })
+    }
+
+    fn scheduler(&mut self, node: &mut Node) -> Option<crate::sched::Scheduler> {
+        const NAMES: &[&str] = &["sm2", "fsrs"];
+        let name = match &node.value {
+            Value::Str(text) => text.trim().to_string(),
+            Value::Null => return None,
+            other => {
+                self.error(
+                    node.pos,
+                    type_message("scheduler", "`sm2` or `fsrs`", other),
+                );
+                return None;
+            }
+        };
+        crate::sched::Scheduler::parse(&name).or_else(|| {
+            let hint = suggestion(&name, NAMES)
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| "use `sm2` (the default) or `fsrs`".to_string());
+            self.error(node.pos, format!("unknown scheduler `{name}`: {hint}"));
+            None
+        })
+    }
+
+    fn retention(&mut self, node: &mut Node) -> Option<crate::sched::Retention> {
+        let given = match &node.value {
+            Value::Float(v) => v.to_string(),
+            Value::Int(n) => n.to_string(),
+            Value::Str(text) => text.trim().to_string(),
+            Value::Null => return None,
+            other => {
+                self.error(
+                    node.pos,
+                    type_message("retention", "a number from 0.70 to 0.97", other),
+                );
+                return None;
+            }
+        };
+        crate::sched::Retention::parse(&given).or_else(|| {
+            self.error(
+                node.pos,
+                format!(
+                    "`retention` must be a number from 0.70 to 0.97 (the recall FSRS schedules at, 0.90 by default), found {given}"
+                ),
+            );
+            None
         })
     }
 

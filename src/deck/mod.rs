@@ -50,6 +50,10 @@ pub struct Deck {
     pub exam: Option<chrono::NaiveDate>,
     /// The deck's place in the course: new cards come in this order.
     pub order: Option<u32>,
+    /// The scheduler the deck asks for (`scheduler:`); SM-2 without one.
+    pub scheduler: Option<crate::sched::Scheduler>,
+    /// The retention FSRS aims at for it (`retention:`); 0.90 without one.
+    pub retention: Option<crate::sched::Retention>,
     pub cards: Vec<Card>,
 }
 

@@ -8,7 +8,7 @@ pub mod readiness;
 use chrono::NaiveDate;
 use fsrs::{FSRS, FSRSItem, FSRSReview, MemoryState};
 
-use crate::sched::{Ease, Rating, Verdict};
+use crate::sched::{Ease, Rating, Retention, Verdict};
 
 /// The retention SM-2's intervals are taken to aim at, to convert an SM-2
 /// state from an older store into a memory state.
@@ -117,6 +117,9 @@ pub enum ModelError {
     #[error("the memory model's parameters are not valid FSRS parameters ({0})")]
     Invalid(String),
 }
+
+/// The longest interval FSRS schedules, in days: a hundred years.
+pub const MAX_INTERVAL: u32 = 36_500;
 
 /// FSRS with a set of parameters.
 #[derive(Debug, Clone)]
@@ -251,6 +254,31 @@ impl Model {
             _ => 5,
         })?;
         self.extend(memory, &[Logged::rated(day, rating)])
+    }
+
+    /// FSRS's interval, in whole days, after which a card of this
+    /// stability falls to `retention`: the crate's own, rounded, at least a
+    /// day and at most [`MAX_INTERVAL`] (as Anki bounds it).
+    pub fn interval(&self, stability: f32, retention: Retention) -> u32 {
+        let days = self
+            .fsrs
+            .next_interval(Some(stability), retention.share(), 3);
+        if !days.is_finite() || days >= MAX_INTERVAL as f32 {
+            return if days.is_nan() { 1 } else { MAX_INTERVAL };
+        }
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let whole = days.round().max(1.0) as u32;
+        whole
+    }
+
+    /// The day FSRS schedules the card's next review, at `retention`.
+    pub fn due_day(&self, memory: &Memory, retention: Retention) -> NaiveDate {
+        let interval = self.interval(memory.stability, retention);
+        memory
+            .last_day
+            .checked_add_days(chrono::Days::new(u64::from(interval)))
+            .unwrap_or(NaiveDate::MAX)
+            .min(crate::sched::last_day())
     }
 
     /// The probability of recalling the card on the morning of `day`.
@@ -502,6 +530,34 @@ mod tests {
             Some(again),
             model.after(Some(memory), Grade::AGAIN, day("2026-11-12"))
         );
+    }
+
+    #[test]
+    fn fsrs_intervals_from_a_known_state_and_retention() {
+        let model = Model::defaults();
+        let at = |r: u8| Retention::from_hundredths(r).unwrap();
+        // At 90 %, a card's interval is its stability (the curve's definition).
+        assert_eq!(model.interval(10.0, at(90)), 10);
+        // The crate's own interval for the same state, rounded.
+        let crate_days = FSRS::default().next_interval(Some(10.0), 0.8, 3);
+        assert_eq!(model.interval(10.0, at(80)), crate_days.round() as u32);
+        // Lower retention, longer intervals; higher, shorter; never below a day.
+        assert!(model.interval(10.0, at(80)) > 10);
+        assert!(model.interval(10.0, at(97)) < 10);
+        assert_eq!(model.interval(0.01, at(97)), 1);
+        assert_eq!(model.interval(1e9, at(70)), MAX_INTERVAL);
+        // From a replayed state: its last review day plus that interval.
+        let memory = model
+            .replay(None, &logged(&[("2026-11-01", 4), ("2026-11-04", 4)]))
+            .unwrap();
+        let days = model.interval(memory.stability, at(85));
+        assert_eq!(
+            model.due_day(&memory, at(85)),
+            day("2026-11-04") + chrono::Days::new(u64::from(days))
+        );
+        // The recall FSRS predicts on that day is about the retention asked.
+        let recall = model.recall(&memory, model.due_day(&memory, at(85)));
+        assert!((recall - 0.85).abs() < 0.02, "{recall}");
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod grade;
 pub mod outlook;
 pub mod plan;
 mod queue;
+pub mod scheduler;
 pub mod standing;
 pub mod tags;
 
@@ -128,7 +129,7 @@ fn cards(n: usize) -> &'static str {
 /// What a committed rating did, as both front ends say it.
 pub fn saved_text(recorded: &Recorded, comes_back: bool) -> String {
     let rating = recorded.rating;
-    let Some(due) = recorded.after.due else {
+    let Some(due) = recorded.next_due else {
         // Only a cram leaves a card without a review day: it logs the
         // rating and keeps the schedule as it was.
         return format!(
@@ -210,6 +211,10 @@ pub const RELEARN_AFTER: usize = 3;
 /// call, so a screen can also read the store between ratings.
 pub struct Session {
     notices: Vec<String>,
+    /// The scheduler asked for over the decks' own, and the decks planned
+    /// day by day that FSRS schedules, with their retention.
+    scheduling: scheduler::Scheduling,
+    fsrs: Vec<(DeckId, crate::sched::Retention)>,
     /// A study by tag: the only cards the session plans.
     only: Option<HashSet<CardId>>,
     /// An exam plan with minutes: no automatic same-session relearning.
@@ -266,9 +271,30 @@ impl Session {
         minutes: Option<u32>,
         only: Option<&HashSet<CardId>>,
     ) -> Result<Session, SessionError> {
+        Session::start_scheduled(
+            store,
+            decks,
+            now,
+            plan,
+            (minutes, only),
+            scheduler::Scheduling::default(),
+        )
+    }
+
+    /// A session as [`Session::start_only`] (with its minutes and its only
+    /// cards), under `scheduling`: the decks FSRS schedules have the due
+    /// cards of their FSRS due days.
+    pub fn start_scheduled(
+        store: &Store,
+        decks: Vec<DeckId>,
+        now: DateTime<FixedOffset>,
+        plan: Plan,
+        (minutes, only): (Option<u32>, Option<&HashSet<CardId>>),
+        scheduling: scheduler::Scheduling,
+    ) -> Result<Session, SessionError> {
         let day = clock::study_day(now);
         // Another session rating meanwhile must not shift the day's new cards.
-        let (input, timed) = store.read_consistently(|store| {
+        let (input, timed, fsrs) = store.read_consistently(|store| {
             let mut input = read_day(store, &decks, day, plan, only.is_some())?;
             let mut timed = read_timed(store, &input, minutes)?;
             // The model weighs every due card against the others (the decks
@@ -288,6 +314,8 @@ impl Session {
                     DueCards::all(store.due_cards(&wanted, day)?)
                 };
             }
+            let without_exam_due = timed.is_some() && only.is_none();
+            let fsrs = fsrs_due_cards(store, &mut input, scheduling, without_exam_due)?;
             if let Some(only) = only {
                 input = plan::restrict(input, only);
                 if let Some(timed) = timed.as_mut() {
@@ -295,7 +323,7 @@ impl Session {
                     timed.memories.retain(|card, _| only.contains(card));
                 }
             }
-            Ok::<_, StoreError>((input, timed))
+            Ok::<_, StoreError>((input, timed, fsrs))
         })?;
         let day_plan = plan::plan_day(&input);
         let (day_plan, notices) = match &timed {
@@ -303,6 +331,8 @@ impl Session {
             None => (day_plan, Vec::new()),
         };
         let mut session = Session::planned(plan, decks, day_plan);
+        session.scheduling = scheduling;
+        session.fsrs = fsrs;
         session.only = only.cloned();
         session.notices = notices;
         session.timed_exam = minutes.is_some() && input.decks.iter().any(|d| d.exam.is_some());
@@ -319,6 +349,8 @@ impl Session {
     pub fn planned(plan: Plan, decks: Vec<DeckId>, day_plan: DayPlan) -> Session {
         Session {
             notices: Vec::new(),
+            scheduling: scheduler::Scheduling::default(),
+            fsrs: Vec::new(),
             only: None,
             timed_exam: false,
             plan,
@@ -392,6 +424,17 @@ impl Session {
             verdict,
             policy: slot.policy,
         })?;
+        let mut recorded = recorded;
+        if recorded.scheduled && !self.fsrs.is_empty() {
+            // The rating is committed: should this read fail, the card's
+            // SM-2 day is said rather than the rating reported unsaved.
+            if let Ok(Some(found)) = store.model_card(recorded.card)
+                && let Some((_, retention)) = self.fsrs.iter().find(|(d, _)| *d == found.deck)
+                && let Ok(Some(due)) = scheduler::next_due(store, recorded.card, *retention)
+            {
+                recorded.next_due = Some(due);
+            }
+        }
         self.queue.pop_front();
         // Under an exam plan with minutes, the model decides what the time
         // goes to: a forgotten card comes back when it is worth it (on a
@@ -455,17 +498,19 @@ impl Session {
     ) -> Result<(), SessionError> {
         let day = clock::study_day(now);
         let only = self.only.as_ref();
-        let input = store.read_consistently(|store| {
+        let (input, fsrs) = store.read_consistently(|store| {
             let mut input = read_day(store, &self.decks, day, plan, only.is_some())?;
+            if only.is_some() && input.due.next.is_some() {
+                input.due = DueCards::all(store.due_cards(&self.decks, day)?);
+            }
+            let fsrs = fsrs_due_cards(store, &mut input, self.scheduling, false)?;
             if let Some(only) = only {
-                if input.due.next.is_some() {
-                    input.due = DueCards::all(store.due_cards(&self.decks, day)?);
-                }
                 input = plan::restrict(input, only);
             }
-            Ok::<_, StoreError>(input)
+            Ok::<_, StoreError>((input, fsrs))
         })?;
         let day_plan = plan::plan_day(&input);
+        self.fsrs = fsrs;
         self.plan = plan;
         self.day = day_plan.day;
         self.queue = Queue::new(day_plan);
@@ -491,8 +536,16 @@ impl Session {
             ratings[usize::from(step.recorded.rating.value() - 1)] += 1;
             reviewed.insert(step.recorded.card);
         }
+        let fsrs_decks: Vec<&DeckId> = self.fsrs.iter().map(|(d, _)| d).collect();
+        let sm2_decks: Vec<DeckId> = self
+            .decks
+            .iter()
+            .filter(|d| !fsrs_decks.contains(d))
+            .cloned()
+            .collect();
+        let fsrs_due = scheduler::fsrs_due(store, &self.fsrs)?;
         let left_today = Remaining {
-            due: store.due_count(&self.decks, self.day)?,
+            due: store.due_count(&sm2_decks, self.day)? + scheduler::due_count(&fsrs_due, self.day),
             relearning: store.relearning_on(&self.decks, self.day)?.len(),
             // A cram is not the day's plan: its cards are not "new today".
             new: if self.plan == Plan::Cram {
@@ -532,7 +585,12 @@ impl Session {
             more_new,
             new_per_day,
             cards,
-            upcoming: store.upcoming(&self.decks, self.day, 3)?,
+            upcoming: scheduler::upcoming(
+                store.upcoming(&sm2_decks, self.day, 3)?,
+                &fsrs_due,
+                self.day,
+                3,
+            ),
             store_lost: store.still_in_place().err().map(|err| err.to_string()),
         })
     }
@@ -597,6 +655,44 @@ fn read_timed(
         minutes,
         seconds_per_card: exam_plan::seconds_per_card(&store.recent_review_times(200)?),
     }))
+}
+
+/// Puts FSRS's due cards in the day's input for the decks planned day by
+/// day that FSRS schedules (SM-2's stay for the others; `without_exam_due`:
+/// none of the decks planned to an exam, whose cards the model plans), and
+/// says which decks those are with their retention.
+fn fsrs_due_cards(
+    store: &Store,
+    input: &mut DayInput,
+    scheduling: scheduler::Scheduling,
+    without_exam_due: bool,
+) -> Result<Vec<(DeckId, crate::sched::Retention)>, StoreError> {
+    let daily: Vec<DeckId> = input
+        .decks
+        .iter()
+        .filter(|d| d.exam.is_none())
+        .map(|d| d.deck.clone())
+        .collect();
+    let fsrs = scheduling.fsrs_decks(store, &daily)?;
+    if fsrs.is_empty() {
+        return Ok(fsrs);
+    }
+    let order: Vec<DeckId> = input.decks.iter().map(|d| d.deck.clone()).collect();
+    let sm2: Vec<DeckId> = input
+        .decks
+        .iter()
+        .filter(|d| !fsrs.iter().any(|(f, _)| *f == d.deck))
+        .filter(|d| !without_exam_due || d.exam.is_none())
+        .map(|d| d.deck.clone())
+        .collect();
+    let due = scheduler::due_entries(
+        store.due_cards(&sm2, input.day)?,
+        &scheduler::fsrs_due(store, &fsrs)?,
+        &order,
+        input.day,
+    );
+    input.due = DueCards::all(due);
+    Ok(fsrs)
 }
 
 /// With `every_new_card`, each deck's new cards are all read (a study by

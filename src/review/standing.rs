@@ -48,12 +48,14 @@ impl ExamStats {
 }
 
 /// Each deck's standing on `today`, planned to `exam` (or to the deck's own
-/// `exam:`) while that day is still to come.
+/// `exam:`) while that day is still to come; its due cards as its
+/// scheduler has them.
 pub fn read(
     store: &Store,
     decks: &[DeckId],
     today: NaiveDate,
     exam: Option<NaiveDate>,
+    scheduling: super::scheduler::Scheduling,
 ) -> Result<Vec<Standing>, StoreError> {
     store.read_consistently(|store| {
         let mut out = Vec::with_capacity(decks.len());
@@ -71,8 +73,14 @@ pub fn read(
                 )),
                 None => None,
             };
+            // Under an exam plan the plan decides, as under SM-2.
+            let deck_stats = if exam.is_some() {
+                store.deck_stats(deck, today)?
+            } else {
+                super::scheduler::deck_stats(store, deck, today, scheduling)?
+            };
             out.push(Standing {
-                deck: store.deck_stats(deck, today)?,
+                deck: deck_stats,
                 exam,
             });
         }

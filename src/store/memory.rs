@@ -10,7 +10,7 @@ use super::review::{CardId, state_from};
 use super::{Store, StoreError};
 use crate::deck::DeckId;
 use crate::memory::{Logged, Memory, Sm2Start};
-use crate::sched::{CardState, Ease};
+use crate::sched::{CardState, Ease, Retention, Scheduler};
 
 /// A card as the model sees it: its SM-2 state, its cached memory, and the
 /// reviews to replay on top of that.
@@ -511,5 +511,72 @@ impl Store {
             |_, deck, row| Ok((deck.to_string(), row.get(0)?)),
         )?;
         Ok(titles.into_iter().collect())
+    }
+}
+
+impl Store {
+    /// The scheduler and retention a deck names (`scheduler:`,
+    /// `retention:`), as last synced.
+    pub fn deck_scheduling(
+        &self,
+        deck: &DeckId,
+    ) -> Result<(Option<Scheduler>, Option<Retention>), StoreError> {
+        self.conn
+            .prepare_cached("SELECT scheduler, retention FROM decks WHERE id = ?1")
+            .and_then(|mut s| {
+                s.query_row([deck], |row| Ok((row.get(0)?, row.get(1)?)))
+                    .optional()
+            })
+            .map(|found| found.unwrap_or((None, None)))
+            .map_err(|e| self.fail(e))
+    }
+
+    /// One card's whole log, to replay its memory alone (after a rating):
+    /// never more than that card's reviews are read.
+    pub fn model_card(&self, card: CardId) -> Result<Option<ModelCard>, StoreError> {
+        let found = self
+            .conn
+            .prepare_cached(
+                "SELECT deck, position, line, question, reps, ease, interval, due, lapses,
+                   last_rating, last_day FROM cards WHERE id = ?1",
+            )
+            .and_then(|mut s| {
+                s.query_row([card], |row| {
+                    Ok(ModelCard {
+                        id: card,
+                        deck: row.get(0)?,
+                        position: row.get(1)?,
+                        line: u32::try_from(row.get::<_, i64>(2)?).unwrap_or(0),
+                        question: row.get(3)?,
+                        tags: Vec::new(),
+                        state: state_from(row, 4)?,
+                        cached: None,
+                        start: None,
+                        log: Vec::new(),
+                    })
+                })
+                .optional()
+            })
+            .map_err(|e| self.fail(e))?;
+        let Some(mut found) = found else {
+            return Ok(None);
+        };
+        let rows = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {LOG_COLUMNS} FROM reviews WHERE card = ?1 ORDER BY id"
+            ))
+            .and_then(|mut s| {
+                s.query_map([card], log_row)
+                    .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            })
+            .map_err(|e| self.fail(e))?;
+        for (i, row) in rows.into_iter().enumerate() {
+            if i == 0 {
+                found.start = row.before;
+            }
+            found.log.push(row.logged);
+        }
+        Ok(Some(found))
     }
 }

@@ -76,6 +76,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0010_review_verdict",
         include_str!("../../migrations/0010_review_verdict.sql"),
     ),
+    (
+        "0011_deck_scheduler",
+        include_str!("../../migrations/0011_deck_scheduler.sql"),
+    ),
 ];
 
 /// Marks a database as ours ("fich"), so another program's SQLite file is
@@ -612,6 +616,7 @@ const SCHEMA_MARKS: &[(i64, &str, &str)] = &[
     (8, "decks", "tags"),
     (9, "student", "key"),
     (10, "reviews", "verdict"),
+    (11, "decks", "scheduler"),
 ];
 
 fn known_version() -> i64 {

@@ -90,6 +90,9 @@ pub struct Recorded {
     pub after: CardState,
     /// False for a same-day repeat, which leaves the schedule alone.
     pub scheduled: bool,
+    /// When the card comes back under its deck's scheduler: SM-2's due day
+    /// as recorded, unless the session schedules the deck with FSRS.
+    pub next_due: Option<NaiveDate>,
 }
 
 const STATE_COLUMNS: &str = "reps, ease, interval, due, lapses, last_rating, last_day";
@@ -507,6 +510,7 @@ impl Store {
             before,
             after,
             scheduled,
+            next_due: after.due,
         })
     }
 

@@ -281,12 +281,15 @@ impl Store {
                 .map_err(fail)?;
                 if let Some(exam) = plan.exam {
                     tx.execute(
-                        "UPDATE decks SET exam = ?2, course_order = ?3, tags = ?4 WHERE id = ?1",
+                        "UPDATE decks SET exam = ?2, course_order = ?3, tags = ?4, scheduler = ?5,
+                           retention = ?6 WHERE id = ?1",
                         params![
                             deck,
                             exam,
                             plan.order,
-                            serde_json::to_string(&plan.tags).unwrap_or_else(|_| "[]".into())
+                            serde_json::to_string(&plan.tags).unwrap_or_else(|_| "[]".into()),
+                            plan.scheduler,
+                            plan.retention
                         ],
                     )
                     .map_err(fail)?;

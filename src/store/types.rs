@@ -7,7 +7,7 @@
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
 use crate::deck::{CardKind, DeckId};
-use crate::sched::{Ease, Rating, Verdict};
+use crate::sched::{Ease, Rating, Retention, Scheduler, Verdict};
 
 /// A row id of the store as a type of its own: made from and read as its
 /// row number, and bound to SQL as that number.
@@ -95,6 +95,43 @@ impl FromSql for Verdict {
         Verdict::from_word(text).ok_or_else(|| {
             FromSqlError::Other(format!("{text:?} is not a verdict fiches writes").into())
         })
+    }
+}
+
+/// As its name: `sm2` or `fsrs` (migration 0011's check).
+impl ToSql for Scheduler {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.name()))
+    }
+}
+
+impl FromSql for Scheduler {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let text = value.as_str()?;
+        match text {
+            "sm2" => Ok(Scheduler::Sm2),
+            "fsrs" => Ok(Scheduler::Fsrs),
+            _ => Err(FromSqlError::Other(
+                format!("{text:?} is not a scheduler fiches writes").into(),
+            )),
+        }
+    }
+}
+
+/// In hundredths, 70 to 97.
+impl ToSql for Retention {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(i64::from(self.hundredths()).into())
+    }
+}
+
+impl FromSql for Retention {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let n = i64::column_result(value)?;
+        u8::try_from(n)
+            .ok()
+            .and_then(Retention::from_hundredths)
+            .ok_or(FromSqlError::OutOfRange(n))
     }
 }
 
@@ -227,6 +264,10 @@ mod tests {
         for verdict in [Verdict::Right, Verdict::PartlyRight, Verdict::Wrong] {
             assert_eq!(round_trip(&verdict), verdict);
         }
+        assert_eq!(round_trip(&Scheduler::Fsrs), Scheduler::Fsrs);
+        assert_eq!(round_trip(&Scheduler::Sm2), Scheduler::Sm2);
+        let retention = Retention::from_hundredths(85).unwrap();
+        assert_eq!(round_trip(&retention), retention);
         let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
         assert_eq!(round_trip(&day), day);
     }
@@ -259,6 +300,14 @@ mod tests {
         assert!(rating.is_err());
         let ease = conn.query_row("SELECT 12", [], |row| row.get::<_, Ease>(0));
         assert!(ease.is_err());
+        assert!(
+            conn.query_row("SELECT 'anki'", [], |row| row.get::<_, Scheduler>(0))
+                .is_err()
+        );
+        assert!(
+            conn.query_row("SELECT 99", [], |row| row.get::<_, Retention>(0))
+                .is_err()
+        );
         for text in ["'juste'", "'Right'", "3"] {
             let verdict = conn.query_row(&format!("SELECT {text}"), [], |row| {
                 row.get::<_, Verdict>(0)

@@ -154,6 +154,9 @@ pub struct Plan {
     pub order: Option<u32>,
     /// The deck's own tags; written with the exam day.
     pub tags: Vec<String>,
+    /// The deck's scheduler and retention; written with the exam day.
+    pub scheduler: Option<crate::sched::Scheduler>,
+    pub retention: Option<crate::sched::Retention>,
     /// Cards read from the file.
     pub cards: Vec<PlannedCard>,
     /// Rows whose card text is unchanged, but whose place in the file moved
@@ -344,6 +347,8 @@ pub fn plan_deck(
         exam: Some(deck.exam),
         order: deck.order,
         tags: deck.tags,
+        scheduler: deck.scheduler,
+        retention: deck.retention,
         cards,
         moved: Vec::new(),
         retire: matched.retire,
@@ -521,6 +526,8 @@ pub fn plan_edited(
         exam: None,
         order: None,
         tags: Vec::new(),
+        scheduler: None,
+        retention: None,
         cards,
         moved,
         retire: matched.retire,

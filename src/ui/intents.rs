@@ -248,10 +248,24 @@ pub fn open_stats(
     today: NaiveDate,
     exam: Option<NaiveDate>,
 ) -> Result<StatsScreen, StoreError> {
+    open_stats_scheduled(store, decks, today, exam, Default::default())
+}
+
+/// The stats screen, the due cards of each deck as `scheduling` has them.
+pub fn open_stats_scheduled(
+    store: &Store,
+    decks: &[DeckId],
+    today: NaiveDate,
+    exam: Option<NaiveDate>,
+    scheduling: crate::review::scheduler::Scheduling,
+) -> Result<StatsScreen, StoreError> {
     let mut pages = Vec::with_capacity(decks.len());
     let outlook = outlook::read(store, decks)?;
     let note = outlook::model_note(outlook.model.source, &outlook.calibration);
-    for (deck, stats) in decks.iter().zip(standing::read(store, decks, today, exam)?) {
+    for (deck, stats) in decks
+        .iter()
+        .zip(standing::read(store, decks, today, exam, scheduling)?)
+    {
         let one = std::slice::from_ref(deck);
         // Readiness by tag on the exam day, or today without one.
         let on = stats
@@ -311,7 +325,10 @@ fn deck_rows(store: &Store, decks: &[DeckId], today: NaiveDate) -> Result<DeckRo
         .iter()
         .zip(&exams)
         .map(|(id, exam)| {
-            let stats = store.deck_stats(id, today)?;
+            let stats = match exam {
+                Some(_) => store.deck_stats(id, today)?,
+                None => crate::review::scheduler::deck_stats(store, id, today, Default::default())?,
+            };
             let exam = exam.zip(outlook.as_ref()).and_then(|(exam, outlook)| {
                 let deck = outlook.decks.iter().find(|d| d.deck == *id)?;
                 Some(outlook::ExamOutlook::new(

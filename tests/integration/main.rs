@@ -22,6 +22,7 @@ mod memory;
 mod naming;
 mod review;
 mod robustness;
+mod scheduler;
 mod store;
 mod support;
 mod tags;

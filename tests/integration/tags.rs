@@ -157,7 +157,9 @@ fn a_store_from_before_deck_tags_learns_them_at_the_next_sync() {
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.execute_batch(
             "DROP TABLE student; ALTER TABLE decks DROP COLUMN tags;
-             ALTER TABLE reviews DROP COLUMN verdict; PRAGMA user_version = 7;",
+             ALTER TABLE reviews DROP COLUMN verdict;
+             ALTER TABLE decks DROP COLUMN scheduler; ALTER TABLE decks DROP COLUMN retention;
+             PRAGMA user_version = 7;",
         )
         .unwrap();
     }

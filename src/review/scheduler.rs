@@ -1,0 +1,288 @@
+//! Which scheduler sets each deck's due days, and FSRS's due days for the
+//! decks under it: the day the card's memory, replayed from the log as the
+//! model does, falls to the deck's retention. SM-2's n, EF and interval are
+//! moved exactly as SM-2 says by every rating under either scheduler, and
+//! FSRS's due days are computed, never stored: a deck switched back to SM-2
+//! finds SM-2's own due days, and one switched to FSRS the replayed memory.
+//! Decks planned to an exam are planned as before, whichever they name.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::deck::DeckId;
+use crate::memory;
+use crate::sched::{Retention, Scheduler};
+use crate::store::{CardId, DeckStats, QueueEntry, Store, StoreError};
+
+/// What the command line (or its environment) asks for, over each deck's
+/// own `scheduler:` and `retention:`; empty, the decks' own.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Scheduling {
+    pub scheduler: Option<Scheduler>,
+    pub retention: Option<Retention>,
+}
+
+impl Scheduling {
+    /// A deck's scheduler and retention: as asked, else as the deck says,
+    /// else SM-2 (and 0.90).
+    pub fn of_deck(
+        self,
+        store: &Store,
+        deck: &DeckId,
+    ) -> Result<(Scheduler, Retention), StoreError> {
+        let (own, own_retention) = store.deck_scheduling(deck)?;
+        Ok((
+            self.scheduler.or(own).unwrap_or_default(),
+            self.retention
+                .or(own_retention)
+                .unwrap_or(Retention::DEFAULT),
+        ))
+    }
+
+    /// The decks of `decks` FSRS schedules, with their retention.
+    pub fn fsrs_decks(
+        self,
+        store: &Store,
+        decks: &[DeckId],
+    ) -> Result<Vec<(DeckId, Retention)>, StoreError> {
+        let mut out = Vec::new();
+        for deck in decks {
+            if let (Scheduler::Fsrs, retention) = self.of_deck(store, deck)?
+                && !out.iter().any(|(d, _)| d == deck)
+            {
+                out.push((deck.clone(), retention));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A seen card of a deck FSRS schedules, with its FSRS due day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FsrsDue {
+    pub card: CardId,
+    pub deck: DeckId,
+    /// Its place in its deck.
+    pub position: i64,
+    pub due: NaiveDate,
+}
+
+/// Every seen card of these decks with its FSRS due day at its deck's
+/// retention, in deck order (decks in the order given).
+pub fn fsrs_due(store: &Store, decks: &[(DeckId, Retention)]) -> Result<Vec<FsrsDue>, StoreError> {
+    if decks.is_empty() {
+        return Ok(Vec::new());
+    }
+    let stored = store.stored_model()?;
+    let model = memory::model_of(&stored);
+    let ids: Vec<DeckId> = decks.iter().map(|(d, _)| d.clone()).collect();
+    let cards = store.plan_cards(&ids, stored.version)?;
+    Ok(cards
+        .iter()
+        .filter_map(|card| {
+            let retention = decks.iter().find(|(d, _)| *d == card.deck)?.1;
+            // A card the model cannot replay keeps SM-2's day.
+            let due = match memory::memory_now(&model, card) {
+                Some(memory) => model.due_day(&memory, retention),
+                None => card.state.due?,
+            };
+            Some(FsrsDue {
+                card: card.id,
+                deck: card.deck.clone(),
+                position: card.position,
+                due,
+            })
+        })
+        .collect())
+}
+
+/// The card's FSRS due day after its latest rating, replayed from its own
+/// log alone; `None` for a card never rated.
+pub fn next_due(
+    store: &Store,
+    card: CardId,
+    retention: Retention,
+) -> Result<Option<NaiveDate>, StoreError> {
+    let Some(found) = store.model_card(card)? else {
+        return Ok(None);
+    };
+    let model = memory::model_of(&store.stored_model()?);
+    Ok(memory::memory_now(&model, &found).map(|m| model.due_day(&m, retention)))
+}
+
+/// The day's due cards: SM-2's of the `sm2` decks as the store has them,
+/// FSRS's (due on or before `day`) of the others; most overdue first, then
+/// in the order of `order`'s decks and each deck's own order.
+pub fn due_entries(
+    sm2: Vec<QueueEntry>,
+    fsrs: &[FsrsDue],
+    order: &[DeckId],
+    day: NaiveDate,
+) -> Vec<QueueEntry> {
+    let index = |deck: &DeckId| order.iter().position(|d| d == deck).unwrap_or(usize::MAX);
+    // The store's entries come in deck order already: their rank is their
+    // place; a deck's entries all come from one side.
+    let mut all: Vec<(NaiveDate, usize, i64, QueueEntry)> = sm2
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| {
+            (
+                e.due.unwrap_or(day),
+                index(&e.deck),
+                i64::try_from(i).unwrap_or(i64::MAX),
+                e,
+            )
+        })
+        .collect();
+    all.extend(fsrs.iter().filter(|f| f.due <= day).map(|f| {
+        (
+            f.due,
+            index(&f.deck),
+            f.position,
+            QueueEntry {
+                card: f.card,
+                deck: f.deck.clone(),
+                due: Some(f.due),
+            },
+        )
+    }));
+    all.sort_by_key(|e| (e.0, e.1, e.2));
+    all.into_iter().map(|e| e.3).collect()
+}
+
+/// How many cards of `fsrs` are due on or before `day`.
+pub fn due_count(fsrs: &[FsrsDue], day: NaiveDate) -> usize {
+    fsrs.iter().filter(|f| f.due <= day).count()
+}
+
+/// The next `days` days after `today` with cards due, merging SM-2's
+/// `upcoming` with FSRS's days.
+pub fn upcoming(
+    sm2: Vec<(NaiveDate, usize)>,
+    fsrs: &[FsrsDue],
+    today: NaiveDate,
+    days: usize,
+) -> Vec<(NaiveDate, usize)> {
+    let mut merged: BTreeMap<NaiveDate, usize> = sm2.into_iter().collect();
+    for f in fsrs.iter().filter(|f| f.due > today) {
+        *merged.entry(f.due).or_default() += 1;
+    }
+    merged.into_iter().take(days).collect()
+}
+
+/// A deck's figures with FSRS's due days in place of SM-2's, when FSRS
+/// schedules it.
+pub fn deck_stats(
+    store: &Store,
+    deck: &DeckId,
+    today: NaiveDate,
+    scheduling: Scheduling,
+) -> Result<DeckStats, StoreError> {
+    let mut stats = store.deck_stats(deck, today)?;
+    let fsrs = scheduling.fsrs_decks(store, std::slice::from_ref(deck))?;
+    if !fsrs.is_empty() {
+        let due = fsrs_due(store, &fsrs)?;
+        stats.due_today = due_count(&due, today);
+        stats.due_next_7_days = (1..=7u64)
+            .map(|d| {
+                let on = today.checked_add_days(chrono::Days::new(d));
+                due.iter().filter(|f| Some(f.due) == on).count()
+            })
+            .collect();
+    }
+    Ok(stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::memory::{Logged, Model};
+    use crate::sched::{CardState, Policy, Rating};
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// One card rated on three days, the deck under SM-2, then FSRS, then
+    /// SM-2 again: every rating moves SM-2's state as SM-2 alone would, so
+    /// switching back gives SM-2's own due day; under FSRS the due day is
+    /// the replayed memory's.
+    #[test]
+    fn switching_sm2_to_fsrs_to_sm2_restores_sm2s_due_day() {
+        let model = Model::defaults();
+        let r = |v| Rating::new(v).unwrap();
+        let ratings = [("2026-11-01", 4), ("2026-11-02", 5), ("2026-11-08", 4)];
+        let only_sm2 = ratings.iter().fold(CardState::default(), |s, (d, v)| {
+            crate::sched::review(&s, r(*v), day(d))
+        });
+        // The day's policy is SM-2's whichever scheduler the deck is under.
+        let mut state = CardState::default();
+        let mut log = Vec::new();
+        let mut fsrs_days = Vec::new();
+        for (d, v) in ratings {
+            state = Policy::Normal.apply(&state, r(v), day(d)).0;
+            log.push(Logged::rated(day(d), r(v)));
+            let memory = model.replay(None, &log).unwrap();
+            fsrs_days.push(model.due_day(&memory, Retention::DEFAULT));
+        }
+        assert_eq!(state, only_sm2, "SM-2's state after FSRS is SM-2's own");
+        assert_eq!(
+            state.due,
+            Some(day("2026-11-24")),
+            "the 8th + round(6 × 2.6)"
+        );
+        // Under FSRS the second rating's due day came from the memory.
+        let memory = model.replay(None, &log[..2]).unwrap();
+        assert_eq!(
+            fsrs_days[1],
+            day("2026-11-02")
+                + chrono::Days::new(u64::from(
+                    model.interval(memory.stability, Retention::DEFAULT)
+                ))
+        );
+        assert_ne!(Some(fsrs_days[2]), state.due, "the two schedulers differ");
+    }
+
+    #[test]
+    fn due_cards_of_both_schedulers_are_merged_most_overdue_first() {
+        let (a, b) = (DeckId::new("a"), DeckId::new("b"));
+        let entry = |card, deck: &DeckId, due| QueueEntry {
+            card: CardId::new(card),
+            deck: deck.clone(),
+            due: Some(day(due)),
+        };
+        let sm2 = vec![entry(1, &a, "2026-11-28"), entry(2, &a, "2026-12-01")];
+        let fsrs = vec![
+            FsrsDue {
+                card: CardId::new(10),
+                deck: b.clone(),
+                position: 0,
+                due: day("2026-12-01"),
+            },
+            FsrsDue {
+                card: CardId::new(11),
+                deck: b.clone(),
+                position: 1,
+                due: day("2026-11-20"),
+            },
+            FsrsDue {
+                card: CardId::new(12),
+                deck: b.clone(),
+                position: 2,
+                due: day("2026-12-05"),
+            },
+        ];
+        let order = [a.clone(), b.clone()];
+        let got: Vec<i64> = due_entries(sm2, &fsrs, &order, day("2026-12-01"))
+            .iter()
+            .map(|e| e.card.get())
+            .collect();
+        assert_eq!(got, vec![11, 1, 2, 10]);
+        assert_eq!(due_count(&fsrs, day("2026-12-01")), 2);
+        assert_eq!(
+            upcoming(vec![(day("2026-12-03"), 2)], &fsrs, day("2026-12-01"), 3),
+            vec![(day("2026-12-03"), 2), (day("2026-12-05"), 1)]
+        );
+    }
+}

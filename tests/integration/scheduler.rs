@@ -1,0 +1,254 @@
+//! FSRS as a scheduler: `review --scheduler fsrs`, `--retention`, and
+//! `scheduler:` in a deck, with SM-2's state kept exactly under either.
+
+use chrono::{Days, NaiveDate};
+use serde_json::Value;
+
+use crate::support::{Run, Scratch, fiches_at, fiches_with};
+
+const DECK: &str = r#"title: "Trois"
+cards:
+  - q: "Un ?"
+    a: "1"
+  - q: "Deux ?"
+    a: "2"
+  - q: "Trois ?"
+    a: "3"
+"#;
+
+fn at(day: NaiveDate) -> String {
+    format!("{}T09:00:00-05:00", day.format("%Y-%m-%d"))
+}
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn run(scratch: &Scratch, on: NaiveDate, args: &[&str], input: Option<&str>) -> Run {
+    let out = fiches_at(&scratch.path, &at(on), args, input);
+    assert_eq!(out.status, 0, "{args:?}: {}", out.stderr);
+    out
+}
+
+/// The days "Saved 5: next review 2026-12-09." lines name.
+fn next_reviews(stdout: &str) -> Vec<NaiveDate> {
+    stdout
+        .lines()
+        .filter_map(|l| l.split("next review ").nth(1))
+        .map(|d| day(d.trim_end_matches(['.', ')'])))
+        .collect()
+}
+
+fn due_today(scratch: &Scratch, on: NaiveDate, extra: &[&str]) -> u64 {
+    let mut args = vec!["stats", "--json"];
+    args.extend_from_slice(extra);
+    let doc: Value = serde_json::from_str(&run(scratch, on, &args, None).stdout).unwrap();
+    doc["decks"][0]["due_today"].as_u64().unwrap()
+}
+
+#[test]
+fn review_with_fsrs_schedules_from_the_memory_and_keeps_sm2_exact() {
+    let scratch = Scratch::new();
+    scratch.write("decks/trois.yaml", DECK);
+    let first = day("2026-12-01");
+    let fsrs = ["review", "--plain", "--scheduler", "fsrs"];
+    let out = run(&scratch, first, &fsrs, Some("\n5\n\n5\n\n5\n"));
+    let days = next_reviews(&out.stdout);
+    assert_eq!(days.len(), 3, "{}", out.stdout);
+    // FSRS sends an easy first recall further than SM-2's one day.
+    let due = days[0];
+    assert!(days.iter().all(|d| *d == due), "{days:?}");
+    assert!(due > first + Days::new(2), "{}", out.stdout);
+    // The next day, SM-2 has the three due; FSRS none, in the review too.
+    let next = first + Days::new(1);
+    assert_eq!(due_today(&scratch, next, &[]), 3);
+    assert_eq!(due_today(&scratch, next, &["--scheduler", "fsrs"]), 0);
+    let out = run(&scratch, next, &fsrs, Some(""));
+    assert!(
+        out.stdout.contains("No more cards to review today."),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("Q: "), "{}", out.stdout);
+    let day_before = due - Days::new(1);
+    assert_eq!(due_today(&scratch, day_before, &["--scheduler", "fsrs"]), 0);
+    // On FSRS's day the three come, most overdue first, then in deck order.
+    let out = run(&scratch, due, &fsrs, Some("\n4\n\n4\n\n4\n"));
+    let asked: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("Q: "))
+        .collect();
+    assert_eq!(
+        asked,
+        ["Q: Un ?", "Q: Deux ?", "Q: Trois ?"],
+        "{}",
+        out.stdout
+    );
+    let later = next_reviews(&out.stdout);
+    assert!(later.iter().all(|d| *d > due), "{later:?}");
+    // SM-2's own state moved exactly as SM-2 says: n 2, 6 days after this
+    // review, whatever scheduled it; switching back finds that day.
+    let cards: Value =
+        serde_json::from_str(&run(&scratch, due, &["cards", "--json"], None).stdout).unwrap();
+    for card in cards.as_array().unwrap() {
+        assert_eq!(card["reps"], 2, "{card}");
+        assert_eq!(card["interval"], 6, "{card}");
+        let sm2_due = (due + Days::new(6)).format("%Y-%m-%d").to_string();
+        assert_eq!(card["due"], sm2_due.as_str(), "{card}");
+    }
+    assert_eq!(due_today(&scratch, due + Days::new(6), &[]), 3);
+}
+
+#[test]
+fn a_lower_retention_gives_longer_intervals() {
+    let first = day("2026-12-01");
+    let next_at = |retention: &str| {
+        let scratch = Scratch::new();
+        scratch.write("decks/trois.yaml", DECK);
+        let out = run(
+            &scratch,
+            first,
+            &[
+                "review",
+                "--plain",
+                "--scheduler",
+                "fsrs",
+                "--retention",
+                retention,
+            ],
+            Some("\n4\n"),
+        );
+        next_reviews(&out.stdout)[0]
+    };
+    let (low, usual, high) = (next_at("0.75"), next_at("0.90"), next_at("0.97"));
+    assert!(low > usual && usual > high, "{low} {usual} {high}");
+    assert!(high > first, "at least a day");
+}
+
+#[test]
+fn a_retention_or_scheduler_out_of_range_is_a_usage_error() {
+    let scratch = Scratch::new();
+    scratch.write("decks/trois.yaml", DECK);
+    let now = at(day("2026-12-01"));
+    for bad in ["0.5", "0.69", "0.98", "1", "abc", "-0.9", "0.905"] {
+        let out = fiches_at(
+            &scratch.path,
+            &now,
+            &["review", "--plain", "--retention", bad],
+            Some(""),
+        );
+        assert_eq!(out.status, 2, "{bad}: {}", out.stdout);
+        assert!(
+            out.stderr.contains("give a number from 0.70 to 0.97"),
+            "{bad}: {}",
+            out.stderr
+        );
+    }
+    let out = fiches_at(&scratch.path, &now, &["stats", "--scheduler", "anki"], None);
+    assert_eq!(out.status, 2, "{}", out.stdout);
+    assert!(out.stderr.contains("give sm2 or fsrs"), "{}", out.stderr);
+    // From the environment, the same.
+    let db = scratch.path.join("store.db");
+    let out = fiches_with(
+        &scratch.path,
+        &["stats"],
+        &[
+            ("FICHES_DB", db.to_str().unwrap()),
+            ("FICHES_NOW", &now),
+            ("FICHES_RETENTION", "0.6"),
+        ],
+        None,
+    );
+    assert_eq!(out.status, 2, "{}", out.stdout);
+    assert!(out.stderr.contains("0.70 to 0.97"), "{}", out.stderr);
+}
+
+#[test]
+fn a_deck_names_its_scheduler_and_check_refuses_unknown_ones() {
+    let scratch = Scratch::new();
+    let deck = format!("scheduler: fsrs\nretention: 0.85\n{DECK}");
+    scratch.write("decks/trois.yaml", &deck);
+    let first = day("2026-12-01");
+    let out = run(
+        &scratch,
+        first,
+        &["review", "--plain"],
+        Some("\n5\n\n5\n\n5\n"),
+    );
+    let due = next_reviews(&out.stdout)[0];
+    assert!(due > first + Days::new(2), "{}", out.stdout);
+    let next = first + Days::new(1);
+    // The deck's own scheduler, in stats and the deck list; the command
+    // line can still ask for SM-2.
+    assert_eq!(due_today(&scratch, next, &[]), 0);
+    assert_eq!(due_today(&scratch, next, &["--scheduler", "sm2"]), 3);
+    assert_eq!(due_today(&scratch, due, &[]), 3);
+    let list = run(&scratch, next, &[], None);
+    let row = list
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("trois"))
+        .unwrap();
+    assert_eq!(row.split_whitespace().nth(3), Some("0"), "{}", list.stdout);
+    // Back to SM-2: its due days, as if FSRS had never scheduled the deck.
+    scratch.write("decks/trois.yaml", DECK);
+    assert_eq!(due_today(&scratch, next, &[]), 3);
+    let list = run(&scratch, next, &[], None);
+    let row = list
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("trois"))
+        .unwrap();
+    assert_eq!(row.split_whitespace().nth(3), Some("3"), "{}", list.stdout);
+    // Unknown values are errors with what to write instead.
+    scratch.write(
+        "decks/trois.yaml",
+        format!("scheduler: FSR\nretention: 0.99\n{DECK}"),
+    );
+    let check = fiches_at(&scratch.path, &at(first), &["check"], None);
+    assert_eq!(check.status, 1, "{}", check.stderr);
+    assert!(
+        check.stderr.contains(
+            "decks/trois.yaml:1:12: error: unknown scheduler `FSR`: did you mean `fsrs`?"
+        ),
+        "{}",
+        check.stderr
+    );
+    assert!(
+        check.stderr.contains(
+            "decks/trois.yaml:2:12: error: `retention` must be a number from 0.70 to 0.97"
+        ),
+        "{}",
+        check.stderr
+    );
+}
+
+#[test]
+fn an_exam_plan_keeps_its_plan_under_fsrs() {
+    let scratch = Scratch::new();
+    let deck = format!("scheduler: fsrs\nexam: \"2026-12-06\"\n{DECK}");
+    scratch.write("decks/trois.yaml", &deck);
+    let first = day("2026-12-01");
+    let out = run(
+        &scratch,
+        first,
+        &["review", "--plain"],
+        Some("\n5\n\n5\n\n5\n"),
+    );
+    // Nothing is scheduled after the exam, FSRS or not.
+    let days = next_reviews(&out.stdout);
+    assert_eq!(days.len(), 3, "{}", out.stdout);
+    assert!(
+        days.iter().all(|d| *d < day("2026-12-06")),
+        "{}",
+        out.stdout
+    );
+    let out = run(
+        &scratch,
+        first,
+        &["review", "--plain", "--scheduler", "fsrs"],
+        Some(""),
+    );
+    assert!(!out.stdout.contains("Q: "), "{}", out.stdout);
+}
