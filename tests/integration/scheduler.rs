@@ -164,18 +164,31 @@ fn a_retention_or_scheduler_out_of_range_is_a_usage_error() {
     assert!(out.stderr.contains("0.70 to 0.97"), "{}", out.stderr);
 }
 
-#[test]
-fn a_deck_names_its_scheduler_and_check_refuses_unknown_ones() {
+/// The due column of the deck list (`fiches` without a terminal).
+fn listed_due(scratch: &Scratch, on: NaiveDate) -> String {
+    let list = run(scratch, on, &[], None);
+    let row = list.stdout.lines().find(|l| l.starts_with("trois"));
+    let due = row.and_then(|r| r.split_whitespace().nth(3));
+    due.unwrap_or_else(|| panic!("{}", list.stdout)).to_string()
+}
+
+/// The deck with these fields first, its three cards rated 5 on `first`.
+fn rated_easy(fields: &str, first: NaiveDate) -> (Scratch, Run) {
     let scratch = Scratch::new();
-    let deck = format!("scheduler: fsrs\nretention: 0.85\n{DECK}");
-    scratch.write("decks/trois.yaml", &deck);
-    let first = day("2026-12-01");
+    scratch.write("decks/trois.yaml", format!("{fields}{DECK}"));
     let out = run(
         &scratch,
         first,
         &["review", "--plain"],
         Some("\n5\n\n5\n\n5\n"),
     );
+    (scratch, out)
+}
+
+#[test]
+fn a_deck_names_its_scheduler_and_check_refuses_unknown_ones() {
+    let first = day("2026-12-01");
+    let (scratch, out) = rated_easy("scheduler: fsrs\nretention: 0.85\n", first);
     let due = next_reviews(&out.stdout)[0];
     assert!(due > first + Days::new(2), "{}", out.stdout);
     let next = first + Days::new(1);
@@ -184,23 +197,11 @@ fn a_deck_names_its_scheduler_and_check_refuses_unknown_ones() {
     assert_eq!(due_today(&scratch, next, &[]), 0);
     assert_eq!(due_today(&scratch, next, &["--scheduler", "sm2"]), 3);
     assert_eq!(due_today(&scratch, due, &[]), 3);
-    let list = run(&scratch, next, &[], None);
-    let row = list
-        .stdout
-        .lines()
-        .find(|l| l.starts_with("trois"))
-        .unwrap();
-    assert_eq!(row.split_whitespace().nth(3), Some("0"), "{}", list.stdout);
+    assert_eq!(listed_due(&scratch, next), "0");
     // Back to SM-2: its due days, as if FSRS had never scheduled the deck.
     scratch.write("decks/trois.yaml", DECK);
     assert_eq!(due_today(&scratch, next, &[]), 3);
-    let list = run(&scratch, next, &[], None);
-    let row = list
-        .stdout
-        .lines()
-        .find(|l| l.starts_with("trois"))
-        .unwrap();
-    assert_eq!(row.split_whitespace().nth(3), Some("3"), "{}", list.stdout);
+    assert_eq!(listed_due(&scratch, next), "3");
     // Unknown values are errors with what to write instead.
     scratch.write(
         "decks/trois.yaml",
@@ -226,16 +227,8 @@ fn a_deck_names_its_scheduler_and_check_refuses_unknown_ones() {
 
 #[test]
 fn an_exam_plan_keeps_its_plan_under_fsrs() {
-    let scratch = Scratch::new();
-    let deck = format!("scheduler: fsrs\nexam: \"2026-12-06\"\n{DECK}");
-    scratch.write("decks/trois.yaml", &deck);
     let first = day("2026-12-01");
-    let out = run(
-        &scratch,
-        first,
-        &["review", "--plain"],
-        Some("\n5\n\n5\n\n5\n"),
-    );
+    let (scratch, out) = rated_easy("scheduler: fsrs\nexam: \"2026-12-06\"\n", first);
     // Nothing is scheduled after the exam, FSRS or not.
     let days = next_reviews(&out.stdout);
     assert_eq!(days.len(), 3, "{}", out.stdout);
