@@ -216,22 +216,17 @@ pub fn to_markdown(report: &Report) -> String {
     card_table(&mut out, &report.hardest);
     for (title, groups) in [("By deck", &report.decks), ("By tag", &report.tags)] {
         let _ = writeln!(out, "\n## {title}\n");
-        out.push_str(
-            "| Name | Cards | Students | Reviews | Lapse rate | Mean first rating | Ticked |\n",
+        let _ = writeln!(
+            out,
+            "| Name | Cards | {FIGURE_HEADER}\n|---|---:|{FIGURE_RULE}"
         );
-        out.push_str("|---|---:|---:|---:|---:|---:|---:|\n");
         for g in groups {
-            let f = &g.figures;
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {}",
                 cell(&g.name),
                 g.cards,
-                f.students,
-                f.reviews,
-                percent(f.lapse_rate),
-                mean(f.mean_first_rating),
-                percent(f.ticked_share)
+                figure_cells(&g.figures)
             );
         }
     }
@@ -240,25 +235,35 @@ pub fn to_markdown(report: &Report) -> String {
     out
 }
 
+/// The figures' columns of a Markdown table, after a row's own.
+const FIGURE_HEADER: &str = "Students | Reviews | Lapse rate | Mean first rating | Ticked |";
+const FIGURE_RULE: &str = "---:|---:|---:|---:|---:|";
+
+fn figure_cells(f: &Figures) -> String {
+    format!(
+        "{} | {} | {} | {} | {} |",
+        f.students,
+        f.reviews,
+        percent(f.lapse_rate),
+        mean(f.mean_first_rating),
+        percent(f.ticked_share)
+    )
+}
+
 /// A Markdown table of `cards`, one row each.
 fn card_table(out: &mut String, cards: &[CardFigures]) {
-    out.push_str(
-        "| Card | Deck file | Students | Reviews | Lapse rate | Mean first rating | Ticked |\n",
+    let _ = writeln!(
+        out,
+        "| Card | Deck file | {FIGURE_HEADER}\n|---|---|{FIGURE_RULE}"
     );
-    out.push_str("|---|---|---:|---:|---:|---:|---:|\n");
     for c in cards {
-        let f = &c.figures;
         let _ = writeln!(
             out,
-            "| {} | {}:{} | {} | {} | {} | {} | {} |",
+            "| {} | {}:{} | {}",
             cell(&c.question),
             cell(&c.file),
             c.line,
-            f.students,
-            f.reviews,
-            percent(f.lapse_rate),
-            mean(f.mean_first_rating),
-            percent(f.ticked_share)
+            figure_cells(&c.figures)
         );
     }
 }

@@ -592,28 +592,23 @@ mod tests {
 
     #[test]
     fn what_check_would_refuse_is_left_out_with_the_reason() {
+        // Note n of a GUID of its own.
+        let numbered = |n: u32, guid: &str, kind: NoteKind, fields: &[&str]| SourceNote {
+            origin: format!("note {n}"),
+            guid: Some(guid.into()),
+            ..note(Some(kind), fields)
+        };
         let notes = vec![
             note(Some(NoteKind::Basic), &["Même question ?", "a"]),
-            SourceNote {
-                origin: "note 2".into(),
-                guid: Some("g2".into()),
-                ..note(Some(NoteKind::Basic), &["même  QUESTION", "b"])
-            },
-            SourceNote {
-                origin: "note 3".into(),
-                guid: Some("g3".into()),
-                ..note(Some(NoteKind::Basic), &["Placeholder", "TODO"])
-            },
-            SourceNote {
-                origin: "note 4".into(),
-                guid: Some("g1".into()),
-                ..note(Some(NoteKind::Basic), &["Même GUID", "c\u{1b}[31m\u{202e}"])
-            },
-            SourceNote {
-                origin: "note 5".into(),
-                guid: Some("g5".into()),
-                ..note(Some(NoteKind::Cloze), &["Un ___ et {{c1::…}}", ""])
-            },
+            numbered(2, "g2", NoteKind::Basic, &["même  QUESTION", "b"]),
+            numbered(3, "g3", NoteKind::Basic, &["Placeholder", "TODO"]),
+            numbered(
+                4,
+                "g1",
+                NoteKind::Basic,
+                &["Même GUID", "c\u{1b}[31m\u{202e}"],
+            ),
+            numbered(5, "g5", NoteKind::Cloze, &["Un ___ et {{c1::…}}", ""]),
         ];
         let imported = import(notes, &options());
         let left: Vec<&str> = imported
