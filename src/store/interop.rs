@@ -339,57 +339,49 @@ impl Store {
 
     /// Every rating of the cards of `decks`, oldest first.
     pub fn class_log(&self, decks: &[DeckId]) -> Result<Vec<ClassRating>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare_cached(
-                "SELECT r.id, c.deck, d.path, c.line, c.key, c.qnorm, c.question, c.tags, c.answer,
-                        r.day, r.rating, r.took_ms, r.scheduled, r.ticks, d.tags, r.verdict
-                 FROM reviews r JOIN cards c ON c.id = r.card JOIN decks d ON d.id = c.deck
-                 WHERE c.deck = ?1 ORDER BY r.id",
-            )
-            .map_err(|e| self.fail(e))?;
-        let mut out = Vec::new();
-        for deck in decks {
-            let rows = statement
-                .query_map([deck], |row| {
-                    // The deck's own tags are its cards' too.
-                    let mut tags: Vec<String> =
-                        serde_json::from_str(&row.get::<_, String>(14)?).unwrap_or_default();
-                    for tag in serde_json::from_str::<Vec<String>>(&row.get::<_, String>(7)?)
-                        .unwrap_or_default()
-                    {
-                        if !tags.contains(&tag) {
-                            tags.push(tag);
-                        }
+        let mut out = self.each_deck(
+            "SELECT r.id, c.deck, d.path, c.line, c.key, c.qnorm, c.question, c.tags, c.answer,
+                    r.day, r.rating, r.took_ms, r.scheduled, r.ticks, d.tags, r.verdict
+             FROM reviews r JOIN cards c ON c.id = r.card JOIN decks d ON d.id = c.deck
+             WHERE c.deck = ?1 ORDER BY r.id",
+            decks,
+            &[],
+            |_, _, row| {
+                // The deck's own tags are its cards' too.
+                let mut tags: Vec<String> =
+                    serde_json::from_str(&row.get::<_, String>(14)?).unwrap_or_default();
+                for tag in serde_json::from_str::<Vec<String>>(&row.get::<_, String>(7)?)
+                    .unwrap_or_default()
+                {
+                    if !tags.contains(&tag) {
+                        tags.push(tag);
                     }
-                    let answer: String = row.get(8)?;
-                    let ticks: Option<String> = row.get(13)?;
-                    let items = match serde_json::from_str::<serde_json::Value>(&answer) {
-                        Ok(serde_json::Value::Array(items)) => items.len(),
-                        _ => 1,
-                    };
-                    Ok(ClassRating {
-                        review: row.get(0)?,
-                        deck: row.get(1)?,
-                        path: row.get(2)?,
-                        line: row.get(3)?,
-                        key: row.get(4)?,
-                        qnorm: row.get(5)?,
-                        question: row.get(6)?,
-                        tags,
-                        items: u32::try_from(items).unwrap_or(u32::MAX),
-                        day: row.get(9)?,
-                        rating: row.get(10)?,
-                        took_ms: row.get(11)?,
-                        scheduled: row.get(12)?,
-                        ticks: ticks.and_then(|t| serde_json::from_str(&t).ok()),
-                        verdict: row.get(15)?,
-                    })
+                }
+                let answer: String = row.get(8)?;
+                let ticks: Option<String> = row.get(13)?;
+                let items = match serde_json::from_str::<serde_json::Value>(&answer) {
+                    Ok(serde_json::Value::Array(items)) => items.len(),
+                    _ => 1,
+                };
+                Ok(ClassRating {
+                    review: row.get(0)?,
+                    deck: row.get(1)?,
+                    path: row.get(2)?,
+                    line: row.get(3)?,
+                    key: row.get(4)?,
+                    qnorm: row.get(5)?,
+                    question: row.get(6)?,
+                    tags,
+                    items: u32::try_from(items).unwrap_or(u32::MAX),
+                    day: row.get(9)?,
+                    rating: row.get(10)?,
+                    took_ms: row.get(11)?,
+                    scheduled: row.get(12)?,
+                    ticks: ticks.and_then(|t| serde_json::from_str(&t).ok()),
+                    verdict: row.get(15)?,
                 })
-                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-                .map_err(|e| self.fail(e))?;
-            out.extend(rows);
-        }
+            },
+        )?;
         out.sort_by_key(|r| r.review);
         Ok(out)
     }

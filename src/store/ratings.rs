@@ -18,27 +18,23 @@ pub struct TickedRating {
 impl Store {
     /// Every rating of these decks' list answers that kept its ticks.
     pub fn ticked_ratings(&self, decks: &[DeckId]) -> Result<Vec<TickedRating>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare_cached(
-                "SELECT r.rating, r.ticks, c.answer, c.ask FROM reviews r JOIN cards c ON c.id = r.card
-                 WHERE c.deck = ?1 AND r.ticks IS NOT NULL ORDER BY r.id",
-            )
-            .map_err(|e| self.fail(e))?;
-        let mut out = Vec::new();
-        for deck in decks {
-            let rows = statement
-                .query_map([deck.as_str()], |row| {
-                    Ok((
-                        row.get::<_, i64>(0)?,
-                        row.get::<_, String>(1)?,
-                        row.get::<_, String>(2)?,
-                        row.get::<_, Option<i64>>(3)?,
-                    ))
-                })
-                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-                .map_err(|e| self.fail(e))?;
-            out.extend(rows.into_iter().filter_map(|(rating, ticks, answer, ask)| {
+        let rows = self.each_deck(
+            "SELECT r.rating, r.ticks, c.answer, c.ask FROM reviews r JOIN cards c ON c.id = r.card
+             WHERE c.deck = ?1 AND r.ticks IS NOT NULL ORDER BY r.id",
+            decks,
+            &[],
+            |_, _, row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, Option<i64>>(3)?,
+                ))
+            },
+        )?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(rating, ticks, answer, ask)| {
                 let items = match serde_json::from_str::<serde_json::Value>(&answer).ok()? {
                     serde_json::Value::Array(items) => items.len(),
                     _ => return None,
@@ -57,29 +53,19 @@ impl Store {
                     ticked: ticks.len(),
                     asked: asked.max(1),
                 })
-            }));
-        }
-        Ok(out)
+            })
+            .collect())
     }
 
     /// Every rating of these decks' graded cards given with a verdict, as
     /// (self-rating, verdict), oldest first.
     pub fn graded_ratings(&self, decks: &[DeckId]) -> Result<Vec<(Rating, Verdict)>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare_cached(
-                "SELECT r.rating, r.verdict FROM reviews r JOIN cards c ON c.id = r.card
-                 WHERE c.deck = ?1 AND r.verdict IS NOT NULL ORDER BY r.id",
-            )
-            .map_err(|e| self.fail(e))?;
-        let mut out = Vec::new();
-        for deck in decks {
-            let rows = statement
-                .query_map([deck.as_str()], |row| Ok((row.get(0)?, row.get(1)?)))
-                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-                .map_err(|e| self.fail(e))?;
-            out.extend(rows);
-        }
-        Ok(out)
+        self.each_deck(
+            "SELECT r.rating, r.verdict FROM reviews r JOIN cards c ON c.id = r.card
+             WHERE c.deck = ?1 AND r.verdict IS NOT NULL ORDER BY r.id",
+            decks,
+            &[],
+            |_, _, row| Ok((row.get(0)?, row.get(1)?)),
+        )
     }
 }
