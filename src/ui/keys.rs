@@ -125,23 +125,11 @@ pub const REVIEW_QUESTION: &[Binding] = &[
         Action::Reveal,
         true,
     ),
-    bind(
-        &[KeyCode::PageUp],
-        "PgUp",
-        "scroll up",
-        Action::PageUp,
-        false,
-    ),
-    bind(
-        &[KeyCode::PageDown],
-        "PgDn",
-        "scroll down",
-        Action::PageDown,
-        false,
-    ),
+    PAGE_UP,
+    PAGE_DOWN,
     UNDO,
-    bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true),
-    bind(QUIT_KEYS, "q/Esc", "quit", Action::Quit, true),
+    HELP,
+    QUIT,
 ];
 
 // Bindings several review tables share.
@@ -184,6 +172,8 @@ const PAGE_DOWN: Binding = bind(
 const CTRL_UNDO: Binding = bind_ctrl(&[KeyCode::Char('u')], "Ctrl-U", "undo", Action::Undo);
 const HELP: Binding = bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true);
 const ESC_QUIT: Binding = bind(&[KeyCode::Esc], "Esc", "quit", Action::Quit, true);
+const QUIT: Binding = bind(QUIT_KEYS, "q/Esc", "quit", Action::Quit, true);
+const RATE: Binding = bind(RATE_KEYS, "1-5", "rate", Action::Rate, true);
 
 /// A graded card being answered: typed keys are the answer.
 pub const REVIEW_GRADED: &[Binding] = &[
@@ -236,29 +226,17 @@ pub const REVIEW_TRUE_FALSE: &[Binding] = &[
 
 /// A graded card, answered: the rating.
 pub const REVIEW_GRADED_ANSWER: &[Binding] = &[
-    bind(RATE_KEYS, "1-5", "rate", Action::Rate, true),
+    RATE,
     bind(&[KeyCode::Enter], "Enter", "confirm", Action::Confirm, true),
-    bind(
-        &[KeyCode::PageUp],
-        "PgUp",
-        "scroll up",
-        Action::PageUp,
-        false,
-    ),
-    bind(
-        &[KeyCode::PageDown],
-        "PgDn",
-        "scroll down",
-        Action::PageDown,
-        false,
-    ),
+    PAGE_UP,
+    PAGE_DOWN,
     UNDO,
-    bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true),
-    bind(QUIT_KEYS, "q/Esc", "quit", Action::Quit, true),
+    HELP,
+    QUIT,
 ];
 
 pub const REVIEW_ANSWER: &[Binding] = &[
-    bind(RATE_KEYS, "1-5", "rate", Action::Rate, true),
+    RATE,
     bind(&[KeyCode::Enter], "Enter", "confirm", Action::Confirm, true),
     bind(UP_KEYS, "↑/k", "previous answer item", Action::Up, false),
     bind(DOWN_KEYS, "↓/j", "next answer item", Action::Down, false),
@@ -276,28 +254,16 @@ pub const REVIEW_ANSWER: &[Binding] = &[
         Action::TickNumber,
         false,
     ),
-    bind(
-        &[KeyCode::PageUp],
-        "PgUp",
-        "scroll up",
-        Action::PageUp,
-        false,
-    ),
-    bind(
-        &[KeyCode::PageDown],
-        "PgDn",
-        "scroll down",
-        Action::PageDown,
-        false,
-    ),
+    PAGE_UP,
+    PAGE_DOWN,
     UNDO,
-    bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true),
-    bind(QUIT_KEYS, "q/Esc", "quit", Action::Quit, true),
+    HELP,
+    QUIT,
 ];
 
 /// A basic card whose answer is one text: nothing to tick.
 pub const REVIEW_ANSWER_TEXT: &[Binding] = &[
-    bind(RATE_KEYS, "1-5", "rate", Action::Rate, true),
+    RATE,
     bind(
         &[KeyCode::Enter],
         "Enter",
@@ -309,7 +275,7 @@ pub const REVIEW_ANSWER_TEXT: &[Binding] = &[
     PAGE_DOWN,
     UNDO,
     HELP,
-    bind(QUIT_KEYS, "q/Esc", "quit", Action::Quit, true),
+    QUIT,
 ];
 
 const CLOSE: Binding = bind(
@@ -377,7 +343,7 @@ pub const PREVIEW: &[Binding] = &[
         Action::PreviousMatch,
         false,
     ),
-    bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true),
+    HELP,
     bind(QUIT_KEYS, "q/Esc", "close", Action::Quit, true),
 ];
 
@@ -387,8 +353,8 @@ pub const DECKS: &[Binding] = &[
     bind(&[KeyCode::Enter], "Enter", "review", Action::Open, true),
     bind(&[KeyCode::Char('p')], "p", "preview", Action::Preview, true),
     bind(&[KeyCode::Char('s')], "s", "stats", Action::Stats, true),
-    bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true),
-    bind(QUIT_KEYS, "q/Esc", "quit", Action::Quit, true),
+    HELP,
+    QUIT,
 ];
 
 pub const STATS: &[Binding] = &[
@@ -401,7 +367,7 @@ pub const STATS: &[Binding] = &[
         Action::Forecast,
         true,
     ),
-    bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true),
+    HELP,
     bind(QUIT_KEYS, "q/Esc", "close", Action::Quit, true),
 ];
 
