@@ -65,6 +65,7 @@ fn main() {
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
     let key = |c: char| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
     let mut ctx = Ctx {
+        scheduling: Default::default(),
         store: Some(&mut store),
         now: &now,
         theme,

@@ -46,6 +46,9 @@ pub fn parse() -> Result<Cli, std::process::ExitCode> {
 pub struct Cli {
     #[command(flatten)]
     pub store: StoreArg,
+    /// For the deck list (and the reviews and stats it opens)
+    #[command(flatten)]
+    pub scheduling: SchedulingArgs,
     /// Without a command: the deck list, to pick a deck to review, preview or look at
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -59,6 +62,7 @@ without one, commands use decks/ in the current directory.
 Environment:
   FICHES_DB   the review store (as --db)
   FICHES_NOW  the clock, RFC 3339 (2026-12-01T09:00:00-05:00), to simulate days
+  FICHES_SCHEDULER, FICHES_RETENTION  the scheduler and retention (as --scheduler, --retention)
   NO_COLOR    no colours on screen";
 
 /// `--db`, for the commands that use the review store.

@@ -36,7 +36,7 @@ use cli::{Cli, Command};
 pub fn run(cli: Cli) -> ExitCode {
     let db = cli.store.db.as_deref();
     let result = match &cli.command {
-        None => commands::home::run(db),
+        None => commands::home::run(db, cli.scheduling.scheduling()),
         Some(command) => run_command(command, db),
     };
     match result {

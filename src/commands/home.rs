@@ -6,7 +6,10 @@ use crate::clock;
 
 use super::{Failure, Status, open_store, select_decks};
 
-pub fn run(db: Option<&std::path::Path>) -> Result<Status, Failure> {
+pub fn run(
+    db: Option<&std::path::Path>,
+    scheduling: crate::review::scheduler::Scheduling,
+) -> Result<Status, Failure> {
     let now = clock::now()?;
     if super::nothing_to_show(&[], db) {
         return Err(super::no_decks());
@@ -15,12 +18,14 @@ pub fn run(db: Option<&std::path::Path>) -> Result<Status, Failure> {
     let selection = select_decks(&mut store, &[], true, now)?;
     let status = selection.status();
     let notice = super::skipped_notice(&selection.report);
-    let mut list = crate::ui::intents::open_decks(&store, selection.decks, clock::study_day(now))?;
+    let mut list =
+        crate::ui::intents::open_decks(&store, selection.decks, clock::study_day(now), scheduling)?;
     if super::interactive() {
         if let Some(notice) = notice {
             list.notice(notice);
         }
-        return super::run_screens(Box::new(list), Some(&mut store)).map(|s| s.or(status));
+        return super::run_screens(Box::new(list), Some(&mut store), scheduling)
+            .map(|s| s.or(status));
     }
     let mut out = crate::text::SafeWriter::new(io::stdout().lock());
     let written = (|| {

@@ -134,9 +134,11 @@ pub fn ui_failure(err: crate::ui::UiError) -> Failure {
 pub fn run_screens(
     first: Box<dyn crate::ui::Screen>,
     store: Option<&mut Store>,
+    scheduling: crate::review::scheduler::Scheduling,
 ) -> Result<Status, Failure> {
     let mut ctx = crate::ui::Ctx {
         store,
+        scheduling,
         now: &clock::now,
         theme: crate::ui::theme::Theme::from_env(),
     };

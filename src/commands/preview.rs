@@ -26,7 +26,7 @@ pub fn run(args: &PreviewArgs) -> Result<Status, Failure> {
     }
     if super::interactive() {
         let screen = Box::new(PreviewScreen::of_decks(decks));
-        return super::run_screens(screen, None).map(|s| s.or(status));
+        return super::run_screens(screen, None, Default::default()).map(|s| s.or(status));
     }
     let mut out = crate::text::SafeWriter::new(io::stdout().lock());
     let printed = decks.iter().enumerate().try_for_each(|(i, loaded)| {

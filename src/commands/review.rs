@@ -68,7 +68,12 @@ pub fn run(args: &ReviewArgs, db: Option<&std::path::Path>) -> Result<Status, Fa
         if let Some(notice) = super::skipped_notice(&selection_report) {
             screen.notice(notice);
         }
-        let ended = super::run_screens(Box::new(screen), Some(&mut store)).map(|s| s.or(status));
+        let ended = super::run_screens(
+            Box::new(screen),
+            Some(&mut store),
+            args.scheduling.scheduling(),
+        )
+        .map(|s| s.or(status));
         between_sessions(&mut store);
         return ended;
     }

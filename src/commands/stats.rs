@@ -54,7 +54,11 @@ pub fn run(args: &StatsArgs, db: Option<&std::path::Path>) -> Result<Status, Fai
             args.exam,
             args.scheduling.scheduling(),
         )?;
-        return super::run_screens(Box::new(screen), Some(&mut store));
+        return super::run_screens(
+            Box::new(screen),
+            Some(&mut store),
+            args.scheduling.scheduling(),
+        );
     }
     let stats = standing::read(
         &store,

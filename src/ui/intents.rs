@@ -190,7 +190,16 @@ fn execute(top: &mut dyn Screen, intent: Intent, ctx: &mut Ctx<'_>) -> Result<Co
         Intent::OpenReview(deck) => {
             let store = ctx.store.as_deref().ok_or(UiError::NoStore)?;
             let now = (ctx.now)()?;
-            let session = Session::start(store, vec![deck], now, DEFAULT_NEW_PER_DAY)?;
+            let session = Session::start_scheduled(
+                store,
+                vec![deck],
+                now,
+                crate::review::Plan::Daily {
+                    new_per_day: DEFAULT_NEW_PER_DAY,
+                },
+                (None, None),
+                ctx.scheduling,
+            )?;
             return Ok(Control::Open(Box::new(open_review(session, store)?)));
         }
         Intent::OpenPreview { deck, path } => {
@@ -211,15 +220,23 @@ fn execute(top: &mut dyn Screen, intent: Intent, ctx: &mut Ctx<'_>) -> Result<Co
         Intent::OpenStats(deck) => {
             let store = ctx.store.as_deref().ok_or(UiError::NoStore)?;
             let today = clock::study_day((ctx.now)()?);
-            let screen = open_stats(store, std::slice::from_ref(&deck), today, None)?;
+            let screen = open_stats_scheduled(
+                store,
+                std::slice::from_ref(&deck),
+                today,
+                None,
+                ctx.scheduling,
+            )?;
             return Ok(Control::Open(Box::new(screen)));
         }
         Intent::RefreshDecks(decks) => {
             if let (Some(store), Ok(now)) = (ctx.store.as_deref(), (ctx.now)()) {
-                top.show(match deck_rows(store, &decks, clock::study_day(now)) {
-                    Ok(rows) => News::Decks(rows),
-                    Err(err) => News::Message(err.to_string()),
-                });
+                top.show(
+                    match deck_rows(store, &decks, clock::study_day(now), ctx.scheduling) {
+                        Ok(rows) => News::Decks(rows),
+                        Err(err) => News::Message(err.to_string()),
+                    },
+                );
             }
         }
     }
@@ -301,12 +318,18 @@ pub fn open_decks(
     store: &Store,
     decks: Vec<DeckId>,
     today: NaiveDate,
+    scheduling: crate::review::scheduler::Scheduling,
 ) -> Result<DeckList, StoreError> {
-    let rows = deck_rows(store, &decks, today)?;
+    let rows = deck_rows(store, &decks, today, scheduling)?;
     Ok(DeckList::new(decks, rows))
 }
 
-fn deck_rows(store: &Store, decks: &[DeckId], today: NaiveDate) -> Result<DeckRows, StoreError> {
+fn deck_rows(
+    store: &Store,
+    decks: &[DeckId],
+    today: NaiveDate,
+    scheduling: crate::review::scheduler::Scheduling,
+) -> Result<DeckRows, StoreError> {
     let exams: Vec<Option<NaiveDate>> = decks
         .iter()
         .map(|id| {
@@ -327,7 +350,7 @@ fn deck_rows(store: &Store, decks: &[DeckId], today: NaiveDate) -> Result<DeckRo
         .map(|(id, exam)| {
             let stats = match exam {
                 Some(_) => store.deck_stats(id, today)?,
-                None => crate::review::scheduler::deck_stats(store, id, today, Default::default())?,
+                None => crate::review::scheduler::deck_stats(store, id, today, scheduling)?,
             };
             let exam = exam.zip(outlook.as_ref()).and_then(|(exam, outlook)| {
                 let deck = outlook.decks.iter().find(|d| d.deck == *id)?;

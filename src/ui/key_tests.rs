@@ -404,6 +404,7 @@ fn a_notice_on_the_first_screen_reads_whole_at_every_size() {
             &fixture.store,
             vec![DeckId::new("ch1")],
             crate::clock::study_day(now().unwrap()),
+            Default::default(),
         );
         let mut decks = decks.unwrap();
         decks.notice(notice.to_string());

@@ -43,6 +43,8 @@ pub const MIN_HEIGHT: u16 = 16;
 /// Screens never see it: they return [`Intent`]s and are told what came of them.
 pub struct Ctx<'a> {
     pub store: Option<&'a mut Store>,
+    /// The scheduler asked for over the decks' own.
+    pub scheduling: crate::review::scheduler::Scheduling,
     pub now: &'a dyn Fn() -> Result<DateTime<FixedOffset>, ClockError>,
     pub theme: Theme,
 }

@@ -101,7 +101,8 @@ fn deck_list_and_stats() {
     let mut fixture = Fixture::new();
     let today = now().map(crate::clock::study_day).unwrap();
     let decks = vec![DeckId::new("ch1")];
-    let mut list = intents::open_decks(&fixture.store, decks.clone(), today).unwrap();
+    let mut list =
+        intents::open_decks(&fixture.store, decks.clone(), today, Default::default()).unwrap();
     check("decks", &mut list);
     let mut ctx = fixture.ctx(true);
     press(&mut list, &mut ctx, "?");
@@ -154,7 +155,7 @@ fn deck_list_and_stats_forecast_the_exam() {
     }
     let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
     let decks = vec![deck];
-    let mut list = intents::open_decks(&store, decks.clone(), today).unwrap();
+    let mut list = intents::open_decks(&store, decks.clone(), today, Default::default()).unwrap();
     let exam = list.rows()[0].exam.unwrap();
     assert_eq!(exam.days_left, 11);
     assert!(exam.recall > 0.2 && exam.recall < 0.75, "{exam:?}");
@@ -163,6 +164,7 @@ fn deck_list_and_stats_forecast_the_exam() {
     let mut stats = intents::open_stats(&store, &decks, today, None).unwrap();
     check("stats-exam", &mut stats);
     let mut ctx = crate::ui::Ctx {
+        scheduling: Default::default(),
         store: Some(&mut store),
         now: &now,
         theme: COLOR,

@@ -73,6 +73,7 @@ impl Fixture {
 
     pub(super) fn ctx(&mut self, color: bool) -> Ctx<'_> {
         Ctx {
+            scheduling: Default::default(),
             store: Some(&mut self.store),
             now: &now,
             theme: Theme { color },
@@ -370,6 +371,7 @@ fn preview_shows_every_field_and_searches_ignoring_accents() {
 fn preview_never_needs_a_store() {
     let mut screen = preview();
     let mut ctx = Ctx {
+        scheduling: Default::default(),
         store: None,
         now: &now,
         theme: COLOR,
@@ -387,6 +389,7 @@ fn deck_list_and_stats_screens() {
         &fixture.store,
         vec![DeckId::new("ch1")],
         now().map(crate::clock::study_day).unwrap(),
+        Default::default(),
     )
     .unwrap();
     let all = text(&render(&mut list, 80, 24, COLOR));
