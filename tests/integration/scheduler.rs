@@ -63,6 +63,27 @@ fn review_with_fsrs_schedules_from_the_memory_and_keeps_sm2_exact() {
     let next = first + Days::new(1);
     assert_eq!(due_today(&scratch, next, &[]), 3);
     assert_eq!(due_today(&scratch, next, &["--scheduler", "fsrs"]), 0);
+    assert_eq!(listed_due(&scratch, next, &[]), "3");
+    assert_eq!(listed_due(&scratch, next, &["--scheduler", "fsrs"]), "0");
+    let db = scratch.path.join("store.db");
+    let from_env = fiches_with(
+        &scratch.path,
+        &[],
+        &[
+            ("FICHES_DB", db.to_str().unwrap()),
+            ("FICHES_NOW", &at(next)),
+            ("FICHES_SCHEDULER", "fsrs"),
+        ],
+        None,
+    );
+    assert!(
+        from_env
+            .stdout
+            .lines()
+            .any(|l| l.starts_with("trois") && l.split_whitespace().nth(3) == Some("0")),
+        "{}",
+        from_env.stdout
+    );
     let out = run(&scratch, next, &fsrs, Some(""));
     assert!(
         out.stdout.contains("No more cards to review today."),
@@ -165,8 +186,8 @@ fn a_retention_or_scheduler_out_of_range_is_a_usage_error() {
 }
 
 /// The due column of the deck list (`fiches` without a terminal).
-fn listed_due(scratch: &Scratch, on: NaiveDate) -> String {
-    let list = run(scratch, on, &[], None);
+fn listed_due(scratch: &Scratch, on: NaiveDate, args: &[&str]) -> String {
+    let list = run(scratch, on, args, None);
     let row = list.stdout.lines().find(|l| l.starts_with("trois"));
     let due = row.and_then(|r| r.split_whitespace().nth(3));
     due.unwrap_or_else(|| panic!("{}", list.stdout)).to_string()
@@ -197,11 +218,11 @@ fn a_deck_names_its_scheduler_and_check_refuses_unknown_ones() {
     assert_eq!(due_today(&scratch, next, &[]), 0);
     assert_eq!(due_today(&scratch, next, &["--scheduler", "sm2"]), 3);
     assert_eq!(due_today(&scratch, due, &[]), 3);
-    assert_eq!(listed_due(&scratch, next), "0");
+    assert_eq!(listed_due(&scratch, next, &[]), "0");
     // Back to SM-2: its due days, as if FSRS had never scheduled the deck.
     scratch.write("decks/trois.yaml", DECK);
     assert_eq!(due_today(&scratch, next, &[]), 3);
-    assert_eq!(listed_due(&scratch, next), "3");
+    assert_eq!(listed_due(&scratch, next, &[]), "3");
     // Unknown values are errors with what to write instead.
     scratch.write(
         "decks/trois.yaml",
