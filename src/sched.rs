@@ -84,6 +84,13 @@ impl Verdict {
         }
     }
 
+    /// Whether a self-rating disagrees with this grade: a recall (3 or
+    /// more) rated on a wrong answer, or a lapse (1 or 2) on a right or
+    /// partly right one.
+    pub fn at_odds_with(self, rating: Rating) -> bool {
+        rating.is_pass() == (self == Verdict::Wrong)
+    }
+
     /// The word the store and the review log write.
     pub fn word(self) -> &'static str {
         match self {
@@ -522,6 +529,24 @@ mod tests {
             assert_eq!(r(bad), None, "{bad}");
         }
         assert_eq!(Retention::DEFAULT.to_string(), "0.90");
+    }
+
+    #[test]
+    fn a_self_rating_is_at_odds_with_a_grade_it_contradicts() {
+        let at_odds = |v: Verdict| -> Vec<u8> {
+            Rating::ALL
+                .iter()
+                .filter(|r| v.at_odds_with(**r))
+                .map(|r| r.value())
+                .collect()
+        };
+        assert_eq!(at_odds(Verdict::Wrong), vec![3, 4, 5]);
+        assert_eq!(at_odds(Verdict::PartlyRight), vec![1, 2]);
+        assert_eq!(at_odds(Verdict::Right), vec![1, 2]);
+        // What each verdict proposes never is.
+        for v in [Verdict::Wrong, Verdict::PartlyRight, Verdict::Right] {
+            assert!(!v.at_odds_with(v.proposed()));
+        }
     }
 
     #[test]

@@ -102,7 +102,7 @@ pub fn against_verdicts(rated: &[(Rating, Verdict)]) -> (Vec<RatingAgainstVerdic
     for &(rating, verdict) in rated {
         let v = order.iter().position(|o| *o == verdict).unwrap_or(0);
         counts[v][usize::from(rating.value() - 1)] += 1;
-        at_odds += usize::from(rating.is_pass() == (verdict == Verdict::Wrong));
+        at_odds += usize::from(verdict.at_odds_with(rating));
     }
     let rows = order
         .iter()

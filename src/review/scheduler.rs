@@ -171,6 +171,16 @@ pub fn upcoming(
     merged.into_iter().take(days).collect()
 }
 
+/// Cards of `fsrs` falling due on each of the `days` days after `today`.
+pub fn due_per_day(fsrs: &[FsrsDue], today: NaiveDate, days: u64) -> Vec<usize> {
+    (1..=days)
+        .map(|d| {
+            let on = today.checked_add_days(chrono::Days::new(d));
+            fsrs.iter().filter(|f| Some(f.due) == on).count()
+        })
+        .collect()
+}
+
 /// A deck's figures with FSRS's due days in place of SM-2's, when FSRS
 /// schedules it.
 pub fn deck_stats(
@@ -180,18 +190,39 @@ pub fn deck_stats(
     scheduling: Scheduling,
 ) -> Result<DeckStats, StoreError> {
     let mut stats = store.deck_stats(deck, today)?;
-    let fsrs = scheduling.fsrs_decks(store, std::slice::from_ref(deck))?;
-    if !fsrs.is_empty() {
-        let due = fsrs_due(store, &fsrs)?;
+    if let Some(due) = deck_fsrs_due(store, deck, scheduling)? {
         stats.due_today = due_count(&due, today);
-        stats.due_next_7_days = (1..=7u64)
-            .map(|d| {
-                let on = today.checked_add_days(chrono::Days::new(d));
-                due.iter().filter(|f| Some(f.due) == on).count()
-            })
-            .collect();
+        stats.due_next_7_days = due_per_day(&due, today, 7);
     }
     Ok(stats)
+}
+
+/// Cards of a deck falling due on each of the `days` days after `today`,
+/// under its scheduler.
+pub fn deck_due_per_day(
+    store: &Store,
+    deck: &DeckId,
+    today: NaiveDate,
+    days: u64,
+    scheduling: Scheduling,
+) -> Result<Vec<usize>, StoreError> {
+    match deck_fsrs_due(store, deck, scheduling)? {
+        Some(due) => Ok(due_per_day(&due, today, days)),
+        None => store.due_per_day(std::slice::from_ref(deck), today, days),
+    }
+}
+
+/// The deck's FSRS due days, when FSRS schedules it.
+fn deck_fsrs_due(
+    store: &Store,
+    deck: &DeckId,
+    scheduling: Scheduling,
+) -> Result<Option<Vec<FsrsDue>>, StoreError> {
+    let fsrs = scheduling.fsrs_decks(store, std::slice::from_ref(deck))?;
+    if fsrs.is_empty() {
+        return Ok(None);
+    }
+    fsrs_due(store, &fsrs).map(Some)
 }
 
 #[cfg(test)]
@@ -280,6 +311,10 @@ mod tests {
             .collect();
         assert_eq!(got, vec![11, 1, 2, 10]);
         assert_eq!(due_count(&fsrs, day("2026-12-01")), 2);
+        assert_eq!(
+            due_per_day(&fsrs, day("2026-12-01"), 5),
+            vec![0, 0, 0, 1, 0]
+        );
         assert_eq!(
             upcoming(vec![(day("2026-12-03"), 2)], &fsrs, day("2026-12-01"), 3),
             vec![(day("2026-12-03"), 2), (day("2026-12-05"), 1)]

@@ -298,19 +298,39 @@ pub fn open_stats_scheduled(
             outlook::mean_recall(&outlook.model, &d.memories, on)
         });
         pages.push(StatsPage {
-            due_30_days: store.due_per_day(one, today, 30)?,
+            // Under an exam plan the plan decides, as under SM-2.
+            due_30_days: match stats.exam {
+                Some(_) => store.due_per_day(one, today, 30)?,
+                None => {
+                    crate::review::scheduler::deck_due_per_day(store, deck, today, 30, scheduling)?
+                }
+            },
             ratings_30_days: store.ratings_since(one, today, 30)?,
             forecast: Forecast {
                 on,
                 all,
                 by_tag,
-                note: note.clone(),
+                note: with_graded(note.clone(), &store.graded_ratings(one)?),
                 calibration: outlook.calibration.clone(),
             },
             stats,
         });
     }
     Ok(StatsScreen::new(today, pages))
+}
+
+/// The note of the forecast view, and how the deck's graded cards' ratings
+/// held up against their grade (as `stats --calibration` says it).
+fn with_graded(note: String, graded: &[(crate::sched::Rating, crate::sched::Verdict)]) -> String {
+    if graded.is_empty() {
+        return note;
+    }
+    let at_odds = graded.iter().filter(|(r, v)| v.at_odds_with(*r)).count();
+    format!(
+        "{note} Of your {} rating{} of graded cards, {at_odds} disagreed with the grade (3 or more on a wrong answer, 1 or 2 on a right one).",
+        graded.len(),
+        if graded.len() == 1 { "" } else { "s" }
+    )
 }
 
 /// The deck list, with each deck's figures on `today`.

@@ -714,6 +714,29 @@ fn graded_cards_are_answered_in_the_screen() {
     );
 }
 
+#[test]
+fn the_forecast_view_says_how_graded_ratings_held_up() {
+    let mut fixture = kinds_fixture();
+    let mut screen = kinds_review(&fixture);
+    let mut ctx = fixture.ctx(true);
+    // Wrong ("v" on a false statement), rated 5 all the same.
+    press(&mut screen, &mut ctx, "v5");
+    let mut stats = super::intents::open_stats(
+        &fixture.store,
+        &[DeckId::new("sortes")],
+        now().map(crate::clock::study_day).unwrap(),
+        None,
+    )
+    .unwrap();
+    let mut ctx = fixture.ctx(true);
+    press(&mut stats, &mut ctx, "f");
+    let all = text(&render(&mut stats, 200, 40, COLOR));
+    assert!(
+        all.contains("Of your 1 rating of graded cards, 1 disagreed with the grade"),
+        "{all}"
+    );
+}
+
 /// Inputs for the loop, pastes among them, then the terminal going away.
 struct Pasting(Vec<Input>);
 
