@@ -63,7 +63,7 @@ pub fn against_ticks(rated: &[crate::store::TickedRating]) -> (Vec<RatingAgainst
             unticked += 1;
             continue;
         }
-        if let Some(sum) = usize::from(r.rating)
+        if let Some(sum) = usize::from(r.rating.value())
             .checked_sub(1)
             .and_then(|i| sums.get_mut(i))
         {
@@ -368,7 +368,7 @@ mod tests {
     #[test]
     fn self_ratings_are_set_against_the_share_of_points_ticked() {
         let r = |rating, ticked, asked| crate::store::TickedRating {
-            rating,
+            rating: crate::sched::Rating::new(rating).unwrap(),
             ticked,
             asked,
         };

@@ -8,7 +8,7 @@ use crate::sched::{Rating, Verdict};
 /// A rating of a list answer with the items ticked as recalled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TickedRating {
-    pub rating: u8,
+    pub rating: Rating,
     /// Distinct items ticked.
     pub ticked: usize,
     /// The items the question asks for (`ask:`, else all of them).
@@ -49,7 +49,8 @@ impl Store {
                     .unwrap_or(items)
                     .min(items);
                 Some(TickedRating {
-                    rating: u8::try_from(rating).ok()?,
+                    // A rating no fiches writes says nothing: left out.
+                    rating: Rating::new(u8::try_from(rating).ok()?)?,
                     ticked: ticks.len(),
                     asked: asked.max(1),
                 })
