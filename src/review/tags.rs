@@ -162,7 +162,7 @@ pub fn tag_stats(
         stats.reviews_today += usize::from(rating.day == today);
         if rating.day > month_ago && rating.of_a_learnt_card {
             stats.review_ratings_30_days += 1;
-            passed += usize::from(rating.rating >= 3);
+            passed += usize::from(rating.rating.is_pass());
         }
     }
     #[allow(clippy::cast_precision_loss)]
@@ -293,7 +293,7 @@ mod tests {
         let rated = |card: i64, day: u32, rating: u8, learnt: bool| RecentRating {
             card: CardId::new(card),
             day: NaiveDate::from_ymd_opt(2026, 12, day).unwrap(),
-            rating,
+            rating: crate::sched::Rating::new(rating).unwrap(),
             of_a_learnt_card: learnt,
         };
         let ratings = vec![

@@ -6,6 +6,7 @@ use rusqlite::params;
 use super::review::CardId;
 use super::{Store, StoreError};
 use crate::deck::DeckId;
+use crate::sched::Rating;
 
 /// A live card with the tags it carries itself (its deck's come apart).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,7 +21,7 @@ pub struct TaggedCard {
 pub struct RecentRating {
     pub card: CardId,
     pub day: NaiveDate,
-    pub rating: u8,
+    pub rating: Rating,
     /// The day's first rating of a card already learnt: it counts for retention.
     pub of_a_learnt_card: bool,
 }
