@@ -292,7 +292,8 @@ impl Policy {
 /// schedules from the model of memory, at a retention. Both read the one
 /// review log and SM-2's state is kept exactly under either, so a deck can
 /// switch either way without losing anything.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Scheduler {
     #[default]
     Sm2,

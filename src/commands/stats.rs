@@ -131,7 +131,7 @@ fn exam_coverage(
     let seconds = exam_plan::seconds_per_card(&times);
     let (minutes, from) = exam_plan::minutes_a_day(given, &days);
     let mut by_day: BTreeMap<String, (Vec<String>, usize)> = BTreeMap::new();
-    for Standing { deck, exam } in stats {
+    for Standing { deck, exam, .. } in stats {
         if let Some(exam) = exam {
             let entry = by_day.entry(exam.date.clone()).or_default();
             entry.0.push(deck.deck.to_string());
@@ -172,7 +172,8 @@ fn print_coverage(out: &mut impl Write, covers: &[ExamCoverage], assumed: &str) 
 
 fn print_table(out: &mut impl Write, stats: &[Standing], today: &str) -> io::Result<()> {
     writeln!(out, "Study day {today}")?;
-    for Standing { deck: s, exam } in stats {
+    for standing in stats {
+        let Standing { deck: s, exam, .. } = standing;
         writeln!(out)?;
         writeln!(
             out,
@@ -182,6 +183,9 @@ fn print_table(out: &mut impl Write, stats: &[Standing], today: &str) -> io::Res
         )?;
         writeln!(out, "  {}", standing::cards_line(s))?;
         writeln!(out, "  {}", standing::due_line(s))?;
+        if let Some(line) = standing::scheduler_line(standing) {
+            writeln!(out, "  {line}")?;
+        }
         writeln!(out, "  {}", standing::ratings_line(s, None))?;
         writeln!(out, "  {}", standing::retention_line(s))?;
         if let Some(exam) = exam {

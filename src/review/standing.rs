@@ -14,6 +14,10 @@ use crate::store::{DeckStats, ExamFigures, Store, StoreError};
 pub struct Standing {
     #[serde(flatten)]
     pub deck: DeckStats,
+    /// What sets its due days: `sm2`, or `fsrs` at `retention`.
+    pub scheduler: crate::sched::Scheduler,
+    /// FSRS's retention (0–1), null under SM-2.
+    pub retention: Option<f64>,
     /// The plan to the exam, when there is one.
     pub exam: Option<ExamStats>,
 }
@@ -74,6 +78,13 @@ pub fn read(
                 None => None,
             };
             // Under an exam plan the plan decides, as under SM-2.
+            let (scheduler, retention) = match exam {
+                Some(_) => (crate::sched::Scheduler::Sm2, None),
+                None => match scheduling.of_deck(store, deck)? {
+                    (crate::sched::Scheduler::Fsrs, r) => (crate::sched::Scheduler::Fsrs, Some(r)),
+                    (sm2, _) => (sm2, None),
+                },
+            };
             let deck_stats = if exam.is_some() {
                 store.deck_stats(deck, today)?
             } else {
@@ -81,6 +92,8 @@ pub fn read(
             };
             out.push(Standing {
                 deck: deck_stats,
+                scheduler,
+                retention: retention.map(|r| f64::from(r.hundredths()) / 100.0),
                 exam,
             });
         }
@@ -98,6 +111,13 @@ pub fn cards_line(s: &DeckStats) -> String {
         line.push_str(&format!(", {} retired", s.retired));
     }
     line
+}
+
+/// "scheduler: FSRS at 0.90 retention …", for a deck FSRS schedules.
+pub fn scheduler_line(s: &Standing) -> Option<String> {
+    s.retention
+        .filter(|_| s.scheduler == crate::sched::Scheduler::Fsrs)
+        .map(|r| format!("scheduler: FSRS at {r:.2} retention (SM-2's own days: --scheduler sm2)"))
 }
 
 /// "due today 2 · next 7 days: 0 1 …"

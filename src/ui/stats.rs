@@ -65,17 +65,20 @@ impl StatsScreen {
             Some(exam) => (standing::exam_line(exam), theme.warn()),
             None => (standing::NO_EXAM.to_string(), theme.dim()),
         };
+        let scheduler = standing::scheduler_line(&page.stats).map(|line| (line, theme.dim()));
         [
-            (standing::cards_line(s), plain),
-            (standing::due_line(s), plain),
-            (
+            Some((standing::cards_line(s), plain)),
+            Some((standing::due_line(s), plain)),
+            scheduler,
+            Some((
                 standing::ratings_line(s, Some(&page.ratings_30_days)),
                 plain,
-            ),
-            (standing::retention_line(s), plain),
-            exam,
+            )),
+            Some((standing::retention_line(s), plain)),
+            Some(exam),
         ]
         .into_iter()
+        .flatten()
         .flat_map(|(text, style)| {
             super::wrap::wrap(&text, width)
                 .into_iter()

@@ -217,6 +217,12 @@ fn a_deck_names_its_scheduler_and_check_refuses_unknown_ones() {
     // line can still ask for SM-2.
     assert_eq!(due_today(&scratch, next, &[]), 0);
     assert_eq!(due_today(&scratch, next, &["--scheduler", "sm2"]), 3);
+    let doc: Value =
+        serde_json::from_str(&run(&scratch, next, &["stats", "--json"], None).stdout).unwrap();
+    assert_eq!(doc["decks"][0]["scheduler"], "fsrs", "{doc}");
+    assert_eq!(doc["decks"][0]["retention"], 0.85, "{doc}");
+    let text = run(&scratch, next, &["stats"], None).stdout;
+    assert!(text.contains("scheduler: FSRS at 0.85 retention"), "{text}");
     assert_eq!(due_today(&scratch, due, &[]), 3);
     assert_eq!(listed_due(&scratch, next, &[]), "0");
     // Back to SM-2: its due days, as if FSRS had never scheduled the deck.
