@@ -223,3 +223,143 @@ fn reviews(revlog: &[RevlogRow]) -> HashMap<i64, Vec<LoggedRating>> {
     }
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::anki::NoteRow;
+
+    fn card(id: i64, nid: i64, ord: i64, did: i64, odid: i64) -> CardRow {
+        CardRow {
+            id,
+            nid,
+            did,
+            odid,
+            ord,
+            kind: 2,
+            due: 3,
+            odue: 0,
+            ivl: 3,
+            factor: 2500,
+            reps: 2,
+            lapses: 1,
+        }
+    }
+
+    /// The current schema's rows, as no Anki is needed to make them: note
+    /// types by their protobuf config, decks by their own table.
+    #[test]
+    fn rows_of_the_current_schema_become_notes() {
+        let crt = 1_796_000_000;
+        let rows = CollectionRows {
+            crt,
+            models: "{}".into(),
+            decks: "{}".into(),
+            notetypes: Some(vec![
+                NotetypeRow {
+                    id: 1,
+                    name: "Basique".into(),
+                    config: Vec::new(),
+                },
+                // Field 1, a varint 1: a cloze.
+                NotetypeRow {
+                    id: 2,
+                    name: "Texte à trous".into(),
+                    config: vec![0x08, 0x01],
+                },
+            ]),
+            deck_rows: Some(vec![(10, "Cours\u{1f}Un".into()), (20, "Filtré".into())]),
+            cards: vec![
+                // Note 100's second card first: its card of lowest ord counts.
+                card(1001, 100, 1, 10, 0),
+                card(1000, 100, 0, 10, 0),
+                // In a filtered deck: its home deck and due day count.
+                CardRow {
+                    odue: 5,
+                    ..card(2000, 200, 0, 20, 10)
+                },
+            ],
+            revlog: vec![
+                RevlogRow {
+                    id: 1_796_100_000_000,
+                    cid: 1000,
+                    ease: 3,
+                    ivl: 3,
+                    last_ivl: -600,
+                    factor: 2500,
+                    time: 8000,
+                    kind: 0,
+                },
+                // A manual entry (no button): left out.
+                RevlogRow {
+                    id: 1_796_100_000_001,
+                    cid: 1000,
+                    ease: 0,
+                    ivl: 0,
+                    last_ivl: 0,
+                    factor: 0,
+                    time: 0,
+                    kind: 4,
+                },
+            ],
+            notes: vec![
+                NoteRow {
+                    id: 100,
+                    guid: "g100".into(),
+                    mid: 1,
+                    tags: " sac  chapitre ".into(),
+                    flds: "Q\u{1f}A".into(),
+                },
+                NoteRow {
+                    id: 200,
+                    guid: "g200".into(),
+                    mid: 2,
+                    tags: String::new(),
+                    flds: "{{c1::x}}\u{1f}".into(),
+                },
+                NoteRow {
+                    id: 300,
+                    guid: "g300".into(),
+                    mid: 9,
+                    tags: String::new(),
+                    flds: "orphan".into(),
+                },
+            ],
+        };
+        let notes = notes(rows).unwrap();
+        assert_eq!(notes.len(), 3);
+        let day_zero = DateTime::from_timestamp(crt, 0)
+            .unwrap()
+            .with_timezone(&Local)
+            .date_naive();
+
+        let basic = &notes[0];
+        assert_eq!(basic.notetype.as_ref().unwrap().kind, NoteKind::Basic);
+        assert_eq!(basic.fields, vec!["Q", "A"]);
+        assert_eq!(basic.tags, vec!["sac", "chapitre"]);
+        assert_eq!(basic.deck.as_deref(), Some("Cours::Un"));
+        let schedule = basic.schedule.as_ref().unwrap();
+        assert_eq!(schedule.due, Some(day_zero + Duration::days(3)));
+        assert_eq!((schedule.interval, schedule.ease), (3, 250));
+        assert_eq!((schedule.reps, schedule.lapses), (2, 1));
+        assert_eq!(schedule.reviews.len(), 1);
+        let review = &schedule.reviews[0];
+        assert_eq!(review.rating, crate::sched::Rating::new(4).unwrap());
+        // A negative interval is seconds: less than a day.
+        assert_eq!((review.interval_before, review.interval_after), (0, 3));
+        assert!(review.first);
+
+        let cloze = &notes[1];
+        assert_eq!(cloze.notetype.as_ref().unwrap().kind, NoteKind::Cloze);
+        assert_eq!(cloze.deck.as_deref(), Some("Cours::Un"));
+        let due = cloze.schedule.as_ref().unwrap().due;
+        assert_eq!(due, Some(day_zero + Duration::days(5)));
+
+        // A note type not in the file, and a note with no card.
+        assert_eq!(notes[2].notetype, None);
+        assert_eq!(
+            (notes[2].deck.as_ref(), notes[2].schedule.as_ref()),
+            (None, None)
+        );
+    }
+}

@@ -200,3 +200,59 @@ fn has_table(conn: &Connection, name: &str) -> rusqlite::Result<bool> {
     )
     .map(|n| n > 0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A collection of either schema, with a note type and a deck table.
+    fn collection(path: &Path, models: &str) {
+        let conn = Connection::open(path).unwrap();
+        conn.execute_batch(&format!(
+            "CREATE TABLE col (crt integer, models text, decks text);
+             INSERT INTO col VALUES (1796000000, '{models}', '{{}}');
+             CREATE TABLE notetypes (id integer PRIMARY KEY, name text, config blob);
+             INSERT INTO notetypes VALUES (2, 'Cloze', x'0801');
+             CREATE TABLE decks (id integer PRIMARY KEY, name text);
+             INSERT INTO decks VALUES (10, 'Cours' || char(31) || 'Un');
+             CREATE TABLE notes (id integer PRIMARY KEY, guid text, mid integer, tags text, flds text);
+             INSERT INTO notes VALUES (200, 'g', 2, '', 'x');
+             INSERT INTO notes VALUES (100, 'f', 2, '', 'y');
+             CREATE TABLE cards (id integer PRIMARY KEY, nid integer, did integer, odid integer,
+               ord integer, type integer, due integer, odue integer, ivl integer, factor integer,
+               reps integer, lapses integer);
+             CREATE TABLE revlog (id integer PRIMARY KEY, cid integer, ease integer, ivl integer,
+               lastIvl integer, factor integer, time integer, type integer);"
+        ))
+        .unwrap();
+    }
+
+    #[test]
+    fn the_tables_of_note_types_and_decks_are_read_only_for_the_current_schema() {
+        let dir = std::env::temp_dir().join(format!("fiches-anki-read-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let current = dir.join("current.anki21b");
+        collection(&current, "{}");
+        let rows = read(&current).unwrap();
+        let types = rows.notetypes.unwrap();
+        assert_eq!(
+            (types[0].id, types[0].config.as_slice()),
+            (2, &[8u8, 1][..])
+        );
+        assert_eq!(
+            rows.deck_rows.unwrap(),
+            vec![(10, "Cours\u{1f}Un".to_string())]
+        );
+        let ids: Vec<i64> = rows.notes.iter().map(|n| n.id).collect();
+        assert_eq!(ids, vec![100, 200], "in the order of their ids");
+
+        // Legacy JSON in `col`: the tables, if any, are not what Anki reads.
+        let legacy = dir.join("legacy.anki2");
+        collection(&legacy, r#"{"1": {"name": "Basic"}}"#);
+        let rows = read(&legacy).unwrap();
+        assert!(rows.notetypes.is_none() && rows.deck_rows.is_none());
+        assert!(rows.models.contains("Basic"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
