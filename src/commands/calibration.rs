@@ -169,6 +169,7 @@ pub fn run(store: &Store, decks: &[DeckId], json: bool, status: Status) -> Resul
             parameters: match model.source {
                 Source::Defaults => "defaults",
                 Source::Fitted { .. } => "fitted",
+                crate::memory::Source::Adjusted { .. } => "adjusted",
             },
             fitted_reviews: stored.fitted_reviews,
             fitted_at: stored.fitted_at.as_deref(),

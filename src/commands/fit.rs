@@ -9,6 +9,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::cli::FitArgs;
 use crate::clock;
+use crate::memory::adjust;
 use crate::memory::fit::{self, CardLog, FitError};
 use crate::memory::{Source, memory_now, model_of};
 use crate::store::{Store, StoreError};
@@ -38,7 +39,9 @@ pub fn upkeep(
     let mark = store.log_mark()?;
     let mut model = model_of(&stored);
     let behind = mark.through - stored.cached_through;
-    let fit_may_be_due = force || fit::fit_due(&model, usize::try_from(mark.count).unwrap_or(0));
+    // The log's size bounds what a fit would rest on.
+    let count = usize::try_from(mark.count).unwrap_or(0);
+    let fit_may_be_due = force || fit::fit_due(&model, count) || adjust::adjust_due(&model, count);
     if !fit_may_be_due && behind < CACHE_REBUILD_AFTER {
         return Ok(Upkeep {
             fit: None,
@@ -59,40 +62,42 @@ pub fn upkeep(
         .filter(|c| c.start.is_none() && !c.log.is_empty())
         .map(|c| CardLog { log: &c.log })
         .collect();
-    if force || fit::fit_due(&model, fit::fit_size(&logs)) {
+    let size = fit::fit_size(&logs);
+    let full = fit::fit_due(&model, size) || (force && size >= fit::MIN_REVIEWS_TO_FIT);
+    if full || force || adjust::adjust_due(&model, size) {
         let at = now.to_rfc3339();
-        let started = Instant::now();
-        let mut bar = ProgressLine::new(show_progress);
-        let result = fit::fit(&model, &logs, |done, total| {
-            if started.elapsed().as_secs_f64() > 1.0 {
-                bar.show(done, total);
-            }
-        });
-        bar.finish();
+        let result = if full {
+            let started = Instant::now();
+            let mut bar = ProgressLine::new(show_progress);
+            let result = fit::fit(&model, &logs, |done, total| {
+                if started.elapsed().as_secs_f64() > 1.0 {
+                    bar.show(done, total);
+                }
+            });
+            bar.finish();
+            result
+        } else {
+            // A fraction of a second: no progress bar.
+            adjust::adjust(&logs)
+        };
         match result {
             Ok(fitted) => {
                 let reviews = match fitted.source {
-                    Source::Fitted { reviews } => reviews,
+                    Source::Fitted { reviews } | Source::Adjusted { reviews } => reviews,
                     Source::Defaults => 0,
                 };
                 store.save_fitted_model(
                     fitted.weights(),
                     reviews,
                     &at,
-                    &format!("fitted to {reviews} reviews"),
+                    &format!("{} to {reviews} reviews", done_words(fitted.source)),
                 )?;
                 version = store.stored_model()?.version;
                 tried = Some(Ok(fitted.source));
                 model = fitted;
             }
             Err(err) => {
-                let kept = match model.source {
-                    Source::Defaults => "the defaults are kept".to_string(),
-                    Source::Fitted { reviews } => {
-                        format!("the parameters fitted to {reviews} reviews are kept")
-                    }
-                };
-                store.note_fit(&at, &format!("{err}; {kept}"))?;
+                store.note_fit(&at, &format!("{err}; {} kept", in_use(model.source)))?;
                 tried = Some(Err(err));
             }
         }
@@ -106,6 +111,24 @@ pub fn upkeep(
         fit: tried,
         cached_cards: saved.then_some(states.len()),
     })
+}
+
+/// The parameters of `source`, in words.
+fn in_use(source: Source) -> String {
+    match source {
+        Source::Defaults => "the default parameters".to_string(),
+        Source::Fitted { reviews } => format!("the parameters fitted to {reviews} reviews"),
+        Source::Adjusted { reviews } => {
+            format!("the default parameters, a few adjusted to {reviews} reviews,")
+        }
+    }
+}
+
+fn done_words(source: Source) -> &'static str {
+    match source {
+        Source::Adjusted { .. } => "a few parameters adjusted",
+        _ => "fitted",
+    }
 }
 
 /// A one-line progress bar on stderr, redrawn in place.
@@ -154,15 +177,14 @@ pub fn run(args: &FitArgs, db: Option<&std::path::Path>) -> Result<Status, Failu
         Some(Ok(Source::Fitted { reviews })) => {
             format!("Fitted the memory model to {reviews} reviews; it is now in use.")
         }
-        Some(Err(err)) => {
-            let kept = match model_of(&stored).source {
-                Source::Defaults => "the default parameters stay in use".to_string(),
-                Source::Fitted { reviews } => {
-                    format!("the parameters fitted to {reviews} reviews stay in use")
-                }
-            };
-            format!("No new parameters: {err}; {kept}.")
-        }
+        Some(Ok(Source::Adjusted { reviews })) => format!(
+            "Adjusted a few of the memory model's parameters to {reviews} reviews (too few for a full fit: {} needed); they are now in use.",
+            fit::MIN_REVIEWS_TO_FIT
+        ),
+        Some(Err(err)) => format!(
+            "No new parameters: {err}; {} stay in use.",
+            in_use(model_of(&stored).source)
+        ),
         _ => "Nothing to fit.".to_string(),
     };
     let json = args.json;
@@ -174,6 +196,7 @@ pub fn run(args: &FitArgs, db: Option<&std::path::Path>) -> Result<Status, Failu
             "source": match model_of(&stored).source {
                 Source::Defaults => "defaults",
                 Source::Fitted { .. } => "fitted",
+                Source::Adjusted { .. } => "adjusted",
             },
             "reviews": stored.fitted_reviews,
         });

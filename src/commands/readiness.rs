@@ -148,6 +148,7 @@ pub fn run(args: &ReadinessArgs, db: Option<&std::path::Path>) -> Result<Status,
                 parameters: match model.source {
                     crate::memory::Source::Defaults => "defaults",
                     crate::memory::Source::Fitted { .. } => "fitted",
+                    crate::memory::Source::Adjusted { .. } => "adjusted",
                 },
                 fitted_reviews: stored.fitted_reviews,
                 calibration: &calibration,

@@ -89,7 +89,7 @@ pub fn fit_size(cards: &[CardLog<'_>]) -> usize {
 /// has grown enough since.
 pub fn fit_due(current: &Model, reviews: usize) -> bool {
     match current.source {
-        Source::Defaults => reviews >= MIN_REVIEWS_TO_FIT,
+        Source::Defaults | Source::Adjusted { .. } => reviews >= MIN_REVIEWS_TO_FIT,
         #[allow(clippy::cast_precision_loss)]
         Source::Fitted { reviews: fitted } => {
             reviews >= MIN_REVIEWS_TO_FIT && reviews as f64 >= fitted as f64 * (1.0 + REFIT_GROWTH)

@@ -2,6 +2,7 @@
 //! no clock. SM-2 schedules; this forecasts what the student will recall
 //! and ranks the cards an exam plan spends its minutes on.
 
+pub mod adjust;
 pub mod fit;
 pub mod readiness;
 
@@ -108,6 +109,11 @@ pub enum Source {
     Defaults,
     /// Fitted to the student's own log of this many reviews.
     Fitted {
+        reviews: usize,
+    },
+    /// The defaults with a few parameters adjusted to a log of this many
+    /// reviews, too short for a full fit.
+    Adjusted {
         reviews: usize,
     },
 }
@@ -315,13 +321,15 @@ pub fn model_of(stored: &crate::store::StoredModel) -> Model {
         .parameters
         .as_deref()
         .and_then(|weights| {
-            Model::new(
-                weights,
-                Source::Fitted {
-                    reviews: stored.fitted_reviews,
-                },
-            )
-            .ok()
+            let reviews = stored.fitted_reviews;
+            // A full fit rests on a log of at least its minimum; only an
+            // adjustment rests on less.
+            let source = if reviews < fit::MIN_REVIEWS_TO_FIT {
+                Source::Adjusted { reviews }
+            } else {
+                Source::Fitted { reviews }
+            };
+            Model::new(weights, source).ok()
         })
         .unwrap_or_default()
 }

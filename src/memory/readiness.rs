@@ -250,6 +250,9 @@ pub fn source_words(source: Source) -> String {
         Source::Fitted { reviews } => {
             format!("FSRS with parameters fitted to your {reviews} reviews")
         }
+        Source::Adjusted { reviews } => format!(
+            "FSRS with its default parameters, a few adjusted to your {reviews} reviews (too few yet for a full fit)"
+        ),
     }
 }
 

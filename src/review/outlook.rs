@@ -147,6 +147,7 @@ fn parameter_words(source: Source) -> String {
     match source {
         Source::Defaults => "FSRS, default parameters".to_string(),
         Source::Fitted { reviews } => format!("FSRS, fitted to your {reviews} reviews"),
+        Source::Adjusted { reviews } => format!("FSRS, adjusted to your {reviews} reviews"),
     }
 }
 
