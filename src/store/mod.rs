@@ -86,6 +86,9 @@ const MIGRATIONS: &[(&str, &str)] = &[
 /// never mistaken for an empty store.
 const APPLICATION_ID: i32 = 0x6669_6368;
 
+/// The store version that brings the memory model's tables.
+const MEMORY_MODEL_VERSION: i64 = 6;
+
 /// How long a write waits for another fiches process before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -117,6 +120,16 @@ pub enum StoreError {
         path: PathBuf,
         found: i64,
         known: i64,
+    },
+    #[error(
+        "{path} was written by an older fiches (store version {found}; this one needs version {known}{what}) and cannot be brought up to date: it is read-only. It was left untouched: make it writable (or copy it somewhere writable and give the copy with --db PATH), then run the command again"
+    )]
+    TooOld {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+        /// What the missing versions add that matters, in words (may be empty).
+        what: &'static str,
     },
     #[error(
         "{path} is a fiches review store in a state no fiches writes ({why}): it is damaged, and was left untouched; restore it from a backup (`fiches backup`), or move it away to start a new one"
@@ -197,8 +210,8 @@ impl Store {
             in_memory: false,
             on_disk: None,
         };
-        store.configure()?;
-        store.migrate()?;
+        let ready = store.configure().and_then(|()| store.migrate());
+        ready.map_err(|err| store.too_old(err))?;
         store.on_disk = file_identity(path);
         Ok(store)
     }
@@ -408,6 +421,28 @@ impl Store {
             Ok(check) if check == "ok" => Ok(()),
             Ok(check) => Err(fail(format!("the copy does not check out ({check})"))),
             Err(err) => Err(fail(sqlite_reason(&err))),
+        }
+    }
+
+    /// A store that cannot be written stays at its version: when that is
+    /// older than this fiches', it is too old for it, which `err` says.
+    fn too_old(&self, err: StoreError) -> StoreError {
+        let StoreError::ReadOnly { .. } = err else {
+            return err;
+        };
+        match self.identity() {
+            // An empty file is no store yet: read-only, as said.
+            Ok((_, version, _)) if version > 0 && version < known_version() => StoreError::TooOld {
+                path: self.path.clone(),
+                found: version,
+                known: known_version(),
+                what: if version < MEMORY_MODEL_VERSION {
+                    ", whose memory model of what you will remember is not in it yet"
+                } else {
+                    ""
+                },
+            },
+            _ => err,
         }
     }
 
@@ -650,5 +685,12 @@ mod tests {
             store.check_schema(2, 1),
             Err(StoreError::Damaged { .. })
         ));
+    }
+
+    #[test]
+    fn the_memory_models_version_is_the_migration_that_brings_its_tables() {
+        let index = usize::try_from(MEMORY_MODEL_VERSION - 1).unwrap();
+        assert_eq!(MIGRATIONS[index].0, "0006_memory_model");
+        assert!(MIGRATIONS[index].1.contains("CREATE TABLE memory_model"));
     }
 }

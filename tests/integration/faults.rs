@@ -244,9 +244,43 @@ fn stores_that_cannot_be_used_are_refused_with_what_to_do() {
     assert_refused(&scratch, &newer, "newer fiches");
 }
 
+/// Undoes `chattr +i` when dropped.
+struct Immutable<'p>(&'p Path);
+
+impl Drop for Immutable<'_> {
+    fn drop(&mut self) {
+        let _ = Command::new("chattr").arg("-i").arg(self.0).status();
+    }
+}
+
+/// Makes `db` read-only, for root too (which ignores permissions: the file
+/// is made immutable, until the guard drops). `None` when this user cannot
+/// (said; in CI, a failure).
+fn make_read_only(db: &Path) -> Option<Option<Immutable<'_>>> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    if std::fs::OpenOptions::new().write(true).open(db).is_err() {
+        return Some(None);
+    }
+    let made = Command::new("chattr")
+        .arg("+i")
+        .arg(db)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        // CI must be able to run it: there, not being able to is a failure.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI cannot make a file read-only (chattr +i) for this test"
+        );
+        eprintln!("skipping: cannot make a file read-only for this user");
+        return None;
+    }
+    Some(Some(Immutable(db)))
+}
+
 #[test]
 fn a_read_only_store_says_so_and_is_left_as_it_is() {
-    use std::os::unix::fs::PermissionsExt;
     let scratch = Scratch::new();
     scratch.write("decks/endurance.yaml", deck(3));
     let db = scratch.path.join("ro.db");
@@ -259,34 +293,59 @@ fn a_read_only_store_says_so_and_is_left_as_it_is() {
     assert_eq!(run.status, 0, "{}", run.stderr);
     // Checkpointed (the WAL folded back in), then made read-only.
     drop(rusqlite::Connection::open(&db).unwrap());
-    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
-    // Root ignores permissions: make the file immutable instead.
-    struct Immutable<'p>(&'p Path);
-    impl Drop for Immutable<'_> {
-        fn drop(&mut self) {
-            let _ = Command::new("chattr").arg("-i").arg(self.0).status();
-        }
-    }
-    let mut _guard = None;
-    if std::fs::OpenOptions::new().write(true).open(&db).is_ok() {
-        let made = Command::new("chattr")
-            .arg("+i")
-            .arg(&db)
-            .status()
-            .is_ok_and(|s| s.success());
-        if !made {
-            // CI must be able to run it: there, not being able to is a failure.
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI cannot make a file read-only (chattr +i) for this test"
-            );
-            eprintln!("skipping: cannot make a file read-only for this user");
-            return;
-        }
-        _guard = Some(Immutable(&db));
-    }
+    let Some(_guard) = make_read_only(&db) else {
+        return;
+    };
     scratch.write("decks/endurance.yaml", deck(4));
     assert_refused(&scratch, &db, "read-only");
+}
+
+/// A store from before the memory model that cannot be brought up to date
+/// (read-only) is too old for it: said, with what to do, for a review and
+/// for a forecast alike.
+#[test]
+fn a_read_only_store_older_than_the_memory_model_is_too_old_and_says_what_to_do() {
+    let scratch = Scratch::new();
+    scratch.write("decks/endurance.yaml", deck(3));
+    let db = scratch.path.join("old.db");
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        for name in [
+            "0001_initial",
+            "0002_sync_by_card_text",
+            "0003_exam_date",
+            "0004_card_kinds",
+            "0005_course_order_and_ask",
+        ] {
+            let sql = std::fs::read_to_string(
+                Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("migrations/{name}.sql")),
+            )
+            .unwrap();
+            conn.execute_batch(&sql).unwrap();
+        }
+        conn.execute_batch(
+            "PRAGMA user_version = 5; PRAGMA application_id = 1718182760; PRAGMA journal_mode = DELETE;",
+        )
+        .unwrap();
+    }
+    let Some(_guard) = make_read_only(&db) else {
+        return;
+    };
+    assert_refused(&scratch, &db, "older fiches (store version 5");
+    for args in [&["readiness"][..], &["stats", "--calibration"]] {
+        let mut args = args.to_vec();
+        args.extend(["--db", db.to_str().unwrap()]);
+        let run = fiches_with(
+            &scratch.path,
+            &args,
+            &[("FICHES_NOW", "2026-12-01T09:00:00-05:00")],
+            None,
+        );
+        assert_eq!(run.status, 2, "{}", run.stderr);
+        for said in ["memory model", "read-only", "make it writable", "--db"] {
+            assert!(run.stderr.contains(said), "{said}: {}", run.stderr);
+        }
+    }
 }
 
 #[test]
