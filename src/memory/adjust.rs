@@ -186,7 +186,7 @@ fn turned(theta: &[f64; KNOBS.len()], reviews: usize) -> Option<Model> {
 
 /// The knobs that best explain the predictions before `split` (all of
 /// them without one), with their prior: a coordinate search.
-fn best_theta(cards: &[CardLog<'_>], split: Option<NaiveDate>) -> [f64; KNOBS.len()] {
+fn best_theta(cards: &[CardLog<'_>], split: Option<NaiveDate>, knobs: Knobs) -> [f64; KNOBS.len()] {
     let objective = |theta: &[f64; KNOBS.len()]| -> f64 {
         let Some(model) = turned(theta, 0) else {
             return f64::NEG_INFINITY;
@@ -204,7 +204,7 @@ fn best_theta(cards: &[CardLog<'_>], split: Option<NaiveDate>) -> [f64; KNOBS.le
     let mut step = 0.4;
     while step > 0.02 {
         let mut moved = false;
-        for k in 0..KNOBS.len() {
+        for k in (0..KNOBS.len()).filter(|k| knobs.0 & (1 << k) != 0) {
             for direction in [1.0, -1.0] {
                 let mut tried = theta;
                 tried[k] += direction * step;
@@ -228,6 +228,19 @@ fn best_theta(cards: &[CardLog<'_>], split: Option<NaiveDate>) -> [f64; KNOBS.le
 /// predictions (adjusted without them, against the defaults), then
 /// adjusted to the whole log.
 pub fn adjust(cards: &[CardLog<'_>]) -> Result<Model, FitError> {
+    adjust_some(cards, Knobs::ALL)
+}
+
+/// Which of the knobs an adjustment turns (a bit each, in [`KNOBS`]'s order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Knobs(pub u16);
+
+impl Knobs {
+    pub const ALL: Knobs = Knobs(0xff);
+}
+
+/// [`adjust`] with only some of the knobs: to compare choices of them.
+pub fn adjust_some(cards: &[CardLog<'_>], knobs: Knobs) -> Result<Model, FitError> {
     let have = fit_size(cards);
     if have < MIN_REVIEWS_TO_ADJUST {
         return Err(FitError::TooShort {
@@ -238,7 +251,7 @@ pub fn adjust(cards: &[CardLog<'_>]) -> Result<Model, FitError> {
     let split = held_out_from(cards).ok_or_else(|| {
         FitError::Failed("the log spans too few days to check an adjustment".into())
     })?;
-    let checked = turned(&best_theta(cards, Some(split)), have)
+    let checked = turned(&best_theta(cards, Some(split), knobs), have)
         .ok_or_else(|| FitError::Absurd("the adjusted parameters are not valid".into()))?;
     // A handful of days predicts noisily (the student's true parameters
     // often do no better there than the defaults): refused only when
@@ -253,7 +266,7 @@ pub fn adjust(cards: &[CardLog<'_>]) -> Result<Model, FitError> {
             current: defaults as f32,
         });
     }
-    turned(&best_theta(cards, None), have)
+    turned(&best_theta(cards, None, knobs), have)
         .ok_or_else(|| FitError::Absurd("the adjusted parameters are not valid".into()))
 }
 

@@ -282,15 +282,15 @@ impl StatsScreen {
 }
 
 /// Predicted against recalled: for each tenth of predicted recall, the
-/// share of those reviews recalled (a well-calibrated model's bars reach
-/// their labels).
+/// share of those reviews recalled, as a bar, over the mean the model
+/// predicted for them (a well-calibrated model's bars reach their labels).
 fn draw_calibration_chart(
     frame: &mut Frame<'_>,
     area: ratatui::layout::Rect,
     calibration: &crate::memory::readiness::Calibration,
     theme: Theme,
 ) {
-    let block = Block::bordered().title(" Recalled (%) by predicted recall, your reviews ");
+    let block = Block::bordered().title(" Recalled % (bars) vs predicted % (below) ");
     if calibration.bins.is_empty() {
         frame.render_widget(
             Paragraph::new(Line::styled(
@@ -312,11 +312,11 @@ fn draw_calibration_chart(
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let observed = (bin.observed * 100.0).round().clamp(0.0, 100.0) as u64;
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let from = (bin.from * 100.0).round() as u64;
+            let predicted = (bin.predicted * 100.0).round().clamp(0.0, 100.0) as u64;
             Bar::default()
                 .value(observed)
                 .text_value(format!("{observed}"))
-                .label(Line::from(format!("{from}+")))
+                .label(Line::from(format!("{predicted}")))
                 .style(theme.gauge())
         })
         .collect();
