@@ -151,6 +151,10 @@ pub struct ReadinessArgs {
     /// The minutes a day the plan is followed with (1–600)
     #[arg(long, value_name = "N", env = "FICHES_MINUTES", value_parser = parse_minutes)]
     pub minutes: Option<u32>,
+    /// Only the cards carrying this tag, their own or their deck's (repeat
+    /// for several: a card with any of them)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
     /// One JSON object on stdout
     #[arg(long)]
     pub json: bool,

@@ -26,6 +26,8 @@ struct Document<'a> {
     with_plan: f64,
     cards: usize,
     seen: usize,
+    /// `--tag`: the cards are those carrying any of these.
+    only_tags: &'a [String],
     /// The minutes a day `with_plan` assumes, and where they come from.
     minutes_a_day: u32,
     minutes_from: MinutesFrom,
@@ -91,6 +93,16 @@ pub fn run(args: &ReadinessArgs, db: Option<&std::path::Path>) -> Result<Status,
         Some(on) => on,
         None => exam.unwrap_or(today),
     };
+    // --tag: the tagged cards alone (an unknown tag is refused, listing the known ones).
+    let only = if args.tags.is_empty() {
+        None
+    } else {
+        Some(super::tags::tagged_cards(
+            &store,
+            &selection.decks,
+            &args.tags,
+        )?)
+    };
     let stored = store.stored_model()?;
     let model = model_of(&stored);
     let (mut cards, times, days) = store.read_consistently(|store| {
@@ -103,6 +115,9 @@ pub fn run(args: &ReadinessArgs, db: Option<&std::path::Path>) -> Result<Status,
             )?,
         ))
     })?;
+    if let Some(only) = &only {
+        cards.retain(|card| only.contains(&card.id));
+    }
     // A deck's own tags count for each of its cards.
     let deck_tags = store.deck_tags(&selection.decks)?;
     for card in &mut cards {
@@ -140,6 +155,7 @@ pub fn run(args: &ReadinessArgs, db: Option<&std::path::Path>) -> Result<Status,
             with_plan: report.with_plan,
             cards: report.cards,
             seen: report.seen,
+            only_tags: &args.tags,
             minutes_a_day: minutes,
             minutes_from,
             coverage,
@@ -168,7 +184,7 @@ pub fn run(args: &ReadinessArgs, db: Option<&std::path::Path>) -> Result<Status,
             &readiness::source_words(model.source),
             &calibration,
             (coverage, minutes_from.words(minutes)),
-            args.by,
+            (args.by, &args.tags),
         )
     };
     super::written(written, "the readiness", status)
@@ -185,7 +201,7 @@ fn print_text(
     source: &str,
     calibration: &Calibration,
     (coverage, assumed): (Option<Coverage>, String),
-    by: ReadinessBy,
+    (by, only_tags): (ReadinessBy, &[String]),
 ) -> io::Result<()> {
     let when = match readiness::days_to(today, on) {
         0 => "today".to_string(),
@@ -198,6 +214,18 @@ fn print_text(
         report.on,
         if is_exam { ", the exam day" } else { "" }
     )?;
+    if !only_tags.is_empty() {
+        let tags: Vec<String> = only_tags
+            .iter()
+            .map(|t| text::one_line(t).into_owned())
+            .collect();
+        writeln!(
+            out,
+            "Only the {} cards tagged {}.",
+            report.cards,
+            tags.join(" or ")
+        )?;
+    }
     writeln!(
         out,
         "A prediction of a model of memory, not a measurement: {source}."

@@ -50,6 +50,10 @@ pub struct Timed {
     /// The memories of the other decks' seen cards (with minutes only).
     pub memories: HashMap<CardId, Memory>,
     pub minutes: Option<u32>,
+    /// Without `minutes`, under an exam: the student's usual minutes a day
+    /// (as `readiness` and `stats --exam` assume them), to say whether they
+    /// cover the course.
+    pub usual_minutes: Option<(u32, MinutesFrom)>,
     pub seconds_per_card: f64,
 }
 
@@ -80,9 +84,14 @@ pub fn refine(input: &DayInput, plan: DayPlan, timed: &Timed) -> (DayPlan, Vec<S
             })
             .map(|(_, card)| *card)
             .collect();
-        if let Some(minutes) = timed.minutes {
+        let said = timed
+            .minutes
+            .map(|m| (m, MinutesFrom::Given))
+            .or(timed.usual_minutes);
+        if let Some((minutes, from)) = said {
             let unseen = cards.iter().filter(|c| c.memory.is_none()).count();
-            notices.extend(coverage(unseen, input.day, exam, minutes, spc).warning(exam));
+            notices
+                .extend(coverage(unseen, input.day, exam, minutes, spc).warning_from(exam, from));
         }
         let due_today: std::collections::HashSet<CardId> = cards
             .iter()
@@ -384,11 +393,17 @@ pub fn coverage(
 impl Coverage {
     /// The warning for a student whose minutes do not cover the course.
     pub fn warning(&self, exam: NaiveDate) -> Option<String> {
+        self.warning_from(exam, MinutesFrom::Given)
+    }
+
+    /// The same, saying where the minutes a day come from when they were
+    /// not given.
+    pub fn warning_from(&self, exam: NaiveDate, from: MinutesFrom) -> Option<String> {
         (self.left_unseen > 0).then(|| {
+            let at = from.words(self.minutes_a_day);
             format!(
-                "At {} minute{} a day, {} card{} will not be seen before {exam}; {} minutes a day would cover them.",
-                self.minutes_a_day,
-                if self.minutes_a_day == 1 { "" } else { "s" },
+                "A{}, {} card{} will not be seen before {exam}; {} minutes a day would cover them.",
+                at.strip_prefix('a').unwrap_or(&at),
                 self.left_unseen,
                 if self.left_unseen == 1 { "" } else { "s" },
                 self.minutes_needed

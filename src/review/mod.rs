@@ -638,6 +638,16 @@ fn read_timed(
             )
         })
         .collect();
+    // What the first screen says of the minutes a day when none are given.
+    let usual_minutes = if minutes.is_none() && !exam_decks.is_empty() {
+        let days = store.study_time_by_day(
+            exam_plan::USUAL_MINUTES_DAYS,
+            (exam_plan::MAX_SECONDS_PER_CARD * 1000.0) as u64,
+        )?;
+        Some(exam_plan::minutes_a_day(None, &days))
+    } else {
+        None
+    };
     let memories = if minutes.is_some() {
         let daily: Vec<DeckId> = daily.into_iter().map(|d| d.deck.clone()).collect();
         store
@@ -653,6 +663,7 @@ fn read_timed(
         exam_cards,
         memories,
         minutes,
+        usual_minutes,
         seconds_per_card: exam_plan::seconds_per_card(&store.recent_review_times(200)?),
     }))
 }

@@ -306,6 +306,62 @@ fn an_exam_named_in_the_deck_plans_without_the_flag_and_cram_leaves_the_schedule
     );
 }
 
+/// Without --minutes, the first screen judges the course against the
+/// student's usual minutes a day, as readiness and stats --exam do.
+#[test]
+fn without_minutes_the_first_screen_weighs_the_usual_minutes_a_day() {
+    let scratch = Scratch::new();
+    scratch.write("decks/intra.yaml", deck());
+    let db = scratch.path.join("store.db");
+    // Three study days of two quick ratings each: about a minute a day.
+    for day in ["2026-11-28", "2026-11-29", "2026-11-30"] {
+        let run = fiches_with(
+            &scratch.path,
+            &["review", "--plain"],
+            &[
+                ("FICHES_DB", db.to_str().unwrap()),
+                ("FICHES_NOW", &format!("{day}T09:00:00-05:00")),
+            ],
+            Some("\n5\n\n5\nq\n"),
+        );
+        assert_eq!(run.status, 0, "{}", run.stderr);
+    }
+    let env = [
+        ("FICHES_DB", db.to_str().unwrap()),
+        ("FICHES_NOW", "2026-12-01T09:00:00-05:00"),
+    ];
+    let run = fiches_with(
+        &scratch.path,
+        &["review", "--plain", "--exam", EXAM],
+        &env,
+        Some(""),
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    // 56 unseen; 10 days × 60 s / 18 s = 33 seen; 56 × 18 s / 10 days = 1.7 minutes.
+    let line = "At 1 minute a day (your usual time, from your last 3 study days; --minutes N to change), 23 cards will not be seen before 2026-12-11; 2 minutes a day would cover them.";
+    assert!(run.stdout.starts_with(line), "{}", run.stdout);
+    // readiness assumes the same minutes, and says the same.
+    let run = fiches_with(&scratch.path, &["readiness", "--on", EXAM], &env, None);
+    assert!(
+        run.stdout.contains("at 1 minute a day (your usual time"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("23 cards will not be seen"),
+        "{}",
+        run.stdout
+    );
+    // Minutes given are taken as they are.
+    let run = fiches_with(
+        &scratch.path,
+        &["review", "--plain", "--exam", EXAM, "--minutes", "30"],
+        &env,
+        Some(""),
+    );
+    assert!(!run.stdout.contains("will not be seen"), "{}", run.stdout);
+}
+
 #[test]
 fn stats_and_readiness_say_when_the_minutes_cannot_cover_the_course() {
     let scratch = Scratch::new();

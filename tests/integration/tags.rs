@@ -79,6 +79,7 @@ fn an_unknown_tag_is_a_usage_error_listing_the_known_ones() {
     for args in [
         &["review", "--plain", "--tag", "liste", "--tag", "nope"][..],
         &["stats", "--tag", "nope"],
+        &["readiness", "--tag", "nope"],
     ] {
         let out = run(&scratch.path, args, Some(""));
         assert_eq!(out.status, 2, "{args:?}: {}", out.stderr);
@@ -143,6 +144,58 @@ fn readiness_by_tag_counts_deck_tags_too() {
     assert_eq!(count("plaintes"), Some(2));
     assert_eq!(count("liste"), Some(2));
     assert_eq!(count("definition"), Some(1));
+}
+
+#[test]
+fn readiness_by_tag_forecasts_the_tagged_cards_alone() {
+    let scratch = Scratch::new();
+    course(&scratch);
+    let dir = &scratch.path;
+    // P1 (tagged liste, in the deck tagged plaintes) is learnt; P2 is not.
+    run(
+        dir,
+        &["review", "--plain", "--tag", "liste"],
+        Some(&"\n5\n".repeat(2)),
+    );
+    let out = run(
+        dir,
+        &[
+            "readiness",
+            "--json",
+            "--tag",
+            "plaintes",
+            "--on",
+            "2026-12-03",
+        ],
+        None,
+    );
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["cards"], 2, "{doc}");
+    assert_eq!(doc["seen"], 1);
+    assert_eq!(doc["only_tags"][0], "plaintes");
+    assert_eq!(doc["decks"].as_array().unwrap().len(), 1, "{doc}");
+    let weakest: Vec<&str> = doc["weakest"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["question"].as_str().unwrap())
+        .collect();
+    assert_eq!(weakest, vec!["P2 ?", "P1 ?"]);
+    // One seen of two: the mean is half the seen card's recall.
+    let all = run(dir, &["readiness", "--json", "--on", "2026-12-03"], None);
+    let all: Value = serde_json::from_str(&all.stdout).unwrap();
+    assert_eq!(all["cards"], 5);
+    let text = run(
+        dir,
+        &["readiness", "--tag", "plaintes", "--on", "2026-12-03"],
+        None,
+    );
+    assert!(
+        text.stdout.contains("Only the 2 cards tagged plaintes."),
+        "{}",
+        text.stdout
+    );
 }
 
 #[test]
