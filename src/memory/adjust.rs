@@ -260,10 +260,9 @@ pub fn adjust_some(cards: &[CardLog<'_>], knobs: Knobs) -> Result<Model, FitErro
     if gain < -noise {
         let [_, (ll, n)] = likelihood(&Model::defaults(), cards, Some(split));
         let defaults = -ll / n.max(1) as f64;
-        #[allow(clippy::cast_possible_truncation)]
-        return Err(FitError::NotBetter {
-            fitted: (defaults - gain) as f32,
-            current: defaults as f32,
+        return Err(FitError::WorseOnLatest {
+            adjusted: defaults - gain,
+            defaults,
         });
     }
     turned(&best_theta(cards, None, knobs), have)
