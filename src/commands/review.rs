@@ -62,6 +62,7 @@ pub fn run(args: &ReviewArgs, db: Option<&std::path::Path>) -> Result<Status, Fa
         args.scheduling.scheduling(),
     )
     .map_err(session_failure)?;
+    session.set_only_tags(args.tags.clone());
     if !args.plain && super::interactive() {
         let mut screen =
             crate::ui::intents::open_review(session, &store).map_err(super::ui_failure)?;

@@ -84,9 +84,36 @@ pub struct Summary {
     /// Why the session's ratings are not where the next session reads
     /// them (the store deleted or replaced meanwhile).
     pub store_lost: Option<String>,
+    /// A study by tag: the tags asked, whose cards alone the figures count.
+    pub tags: Vec<String>,
 }
 
 impl Summary {
+    /// `--tag T` for each tag of a study by tag, to continue it: "" otherwise.
+    pub fn tag_args(&self) -> String {
+        self.tags
+            .iter()
+            .map(|t| format!(" --tag {}", shell_word(t)))
+            .collect()
+    }
+
+    /// What the figures count, for a study by tag: "the 12 cards tagged liste".
+    pub fn covered_text(&self) -> Option<String> {
+        (!self.tags.is_empty()).then(|| {
+            let tags: Vec<String> = self
+                .tags
+                .iter()
+                .map(|t| crate::text::one_line(t).into_owned())
+                .collect();
+            format!(
+                "These figures are of the {} {} tagged {}.",
+                self.cards,
+                cards(self.cards),
+                tags.join(" or ")
+            )
+        })
+    }
+
     pub fn total_ratings(&self) -> usize {
         self.ratings.iter().sum()
     }
@@ -124,6 +151,19 @@ impl Summary {
 
 fn cards(n: usize) -> &'static str {
     if n == 1 { "card" } else { "cards" }
+}
+
+/// A tag as a shell reads it back: quoted unless plain.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':'));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 /// What a committed rating did, as both front ends say it.
@@ -174,16 +214,20 @@ pub fn write_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()> 
         )?;
     }
     // Today first, then later days.
+    if let Some(covered) = summary.covered_text() {
+        writeln!(out, "{covered}")?;
+    }
     match summary.left_today_text() {
         Some(left) => writeln!(out, "Still to do today: {left}.")?,
         None => writeln!(out, "Nothing left for today.")?,
     }
+    let tags = summary.tag_args();
     if summary.day_done() {
         if summary.more_new > 0 {
             let limit = summary.new_per_day.unwrap_or(DEFAULT_NEW_PER_DAY) + summary.more_new;
             writeln!(
                 out,
-                "New cards: {} not seen yet; `fiches review --new {limit}` adds {} more today.",
+                "New cards: {} not seen yet; `fiches review{tags} --new {limit}` adds {} more today.",
                 summary.unseen, summary.more_new
             )?;
         } else if summary.unseen > 0 {
@@ -192,7 +236,8 @@ pub fn write_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()> 
         if summary.cards > 0 {
             writeln!(
                 out,
-                "`fiches review --cram` goes through every card now (the schedule stays as it is)."
+                "`fiches review{tags} --cram` goes through every card{} now (the schedule stays as it is).",
+                if tags.is_empty() { "" } else { " of the tags" }
             )?;
         }
     }
@@ -215,8 +260,9 @@ pub struct Session {
     /// day by day that FSRS schedules, with their retention.
     scheduling: scheduler::Scheduling,
     fsrs: Vec<(DeckId, crate::sched::Retention)>,
-    /// A study by tag: the only cards the session plans.
+    /// A study by tag: the only cards the session plans, and the tags asked.
     only: Option<HashSet<CardId>>,
+    only_tags: Vec<String>,
     /// An exam plan with minutes: no automatic same-session relearning.
     timed_exam: bool,
     plan: Plan,
@@ -339,6 +385,12 @@ impl Session {
         Ok(session)
     }
 
+    /// The tags a study by tag asked for: its summary counts their cards
+    /// and its hints carry them.
+    pub fn set_only_tags(&mut self, tags: Vec<String>) {
+        self.only_tags = tags;
+    }
+
     /// Said on the session's first screen (minutes that cannot cover the
     /// course).
     pub fn notices(&self) -> &[String] {
@@ -352,6 +404,7 @@ impl Session {
             scheduling: scheduler::Scheduling::default(),
             fsrs: Vec::new(),
             only: None,
+            only_tags: Vec::new(),
             timed_exam: false,
             plan,
             decks,
@@ -544,6 +597,9 @@ impl Session {
             .cloned()
             .collect();
         let fsrs_due = scheduler::fsrs_due(store, &self.fsrs)?;
+        if let Some(only) = &self.only {
+            return self.tagged_summary(store, only, &fsrs_due, reviewed.len(), ratings);
+        }
         let left_today = Remaining {
             due: store.due_count(&sm2_decks, self.day)? + scheduler::due_count(&fsrs_due, self.day),
             relearning: store.relearning_on(&self.decks, self.day)?.len(),
@@ -592,6 +648,88 @@ impl Session {
                 3,
             ),
             store_lost: store.still_in_place().err().map(|err| err.to_string()),
+            tags: Vec::new(),
+        })
+    }
+
+    /// The summary of a study by tag: its figures count the tagged cards alone.
+    fn tagged_summary(
+        &self,
+        store: &Store,
+        only: &HashSet<CardId>,
+        fsrs_due: &[scheduler::FsrsDue],
+        cards_reviewed: usize,
+        ratings: [usize; 5],
+    ) -> Result<Summary, SessionError> {
+        // A card FSRS schedules is due on FSRS's day, not SM-2's.
+        let fsrs_day: std::collections::HashMap<CardId, NaiveDate> =
+            fsrs_due.iter().map(|f| (f.card, f.due)).collect();
+        let rows: Vec<crate::store::CardRow> = store
+            .card_rows(&self.decks)?
+            .into_iter()
+            .filter(|row| !row.retired && only.contains(&CardId::new(row.card)))
+            .collect();
+        let due_on = |row: &crate::store::CardRow| {
+            fsrs_day.get(&row.card).copied().or_else(|| {
+                row.due
+                    .as_deref()
+                    .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            })
+        };
+        let relearning: HashSet<CardId> = store
+            .relearning_on(&self.decks, self.day)?
+            .iter()
+            .map(|entry| entry.card)
+            .filter(|card| only.contains(card))
+            .collect();
+        let due = rows
+            .iter()
+            .filter(|row| due_on(row).is_some_and(|d| d <= self.day))
+            .filter(|row| !relearning.contains(&CardId::new(row.card)))
+            .count();
+        let left_today = Remaining {
+            due,
+            relearning: relearning.len(),
+            new: if self.plan == Plan::Cram {
+                0
+            } else {
+                self.remaining().new
+            },
+        };
+        let unseen = rows.iter().filter(|row| row.due.is_none()).count();
+        let new_per_day = match self.plan {
+            Plan::Daily { new_per_day } => Some(new_per_day),
+            _ => None,
+        };
+        let mut more_new = 0;
+        if new_per_day.is_some() {
+            for deck in &self.decks {
+                let one = std::slice::from_ref(deck);
+                if plan::deck_exam(self.plan, store.exam_day(one)?, self.day).is_none() {
+                    more_new += rows
+                        .iter()
+                        .filter(|row| row.due.is_none() && row.deck == deck.as_str())
+                        .count();
+                }
+            }
+        }
+        let mut upcoming: std::collections::BTreeMap<NaiveDate, usize> = Default::default();
+        for day in rows.iter().filter_map(due_on).filter(|d| *d > self.day) {
+            *upcoming.entry(day).or_default() += 1;
+        }
+        Ok(Summary {
+            cards_reviewed,
+            ratings,
+            left_today,
+            unseen,
+            more_new: more_new
+                .saturating_sub(left_today.new)
+                .min(DEFAULT_NEW_PER_DAY),
+            new_per_day,
+            cards: rows.len(),
+            upcoming: upcoming.into_iter().take(3).collect(),
+            store_lost: store.still_in_place().err().map(|err| err.to_string()),
+            tags: self.only_tags.clone(),
         })
     }
 }

@@ -225,3 +225,45 @@ fn a_store_from_before_deck_tags_learns_them_at_the_next_sync() {
     assert_eq!(cards.len(), 5, "{cards:?}");
     assert!(cards.iter().all(|c| c["retired"] == false), "{cards:?}");
 }
+
+#[test]
+fn a_study_by_tag_sums_up_its_own_cards_and_says_how_to_go_on_with_it() {
+    let scratch = Scratch::new();
+    course(&scratch);
+    let dir = &scratch.path;
+    // One new card a day; the tag holds two (P1, C1), the decks five.
+    let out = run(
+        dir,
+        &["review", "--plain", "--tag", "liste", "--new", "1"],
+        Some("\n4\n"),
+    );
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    for said in [
+        "These figures are of the 2 cards tagged liste.",
+        "Nothing left for today.",
+        "New cards: 1 not seen yet; `fiches review --tag liste --new 2` adds 1 more today.",
+        "`fiches review --tag liste --cram` goes through every card of the tags now",
+    ] {
+        assert!(out.stdout.contains(said), "{said}: {}", out.stdout);
+    }
+    // Following the hint goes on with the tag.
+    let next = run(
+        dir,
+        &["review", "--plain", "--tag", "liste", "--new", "2"],
+        Some("\n4\n"),
+    );
+    assert!(
+        next.stdout
+            .contains("These figures are of the 2 cards tagged liste.")
+    );
+    assert!(!next.stdout.contains("New cards:"), "{}", next.stdout);
+    // Without a tag, the summary counts the decks whole: three cards unseen.
+    let all = run(dir, &["review", "--plain", "--new", "1"], Some(""));
+    assert!(!all.stdout.contains("tagged"), "{}", all.stdout);
+    assert!(
+        all.stdout
+            .contains("New cards: 3 not seen yet; `fiches review --new 4`"),
+        "{}",
+        all.stdout
+    );
+}

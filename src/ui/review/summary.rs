@@ -87,6 +87,11 @@ impl ReviewScreen {
                 Some(left) => format!("Still to do today: {left}."),
                 None => "Nothing left for today.".to_string(),
             };
+            if let Some(covered) = summary.covered_text() {
+                for wrapped in wrap::wrap(&covered, width) {
+                    lines.push(Line::raw(wrapped));
+                }
+            }
             lines.push(Line::styled(today, theme.title()));
             for text in day_done_lines(summary) {
                 for wrapped in wrap::wrap(&text, width) {
