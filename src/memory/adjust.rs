@@ -9,7 +9,7 @@
 use chrono::NaiveDate;
 
 use super::fit::{CardLog, FitError, MIN_REVIEWS_TO_FIT, fit_size};
-use super::{Grade, Memory, Model, Source, grade};
+use super::{Grade, Memory, Model, Source};
 
 /// Reviews after a card's first (on a later day) before an adjustment is tried.
 pub const MIN_REVIEWS_TO_ADJUST: usize = 60;
@@ -105,7 +105,7 @@ fn each_prediction(
         for entry in card.log {
             if let Some(m) = memory.filter(|m| entry.day > m.last_day) {
                 let p = model.recall(&m, entry.day).clamp(1e-4, 1.0 - 1e-4);
-                let recalled = grade(entry.rating) != Grade::AGAIN;
+                let recalled = entry.grade() != Grade::AGAIN;
                 each(
                     split.is_some_and(|s| entry.day >= s),
                     if recalled { p.ln() } else { (1.0 - p).ln() },
@@ -301,10 +301,10 @@ mod tests {
                     let recalled = uniform() < p;
                     let g = if recalled { Grade::GOOD } else { Grade::AGAIN };
                     memory = hidden.after(memory, g, day(d));
-                    log.push(Logged {
-                        day: day(d),
-                        rating: Rating::new(if recalled { 4 } else { 1 }).unwrap(),
-                    });
+                    log.push(Logged::rated(
+                        day(d),
+                        Rating::new(if recalled { 4 } else { 1 }).unwrap(),
+                    ));
                     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                     let gap = 1 + (uniform() * 4.0) as u32;
                     d += gap;
@@ -340,10 +340,7 @@ mod tests {
         let [(ll_defaults, _), _] = likelihood(&Model::defaults(), &cards, None);
         assert!(n > 0 && ll_adjusted > ll_defaults);
         // And a forgotten-at-first-sight card's recall three days on is lower than the defaults say.
-        let log = [Logged {
-            day: day(0),
-            rating: Rating::new(1).unwrap(),
-        }];
+        let log = [Logged::rated(day(0), Rating::new(1).unwrap())];
         let (a, d) = (
             adjusted.replay(None, &log).unwrap(),
             Model::defaults().replay(None, &log).unwrap(),

@@ -667,7 +667,7 @@ impl Session {
         let rows: Vec<crate::store::CardRow> = store
             .card_rows(&self.decks)?
             .into_iter()
-            .filter(|row| !row.retired && only.contains(&CardId::new(row.card)))
+            .filter(|row| !row.retired && only.contains(&row.card))
             .collect();
         let due_on = |row: &crate::store::CardRow| {
             fsrs_day.get(&row.card).copied().or_else(|| {
@@ -685,7 +685,7 @@ impl Session {
         let due = rows
             .iter()
             .filter(|row| due_on(row).is_some_and(|d| d <= self.day))
-            .filter(|row| !relearning.contains(&CardId::new(row.card)))
+            .filter(|row| !relearning.contains(&row.card))
             .count();
         let left_today = Remaining {
             due,
