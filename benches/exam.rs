@@ -263,6 +263,9 @@ fn diagnose(
             Source::Defaults => "defaults".into(),
         }
     );
+    if let Some(last) = &stored.last_fit_result {
+        line.push_str(&format!(" latest fit: {last} |"));
+    }
     let names = ["eve, recalled", "eve, forgotten", "earlier", "never seen"];
     for (name, (n, truth, error)) in names.iter().zip(groups) {
         line.push_str(&format!(
