@@ -99,7 +99,12 @@ fn cached_memories_are_those_of_a_full_replay_through_new_reviews_and_undo() {
                 .filter(|(_, m)| m.is_some())
                 .count();
             assert_eq!(done.cached_cards, Some(seen));
-            assert!(matches!(done.fit, Some(Err(_))), "too short a log to fit");
+            // Too short a log for a full fit: at most a few parameters adjusted.
+            assert!(
+                !matches!(done.fit, Some(Ok(fiches::memory::Source::Fitted { .. }))),
+                "{:?}",
+                done.fit
+            );
             let through = store.stored_model().unwrap().cached_through;
             assert!(through > 0);
             // A rating the cache holds is taken back: that card must be replayed whole.
