@@ -94,15 +94,7 @@ pub fn run(args: &ReadinessArgs, db: Option<&std::path::Path>) -> Result<Status,
         None => exam.unwrap_or(today),
     };
     // --tag: the tagged cards alone (an unknown tag is refused, listing the known ones).
-    let only = if args.tags.is_empty() {
-        None
-    } else {
-        Some(super::tags::tagged_cards(
-            &store,
-            &selection.decks,
-            &args.tags,
-        )?)
-    };
+    let only = super::tags::only_tagged(&store, &selection.decks, &args.tags)?;
     let stored = store.stored_model()?;
     let model = model_of(&stored);
     let (mut cards, times, days) = store.read_consistently(|store| {

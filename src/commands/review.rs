@@ -44,15 +44,7 @@ pub fn run(args: &ReviewArgs, db: Option<&std::path::Path>) -> Result<Status, Fa
             },
         }
     };
-    let only = if args.tags.is_empty() {
-        None
-    } else {
-        Some(super::tags::tagged_cards(
-            &store,
-            &selection.decks,
-            &args.tags,
-        )?)
-    };
+    let only = super::tags::only_tagged(&store, &selection.decks, &args.tags)?;
     let mut session = Session::start_scheduled(
         &store,
         selection.decks,

@@ -26,6 +26,18 @@ pub fn tagged_cards(
         .map_err(|e| Failure::usage(e.to_string()))
 }
 
+/// `--tag` given: the cards it selects; none given: `None` (every card).
+pub fn only_tagged(
+    store: &Store,
+    decks: &[DeckId],
+    asked: &[String],
+) -> Result<Option<HashSet<CardId>>, Failure> {
+    if asked.is_empty() {
+        return Ok(None);
+    }
+    tagged_cards(store, decks, asked).map(Some)
+}
+
 /// `stats --tag`: each tag's figures, in text or JSON.
 pub fn stats(
     store: &Store,

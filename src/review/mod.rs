@@ -603,28 +603,13 @@ impl Session {
         let left_today = Remaining {
             due: store.due_count(&sm2_decks, self.day)? + scheduler::due_count(&fsrs_due, self.day),
             relearning: store.relearning_on(&self.decks, self.day)?.len(),
-            // A cram is not the day's plan: its cards are not "new today".
-            new: if self.plan == Plan::Cram {
-                0
-            } else {
-                self.remaining().new
-            },
+            new: self.new_left(),
         };
         let unseen = store.unseen_count(&self.decks)?;
-        let new_per_day = match self.plan {
-            Plan::Daily { new_per_day } => Some(new_per_day),
-            _ => None,
-        };
-        // Only decks planned day by day take more new cards: an exam plans
-        // its own.
+        let new_per_day = self.new_per_day();
         let mut more_new = 0;
-        if new_per_day.is_some() {
-            for deck in &self.decks {
-                let one = std::slice::from_ref(deck);
-                if plan::deck_exam(self.plan, store.exam_day(one)?, self.day).is_none() {
-                    more_new += store.unseen_count(one)?;
-                }
-            }
+        for deck in self.decks_taking_more_new(store)? {
+            more_new += store.unseen_count(std::slice::from_ref(deck))?;
         }
         let more_new = more_new
             .saturating_sub(left_today.new)
@@ -650,6 +635,39 @@ impl Session {
             store_lost: store.still_in_place().err().map(|err| err.to_string()),
             tags: Vec::new(),
         })
+    }
+
+    /// New cards of today's plan not started (a cram is not the day's
+    /// plan: its cards are not "new today").
+    fn new_left(&self) -> usize {
+        if self.plan == Plan::Cram {
+            0
+        } else {
+            self.remaining().new
+        }
+    }
+
+    /// The daily new-card limit, for a session planned day by day.
+    fn new_per_day(&self) -> Option<usize> {
+        match self.plan {
+            Plan::Daily { new_per_day } => Some(new_per_day),
+            _ => None,
+        }
+    }
+
+    /// The decks that more new cards today would add to: only those planned
+    /// day by day (an exam plans its own).
+    fn decks_taking_more_new(&self, store: &Store) -> Result<Vec<&DeckId>, StoreError> {
+        let mut decks = Vec::new();
+        if self.new_per_day().is_some() {
+            for deck in &self.decks {
+                let exam = store.exam_day(std::slice::from_ref(deck))?;
+                if plan::deck_exam(self.plan, exam, self.day).is_none() {
+                    decks.push(deck);
+                }
+            }
+        }
+        Ok(decks)
     }
 
     /// The summary of a study by tag: its figures count the tagged cards alone.
@@ -690,28 +708,16 @@ impl Session {
         let left_today = Remaining {
             due,
             relearning: relearning.len(),
-            new: if self.plan == Plan::Cram {
-                0
-            } else {
-                self.remaining().new
-            },
+            new: self.new_left(),
         };
         let unseen = rows.iter().filter(|row| row.due.is_none()).count();
-        let new_per_day = match self.plan {
-            Plan::Daily { new_per_day } => Some(new_per_day),
-            _ => None,
-        };
+        let new_per_day = self.new_per_day();
         let mut more_new = 0;
-        if new_per_day.is_some() {
-            for deck in &self.decks {
-                let one = std::slice::from_ref(deck);
-                if plan::deck_exam(self.plan, store.exam_day(one)?, self.day).is_none() {
-                    more_new += rows
-                        .iter()
-                        .filter(|row| row.due.is_none() && row.deck == deck.as_str())
-                        .count();
-                }
-            }
+        for deck in self.decks_taking_more_new(store)? {
+            more_new += rows
+                .iter()
+                .filter(|row| row.due.is_none() && row.deck == deck.as_str())
+                .count();
         }
         let mut upcoming: std::collections::BTreeMap<NaiveDate, usize> = Default::default();
         for day in rows.iter().filter_map(due_on).filter(|d| *d > self.day) {
