@@ -199,8 +199,9 @@ fn forecast(store: &Store, decks: &[DeckId], exam: NaiveDate) -> f64 {
 /// Forecasts tried in the same run, on the same log: the crate's default
 /// parameters alone (as before adjustments), and adjustments of other
 /// choices of knobs than the one in use.
-const TRIED: [(&str, Option<Knobs>); 5] = [
+const TRIED: [(&str, Option<Knobs>); 6] = [
     ("the defaults alone", None),
+    ("all the knobs, adjusted after the eve", Some(Knobs::ALL)),
     ("decay only", Some(Knobs(0x80))),
     ("decay, first stabilities", Some(Knobs(0x83))),
     ("decay, first and lapse stabilities", Some(Knobs(0x8b))),

@@ -77,16 +77,21 @@ const KNOBS: [Knob; 8] = [
     },
 ];
 
+/// Reviews the log must have grown by since an adjustment for the next:
+/// adjusting is cheap, and the latest reviews (the eve's) say the most
+/// about the forecast.
+pub const READJUST_AFTER: usize = 10;
+
 /// Whether an adjustment is due: a log long enough, but too short for a
-/// full fit, and for an adjusted model, grown since (by a tenth, at least
-/// 10 reviews). A full fit, once made, is not adjusted.
+/// full fit, and for an adjusted model, grown since by [`READJUST_AFTER`]
+/// reviews. A full fit, once made, is not adjusted.
 pub fn adjust_due(current: &Model, reviews: usize) -> bool {
     if reviews >= MIN_REVIEWS_TO_FIT {
         return false;
     }
     match current.source {
         Source::Defaults => reviews >= MIN_REVIEWS_TO_ADJUST,
-        Source::Adjusted { reviews: before } => reviews >= before + (before / 10).max(10),
+        Source::Adjusted { reviews: before } => reviews >= before + READJUST_AFTER,
         Source::Fitted { .. } => false,
     }
 }
@@ -365,8 +370,8 @@ mod tests {
             source: Source::Adjusted { reviews: 200 },
             ..Model::defaults()
         };
-        assert!(!adjust_due(&adjusted, 219));
-        assert!(adjust_due(&adjusted, 220));
+        assert!(!adjust_due(&adjusted, 209));
+        assert!(adjust_due(&adjusted, 210));
         let fitted = Model {
             source: Source::Fitted { reviews: 500 },
             ..Model::defaults()
