@@ -37,7 +37,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let db = cli.store.db.as_deref();
     let result = match &cli.command {
         None => commands::home::run(db, cli.scheduling.scheduling()),
-        Some(command) => run_command(command, db),
+        Some(command) => run_command(command, db, cli.scheduling),
     };
     match result {
         Ok(status) => status.into(),
@@ -56,17 +56,37 @@ fn store<'a>(
     arg.db.as_deref().or(before)
 }
 
+/// `--scheduler` and `--retention` too, each on its own.
+fn scheduling(
+    arg: cli::SchedulingArgs,
+    before: cli::SchedulingArgs,
+) -> review::scheduler::Scheduling {
+    review::scheduler::Scheduling {
+        scheduler: arg.scheduler.or(before.scheduler),
+        retention: arg.retention.or(before.retention),
+    }
+}
+
 fn run_command(
     command: &Command,
     db: Option<&std::path::Path>,
+    before: cli::SchedulingArgs,
 ) -> Result<commands::Status, commands::Failure> {
     match command {
         Command::Check(args) => commands::check::run(args),
         Command::Convert(args) => commands::convert::run(args),
-        Command::Review(args) => commands::review::run(args, store(&args.store, db)),
+        Command::Review(args) => commands::review::run(
+            args,
+            store(&args.store, db),
+            scheduling(args.scheduling, before),
+        ),
         Command::Preview(args) => commands::preview::run(args),
         Command::Sync(args) => commands::sync::run(args, store(&args.store, db)),
-        Command::Stats(args) => commands::stats::run(args, store(&args.select.store, db)),
+        Command::Stats(args) => commands::stats::run(
+            args,
+            store(&args.select.store, db),
+            scheduling(args.scheduling, before),
+        ),
         Command::Cards(args) => commands::cards::run(args, store(&args.select.store, db)),
         Command::Fit(args) => commands::fit::run(args, store(&args.store, db)),
         Command::Readiness(args) => commands::readiness::run(args, store(&args.select.store, db)),

@@ -9,7 +9,11 @@ use crate::review::{Plan, Session, SessionError, plan};
 
 use super::{Failure, Status, open_store, select_decks};
 
-pub fn run(args: &ReviewArgs, db: Option<&std::path::Path>) -> Result<Status, Failure> {
+pub fn run(
+    args: &ReviewArgs,
+    db: Option<&std::path::Path>,
+    scheduling: crate::review::scheduler::Scheduling,
+) -> Result<Status, Failure> {
     let now = clock::now()?;
     if super::nothing_to_show(&args.decks, db) {
         return Err(super::no_decks());
@@ -51,7 +55,7 @@ pub fn run(args: &ReviewArgs, db: Option<&std::path::Path>) -> Result<Status, Fa
         now,
         plan,
         (args.minutes, only.as_ref()),
-        args.scheduling.scheduling(),
+        scheduling,
     )
     .map_err(session_failure)?;
     session.set_only_tags(args.tags.clone());
@@ -61,12 +65,8 @@ pub fn run(args: &ReviewArgs, db: Option<&std::path::Path>) -> Result<Status, Fa
         if let Some(notice) = super::skipped_notice(&selection_report) {
             screen.notice(notice);
         }
-        let ended = super::run_screens(
-            Box::new(screen),
-            Some(&mut store),
-            args.scheduling.scheduling(),
-        )
-        .map(|s| s.or(status));
+        let ended = super::run_screens(Box::new(screen), Some(&mut store), scheduling)
+            .map(|s| s.or(status));
         between_sessions(&mut store);
         return ended;
     }

@@ -14,7 +14,11 @@ use crate::store::Store;
 
 use super::{Failure, Status};
 
-pub fn run(args: &StatsArgs, db: Option<&std::path::Path>) -> Result<Status, Failure> {
+pub fn run(
+    args: &StatsArgs,
+    db: Option<&std::path::Path>,
+    scheduling: crate::review::scheduler::Scheduling,
+) -> Result<Status, Failure> {
     let now = clock::now()?;
     let today = clock::study_day(now);
     if let Some(refusal) = args.exam.and_then(|exam| plan::exam_refusal(exam, today)) {
@@ -52,21 +56,11 @@ pub fn run(args: &StatsArgs, db: Option<&std::path::Path>) -> Result<Status, Fai
             &selection.decks,
             today,
             args.exam,
-            args.scheduling.scheduling(),
+            scheduling,
         )?;
-        return super::run_screens(
-            Box::new(screen),
-            Some(&mut store),
-            args.scheduling.scheduling(),
-        );
+        return super::run_screens(Box::new(screen), Some(&mut store), scheduling);
     }
-    let stats = standing::read(
-        &store,
-        &selection.decks,
-        today,
-        args.exam,
-        args.scheduling.scheduling(),
-    )?;
+    let stats = standing::read(&store, &selection.decks, today, args.exam, scheduling)?;
     let (minutes, minutes_from, covers) = exam_coverage(&store, &stats, today, args.minutes)?;
     let mut out = crate::text::SafeWriter::new(io::stdout().lock());
     let written = if args.json {

@@ -481,10 +481,7 @@ impl Session {
         if recorded.scheduled && !self.fsrs.is_empty() {
             // The rating is committed: should this read fail, the card's
             // SM-2 day is said rather than the rating reported unsaved.
-            if let Ok(Some(found)) = store.model_card(recorded.card)
-                && let Some((_, retention)) = self.fsrs.iter().find(|(d, _)| *d == found.deck)
-                && let Ok(Some(due)) = scheduler::next_due(store, recorded.card, *retention)
-            {
+            if let Ok(Some(due)) = scheduler::next_due(store, recorded.card, &self.fsrs) {
                 recorded.next_due = Some(due);
             }
         }

@@ -98,13 +98,16 @@ pub fn fsrs_due(store: &Store, decks: &[(DeckId, Retention)]) -> Result<Vec<Fsrs
 }
 
 /// The card's FSRS due day after its latest rating, replayed from its own
-/// log alone; `None` for a card never rated.
+/// log alone, when its deck is one of `fsrs`; `None` otherwise.
 pub fn next_due(
     store: &Store,
     card: CardId,
-    retention: Retention,
+    fsrs: &[(DeckId, Retention)],
 ) -> Result<Option<NaiveDate>, StoreError> {
     let Some(found) = store.model_card(card)? else {
+        return Ok(None);
+    };
+    let Some(&(_, retention)) = fsrs.iter().find(|(d, _)| *d == found.deck) else {
         return Ok(None);
     };
     let model = memory::model_of(&store.stored_model()?);

@@ -91,6 +91,14 @@ fn review_with_fsrs_schedules_from_the_memory_and_keeps_sm2_exact() {
         out.stdout
     );
     assert!(!out.stdout.contains("Q: "), "{}", out.stdout);
+    // Given before the command, the same.
+    let before = run(
+        &scratch,
+        next,
+        &["--scheduler", "fsrs", "review", "--plain"],
+        Some(""),
+    );
+    assert!(!before.stdout.contains("Q: "), "{}", before.stdout);
     let day_before = due - Days::new(1);
     assert_eq!(due_today(&scratch, day_before, &["--scheduler", "fsrs"]), 0);
     // On FSRS's day the three come, most overdue first, then in deck order.
