@@ -201,17 +201,21 @@ fn cell(text: &str) -> String {
         .replace('|', "\\|")
 }
 
-/// The report as Markdown tables, to paste into a course page.
-pub fn to_markdown(report: &Report) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "# Class report\n\n{} student{}, {} rating{}.\n",
+/// "2 students, 5 ratings".
+fn counted(report: &Report) -> String {
+    format!(
+        "{} student{}, {} rating{}",
         report.students,
         plural(report.students),
         report.reviews,
         plural(report.reviews)
-    );
+    )
+}
+
+/// The report as Markdown tables, to paste into a course page.
+pub fn to_markdown(report: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# Class report\n\n{}.\n", counted(report));
     let _ = writeln!(out, "## The {} hardest cards\n", report.hardest.len());
     card_table(&mut out, &report.hardest);
     for (title, groups) in [("By deck", &report.decks), ("By tag", &report.tags)] {
@@ -271,14 +275,7 @@ fn card_table(out: &mut String, cards: &[CardFigures]) {
 /// The report as text for a terminal (the caller escapes what it writes).
 pub fn to_text(report: &Report) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} student{}, {} rating{}",
-        report.students,
-        plural(report.students),
-        report.reviews,
-        plural(report.reviews)
-    );
+    let _ = writeln!(out, "{}", counted(report));
     let _ = writeln!(out, "\nThe {} hardest cards:", report.hardest.len());
     for (i, c) in report.hardest.iter().enumerate() {
         let f = &c.figures;

@@ -463,6 +463,16 @@ mod tests {
         }
     }
 
+    /// The origins of the notes left out, in the report's order.
+    fn left_out(imported: &Imported) -> Vec<&str> {
+        imported
+            .report
+            .left_out
+            .iter()
+            .map(|(o, _)| o.as_str())
+            .collect()
+    }
+
     fn options() -> Options<'static> {
         Options {
             title: None,
@@ -563,12 +573,7 @@ mod tests {
         assert_eq!(basic.media, vec!["schema.png"]);
         let cloze = &imported.cards[1];
         assert_eq!(cloze.question, "La ______ est ______ (adjectif).");
-        let left: Vec<&str> = imported
-            .report
-            .left_out
-            .iter()
-            .map(|(o, _)| o.as_str())
-            .collect();
+        let left = left_out(&imported);
         assert_eq!(left, vec!["note 3", "note 4"]);
         assert_eq!(imported.report.media_references, 1);
 
@@ -611,12 +616,7 @@ mod tests {
             numbered(5, "g5", NoteKind::Cloze, &["Un ___ et {{c1::…}}", ""]),
         ];
         let imported = import(notes, &options());
-        let left: Vec<&str> = imported
-            .report
-            .left_out
-            .iter()
-            .map(|(o, _)| o.as_str())
-            .collect();
+        let left = left_out(&imported);
         assert_eq!(
             left,
             vec!["note 5", "note 3", "note 2"],
