@@ -369,10 +369,15 @@ mod tests {
 
         let md = to_markdown(&r);
         assert!(
+            md.starts_with("# Class report\n\n2 students, 5 ratings.\n\n"),
+            "{md}"
+        );
+        assert!(
             md.contains("| Question hard \\| a | plaintes.yaml:7 | 2 | 3 | 67 % | 1.5 | 50 % |"),
             "{md}"
         );
         let text = to_text(&r);
+        assert!(text.starts_with("2 students, 5 ratings\n"), "{text}");
         assert!(
             text.contains("  1. plaintes.yaml:7  Question hard | a"),
             "{text}"
