@@ -478,9 +478,11 @@ impl Session {
             policy: slot.policy,
         })?;
         let mut recorded = recorded;
-        if recorded.scheduled && !self.fsrs.is_empty() {
-            // The rating is committed: should this read fail, the card's
-            // SM-2 day is said rather than the rating reported unsaved.
+        if !self.fsrs.is_empty() {
+            // Every rating, a same-day repeat too: FSRS's day is replayed
+            // from the whole log, as stats reads it. The rating is
+            // committed: should this read fail, the card's SM-2 day is said
+            // rather than the rating reported unsaved.
             if let Ok(Some(due)) = scheduler::next_due(store, recorded.card, &self.fsrs) {
                 recorded.next_due = Some(due);
             }

@@ -280,3 +280,25 @@ fn an_exam_plan_keeps_its_plan_under_fsrs() {
     );
     assert!(!out.stdout.contains("Q: "), "{}", out.stdout);
 }
+
+#[test]
+fn a_same_day_repeat_under_fsrs_says_fsrss_day() {
+    let scratch = Scratch::new();
+    scratch.write(
+        "decks/un.yaml",
+        "title: \"Un\"\ncards:\n  - q: \"Un ?\"\n    a: \"1\"\n",
+    );
+    let first = day("2026-12-01");
+    let fsrs = ["review", "--plain", "--scheduler", "fsrs"];
+    let due = next_reviews(&run(&scratch, first, &fsrs, Some("\n5\n")).stdout)[0];
+    // On its day a 3, so the card comes back in the session, then a 5:
+    // SM-2 would say six days on; the line says FSRS's day, as stats does.
+    let out = run(&scratch, due, &fsrs, Some("\n3\n\n5\n"));
+    let days = next_reviews(&out.stdout);
+    assert_eq!(days.len(), 2, "{}", out.stdout);
+    let said = days[1];
+    assert_ne!(said, due + Days::new(6), "SM-2's day: {}", out.stdout);
+    let flag = ["--scheduler", "fsrs"];
+    assert_eq!(due_today(&scratch, said - Days::new(1), &flag), 0);
+    assert_eq!(due_today(&scratch, said, &flag), 1, "{}", out.stdout);
+}
