@@ -223,23 +223,60 @@ pub struct ReviewArgs {
 /// and `retention:`.
 #[derive(Debug, Clone, Copy, Default, clap::Args)]
 pub struct SchedulingArgs {
-    /// The scheduler of the decks' due days, sm2 or fsrs [default: each
-    /// deck's `scheduler:`, else sm2]
-    #[arg(long, value_name = "NAME", env = "FICHES_SCHEDULER", value_parser = parse_scheduler)]
+    /// The scheduler of the decks' due days, sm2 or fsrs [default:
+    /// $FICHES_SCHEDULER, else each deck's `scheduler:`, else sm2]
+    #[arg(long, value_name = "NAME", value_parser = parse_scheduler)]
     pub scheduler: Option<crate::sched::Scheduler>,
-    /// The recall FSRS schedules reviews at, 0.70 to 0.97 [default: each
-    /// deck's `retention:`, else 0.90]
-    #[arg(long, value_name = "R", env = "FICHES_RETENTION", value_parser = parse_retention,
+    /// The recall FSRS schedules reviews at, 0.70 to 0.97 [default:
+    /// $FICHES_RETENTION, else each deck's `retention:`, else 0.90]
+    #[arg(long, value_name = "R", value_parser = parse_retention,
           allow_negative_numbers = true)]
     pub retention: Option<crate::sched::Retention>,
 }
 
 impl SchedulingArgs {
-    pub fn scheduling(self) -> crate::review::scheduler::Scheduling {
-        crate::review::scheduler::Scheduling {
-            scheduler: self.scheduler,
-            retention: self.retention,
+    /// These flags, each over its copy given before the command (`before`),
+    /// over FICHES_SCHEDULER and FICHES_RETENTION. The variables are read
+    /// here, by the commands that schedule, not by clap for every command:
+    /// a bad one stops only these, and the error names it.
+    pub fn scheduling(
+        self,
+        before: SchedulingArgs,
+    ) -> Result<crate::review::scheduler::Scheduling, String> {
+        let scheduler = match self.scheduler.or(before.scheduler) {
+            Some(given) => Some(given),
+            None => from_env(SCHEDULER_VARIABLE, "--scheduler", parse_scheduler)?,
+        };
+        let retention = match self.retention.or(before.retention) {
+            Some(given) => Some(given),
+            None => from_env(RETENTION_VARIABLE, "--retention", parse_retention)?,
+        };
+        Ok(crate::review::scheduler::Scheduling {
+            scheduler,
+            retention,
+        })
+    }
+}
+
+pub const SCHEDULER_VARIABLE: &str = "FICHES_SCHEDULER";
+pub const RETENTION_VARIABLE: &str = "FICHES_RETENTION";
+
+/// The variable's value, parsed; unset or empty, none.
+fn from_env<T>(
+    name: &str,
+    flag: &str,
+    parse: fn(&str) -> Result<T, String>,
+) -> Result<Option<T>, String> {
+    let fix = format!("set it right, unset it, or give {flag}");
+    match std::env::var(name) {
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err(format!("{name} in the environment is not UTF-8: {fix}"))
         }
+        Ok(value) if value.is_empty() => Ok(None),
+        Ok(value) => parse(&value)
+            .map(Some)
+            .map_err(|why| format!("{name} in the environment: {why}; {fix}")),
     }
 }
 

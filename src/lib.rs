@@ -36,7 +36,8 @@ use cli::{Cli, Command};
 pub fn run(cli: Cli) -> ExitCode {
     let db = cli.store.db.as_deref();
     let result = match &cli.command {
-        None => commands::home::run(db, cli.scheduling.scheduling()),
+        None => scheduling(cli.scheduling, cli::SchedulingArgs::default())
+            .and_then(|scheduling| commands::home::run(db, scheduling)),
         Some(command) => run_command(command, db, cli.scheduling),
     };
     match result {
@@ -56,15 +57,13 @@ fn store<'a>(
     arg.db.as_deref().or(before)
 }
 
-/// `--scheduler` and `--retention` too, each on its own.
+/// `--scheduler` and `--retention` too, each on its own, over their
+/// variables; a bad variable is a usage error.
 fn scheduling(
     arg: cli::SchedulingArgs,
     before: cli::SchedulingArgs,
-) -> review::scheduler::Scheduling {
-    review::scheduler::Scheduling {
-        scheduler: arg.scheduler.or(before.scheduler),
-        retention: arg.retention.or(before.retention),
-    }
+) -> Result<review::scheduler::Scheduling, commands::Failure> {
+    arg.scheduling(before).map_err(commands::Failure::usage)
 }
 
 fn run_command(
@@ -78,14 +77,14 @@ fn run_command(
         Command::Review(args) => commands::review::run(
             args,
             store(&args.store, db),
-            scheduling(args.scheduling, before),
+            scheduling(args.scheduling, before)?,
         ),
         Command::Preview(args) => commands::preview::run(args),
         Command::Sync(args) => commands::sync::run(args, store(&args.store, db)),
         Command::Stats(args) => commands::stats::run(
             args,
             store(&args.select.store, db),
-            scheduling(args.scheduling, before),
+            scheduling(args.scheduling, before)?,
         ),
         Command::Cards(args) => commands::cards::run(args, store(&args.select.store, db)),
         Command::Fit(args) => commands::fit::run(args, store(&args.store, db)),

@@ -191,6 +191,56 @@ fn a_retention_or_scheduler_out_of_range_is_a_usage_error() {
     );
     assert_eq!(out.status, 2, "{}", out.stdout);
     assert!(out.stderr.contains("0.70 to 0.97"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("FICHES_RETENTION in the environment: \"0.6\" is not a retention"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_bad_scheduling_variable_stops_only_the_commands_that_schedule() {
+    let scratch = Scratch::new();
+    scratch.write("decks/trois.yaml", DECK);
+    let db = scratch.path.join("store.db");
+    let now = at(day("2026-12-01"));
+    let with = |args: &[&str], name: &str, value: &str| {
+        fiches_with(
+            &scratch.path,
+            args,
+            &[
+                ("FICHES_DB", db.to_str().unwrap()),
+                ("FICHES_NOW", &now),
+                (name, value),
+            ],
+            Some(""),
+        )
+    };
+    for (name, value) in [("FICHES_RETENTION", "0.6"), ("FICHES_SCHEDULER", "anki")] {
+        let check = with(&["check", "decks"], name, value);
+        assert_eq!(check.status, 0, "{name}: {}", check.stderr);
+        let sync = with(&["sync"], name, value);
+        assert_eq!(sync.status, 0, "{name}: {}", sync.stderr);
+        for args in [&["stats"][..], &["review", "--plain"], &[]] {
+            let out = with(args, name, value);
+            assert_eq!(out.status, 2, "{name} {args:?}: {}", out.stdout);
+            assert!(
+                out.stderr
+                    .contains(&format!("{name} in the environment: \"{value}\"")),
+                "{name} {args:?}: {}",
+                out.stderr
+            );
+        }
+    }
+    // The flag, before the command or after it, stands over the variable.
+    for args in [
+        &["stats", "--scheduler", "fsrs"][..],
+        &["--scheduler", "fsrs", "stats"],
+    ] {
+        let out = with(args, "FICHES_SCHEDULER", "anki");
+        assert_eq!(out.status, 0, "{args:?}: {}", out.stderr);
+    }
 }
 
 /// The due column of the deck list (`fiches` without a terminal).
