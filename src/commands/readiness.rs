@@ -213,8 +213,9 @@ fn print_text(
             .collect();
         writeln!(
             out,
-            "Only the {} cards tagged {}.",
+            "Only the {} card{} tagged {}.",
             report.cards,
+            if report.cards == 1 { "" } else { "s" },
             tags.join(" or ")
         )?;
     }
