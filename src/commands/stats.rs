@@ -44,7 +44,7 @@ pub fn run(
             &args.tags,
             today,
             args.json,
-            status,
+            (status, scheduling),
         );
     }
     if args.calibration {

@@ -45,21 +45,24 @@ pub fn stats(
     asked: &[String],
     today: NaiveDate,
     json: bool,
-    status: Status,
+    (status, scheduling): (Status, crate::review::scheduler::Scheduling),
 ) -> Result<Status, Failure> {
-    let (rows, ratings) = store.read_consistently(|store| {
+    let (rows, ratings, fsrs_day) = store.read_consistently(|store| {
         Ok::<_, crate::store::StoreError>((
             store.card_rows(decks)?,
             store.ratings_after(
                 decks,
                 today.checked_sub_days(Days::new(31)).unwrap_or(today),
             )?,
+            crate::review::scheduler::fsrs_days(store, decks, today, scheduling)?,
         ))
     })?;
     let mut figures: Vec<TagStats> = Vec::new();
     for tag in asked {
         let members = tagged_cards(store, decks, std::slice::from_ref(tag))?;
-        figures.push(tags::tag_stats(tag, &members, &rows, &ratings, today));
+        figures.push(tags::tag_stats(
+            tag, &members, &rows, &ratings, today, &fsrs_day,
+        ));
     }
     let today_text = today.format("%Y-%m-%d").to_string();
     let mut out = crate::text::SafeWriter::new(io::stdout().lock());

@@ -1,7 +1,7 @@
 //! Studying by tag: which cards carry the tags asked for. A deck's own tags
 //! count as tags of each of its cards. Pure.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
@@ -117,6 +117,7 @@ pub fn tag_stats(
     rows: &[CardRow],
     ratings: &[RecentRating],
     today: NaiveDate,
+    fsrs_day: &HashMap<CardId, NaiveDate>,
 ) -> TagStats {
     let mut stats = TagStats {
         tag: tag.to_string(),
@@ -144,7 +145,8 @@ pub fn tag_stats(
             Some(_) if row.reps >= 2 => stats.review += 1,
             Some(_) => stats.learning += 1,
         }
-        if let Some(due) = due {
+        // A card FSRS schedules is due on FSRS's day, not SM-2's.
+        if let Some(due) = fsrs_day.get(&row.card).copied().or(due) {
             let ahead = (due - today).num_days();
             if ahead <= 0 {
                 stats.due_today += 1;
@@ -303,7 +305,7 @@ mod tests {
             rated(5, 10, 1, true),
         ];
         let members: HashSet<CardId> = [1, 2, 3, 4].into_iter().map(CardId::new).collect();
-        let s = tag_stats("liste", &members, &rows, &ratings, today);
+        let s = tag_stats("liste", &members, &rows, &ratings, today, &HashMap::new());
         assert_eq!((s.cards, s.new, s.learning, s.review), (3, 1, 1, 1));
         assert_eq!(s.due_today, 1);
         assert_eq!(s.due_next_7_days, vec![0, 1, 0, 0, 0, 0, 0]);

@@ -352,3 +352,26 @@ fn a_same_day_repeat_under_fsrs_says_fsrss_day() {
     assert_eq!(due_today(&scratch, said - Days::new(1), &flag), 0);
     assert_eq!(due_today(&scratch, said, &flag), 1, "{}", out.stdout);
 }
+
+#[test]
+fn stats_by_tag_counts_the_due_cards_fsrs_gives() {
+    let scratch = Scratch::new();
+    scratch.write("decks/trois.yaml", format!("tags: [chiffres]\n{DECK}"));
+    let first = day("2026-12-01");
+    let fsrs = ["review", "--plain", "--scheduler", "fsrs"];
+    run(&scratch, first, &fsrs, Some("\n5\n\n5\n\n5\n"));
+    let due_by_tag = |extra: &[&str]| {
+        let mut args = vec!["stats", "--json", "--tag", "chiffres"];
+        args.extend_from_slice(extra);
+        let out = run(&scratch, first + Days::new(1), &args, None);
+        let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+        doc["tags"][0]["due_today"].as_u64().unwrap()
+    };
+    // The next day SM-2 has the three due, FSRS none: by tag as by deck.
+    assert_eq!(due_by_tag(&[]), 3);
+    assert_eq!(due_by_tag(&["--scheduler", "fsrs"]), 0);
+    assert_eq!(
+        due_by_tag(&["--scheduler", "fsrs"]),
+        due_today(&scratch, first + Days::new(1), &["--scheduler", "fsrs"])
+    );
+}
