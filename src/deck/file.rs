@@ -13,7 +13,11 @@ use super::yaml::Pos;
 use crate::hash::{FastSet, fnv1a};
 
 /// Larger files are refused before parsing: a deck that big is a mistake, and
-/// parsing it would cost more memory than a review session is allowed.
+/// parsing it would cost more memory than a review session is allowed. This
+/// is the limit that holds for one deck: about 130,000 cards the size of the
+/// bundled decks' (about 520 bytes of YAML a card), fewer
+/// than the card limit (`MAX_CARDS`, 200,000) unless the cards are short. More cards
+/// go in several decks: a store holds any number of them.
 pub const MAX_DECK_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A file's size and modification time: equal to what was synced, the file
@@ -169,7 +173,7 @@ pub fn read(path: &Path) -> io::Result<DeckBytes> {
 /// The message for a file over the limit.
 pub fn too_big_message() -> String {
     format!(
-        "deck file is over the {} MiB limit: split it into several decks",
+        "deck file is over the {} MiB limit a deck file may have (about 130,000 cards the size of the course's): split it into several decks",
         MAX_DECK_BYTES / (1024 * 1024)
     )
 }

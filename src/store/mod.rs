@@ -89,6 +89,9 @@ const APPLICATION_ID: i32 = 0x6669_6368;
 /// The store version that brings the memory model's tables.
 const MEMORY_MODEL_VERSION: i64 = 6;
 
+/// Statements kept prepared: more than the store has (about 60).
+const STATEMENT_CACHE: usize = 128;
+
 /// How long a write waits for another fiches process before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -280,6 +283,10 @@ impl Store {
     }
 
     fn configure(&mut self) -> Result<(), StoreError> {
+        // Every statement the store prepares stays prepared for as long as
+        // it is open: a rating and the next card reuse theirs.
+        self.conn
+            .set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         self.wait_for_writers()?;
         // Read the header before changing anything: a file that is not a
         // database fails here, while it is still untouched.
@@ -373,11 +380,8 @@ impl Store {
         for &(since, table, column) in SCHEMA_MARKS {
             let present: i64 = self
                 .conn
-                .query_row(
-                    "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2",
-                    [table, column],
-                    |row| row.get(0),
-                )
+                .prepare_cached("SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2")
+                .and_then(|mut s| s.query_row([table, column], |row| row.get(0)))
                 .map_err(|e| self.fail(e))?;
             match (since <= version, present > 0) {
                 (true, false) => {

@@ -95,7 +95,8 @@ pub struct Recorded {
     pub next_due: Option<NaiveDate>,
 }
 
-const STATE_COLUMNS: &str = "reps, ease, interval, due, lapses, last_rating, last_day";
+const STATE_OF_CARD: &str =
+    "SELECT reps, ease, interval, due, lapses, last_rating, last_day FROM cards WHERE id = ?1";
 
 pub(super) fn state_from(row: &Row<'_>, first: usize) -> rusqlite::Result<CardState> {
     Ok(CardState {
@@ -340,10 +341,14 @@ impl Store {
         decks: &[DeckId],
         day: NaiveDate,
     ) -> Result<Vec<QueueEntry>, StoreError> {
+        // A card's last day is that of a rating in the log: the day's
+        // ratings (by their index) lead to the cards, not every card of
+        // the deck read to find them.
         self.entries_of_each_deck(
-            "SELECT id, due FROM cards
-             WHERE deck = ?1 AND retired = 0 AND last_day = ?2 AND last_rating < ?3
-             ORDER BY position",
+            "SELECT c.id, c.due FROM (SELECT DISTINCT card FROM reviews WHERE day = ?2) r
+             CROSS JOIN cards c ON c.id = r.card
+             WHERE c.deck = ?1 AND c.retired = 0 AND c.last_day = ?2 AND c.last_rating < ?3
+             ORDER BY c.position",
             decks,
             day,
         )
@@ -409,12 +414,14 @@ impl Store {
     }
 
     pub fn card(&self, id: CardId) -> Result<Option<StoredCard>, StoreError> {
-        let sql = format!(
-            "SELECT c.id, c.deck, d.title, c.key, c.question, c.answer, c.points, c.kind, {STATE_COLUMNS},
-               c.ask
-             FROM cards c JOIN decks d ON d.id = c.deck WHERE c.id = ?1"
-        );
-        let mut statement = self.conn.prepare_cached(&sql).map_err(|e| self.fail(e))?;
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT c.id, c.deck, d.title, c.key, c.question, c.answer, c.points, c.kind,
+                   c.reps, c.ease, c.interval, c.due, c.lapses, c.last_rating, c.last_day, c.ask
+                 FROM cards c JOIN decks d ON d.id = c.deck WHERE c.id = ?1",
+            )
+            .map_err(|e| self.fail(e))?;
         statement
             .query_row([id], |row| {
                 let answer: String = row.get(5)?;
@@ -461,23 +468,22 @@ impl Store {
         let path = self.path.clone();
         let fail = |err: rusqlite::Error| super::classify(&path, err);
         let tx = self.immediate()?;
+        // Kept prepared for the session, as every statement of a rating.
         let before = tx
-            .query_row(
-                &format!("SELECT {STATE_COLUMNS} FROM cards WHERE id = ?1"),
-                [card],
-                |row| state_from(row, 0),
-            )
+            .prepare_cached(STATE_OF_CARD)
+            .and_then(|mut s| s.query_row([card], |row| state_from(row, 0)))
             .map_err(fail)?;
         let (after, scheduled) = policy.apply(&before, rating, day);
         let ticks = ticks
             .as_ref()
             .map(|t| serde_json::to_string(t).unwrap_or_else(|_| "[]".into()));
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO reviews (card, at, day, rating, took_ms, scheduled, ticks,
                before_reps, before_ease, before_interval, before_due, before_lapses, before_last_rating, before_last_day,
                after_reps, after_ease, after_interval, after_due, verdict)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-            params![
+        )
+        .and_then(|mut s| s.execute(params![
                 card,
                 at.to_rfc3339(),
                 stored_day(day),
@@ -497,11 +503,10 @@ impl Store {
                 after.interval,
                 after.due.map(stored_day),
                 verdict,
-            ],
-        )
+            ]))
         .map_err(fail)?;
         let review = ReviewId::new(tx.last_insert_rowid());
-        write_state(&tx, card, &after).map_err(fail)?;
+        update_state(&tx, card, &before, &after).map_err(fail)?;
         tx.commit().map_err(fail)?;
         Ok(Recorded {
             review,
@@ -566,25 +571,56 @@ impl Store {
     }
 }
 
+/// Writes only what a rating changed: a cram changes nothing, and a
+/// same-day repeat keeps the due day, so neither rewrites the due index
+/// entry and the due counts (pages the commit would write for nothing).
+fn update_state(
+    tx: &rusqlite::Transaction<'_>,
+    card: CardId,
+    before: &CardState,
+    after: &CardState,
+) -> rusqlite::Result<()> {
+    if after == before {
+        return Ok(());
+    }
+    if after.due != before.due {
+        return write_state(tx, card, after);
+    }
+    tx.prepare_cached(
+        "UPDATE cards SET reps = ?2, ease = ?3, interval = ?4, lapses = ?5,
+           last_rating = ?6, last_day = ?7 WHERE id = ?1",
+    )?
+    .execute(params![
+        card,
+        after.reps,
+        after.ease,
+        after.interval,
+        after.lapses,
+        after.last_rating,
+        after.last_day.map(stored_day),
+    ])?;
+    Ok(())
+}
+
 fn write_state(
     tx: &rusqlite::Transaction<'_>,
     card: CardId,
     state: &CardState,
 ) -> rusqlite::Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE cards SET reps = ?2, ease = ?3, interval = ?4, due = ?5, lapses = ?6,
            last_rating = ?7, last_day = ?8 WHERE id = ?1",
-        params![
-            card,
-            state.reps,
-            state.ease,
-            state.interval,
-            state.due.map(stored_day),
-            state.lapses,
-            state.last_rating,
-            state.last_day.map(stored_day),
-        ],
-    )?;
+    )?
+    .execute(params![
+        card,
+        state.reps,
+        state.ease,
+        state.interval,
+        state.due.map(stored_day),
+        state.lapses,
+        state.last_rating,
+        state.last_day.map(stored_day),
+    ])?;
     Ok(())
 }
 

@@ -114,3 +114,55 @@ fn a_million_cards_are_refused_before_parsing() {
         "deck has 1000000 cards, over the 200000 a deck may hold: split it into several decks",
     );
 }
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_before_parsing() {
+    let scratch = Scratch::new();
+    let limit = usize::try_from(fiches::deck::MAX_DECK_BYTES).unwrap();
+    let mut text = String::with_capacity(limit + 200);
+    text.push_str("title: \"Trop gros\"\ncards:\n");
+    let card = "  - {q: \"Une question de la taille de celles du cours ?\", a: \"Une réponse.\"}\n";
+    while text.len() <= limit {
+        text.push_str(card);
+    }
+    assert_diagnosed(
+        &scratch.write("big.yaml", text),
+        "deck file is over the 64 MiB limit a deck file may have",
+    );
+}
+
+/// The two limits of one deck as the docs give them, and the docs' claim
+/// that the file limit is the one met first by cards of the course's size
+/// (those of the bundled decks).
+#[test]
+fn the_deck_limits_agree_with_the_docs() {
+    let mib = fiches::deck::MAX_DECK_BYTES >> 20;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for doc in ["README.md", "decks/README.md"] {
+        let text = std::fs::read_to_string(root.join(doc)).unwrap();
+        assert!(text.contains(&format!("{mib} MiB")), "{doc}");
+        assert!(text.contains("200,000 cards"), "{doc}");
+        assert!(text.contains("130,000 cards"), "{doc}");
+    }
+    assert_eq!(fiches::deck::MAX_CARDS, 200_000);
+    let (mut bytes, mut cards) = (0, 0);
+    for entry in std::fs::read_dir(root.join("decks")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let loaded = fiches::deck::read_deck(&path).unwrap();
+            bytes += loaded.text.len();
+            cards += loaded.deck.map_or(0, |d| d.cards.len());
+        }
+    }
+    let per_card = bytes / cards;
+    let fit = usize::try_from(fiches::deck::MAX_DECK_BYTES).unwrap() / per_card;
+    assert!(
+        fit < fiches::deck::MAX_CARDS,
+        "{fit} cards of {per_card} bytes"
+    );
+    // "about 130,000": within a fifth.
+    assert!(
+        (104_000..=156_000).contains(&fit),
+        "{fit} cards of {per_card} bytes"
+    );
+}
