@@ -287,6 +287,16 @@ impl Store {
         // it is open: a rating and the next card reuse theirs.
         self.conn
             .set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        // Without the planner's stability guarantee SQLite compiles a
+        // statement again whenever a value bound to it could change its
+        // plan: the card read and the card's update were compiled again at
+        // every rating. The store has no statistics for values to matter.
+        self.conn
+            .set_db_config(
+                rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+                true,
+            )
+            .map_err(|e| self.fail(e))?;
         self.wait_for_writers()?;
         // Read the header before changing anything: a file that is not a
         // database fails here, while it is still untouched.
