@@ -97,14 +97,10 @@ pub fn run(args: &ReadinessArgs, db: Option<&std::path::Path>) -> Result<Status,
     let only = super::tags::only_tagged(&store, &selection.decks, &args.tags)?;
     let stored = store.stored_model()?;
     let model = model_of(&stored);
-    let (mut cards, times, days) = store.read_consistently(|store| {
+    let (mut cards, pace) = store.read_consistently(|store| {
         Ok::<_, crate::store::StoreError>((
             store.model_cards(&selection.decks, stored.version, false)?,
-            store.recent_review_times(200)?,
-            store.study_time_by_day(
-                exam_plan::USUAL_MINUTES_DAYS,
-                (exam_plan::MAX_SECONDS_PER_CARD * 1000.0) as u64,
-            )?,
+            crate::review::pace(store, args.minutes)?,
         ))
     })?;
     if let Some(only) = &only {
@@ -119,8 +115,7 @@ pub fn run(args: &ReadinessArgs, db: Option<&std::path::Path>) -> Result<Status,
     }
     let titles = store.deck_titles(&selection.decks)?;
     let memories: Vec<_> = cards.iter().map(|c| memory_now(&model, c)).collect();
-    let seconds = exam_plan::seconds_per_card(&times);
-    let (minutes, minutes_from) = exam_plan::minutes_a_day(args.minutes, &days);
+    let (seconds, minutes, minutes_from) = (pace.seconds_per_card, pace.minutes, pace.minutes_from);
     let report = readiness::readiness(
         &model,
         &cards,

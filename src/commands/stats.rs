@@ -113,17 +113,8 @@ fn exam_coverage(
     today: NaiveDate,
     given: Option<u32>,
 ) -> Result<(u32, MinutesFrom, Vec<ExamCoverage>), Failure> {
-    let (times, days) = store.read_consistently(|store| {
-        Ok::<_, crate::store::StoreError>((
-            store.recent_review_times(200)?,
-            store.study_time_by_day(
-                exam_plan::USUAL_MINUTES_DAYS,
-                (exam_plan::MAX_SECONDS_PER_CARD * 1000.0) as u64,
-            )?,
-        ))
-    })?;
-    let seconds = exam_plan::seconds_per_card(&times);
-    let (minutes, from) = exam_plan::minutes_a_day(given, &days);
+    let pace = store.read_consistently(|store| crate::review::pace(store, given))?;
+    let (seconds, minutes, from) = (pace.seconds_per_card, pace.minutes, pace.minutes_from);
     let mut by_day: BTreeMap<String, (Vec<String>, usize)> = BTreeMap::new();
     for Standing { deck, exam, .. } in stats {
         if let Some(exam) = exam {

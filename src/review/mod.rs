@@ -27,6 +27,7 @@ pub use plan::{
     DEFAULT_NEW_PER_DAY, DayInput, DayPlan, DeckDay, DueCards, DueLater, Plan, Slot, SlotKind,
 };
 use queue::Queue;
+pub use read::{Pace, pace};
 use read::{fsrs_due_cards, read_day, read_timed};
 pub use summary::{Summary, saved_text, write_summary};
 

@@ -3,8 +3,9 @@
 
 use chrono::NaiveDate;
 
+use super::exam_plan::{self, MinutesFrom};
 use super::queue::DUE_PAGE;
-use super::{DayInput, DeckDay, DueCards, Plan, exam_plan, plan, scheduler};
+use super::{DayInput, DeckDay, DueCards, Plan, plan, scheduler};
 use crate::deck::DeckId;
 use crate::memory;
 use crate::store::{Store, StoreError};
@@ -40,16 +41,7 @@ pub(super) fn read_timed(
             )
         })
         .collect();
-    // What the first screen says of the minutes a day when none are given.
-    let usual_minutes = if minutes.is_none() && !exam_decks.is_empty() {
-        let days = store.study_time_by_day(
-            exam_plan::USUAL_MINUTES_DAYS,
-            (exam_plan::MAX_SECONDS_PER_CARD * 1000.0) as u64,
-        )?;
-        Some(exam_plan::minutes_a_day(None, &days))
-    } else {
-        None
-    };
+    let pace = pace(store, minutes)?;
     let memories = if minutes.is_some() {
         let daily: Vec<DeckId> = daily.into_iter().map(|d| d.deck.clone()).collect();
         store
@@ -65,8 +57,10 @@ pub(super) fn read_timed(
         exam_cards,
         memories,
         minutes,
-        usual_minutes,
-        seconds_per_card: exam_plan::seconds_per_card(&store.recent_review_times(200)?),
+        // What the first screen says of the minutes a day when none are given.
+        usual_minutes: (minutes.is_none() && !exam_decks.is_empty())
+            .then_some((pace.minutes, pace.minutes_from)),
+        seconds_per_card: pace.seconds_per_card,
     }))
 }
 
@@ -186,5 +180,35 @@ fn read_due(store: &Store, decks: &[DeckId], day: NaiveDate) -> Result<DueCards,
         first: page.entries,
         count,
         next: page.next,
+    })
+}
+
+/// How many of the latest reviews say how long a card takes.
+const PACE_REVIEWS: usize = 200;
+
+/// The student's pace as the log shows it: the seconds a card takes, and
+/// the minutes a day (those `given`, or the usual ones of the latest study
+/// days). The first screen, `readiness` and `stats` all read it here.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pace {
+    pub seconds_per_card: f64,
+    pub minutes: u32,
+    pub minutes_from: MinutesFrom,
+}
+
+pub fn pace(store: &Store, given: Option<u32>) -> Result<Pace, StoreError> {
+    let seconds_per_card = exam_plan::seconds_per_card(&store.recent_review_times(PACE_REVIEWS)?);
+    let days = match given {
+        Some(_) => Vec::new(),
+        None => store.study_time_by_day(
+            exam_plan::USUAL_MINUTES_DAYS,
+            (exam_plan::MAX_SECONDS_PER_CARD * 1000.0) as u64,
+        )?,
+    };
+    let (minutes, minutes_from) = exam_plan::minutes_a_day(given, &days);
+    Ok(Pace {
+        seconds_per_card,
+        minutes,
+        minutes_from,
     })
 }
