@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::sched::Verdict;
+use crate::sched::{Rating, Verdict};
 use crate::store::ReviewId;
 
 /// One rating, as a log line holds it. Nothing in it names the student:
@@ -30,8 +30,8 @@ pub struct LogLine {
     pub items: u32,
     /// The study day, YYYY-MM-DD.
     pub day: String,
-    /// 1–5; a number here, checked with the line it is on when read.
-    pub rating: u8,
+    /// 1–5, as a number.
+    pub rating: Rating,
     pub took_ms: i64,
     /// `false` for a second rating the same day, which left the schedule alone.
     pub scheduled: bool,
@@ -135,9 +135,6 @@ fn check(line: &LogLine, number: usize) -> Result<(), LogError> {
             reason: reason.to_string(),
         })
     };
-    if !(1..=5).contains(&line.rating) {
-        return bad("the rating is not between 1 and 5");
-    }
     if line.student.is_empty() || line.card.is_empty() {
         return bad("no student key or no card");
     }
@@ -199,7 +196,10 @@ fn read_csv(text: &str) -> Result<Vec<LogLine>, LogError> {
             tags,
             items: u32::try_from(number_of(8, "items")?).unwrap_or(0),
             day: row[9].clone(),
-            rating: u8::try_from(number_of(10, "rating")?).unwrap_or(0),
+            rating: u8::try_from(number_of(10, "rating")?)
+                .ok()
+                .and_then(Rating::new)
+                .ok_or_else(|| bad("the rating is not between 1 and 5".to_string()))?,
             took_ms: number_of(11, "took_ms")?,
             scheduled: row[12] == "true",
             ticks,
@@ -259,6 +259,7 @@ pub(crate) mod tests {
     use super::*;
 
     pub(crate) fn line(student: &str, review: i64, card: &str, rating: u8) -> LogLine {
+        let rating = Rating::new(rating).expect("a rating from 1 to 5");
         LogLine {
             student: student.into(),
             review: ReviewId::new(review),
@@ -327,8 +328,20 @@ pub(crate) mod tests {
         let good = to_jsonl(&[line("k1", 1, "c1", 4)]);
         let err = read(&format!("{good}{{\"student\": 3}}\n")).unwrap_err();
         assert_eq!(err.line, 2);
-        let bad_rating = to_jsonl(&[line("k1", 1, "c1", 9)]);
-        assert_eq!(read(&bad_rating).unwrap_err().line, 1);
+        let bad_rating =
+            to_jsonl(&[line("k1", 1, "c1", 4)]).replace(r#""rating":4"#, r#""rating":9"#);
+        let err = read(&bad_rating).unwrap_err();
+        assert_eq!(err.line, 1);
+        assert!(
+            err.reason.contains("the rating 9 is not between 1 and 5"),
+            "{err}"
+        );
+        let csv = to_csv(&[line("k1", 1, "c1", 4)]).replace(",4,4200,", ",0,4200,");
+        let err = read(&csv).unwrap_err();
+        assert_eq!(
+            (err.line, err.reason.as_str()),
+            (2, "the rating is not between 1 and 5")
+        );
         let csv = format!("{CSV_HEADER}\r\nk,1,d\r\n");
         assert!(read(&csv).unwrap_err().reason.contains("3 fields"));
     }

@@ -78,12 +78,12 @@ impl Tally {
         self.reviews += 1;
         if line.scheduled {
             self.scheduled += 1;
-            if line.rating < 3 {
+            if !line.rating.is_pass() {
                 self.lapses += 1;
             }
         }
         if first {
-            self.first_sum += u64::from(line.rating);
+            self.first_sum += u64::from(line.rating.value());
             self.firsts += 1;
         }
         if let Some(ticks) = &line.ticks

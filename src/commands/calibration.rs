@@ -45,7 +45,7 @@ pub fn confidence(logs: &[&[Logged]]) -> Confidence {
 /// ticked as recalled with it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RatingAgainstTicks {
-    pub rating: u8,
+    pub rating: Rating,
     /// Ratings of list answers with at least one item ticked.
     pub reviews: usize,
     /// The mean share of the asked items ticked (0–1).
@@ -73,10 +73,10 @@ pub fn against_ticks(rated: &[crate::store::TickedRating]) -> (Vec<RatingAgainst
     }
     let rows = sums
         .iter()
-        .enumerate()
-        .filter(|(_, (n, _))| *n > 0)
-        .map(|(i, &(n, share))| RatingAgainstTicks {
-            rating: u8::try_from(i + 1).unwrap_or(5),
+        .zip(Rating::ALL)
+        .filter(|((n, _), _)| *n > 0)
+        .map(|(&(n, share), rating)| RatingAgainstTicks {
+            rating,
             reviews: n,
             recalled: share / n as f64,
         })
@@ -88,7 +88,7 @@ pub fn against_ticks(rated: &[crate::store::TickedRating]) -> (Vec<RatingAgainst
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RatingAgainstVerdict {
     pub verdict: Verdict,
-    pub rating: u8,
+    pub rating: Rating,
     pub reviews: usize,
 }
 
@@ -114,7 +114,7 @@ pub fn against_verdicts(rated: &[(Rating, Verdict)]) -> (Vec<RatingAgainstVerdic
                 .filter(|(n, _)| *n > 0)
                 .map(move |(reviews, rating)| RatingAgainstVerdict {
                     verdict,
-                    rating: rating.value(),
+                    rating,
                     reviews,
                 })
         })
@@ -331,7 +331,7 @@ mod tests {
         ]);
         let got: Vec<(Verdict, u8, usize)> = rows
             .iter()
-            .map(|r| (r.verdict, r.rating, r.reviews))
+            .map(|r| (r.verdict, r.rating.value(), r.reviews))
             .collect();
         assert_eq!(
             got,
@@ -378,7 +378,7 @@ mod tests {
         assert_eq!(unticked, 1);
         let got: Vec<(u8, usize, f64)> = rows
             .iter()
-            .map(|r| (r.rating, r.reviews, r.recalled))
+            .map(|r| (r.rating.value(), r.reviews, r.recalled))
             .collect();
         // 4: half, then all; a tick count above what is asked counts as all.
         assert_eq!(got, vec![(2, 1, 0.25), (4, 2, 0.75), (5, 1, 1.0)]);

@@ -239,7 +239,7 @@ fn export_log(args: &ExportArgs, db: Option<&Path>) -> Result<Status, Failure> {
             tags: r.tags,
             items: r.items,
             day: r.day.to_string(),
-            rating: r.rating.value(),
+            rating: r.rating,
             took_ms: r.took_ms,
             scheduled: r.scheduled,
             ticks: r.ticks,

@@ -56,7 +56,7 @@ pub struct CardRow {
     pub interval: u32,
     pub due: Option<String>,
     pub lapses: u32,
-    pub last_rating: Option<u8>,
+    pub last_rating: Option<Rating>,
     pub retired: bool,
 }
 
@@ -184,7 +184,7 @@ impl Store {
     }
 
     /// For tests and tools: the review log of a card, oldest first, as (rating, scheduled).
-    pub fn review_log(&self, card: CardId) -> Result<Vec<(u8, bool)>, StoreError> {
+    pub fn review_log(&self, card: CardId) -> Result<Vec<(Rating, bool)>, StoreError> {
         let mut statement = self
             .conn
             .prepare_cached("SELECT rating, scheduled FROM reviews WHERE card = ?1 ORDER BY id")
@@ -192,7 +192,7 @@ impl Store {
 
         statement
             .query_map([card], |row| {
-                Ok((row.get::<_, u8>(0)?, row.get::<_, bool>(1)?))
+                Ok((row.get::<_, Rating>(0)?, row.get::<_, bool>(1)?))
             })
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map_err(|e| self.fail(e))

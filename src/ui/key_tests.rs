@@ -197,7 +197,10 @@ fn ctrl_c_leaves_at_once_while_waiting_for_a_locked_store() {
     let all = text(terminal.backend().buffer());
     assert!(all.contains("Waiting for the store"), "{all}");
     drop(script.lock.take());
-    assert_eq!(fixture.store.review_log(first).unwrap(), vec![(5, true)]);
+    assert_eq!(
+        fixture.store.review_log(first).unwrap(),
+        vec![(crate::sched::Rating::new(5).unwrap(), true)]
+    );
 }
 
 #[test]

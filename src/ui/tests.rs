@@ -226,7 +226,10 @@ fn a_rating_is_committed_before_the_next_card_is_drawn() {
         "Est-ce que le client participe au processus de production d’un service ?"
     );
     // One of three recalled proposes round(1 + 4/3) = 2.
-    assert_eq!(fixture.store.review_log(card).unwrap(), vec![(2, true)]);
+    assert_eq!(
+        fixture.store.review_log(card).unwrap(),
+        vec![(crate::sched::Rating::new(2).unwrap(), true)]
+    );
     assert_eq!(
         fixture.store.review_ticks(card).unwrap(),
         vec![Some(vec![2])]
@@ -464,7 +467,10 @@ fn the_loop_draws_each_state_and_a_hangup_keeps_saved_ratings() {
     }
     let all = text(terminal.backend().buffer());
     assert!(all.contains("Est-ce que le client participe"), "{all}");
-    assert_eq!(fixture.store.review_log(card).unwrap(), vec![(5, true)]);
+    assert_eq!(
+        fixture.store.review_log(card).unwrap(),
+        vec![(crate::sched::Rating::new(5).unwrap(), true)]
+    );
 }
 
 #[test]
@@ -692,7 +698,7 @@ fn graded_cards_are_answered_in_the_screen() {
         .card_rows(&[DeckId::new("sortes")])
         .unwrap()
         .iter()
-        .filter_map(|r| r.last_rating)
+        .filter_map(|r| r.last_rating.map(|r| r.value()))
         .collect();
     assert_eq!(ratings, vec![1, 4, 5, 4]);
     // Each verdict is stored with its rating (the one undone is gone).

@@ -204,7 +204,10 @@ fn sync_keeps_history_through_edits_removals_and_returns() {
         (c, "Question C ?"),
     ] {
         assert_eq!(card_by_question(&store, "deck", question), (card, false));
-        assert_eq!(store.review_log(card).unwrap(), vec![(5, true)]);
+        assert_eq!(
+            store.review_log(card).unwrap(),
+            vec![(fiches::sched::Rating::new(5).unwrap(), true)]
+        );
         assert_eq!(store.card(card).unwrap().unwrap().state.reps, 1);
     }
     // B now follows its id through a reworded question.
@@ -495,7 +498,10 @@ fn a_store_of_the_first_schema_is_migrated_with_its_history() {
     );
     let card = store.card(CardId::new(1)).unwrap().unwrap();
     assert_eq!((card.state.reps, card.state.interval), (3, 15));
-    assert_eq!(store.review_log(CardId::new(1)).unwrap(), vec![(5, true)]);
+    assert_eq!(
+        store.review_log(CardId::new(1)).unwrap(),
+        vec![(fiches::sched::Rating::new(5).unwrap(), true)]
+    );
 }
 
 #[test]
@@ -551,7 +557,10 @@ fn a_renamed_deck_file_keeps_its_history() {
         card_by_question(&store, "ch3-plaintes", "Question A ?").0,
         a
     );
-    assert_eq!(store.review_log(a).unwrap(), vec![(5, true)]);
+    assert_eq!(
+        store.review_log(a).unwrap(),
+        vec![(fiches::sched::Rating::new(5).unwrap(), true)]
+    );
     assert_eq!(
         store.deck_ids().unwrap(),
         vec![fiches::deck::DeckId::new("ch3-plaintes")]
@@ -589,7 +598,10 @@ fn a_card_moved_to_another_deck_keeps_its_history() {
     assert_eq!(kinds(0), vec!["moved with-id (to deck b)"]);
     assert_eq!(kinds(1), vec!["moved with-id (from deck a)"]);
     assert_eq!(card_by_question(&store, "b", "Question A ?"), (card, false));
-    assert_eq!(store.review_log(card).unwrap(), vec![(5, true)]);
+    assert_eq!(
+        store.review_log(card).unwrap(),
+        vec![(fiches::sched::Rating::new(5).unwrap(), true)]
+    );
 
     // And back, one deck at a time: it was retired nowhere, so it moves.
     std::fs::write(
