@@ -126,7 +126,7 @@ pub enum Command {
     Import(ImportArgs),
     /// Merge students' review logs (from `fiches export --log`) into the class report
     #[command(
-        after_help = "Per card: students, reviews, lapse rate, mean first rating, share of answer items ticked; per deck and tag; the 20 hardest cards with their deck file and line.\nExit status: 0 reported, 2 a file that is not a log, or an I/O problem (nothing reported)."
+        after_help = "Per card: students, reviews, lapse rate, mean first rating, share of answer items ticked, reviews graded (a graded card is read by its verdict, not its rating); per deck and tag; the 20 hardest cards with their deck file and line.\nExit status: 0 reported, 2 a file that is not a log, or an I/O problem (nothing reported)."
     )]
     Report(ReportArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)

@@ -1,7 +1,10 @@
 //! `fiches report`: the logs of many students merged into what an
 //! instructor asks of a course: per card, deck and tag, how many students
 //! met it, how often it was forgotten, how well it was first known, how
-//! much of its answer was recalled; and the hardest cards.
+//! much of its answer was recalled; and the hardest cards. A graded card's
+//! verdict (right, partly, wrong) is better evidence than the student's own
+//! rating of it: where the log carries one, the lapses and the first
+//! ratings are read from it.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;
@@ -9,6 +12,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::log::LogLine;
+use crate::sched::{Rating, Verdict};
 
 /// How many of the hardest cards the report lists.
 pub const HARDEST: usize = 20;
@@ -18,12 +22,16 @@ pub const HARDEST: usize = 20;
 pub struct Figures {
     pub students: usize,
     pub reviews: usize,
-    /// Ratings below 3 among the ratings that moved the schedule.
+    /// Lapses among the ratings that moved the schedule: a rating below 3,
+    /// or, for a graded card, an answer graded wrong (whatever its rating).
     pub lapse_rate: Option<f64>,
-    /// The mean of each student's first rating.
+    /// The mean of each student's first rating; for a graded card, the
+    /// rating its verdict proposes (wrong 1, partly 3, right 4).
     pub mean_first_rating: Option<f64>,
     /// Answer items ticked as recalled, of the items of the ratings ticked.
     pub ticked_share: Option<f64>,
+    /// Reviews that carry a graded card's verdict.
+    pub graded: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -63,6 +71,7 @@ struct Tally {
     students: BTreeSet<String>,
     cards: BTreeSet<(String, String)>,
     reviews: usize,
+    graded: usize,
     scheduled: usize,
     lapses: usize,
     first_sum: u64,
@@ -76,14 +85,16 @@ impl Tally {
         self.students.insert(line.student.clone());
         self.cards.insert((line.deck.clone(), line.card.clone()));
         self.reviews += 1;
+        self.graded += usize::from(line.verdict.is_some());
+        let evidence = evidence(line);
         if line.scheduled {
             self.scheduled += 1;
-            if !line.rating.is_pass() {
+            if !evidence.is_pass() {
                 self.lapses += 1;
             }
         }
         if first {
-            self.first_sum += u64::from(line.rating.value());
+            self.first_sum += u64::from(evidence.value());
             self.firsts += 1;
         }
         if let Some(ticks) = &line.ticks
@@ -104,8 +115,15 @@ impl Tally {
             lapse_rate: ratio(self.lapses as u64, self.scheduled as u64),
             mean_first_rating: ratio(self.first_sum, self.firsts as u64),
             ticked_share: ratio(self.ticked, self.items),
+            graded: self.graded,
         }
     }
+}
+
+/// What a line says of how well the card was known: a graded card's
+/// verdict, as the rating it proposes, rather than the student's own rating.
+fn evidence(line: &LogLine) -> Rating {
+    line.verdict.map_or(line.rating, Verdict::proposed)
 }
 
 /// Merges the lines of every log (in their order: a student's first rating
@@ -220,19 +238,10 @@ pub fn to_markdown(report: &Report) -> String {
     card_table(&mut out, &report.hardest);
     for (title, groups) in [("By deck", &report.decks), ("By tag", &report.tags)] {
         let _ = writeln!(out, "\n## {title}\n");
-        let _ = writeln!(
-            out,
-            "| Name | Cards | {FIGURE_HEADER}\n|---|---:|{FIGURE_RULE}"
-        );
-        for g in groups {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {}",
-                cell(&g.name),
-                g.cards,
-                figure_cells(&g.figures)
-            );
-        }
+        let rows = groups
+            .iter()
+            .map(|g| (format!("{} | {}", cell(&g.name), g.cards), &g.figures));
+        table(&mut out, "Name | Cards", "---|---:", rows);
     }
     out.push_str("\n## Every card\n\n");
     card_table(&mut out, &report.cards);
@@ -240,36 +249,59 @@ pub fn to_markdown(report: &Report) -> String {
 }
 
 /// The figures' columns of a Markdown table, after a row's own.
-const FIGURE_HEADER: &str = "Students | Reviews | Lapse rate | Mean first rating | Ticked |";
-const FIGURE_RULE: &str = "---:|---:|---:|---:|---:|";
+const FIGURE_HEADER: &str =
+    "Students | Reviews | Lapse rate | Mean first rating | Ticked | Graded |";
+const FIGURE_RULE: &str = "---:|---:|---:|---:|---:|---:|";
 
-fn figure_cells(f: &Figures) -> String {
-    format!(
-        "{} | {} | {} | {} | {} |",
-        f.students,
-        f.reviews,
-        percent(f.lapse_rate),
-        mean(f.mean_first_rating),
-        percent(f.ticked_share)
-    )
+/// A Markdown table whose rows have their own cells (under `head`, aligned
+/// by `rule`), then the figures.
+fn table<'a>(
+    out: &mut String,
+    head: &str,
+    rule: &str,
+    rows: impl Iterator<Item = (String, &'a Figures)>,
+) {
+    let _ = writeln!(out, "| {head} | {FIGURE_HEADER}\n|{rule}|{FIGURE_RULE}");
+    for (cells, f) in rows {
+        let _ = writeln!(
+            out,
+            "| {cells} | {} | {} | {} | {} | {} | {} |",
+            f.students,
+            f.reviews,
+            percent(f.lapse_rate),
+            mean(f.mean_first_rating),
+            percent(f.ticked_share),
+            f.graded
+        );
+    }
 }
 
 /// A Markdown table of `cards`, one row each.
 fn card_table(out: &mut String, cards: &[CardFigures]) {
-    let _ = writeln!(
-        out,
-        "| Card | Deck file | {FIGURE_HEADER}\n|---|---|{FIGURE_RULE}"
+    let rows = cards.iter().map(|c| {
+        let cells = format!("{} | {}:{}", cell(&c.question), cell(&c.file), c.line);
+        (cells, &c.figures)
+    });
+    table(out, "Card | Deck file", "---|---", rows);
+}
+
+/// The figures in words: "2 students, 3 reviews, lapse rate 67 %, mean
+/// first rating 1.5, ticked 50 %", and how many were graded, if any.
+fn figure_words(f: &Figures) -> String {
+    let mut words = format!(
+        "{} student{}, {} review{}, lapse rate {}, mean first rating {}, ticked {}",
+        f.students,
+        plural(f.students),
+        f.reviews,
+        plural(f.reviews),
+        percent(f.lapse_rate),
+        mean(f.mean_first_rating),
+        percent(f.ticked_share)
     );
-    for c in cards {
-        let _ = writeln!(
-            out,
-            "| {} | {}:{} | {}",
-            cell(&c.question),
-            cell(&c.file),
-            c.line,
-            figure_cells(&c.figures)
-        );
+    if f.graded > 0 {
+        let _ = write!(words, ", {} graded", f.graded);
     }
+    words
 }
 
 /// The report as text for a terminal (the caller escapes what it writes).
@@ -278,40 +310,26 @@ pub fn to_text(report: &Report) -> String {
     let _ = writeln!(out, "{}", counted(report));
     let _ = writeln!(out, "\nThe {} hardest cards:", report.hardest.len());
     for (i, c) in report.hardest.iter().enumerate() {
-        let f = &c.figures;
         let _ = writeln!(
             out,
-            "{:>3}. {}:{}  {}\n     {} student{}, {} review{}, lapse rate {}, mean first rating {}, ticked {}",
+            "{:>3}. {}:{}  {}\n     {}",
             i + 1,
             c.file,
             c.line,
             crate::text::one_line(&c.question),
-            f.students,
-            plural(f.students),
-            f.reviews,
-            plural(f.reviews),
-            percent(f.lapse_rate),
-            mean(f.mean_first_rating),
-            percent(f.ticked_share)
+            figure_words(&c.figures)
         );
     }
     for (title, groups) in [("By deck", &report.decks), ("By tag", &report.tags)] {
         let _ = writeln!(out, "\n{title}:");
         for g in groups {
-            let f = &g.figures;
             let _ = writeln!(
                 out,
-                "  {}: {} card{}, {} student{}, {} review{}, lapse rate {}, mean first rating {}, ticked {}",
+                "  {}: {} card{}, {}",
                 crate::text::one_line(&g.name),
                 g.cards,
                 plural(g.cards),
-                f.students,
-                plural(f.students),
-                f.reviews,
-                plural(f.reviews),
-                percent(f.lapse_rate),
-                mean(f.mean_first_rating),
-                percent(f.ticked_share)
+                figure_words(&g.figures)
             );
         }
     }
@@ -373,7 +391,9 @@ mod tests {
             "{md}"
         );
         assert!(
-            md.contains("| Question hard \\| a | plaintes.yaml:7 | 2 | 3 | 67 % | 1.5 | 50 % |"),
+            md.contains(
+                "| Question hard \\| a | plaintes.yaml:7 | 2 | 3 | 67 % | 1.5 | 50 % | 0 |"
+            ),
             "{md}"
         );
         let text = to_text(&r);
@@ -382,5 +402,41 @@ mod tests {
             text.contains("  1. plaintes.yaml:7  Question hard | a"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_graded_card_is_read_by_its_verdict_not_its_rating() {
+        let graded =
+            |student: &str, review: i64, card: &str, rating: u8, verdict: Verdict| LogLine {
+                verdict: Some(verdict),
+                ..line(student, review, card, rating)
+            };
+        let lines = vec![
+            // Rated 4 by both, but answered wrong by a: a lapse, first known as a 1.
+            graded("a", 1, "vf", 4, Verdict::Wrong),
+            graded("b", 1, "vf", 4, Verdict::Right),
+            // Rated 1 on a partly right answer: no lapse, first known as a 3.
+            graded("a", 2, "choix", 1, Verdict::PartlyRight),
+            // Not graded: its own rating counts.
+            line("a", 3, "libre", 2),
+        ];
+        let r = report(&lines);
+        let card = |name: &str| &r.cards.iter().find(|c| c.card == name).unwrap().figures;
+        assert_eq!(card("vf").lapse_rate, Some(0.5));
+        assert_eq!(card("vf").mean_first_rating, Some(2.5));
+        assert_eq!(card("vf").graded, 2);
+        assert_eq!(card("choix").lapse_rate, Some(0.0));
+        assert_eq!(card("choix").mean_first_rating, Some(3.0));
+        assert_eq!(card("libre").lapse_rate, Some(1.0));
+        assert_eq!(card("libre").graded, 0);
+        let hardest: Vec<&str> = r.hardest.iter().map(|c| c.card.as_str()).collect();
+        assert_eq!(hardest, ["libre", "vf", "choix"]);
+        assert_eq!(r.decks[0].figures.graded, 3);
+        let text = to_text(&r);
+        assert!(
+            text.contains("lapse rate 50 %, mean first rating 2.5, ticked –, 2 graded\n"),
+            "{text}"
+        );
+        assert!(to_markdown(&r).contains("| 2 | 2 | 50 % | 2.5 | – | 2 |"));
     }
 }

@@ -111,7 +111,7 @@ fn two_students_logs_make_the_class_report() {
 
     let md = report(&["--format", "md"]).stdout;
     assert!(
-        md.contains("| Première ? | essai.yaml:3 | 2 | 3 | 50 % | 3.0 | – |"),
+        md.contains("| Première ? | essai.yaml:3 | 2 | 3 | 50 % | 3.0 | – | 0 |"),
         "{md}"
     );
     let text = report(&[]).stdout;

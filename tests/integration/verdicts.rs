@@ -164,12 +164,52 @@ fn the_review_log_carries_each_verdict() {
         .map(|l| l.rsplit(',').next().unwrap())
         .collect();
     assert_eq!(last, ["right", "wrong", "wrong", "right"], "{csv}");
-    // The class report reads both.
-    let report = fiches_at(
-        &scratch.path,
-        DAY_ONE,
-        &["report", "log.jsonl", "log.csv", "--format", "json"],
-        None,
+    // The class report reads both (the same ratings, counted once), each
+    // graded card by its verdict: vf2, rated 4 but answered wrong, is a
+    // lapse first known as a 1, and among the hardest with vf3.
+    let report = |format: &str| {
+        let run = fiches_at(
+            &scratch.path,
+            DAY_ONE,
+            &["report", "log.jsonl", "log.csv", "--format", format],
+            None,
+        );
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        run.stdout
+    };
+    let json: Value = serde_json::from_str(&report("json")).unwrap();
+    assert_eq!(
+        (json["reviews"].clone(), json["duplicates"].clone()),
+        (4.into(), 4.into())
     );
-    assert_eq!(report.status, 0, "{}", report.stderr);
+    let figures = |card: &str| -> (f64, f64, u64) {
+        let c = json["cards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["card"] == card)
+            .unwrap_or_else(|| panic!("no {card} in {json}"));
+        (
+            c["lapse_rate"].as_f64().unwrap(),
+            c["mean_first_rating"].as_f64().unwrap(),
+            c["graded"].as_u64().unwrap(),
+        )
+    };
+    assert_eq!(figures("vf1"), (0.0, 4.0, 1));
+    assert_eq!(figures("vf2"), (1.0, 1.0, 1));
+    assert_eq!(figures("vf3"), (1.0, 1.0, 2));
+    let hardest: Vec<&str> = json["hardest"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["card"].as_str().unwrap())
+        .collect();
+    assert_eq!(hardest, ["vf3", "vf2", "vf1"], "{json}");
+    let text = report("text");
+    assert!(
+        text.contains(
+            "  2. vf.yaml:7  Deuxième ?\n     1 student, 1 review, lapse rate 100 %, mean first rating 1.0, ticked –, 1 graded\n"
+        ),
+        "{text}"
+    );
 }
