@@ -175,7 +175,7 @@ pub fn run(args: &ImportArgs, db: Option<&Path>) -> Result<Status, Failure> {
             .iter()
             .map(|(path, imported)| (path.as_path(), imported.cards.as_slice()))
             .collect();
-        return bring_history(&mut stderr, &decks, db).map_err(|failed| Failure {
+        let refused = bring_history(&mut stderr, &decks, db).map_err(|failed| Failure {
             message: format!(
                 "{} written, but the history was not brought in: {}. To bring it, run the same import again with --force (the file there is refused without it): the deck is written again as it is, and no card's history here is doubled",
                 match written.as_slice() {
@@ -185,9 +185,61 @@ pub fn run(args: &ImportArgs, db: Option<&Path>) -> Result<Status, Failure> {
                 failed.message
             ),
             ..failed
-        });
+        })?;
+        if !refused.is_empty() {
+            return Err(Failure::problems(refused_history(&written, &refused)));
+        }
     }
     Ok(Status::Success)
+}
+
+/// A deck written whose history the store refused: the sync left it out
+/// for its errors (said above it, in full).
+struct Refused {
+    path: PathBuf,
+    cards: usize,
+    errors: Vec<String>,
+}
+
+/// "the deck b.yaml was written, but the review store refused to sync it,
+/// so its history was not brought in: …": what was written, why the
+/// history was not, and what to do.
+fn refused_history(written: &[&Path], refused: &[Refused]) -> String {
+    let errors: usize = refused.iter().map(|r| r.errors.len()).sum();
+    let first = refused
+        .iter()
+        .flat_map(|r| r.errors.first())
+        .next()
+        .map_or_else(String::new, |e| format!(": {e}"));
+    let shown: Vec<String> = refused
+        .iter()
+        .map(|r| format!("{} ({} card{})", r.path.display(), r.cards, plural(r.cards)))
+        .collect();
+    let what = if let ([one], [_]) = (written, refused) {
+        format!(
+            "the deck {} was written ({} card{}), but the review store refused to sync it, so its history",
+            one.display(),
+            refused[0].cards,
+            plural(refused[0].cards)
+        )
+    } else {
+        format!(
+            "{} written, but the review store refused to sync {}, so {} history",
+            match written {
+                [one] => format!("the deck {} was", one.display()),
+                several => format!("the decks {} were", shown_paths(several)),
+            },
+            shown.join(", "),
+            if refused.len() == 1 { "its" } else { "their" }
+        )
+    };
+    format!(
+        "{what} was not brought in{first}{}. Once that is fixed (or for another store, with --db), run the same import again with --force to bring it",
+        match errors {
+            0 | 1 => " (said above)".to_string(),
+            n => format!(" ({n} errors, said above)"),
+        },
+    )
 }
 
 /// An existing file at `path` is kept unless `--force`.
@@ -207,12 +259,13 @@ fn shown_paths(paths: &[&Path]) -> String {
 }
 
 /// The decks just written synced into the store, then the package's
-/// states and logs brought onto their cards.
+/// states and logs brought onto their cards. Returns the decks the sync
+/// refused, whose history is left out.
 fn bring_history(
     stderr: &mut impl Write,
     decks: &[(&Path, &[ImportedCard])],
     db: Option<&Path>,
-) -> Result<Status, Failure> {
+) -> Result<Vec<Refused>, Failure> {
     let now = clock::now()?;
     let mut loaded = Vec::with_capacity(decks.len());
     for (out, cards) in decks {
@@ -228,7 +281,35 @@ fn bring_history(
     }
     let mut store = open_store(db)?;
     let files: Vec<PathBuf> = decks.iter().map(|(out, _)| out.to_path_buf()).collect();
-    let (_, status) = sync_files(&mut store, &files, SyncOptions::default(), now)?;
+    let (report, _) = sync_files(&mut store, &files, SyncOptions::default(), now)?;
+    let refused: Vec<Refused> = report
+        .skipped
+        .iter()
+        .map(|skipped| Refused {
+            path: skipped.loaded.path.clone(),
+            cards: decks
+                .iter()
+                .find(|(path, _)| same_file(path, &skipped.loaded.path))
+                .map_or(0, |(_, cards)| cards.len()),
+            errors: skipped
+                .loaded
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == deck::Severity::Error)
+                .map(|d| d.message.clone())
+                .collect(),
+        })
+        .collect();
+    let synced = |path: &Path| !refused.iter().any(|r| same_file(&r.path, path));
+    let loaded: Vec<_> = loaded
+        .into_iter()
+        .zip(decks)
+        .filter(|(_, (path, _))| synced(path))
+        .map(|(loaded, _)| loaded)
+        .collect();
+    if loaded.is_empty() {
+        return Ok(refused);
+    }
     let mut brought = HistoryBrought::default();
     for (deck, cards) in &loaded {
         let histories: Vec<ForeignHistory> = deck
@@ -279,7 +360,11 @@ fn bring_history(
         ));
     }
     let _ = writeln!(stderr, "{line}");
-    Ok(status)
+    Ok(refused)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
 }
 
 fn plural(n: usize) -> &'static str {

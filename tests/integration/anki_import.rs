@@ -920,3 +920,65 @@ fn when_the_history_cannot_be_brought_the_decks_written_and_the_way_on_are_said(
         );
     }
 }
+
+/// A package exported from this store, imported back into it with its
+/// history: the store refuses the second deck (its card ids are the first
+/// one's), and the import says what it wrote and why the history is left out.
+#[test]
+fn a_history_the_store_refuses_says_what_was_written_and_why() {
+    let scratch = Scratch::new();
+    let dir = &scratch.path;
+    scratch.write("decks/essai.yaml", crate::anki::BASIC_DECK);
+    let env = |db: &'static str| {
+        [
+            ("FICHES_DB", db),
+            ("FICHES_NOW", "2026-12-02T09:00:00-05:00"),
+        ]
+    };
+    let sync = fiches_with(dir, &["sync", "decks"], &env("s.db"), None);
+    assert_eq!(sync.status, 0, "{}", sync.stderr);
+    let export = fiches_with(
+        dir,
+        &["export", "decks", "-o", "c.apkg"],
+        &env("s.db"),
+        None,
+    );
+    assert_eq!(export.status, 0, "{}", export.stderr);
+    let import = |db: &'static str, force: bool| {
+        let mut args = vec!["import", "c.apkg", "-o", "b.yaml", "--with-history"];
+        if force {
+            args.push("--force");
+        }
+        fiches_with(dir, &args, &env(db), None)
+    };
+    let run = import("s.db", false);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "fiches: error: the deck b.yaml was written (3 cards), but the review store refused to sync it, so its history was not brought in: duplicate card id `un`"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("(2 errors, said above)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("history brought into"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("0 cards"), "{}", run.stderr);
+    assert!(strict_deck(dir, "b.yaml").cards.len() == 3);
+    // What it says to do: into another store, with --force, the history comes.
+    let run = import("other.db", true);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("history brought into other.db: 0 cards with 0 ratings"),
+        "{}",
+        run.stderr
+    );
+}
