@@ -43,7 +43,10 @@ pub fn print(out: &mut impl Write, report: &SyncReport, dry_run: bool) -> io::Re
     for deck in &report.decks {
         let name = format!("{} ({})", deck.path.display(), deck.deck);
         if deck.unchanged
-            || deck.changes.is_empty() && deck.renamed_from.is_none() && !deck.new_deck
+            || deck.changes.is_empty()
+                && deck.deck_edited.is_empty()
+                && deck.renamed_from.is_none()
+                && !deck.new_deck
         {
             writeln!(out, "{name}: unchanged")?;
             continue;
@@ -64,13 +67,21 @@ pub fn print(out: &mut impl Write, report: &SyncReport, dry_run: bool) -> io::Re
         if deck.new_deck {
             headline.push_str(" (new deck)");
         }
-        if deck.deck_edited {
-            headline.push_str(" (deck title or exam day changed)");
+        if !deck.deck_edited.is_empty() {
+            let fields: Vec<&str> = deck.deck_edited.iter().map(|e| e.field).collect();
+            headline.push_str(&format!(" (deck's {} changed)", fields.join(", ")));
         }
         if let Some(old) = &deck.renamed_from {
             headline.push_str(&format!(" (deck id was `{old}`; its history follows)"));
         }
         writeln!(out, "{headline}")?;
+        for edit in &deck.deck_edited {
+            writeln!(
+                out,
+                "  {:<8} {}: {} -> {}",
+                "deck", edit.field, edit.was, edit.now
+            )?;
+        }
         for change in &deck.changes {
             let place = match change.kind {
                 // Its old line is named only when no card starts there now.

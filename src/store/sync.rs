@@ -63,19 +63,24 @@ impl Store {
             .map_err(|e| self.fail(e))
     }
 
-    /// A deck's title and exam day, when the store has the deck.
+    /// A deck's own fields as last synced, when the store has the deck.
     pub(crate) fn deck_fields(&self, deck: &DeckId) -> Result<Option<DeckFields>, StoreError> {
         self.conn
             .query_row(
-                "SELECT title, exam, course_order FROM decks WHERE id = ?1",
+                "SELECT title, exam, course_order, tags, scheduler, retention FROM decks
+                 WHERE id = ?1",
                 [deck],
                 |row| {
                     let order: Option<i64> = row.get(2)?;
-                    Ok((
-                        row.get(0)?,
-                        row.get::<_, Option<NaiveDate>>(1)?,
-                        order.and_then(|o| u32::try_from(o).ok()),
-                    ))
+                    let tags: String = row.get(3)?;
+                    Ok(DeckFields {
+                        title: row.get(0)?,
+                        exam: row.get::<_, Option<NaiveDate>>(1)?,
+                        order: order.and_then(|o| u32::try_from(o).ok()),
+                        tags: serde_json::from_str(&tags).unwrap_or_default(),
+                        scheduler: row.get(4)?,
+                        retention: row.get(5)?,
+                    })
                 },
             )
             .optional()

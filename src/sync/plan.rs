@@ -17,6 +17,7 @@ use crate::deck::file::Stamp;
 use crate::deck::outline::Outline;
 use crate::deck::{Answer, Card, CardHashes, Deck, DeckId};
 use crate::hash::{FastMap, FastSet};
+use crate::sched::{Retention, Scheduler};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ChangeKind {
@@ -66,8 +67,9 @@ pub struct DeckSync {
     pub new_deck: bool,
     /// The deck's `id` changed; its history moved with it.
     pub renamed_from: Option<DeckId>,
-    /// The deck's own fields (title, exam day) changed.
-    pub deck_edited: bool,
+    /// The deck's own fields that changed (title, exam day, order, tags,
+    /// scheduler, retention), in that order.
+    pub deck_edited: Vec<DeckEdit>,
     pub changes: Vec<Change>,
 }
 
@@ -138,8 +140,69 @@ pub struct KeyedRow {
     pub retired: bool,
 }
 
-/// A deck's own fields as stored: title, exam day, place in the course.
-pub type DeckFields = (String, Option<NaiveDate>, Option<u32>);
+/// A deck's own fields as stored: what its file says before its cards.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeckFields {
+    pub title: String,
+    pub exam: Option<NaiveDate>,
+    /// Its place in the course.
+    pub order: Option<u32>,
+    pub tags: Vec<String>,
+    pub scheduler: Option<Scheduler>,
+    pub retention: Option<Retention>,
+}
+
+impl DeckFields {
+    pub fn of(deck: &Deck) -> DeckFields {
+        DeckFields {
+            title: deck.title.clone(),
+            exam: deck.exam,
+            order: deck.order,
+            tags: deck.tags.clone(),
+            scheduler: deck.scheduler,
+            retention: deck.retention,
+        }
+    }
+}
+
+/// One of a deck's own fields that a sync changes, as the reader sees it
+/// before and after ("none" when the file names none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeckEdit {
+    /// "title", "exam", "order", "tags", "scheduler" or "retention".
+    pub field: &'static str,
+    pub was: String,
+    pub now: String,
+}
+
+/// What changes in a deck's own fields, in the order of [`DeckFields`].
+pub fn deck_edits(stored: &DeckFields, now: &DeckFields) -> Vec<DeckEdit> {
+    fn shown<T: std::fmt::Display>(value: &Option<T>) -> String {
+        value
+            .as_ref()
+            .map_or_else(|| "none".to_string(), ToString::to_string)
+    }
+    fn tags(tags: &[String]) -> String {
+        if tags.is_empty() {
+            "none".to_string()
+        } else {
+            tags.join(", ")
+        }
+    }
+    let both =
+        |field, was: String, now: String| (was != now).then_some(DeckEdit { field, was, now });
+    [
+        both("title", stored.title.clone(), now.title.clone()),
+        both("exam", shown(&stored.exam), shown(&now.exam)),
+        both("order", shown(&stored.order), shown(&now.order)),
+        both("tags", tags(&stored.tags), tags(&now.tags)),
+        both("scheduler", shown(&stored.scheduler), shown(&now.scheduler)),
+        both("retention", shown(&stored.retention), shown(&now.retention)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
 
 /// What a changed file will do to the store.
 #[derive(Debug)]
@@ -155,8 +218,8 @@ pub struct Plan {
     /// The deck's own tags; written with the exam day.
     pub tags: Vec<String>,
     /// The deck's scheduler and retention; written with the exam day.
-    pub scheduler: Option<crate::sched::Scheduler>,
-    pub retention: Option<crate::sched::Retention>,
+    pub scheduler: Option<Scheduler>,
+    pub retention: Option<Retention>,
     /// Cards read from the file.
     pub cards: Vec<PlannedCard>,
     /// Rows whose card text is unchanged, but whose place in the file moved
@@ -261,7 +324,7 @@ pub fn unchanged(known: &KnownFile, path: &Path) -> DeckSync {
         unchanged: true,
         new_deck: false,
         renamed_from: None,
-        deck_edited: false,
+        deck_edited: Vec::new(),
         changes: Vec::new(),
     }
 }
@@ -322,7 +385,8 @@ pub fn plan_deck(
     let deck_edited = stored
         .fields
         .as_ref()
-        .is_some_and(|f| f != &(deck.title.clone(), deck.exam, deck.order));
+        .map(|f| deck_edits(f, &DeckFields::of(&deck)))
+        .unwrap_or_default();
     let mut matched = match_cards(&deck.cards, &fields, &text_hashes, &stored.rows);
     mark_lines_taken(&mut matched.changes, deck.cards.iter().map(|c| c.pos.line));
     let cards = planned_cards(
@@ -516,7 +580,7 @@ pub fn plan_edited(
             unchanged: false,
             new_deck: false,
             renamed_from: None,
-            deck_edited: false,
+            deck_edited: Vec::new(),
             changes,
         },
         source: Source {
@@ -1146,22 +1210,72 @@ mod tests {
         );
     }
 
+    fn stored_as(yaml: &str) -> StoredDeck {
+        StoredDeck {
+            exists: true,
+            fields: Some(DeckFields::of(&deck(yaml))),
+            renamed_from: None,
+            rows: Vec::new(),
+        }
+    }
+
+    fn edits(stored: &str, now: &str) -> Vec<(&'static str, String, String)> {
+        plan_deck(
+            Path::new(PATH),
+            deck(now),
+            None,
+            source(),
+            stored_as(stored),
+        )
+        .sync
+        .deck_edited
+        .into_iter()
+        .map(|e| (e.field, e.was, e.now))
+        .collect()
+    }
+
     #[test]
     fn a_deck_whose_fields_changed_says_so() {
+        let retitled = TWO.replace("title: T", "title: Ancien titre");
         let plan = plan_deck(
             Path::new(PATH),
             deck(TWO),
             None,
             source(),
-            StoredDeck {
-                exists: true,
-                fields: Some(("Ancien titre".into(), None, None)),
-                renamed_from: None,
-                rows: Vec::new(),
-            },
+            stored_as(&retitled),
         );
-        assert!(plan.sync.deck_edited);
+        let edited: Vec<_> = plan.sync.deck_edited.iter().map(|e| e.field).collect();
+        assert_eq!(edited, ["title"]);
         assert!(!plan.sync.new_deck);
+        assert!(edits(TWO, TWO).is_empty());
+    }
+
+    #[test]
+    fn a_deck_whose_scheduler_retention_or_tags_changed_says_so() {
+        let head = |extra: &str| TWO.replace("title: T\n", &format!("title: T\n{extra}"));
+        assert_eq!(
+            edits(TWO, &head("scheduler: fsrs\nretention: 0.85\n")),
+            [
+                ("scheduler", "none".to_string(), "fsrs".to_string()),
+                ("retention", "none".to_string(), "0.85".to_string()),
+            ]
+        );
+        assert_eq!(
+            edits(&head("scheduler: fsrs\n"), &head("scheduler: sm2\n")),
+            [("scheduler", "fsrs".to_string(), "sm2".to_string())]
+        );
+        assert_eq!(
+            edits(&head("retention: 0.85\n"), &head("retention: 0.80\n")),
+            [("retention", "0.85".to_string(), "0.80".to_string())]
+        );
+        assert_eq!(
+            edits(&head("tags: [a]\n"), &head("tags: [a, b]\n")),
+            [("tags", "a".to_string(), "a, b".to_string())]
+        );
+        assert_eq!(
+            edits(&head("tags: [a]\n"), TWO),
+            [("tags", "a".to_string(), "none".to_string())]
+        );
     }
 
     fn known(deck: &str) -> KnownFile {

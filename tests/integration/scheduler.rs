@@ -375,3 +375,72 @@ fn stats_by_tag_counts_the_due_cards_fsrs_gives() {
         due_today(&scratch, first + Days::new(1), &["--scheduler", "fsrs"])
     );
 }
+
+#[test]
+fn sync_reports_a_changed_scheduler_retention_or_tags_and_the_dry_run_lists_them() {
+    let scratch = Scratch::new();
+    scratch.write("decks/trois.yaml", DECK);
+    let first = day("2026-12-01");
+    run(&scratch, first, &["sync"], None);
+    let head = "scheduler: fsrs\nretention: 0.85\ntags: [chiffres]\n";
+    scratch.write("decks/trois.yaml", format!("{head}{DECK}"));
+    let listed = [
+        "  deck     tags: none -> chiffres",
+        "  deck     scheduler: none -> fsrs",
+        "  deck     retention: none -> 0.85",
+    ];
+    let dry = run(&scratch, first, &["sync", "--dry-run"], None);
+    let lines: Vec<&str> = dry.stdout.lines().collect();
+    assert_eq!(lines[2..], listed, "{}", dry.stdout);
+    assert!(
+        lines[1].ends_with("(deck's tags, scheduler, retention changed)"),
+        "{}",
+        dry.stdout
+    );
+    // Nothing written: the real sync says the same, then the deck is as synced.
+    let synced = run(&scratch, first, &["sync"], None);
+    assert_eq!(synced.stdout.lines().skip(1).collect::<Vec<_>>(), listed);
+    let again = run(&scratch, first, &["sync", "--full"], None);
+    assert_eq!(again.stdout, "decks/trois.yaml (trois): unchanged\n");
+    // Each alone, the other way too.
+    for (from, to, line) in [
+        (
+            head,
+            "scheduler: sm2\nretention: 0.85\ntags: [chiffres]\n",
+            "scheduler: fsrs -> sm2",
+        ),
+        (
+            "scheduler: sm2\nretention: 0.85\ntags: [chiffres]\n",
+            "scheduler: sm2\nretention: 0.80\ntags: [chiffres]\n",
+            "retention: 0.85 -> 0.80",
+        ),
+        (
+            "scheduler: sm2\nretention: 0.80\ntags: [chiffres]\n",
+            "scheduler: sm2\nretention: 0.80\n",
+            "tags: chiffres -> none",
+        ),
+    ] {
+        scratch.write("decks/trois.yaml", format!("{to}{DECK}"));
+        let out = run(&scratch, first, &["sync"], None);
+        assert_eq!(
+            out.stdout.lines().skip(1).collect::<Vec<_>>(),
+            [format!("  deck     {line}")],
+            "{from:?} -> {to:?}: {}",
+            out.stdout
+        );
+    }
+    // A changed title alone is no longer called unchanged either.
+    scratch.write(
+        "decks/trois.yaml",
+        format!(
+            "scheduler: sm2\nretention: 0.80\n{}",
+            DECK.replace("Trois\"", "Quatre\"")
+        ),
+    );
+    let out = run(&scratch, first, &["sync"], None);
+    assert!(
+        out.stdout.contains("  deck     title: Trois -> Quatre"),
+        "{}",
+        out.stdout
+    );
+}

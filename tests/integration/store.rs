@@ -634,7 +634,7 @@ fn a_changed_title_or_exam_day_is_reported() {
     let report = store
         .sync(std::slice::from_ref(&deck), false, now())
         .unwrap();
-    assert!(report.decks[0].deck_edited && report.decks[0].changes.is_empty());
+    assert!(!report.decks[0].deck_edited.is_empty() && report.decks[0].changes.is_empty());
     assert_eq!(
         store.exam_day(&store.deck_ids().unwrap()).unwrap(),
         NaiveDate::from_ymd_opt(2026, 12, 20)
