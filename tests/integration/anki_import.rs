@@ -10,7 +10,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
 use crate::anki::{DECK, anki, anki_python};
-use crate::support::{Run, Scratch, fiches_in, fiches_with};
+use crate::support::{Run, Scratch, assert_contains, fiches_in, fiches_with};
 
 fn import(dir: &Path, file: &Path, out: &str) -> Run {
     fiches_in(dir, &["import", file.to_str().unwrap(), "-o", out])
@@ -387,12 +387,8 @@ fn what_a_text_export_holds_never_reaches_the_terminal_raw_and_a_deck_is_not_rep
     for raw in ['\u{1b}', '\u{7}', '\u{202e}'] {
         assert!(!run.stderr.contains(raw), "{:?}", run.stderr);
     }
-    assert!(
-        run.stderr.contains("written without an id"),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains("line 6: left out"), "{}", run.stderr);
+    assert_contains(&run.stderr, "written without an id");
+    assert_contains(&run.stderr, "line 6: left out");
     let deck = strict_deck(&scratch.path, "out.yaml");
     assert_eq!(deck.cards.len(), 1);
     assert_eq!(deck.cards[0].id, None);
@@ -400,7 +396,7 @@ fn what_a_text_export_holds_never_reaches_the_terminal_raw_and_a_deck_is_not_rep
     let before = std::fs::read(scratch.path.join("out.yaml")).unwrap();
     let run = import(&scratch.path, &file, "out.yaml");
     assert_eq!(run.status, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("already exists"), "{}", run.stderr);
+    assert_contains(&run.stderr, "already exists");
     assert_eq!(
         std::fs::read(scratch.path.join("out.yaml")).unwrap(),
         before
@@ -526,11 +522,7 @@ fn with_history_the_states_and_logs_of_a_package_come_into_the_store() {
     // Imported again: the cards' history here is kept, nothing doubled.
     let run = import(&["--force"]);
     assert_eq!(run.status, 0, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("2 cards already had a history here"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "2 cards already had a history here");
     assert_eq!(count(&second, "SELECT count(*) FROM reviews"), 3);
 }
 
@@ -554,11 +546,7 @@ fn with_history_a_package_anki_wrote_brings_its_review_log() {
         None,
     );
     assert_eq!(run.status, 0, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("1 card with 1 rating"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "1 card with 1 rating");
     let cards = cards_json(&scratch.path, db.to_str().unwrap(), &now, "cours.yaml");
     // The basic note was answered Good once: learning, due today.
     let reviewed: Vec<_> = cards.iter().filter(|c| c["due"].is_string()).collect();
@@ -582,13 +570,11 @@ fn an_output_folder_that_does_not_exist_is_named_not_the_input() {
         None,
     );
     assert_eq!(run.status, 2, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("the folder absent for the deck absent/deck.yaml does not exist"),
-        "{}",
-        run.stderr
+    assert_contains(
+        &run.stderr,
+        "the folder absent for the deck absent/deck.yaml does not exist",
     );
-    assert!(run.stderr.contains("mkdir -p absent"), "{}", run.stderr);
+    assert_contains(&run.stderr, "mkdir -p absent");
     assert!(
         !run.stderr.contains("cannot import notes.txt"),
         "{}",
@@ -814,11 +800,7 @@ fn a_folder_for_output_gets_a_deck_file_for_each_anki_deck() {
         // One deck a file: no card names its Anki deck.
         let yaml = std::fs::read_to_string(dir.join(file)).unwrap();
         assert!(!yaml.contains("Anki deck"), "{yaml}");
-        assert!(
-            run.stderr.contains(&format!("1 card written to {file}")),
-            "{}",
-            run.stderr
-        );
+        assert_contains(&run.stderr, &format!("1 card written to {file}"));
     }
 
     // Again: each file there is kept, and said, unless --force.
@@ -850,19 +832,13 @@ fn a_folder_for_output_gets_a_deck_file_for_each_anki_deck() {
         None,
     );
     assert_eq!(run.status, 2, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("--title names one deck"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "--title names one deck");
     // A folder named with a slash that is not there: said, nothing written.
     let run = fiches_with(dir, &["import", "cours.apkg", "-o", "absent/"], &now, None);
     assert_eq!(run.status, 2, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("the folder absent/ for the deck absent/ does not exist"),
-        "{}",
-        run.stderr
+    assert_contains(
+        &run.stderr,
+        "the folder absent/ for the deck absent/ does not exist",
     );
     assert!(!dir.join("absent").exists());
 }
@@ -894,13 +870,10 @@ fn when_the_history_cannot_be_brought_the_decks_written_and_the_way_on_are_said(
         let said = format!(
             "fiches: error: {written}, but the history was not brought in: notes.db is not a fiches review store"
         );
-        assert!(run.stderr.contains(&said), "{}", run.stderr);
-        assert!(
-            run.stderr.contains(
-                "run the same import again with --force (the file there is refused without it)"
-            ),
-            "{}",
-            run.stderr
+        assert_contains(&run.stderr, &said);
+        assert_contains(
+            &run.stderr,
+            "run the same import again with --force (the file there is refused without it)",
         );
         assert_eq!(
             std::fs::read_to_string(dir.join("notes.db")).unwrap(),
@@ -911,12 +884,9 @@ fn when_the_history_cannot_be_brought_the_decks_written_and_the_way_on_are_said(
         let store = format!("{out}.db");
         let run = import(out, &store, true);
         assert_eq!(run.status, 0, "{}", run.stderr);
-        assert!(
-            run.stderr.contains(&format!(
-                "history brought into {store}: 1 card with 1 rating"
-            )),
-            "{}",
-            run.stderr
+        assert_contains(
+            &run.stderr,
+            &format!("history brought into {store}: 1 card with 1 rating"),
         );
     }
 }
@@ -953,18 +923,11 @@ fn a_history_the_store_refuses_says_what_was_written_and_why() {
     };
     let run = import("s.db", false);
     assert_eq!(run.status, 1, "{}", run.stderr);
-    assert!(
-        run.stderr.contains(
-            "fiches: error: the deck b.yaml was written (3 cards), but the review store refused to sync it, so its history was not brought in: duplicate card id `un`"
-        ),
-        "{}",
-        run.stderr
+    assert_contains(
+        &run.stderr,
+        "fiches: error: the deck b.yaml was written (3 cards), but the review store refused to sync it, so its history was not brought in: duplicate card id `un`",
     );
-    assert!(
-        run.stderr.contains("(2 errors, said above)"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "(2 errors, said above)");
     assert!(
         !run.stderr.contains("history brought into"),
         "{}",
@@ -975,10 +938,8 @@ fn a_history_the_store_refuses_says_what_was_written_and_why() {
     // What it says to do: into another store, with --force, the history comes.
     let run = import("other.db", true);
     assert_eq!(run.status, 0, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("history brought into other.db: 0 cards with 0 ratings"),
-        "{}",
-        run.stderr
+    assert_contains(
+        &run.stderr,
+        "history brought into other.db: 0 cards with 0 ratings",
     );
 }

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::support::{Scratch, fiches_with};
+use crate::support::{Scratch, assert_contains, fiches_with};
 
 struct Student {
     db: String,
@@ -57,11 +57,7 @@ fn two_students_logs_make_the_class_report() {
             None,
         );
         assert_eq!(run.status, 0, "{}", run.stderr);
-        assert!(
-            run.stderr.contains("3 ratings of 2 cards written to"),
-            "{}",
-            run.stderr
-        );
+        assert_contains(&run.stderr, "3 ratings of 2 cards written to");
         std::fs::read_to_string(scratch.path.join(out)).unwrap()
     };
     let log_a = export(&a, "a.jsonl");
@@ -130,11 +126,7 @@ fn two_students_logs_make_the_class_report() {
         (json["students"].clone(), json["reviews"].clone()),
         (1.into(), 3.into())
     );
-    assert!(
-        twice.stderr.contains("3 ratings given more than once"),
-        "{}",
-        twice.stderr
-    );
+    assert_contains(&twice.stderr, "3 ratings given more than once");
 
     // A file that is not a log: its line named, exit 2.
     scratch.write(
@@ -151,6 +143,6 @@ fn two_students_logs_make_the_class_report() {
         None,
     );
     assert_eq!(bad.status, 2, "{}", bad.stderr);
-    assert!(bad.stderr.contains("bad.jsonl:2:"), "{}", bad.stderr);
+    assert_contains(&bad.stderr, "bad.jsonl:2:");
     assert!(bad.stdout.is_empty());
 }

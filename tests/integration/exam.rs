@@ -7,9 +7,32 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use crate::support::{BIN, Scratch, fiches_with};
+use crate::support::{BIN, Run, Scratch, assert_contains, fiches_at, fiches_with};
 
 const EXAM: &str = "2026-12-11";
+/// The course's first day, ten days before the exam.
+const DAY_ONE: &str = "2026-12-01T09:00:00-05:00";
+
+/// A scratch folder with the course's deck, its store to be `store.db`.
+fn course() -> Scratch {
+    let scratch = Scratch::new();
+    scratch.write("decks/intra.yaml", deck());
+    scratch
+}
+
+/// `fiches` on the first day, with `FICHES_MINUTES` set to `minutes`.
+fn with_minutes(scratch: &Scratch, minutes: &str, args: &[&str], stdin: Option<&str>) -> Run {
+    fiches_with(
+        &scratch.path,
+        args,
+        &[
+            ("FICHES_DB", scratch.path.join("store.db").to_str().unwrap()),
+            ("FICHES_NOW", DAY_ONE),
+            ("FICHES_MINUTES", minutes),
+        ],
+        stdin,
+    )
+}
 
 fn deck() -> String {
     let mut text = String::from("title: \"Intra\"\ncards:\n");
@@ -33,11 +56,10 @@ fn weak(card: u32) -> bool {
 
 /// One day's session; returns the cards shown, in order.
 fn study(scratch: &Scratch, day: &str) -> Vec<u32> {
-    let db = scratch.path.join("store.db");
     let mut child = Command::new(BIN)
         .args(["review", "--plain", "--exam", EXAM])
         .current_dir(&scratch.path)
-        .env("FICHES_DB", &db)
+        .env("FICHES_DB", scratch.path.join("store.db"))
         .env("FICHES_NOW", format!("{day}T09:00:00-05:00"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -80,14 +102,10 @@ fn study(scratch: &Scratch, day: &str) -> Vec<u32> {
 }
 
 fn cards(scratch: &Scratch, day: &str) -> HashMap<u32, Value> {
-    let db = scratch.path.join("store.db");
-    let run = fiches_with(
+    let run = fiches_at(
         &scratch.path,
+        &format!("{day}T09:00:00-05:00"),
         &["cards", "--json"],
-        &[
-            ("FICHES_DB", db.to_str().unwrap()),
-            ("FICHES_NOW", &format!("{day}T09:00:00-05:00")),
-        ],
         None,
     );
     let cards: Vec<Value> = serde_json::from_str(&run.stdout).unwrap();
@@ -102,8 +120,7 @@ fn cards(scratch: &Scratch, day: &str) -> HashMap<u32, Value> {
 
 #[test]
 fn every_card_is_learnt_in_time_and_the_eve_brings_back_the_weak_ones() {
-    let scratch = Scratch::new();
-    scratch.write("decks/intra.yaml", deck());
+    let scratch = course();
     let days: Vec<String> = (1..=10).map(|d| format!("2026-12-{d:02}")).collect();
     let mut first_seen: HashMap<u32, String> = HashMap::new();
     for (i, day) in days.iter().enumerate() {
@@ -142,14 +159,10 @@ fn every_card_is_learnt_in_time_and_the_eve_brings_back_the_weak_ones() {
     assert!(first_seen.values().all(|d| d.as_str() < EXAM));
 
     // The plan as stats tell it, on the eve.
-    let db = scratch.path.join("store.db");
-    let run = fiches_with(
+    let run = fiches_at(
         &scratch.path,
+        "2026-12-10T20:00:00-05:00",
         &["stats", "--json", "--exam", EXAM],
-        &[
-            ("FICHES_DB", db.to_str().unwrap()),
-            ("FICHES_NOW", "2026-12-10T20:00:00-05:00"),
-        ],
         None,
     );
     let stats: Value = serde_json::from_str(&run.stdout).unwrap();
@@ -163,22 +176,16 @@ fn every_card_is_learnt_in_time_and_the_eve_brings_back_the_weak_ones() {
 
 #[test]
 fn minutes_cap_the_exam_plan_and_say_when_they_cannot_cover_the_course() {
-    let scratch = Scratch::new();
-    scratch.write("decks/intra.yaml", deck());
-    let db = scratch.path.join("store.db");
-    let env = [
-        ("FICHES_DB", db.to_str().unwrap()),
-        ("FICHES_NOW", "2026-12-01T09:00:00-05:00"),
-    ];
+    let scratch = course();
     // No history: 12 s a card, 18 s a first sight; one minute holds three.
-    let run = fiches_with(
+    let run = fiches_at(
         &scratch.path,
+        DAY_ONE,
         &["review", "--plain", "--exam", EXAM, "--minutes", "1"],
-        &env,
         Some(""),
     );
     assert_eq!(run.status, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("card 1 / 3 · new 3"), "{}", run.stdout);
+    assert_contains(&run.stdout, "card 1 / 3 · new 3");
     // 10 days × 60 s / 18 s = 33 of 60 cards; 60 × 18 s / 10 days = 1.8 minutes.
     assert!(
         run.stdout.starts_with(
@@ -188,37 +195,31 @@ fn minutes_cap_the_exam_plan_and_say_when_they_cannot_cover_the_course() {
         run.stdout
     );
     // FICHES_MINUTES says the same; enough minutes say nothing.
-    let mut with_env = env.to_vec();
-    with_env.push(("FICHES_MINUTES", "30"));
-    let run = fiches_with(
-        &scratch.path,
+    let run = with_minutes(
+        &scratch,
+        "30",
         &["review", "--plain", "--exam", EXAM],
-        &with_env,
         Some(""),
     );
-    assert!(
-        run.stdout.contains("card 1 / 60 · new 60"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "card 1 / 60 · new 60");
     assert!(!run.stdout.contains("will not be seen"), "{}", run.stdout);
     // Without an exam, minutes still cap the day: one minute, three first sights.
-    let run = fiches_with(
+    let run = fiches_at(
         &scratch.path,
+        DAY_ONE,
         &["review", "--plain", "--minutes", "1", "--new", "10"],
-        &env,
         Some(""),
     );
-    assert!(run.stdout.contains("card 1 / 3 · new 3"), "{}", run.stdout);
+    assert_contains(&run.stdout, "card 1 / 3 · new 3");
     for bad in ["0", "-5", "100000", "soon"] {
-        let run = fiches_with(
+        let run = fiches_at(
             &scratch.path,
+            DAY_ONE,
             &["review", "--plain", &format!("--minutes={bad}")],
-            &env,
             Some(""),
         );
         assert_eq!(run.status, 2, "--minutes {bad}: {}", run.stderr);
-        assert!(run.stderr.contains("minutes"), "{}", run.stderr);
+        assert_contains(&run.stderr, "minutes");
     }
 }
 
@@ -229,33 +230,21 @@ fn an_exam_named_in_the_deck_plans_without_the_flag_and_cram_leaves_the_schedule
         "decks/intra.yaml",
         deck().replacen("cards:\n", &format!("exam: \"{EXAM}\"\ncards:\n"), 1),
     );
-    let db = scratch.path.join("store.db");
-    let env = [
-        ("FICHES_DB", db.to_str().unwrap()),
-        ("FICHES_NOW", "2026-12-01T09:00:00-05:00"),
-    ];
-    let run = fiches_with(&scratch.path, &["review", "--plain"], &env, Some(""));
-    assert!(
-        run.stdout.contains("card 1 / 60 · new 60"),
-        "{}",
-        run.stdout
-    );
+    let run = fiches_at(&scratch.path, DAY_ONE, &["review", "--plain"], Some(""));
+    assert_contains(&run.stdout, "card 1 / 60 · new 60");
     let before = cards(&scratch, "2026-12-01");
-    let run = fiches_with(
+    let run = fiches_at(
         &scratch.path,
+        DAY_ONE,
         &["review", "--plain", "--cram"],
-        &env,
         Some("\n1\n\n1\n"),
     );
     // Weakest first: nothing rated yet, so deck order; all 60 cards.
-    assert!(run.stdout.contains("card 1 / 60"), "{}", run.stdout);
+    assert_contains(&run.stdout, "card 1 / 60");
     // A never-reviewed card keeps having no review day, and says so.
-    assert!(
-        run.stdout.contains(
-            "Saved 1: a cram leaves the schedule alone; this card has no review day yet."
-        ),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        "Saved 1: a cram leaves the schedule alone; this card has no review day yet.",
     );
     assert!(!run.stdout.contains("next review ."), "{}", run.stdout);
     let after = cards(&scratch, "2026-12-01");
@@ -267,7 +256,7 @@ fn an_exam_named_in_the_deck_plans_without_the_flag_and_cram_leaves_the_schedule
         before[&1]["last_rating"], after[&1]["last_rating"],
         "state untouched"
     );
-    let run = fiches_with(&scratch.path, &["stats", "--json"], &env, None);
+    let run = fiches_at(&scratch.path, DAY_ONE, &["stats", "--json"], None);
     let stats: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(
         stats["decks"][0]["reviews_today"], 2,
@@ -276,64 +265,48 @@ fn an_exam_named_in_the_deck_plans_without_the_flag_and_cram_leaves_the_schedule
 
     // What was seen, crammed or not, is no longer new to the plan: never-seen
     // cards first, then the two crammed ones.
-    let run = fiches_with(
+    let run = fiches_at(
         &scratch.path,
+        DAY_ONE,
         &["review", "--plain"],
-        &env,
         Some("\n5\n\n5\n"),
     );
-    assert!(
-        run.stdout
-            .contains("card 1 / 60 · new 58, relearning 0, due 2\nQ: Question 3 ?"),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        "card 1 / 60 · new 58, relearning 0, due 2\nQ: Question 3 ?",
     );
-    let run = fiches_with(&scratch.path, &["review", "--plain"], &env, Some(""));
-    assert!(run.stdout.contains("· new 56,"), "{}", run.stdout);
+    let run = fiches_at(&scratch.path, DAY_ONE, &["review", "--plain"], Some(""));
+    assert_contains(&run.stdout, "· new 56,");
 
     // An exam day already past plans nothing: day by day, with a word.
-    let run = fiches_with(
+    let run = fiches_at(
         &scratch.path,
+        DAY_ONE,
         &["review", "--plain", "--exam", "2026-11-01"],
-        &env,
         Some(""),
     );
-    assert!(
-        run.stderr
-            .contains("the exam day 2026-11-01 is not to come"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "the exam day 2026-11-01 is not to come");
 }
 
 /// Without --minutes, the first screen judges the course against the
 /// student's usual minutes a day, as readiness and stats --exam do.
 #[test]
 fn without_minutes_the_first_screen_weighs_the_usual_minutes_a_day() {
-    let scratch = Scratch::new();
-    scratch.write("decks/intra.yaml", deck());
-    let db = scratch.path.join("store.db");
+    let scratch = course();
     // Three study days of two quick ratings each: about a minute a day.
     for day in ["2026-11-28", "2026-11-29", "2026-11-30"] {
-        let run = fiches_with(
+        let run = fiches_at(
             &scratch.path,
+            &format!("{day}T09:00:00-05:00"),
             &["review", "--plain"],
-            &[
-                ("FICHES_DB", db.to_str().unwrap()),
-                ("FICHES_NOW", &format!("{day}T09:00:00-05:00")),
-            ],
             Some("\n5\n\n5\nq\n"),
         );
         assert_eq!(run.status, 0, "{}", run.stderr);
     }
-    let env = [
-        ("FICHES_DB", db.to_str().unwrap()),
-        ("FICHES_NOW", "2026-12-01T09:00:00-05:00"),
-    ];
-    let run = fiches_with(
+    let run = fiches_at(
         &scratch.path,
+        DAY_ONE,
         &["review", "--plain", "--exam", EXAM],
-        &env,
         Some(""),
     );
     assert_eq!(run.status, 0, "{}", run.stderr);
@@ -341,22 +314,18 @@ fn without_minutes_the_first_screen_weighs_the_usual_minutes_a_day() {
     let line = "At 1 minute a day (your usual time, from your last 3 study days; --minutes N to change), 23 cards will not be seen before 2026-12-11; 2 minutes a day would cover them.";
     assert!(run.stdout.starts_with(line), "{}", run.stdout);
     // readiness assumes the same minutes, and says the same.
-    let run = fiches_with(&scratch.path, &["readiness", "--on", EXAM], &env, None);
+    let run = fiches_at(&scratch.path, DAY_ONE, &["readiness", "--on", EXAM], None);
     assert!(
         run.stdout.contains("at 1 minute a day (your usual time"),
         "{}",
         run.stdout
     );
-    assert!(
-        run.stdout.contains("23 cards will not be seen"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "23 cards will not be seen");
     // Minutes given are taken as they are.
-    let run = fiches_with(
+    let run = fiches_at(
         &scratch.path,
+        DAY_ONE,
         &["review", "--plain", "--exam", EXAM, "--minutes", "30"],
-        &env,
         Some(""),
     );
     assert!(!run.stdout.contains("will not be seen"), "{}", run.stdout);
@@ -364,37 +333,20 @@ fn without_minutes_the_first_screen_weighs_the_usual_minutes_a_day() {
 
 #[test]
 fn stats_and_readiness_say_when_the_minutes_cannot_cover_the_course() {
-    let scratch = Scratch::new();
-    scratch.write("decks/intra.yaml", deck());
-    let db = scratch.path.join("store.db");
-    let env = [
-        ("FICHES_DB", db.to_str().unwrap()),
-        ("FICHES_NOW", "2026-12-01T09:00:00-05:00"),
-    ];
+    let scratch = course();
     // The same figures as the session's first screen: 10 days × 60 s / 18 s
     // = 33 of 60 cards seen at one minute a day; 2 minutes would see them all.
     let line = "At 1 minute a day, 27 cards will not be seen before 2026-12-11; 2 minutes a day would cover them.";
-    let run = fiches_with(
+    let run = fiches_at(
         &scratch.path,
+        DAY_ONE,
         &["stats", "--exam", EXAM, "--minutes", "1"],
-        &env,
         None,
     );
     assert_eq!(run.status, 0, "{}", run.stderr);
-    assert!(run.stdout.contains(line), "{}", run.stdout);
-    assert!(
-        run.stdout.contains("(Planned at 1 minute a day.)"),
-        "{}",
-        run.stdout
-    );
-    let mut with_env = env.to_vec();
-    with_env.push(("FICHES_MINUTES", "1"));
-    let run = fiches_with(
-        &scratch.path,
-        &["stats", "--exam", EXAM, "--json"],
-        &with_env,
-        None,
-    );
+    assert_contains(&run.stdout, line);
+    assert_contains(&run.stdout, "(Planned at 1 minute a day.)");
+    let run = with_minutes(&scratch, "1", &["stats", "--exam", EXAM, "--json"], None);
     let doc: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(doc["minutes_a_day"], 1, "{doc}");
     assert_eq!(doc["minutes_from"]["source"], "given");
@@ -405,55 +357,46 @@ fn stats_and_readiness_say_when_the_minutes_cannot_cover_the_course() {
     assert_eq!(cover["warning"], line);
     // Without minutes and with no study day in the log: a stated default,
     // which covers these 60 cards.
-    let run = fiches_with(
+    let run = fiches_at(
         &scratch.path,
+        DAY_ONE,
         &["stats", "--exam", EXAM, "--json"],
-        &env,
         None,
     );
     let doc: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(doc["minutes_from"]["source"], "default", "{doc}");
     assert_eq!(doc["coverage"][0]["left_unseen"], 0);
     assert!(doc["coverage"][0]["warning"].is_null());
-    let run = fiches_with(&scratch.path, &["stats", "--exam", EXAM], &env, None);
-    assert!(run.stdout.contains("assumed"), "{}", run.stdout);
-    assert!(
-        run.stdout.contains("Every card is seen before 2026-12-11"),
-        "{}",
-        run.stdout
-    );
+    let run = fiches_at(&scratch.path, DAY_ONE, &["stats", "--exam", EXAM], None);
+    assert_contains(&run.stdout, "assumed");
+    assert_contains(&run.stdout, "Every card is seen before 2026-12-11");
 
     // readiness says the same, and what "with the plan" assumed.
-    let run = fiches_with(
+    let run = fiches_at(
         &scratch.path,
+        DAY_ONE,
         &["readiness", "--on", EXAM, "--minutes", "1"],
-        &env,
         None,
     );
     assert_eq!(run.status, 0, "{}", run.stderr);
-    assert!(run.stdout.contains(line), "{}", run.stdout);
-    let run = fiches_with(&scratch.path, &["readiness", "--on", EXAM], &env, None);
+    assert_contains(&run.stdout, line);
+    let run = fiches_at(&scratch.path, DAY_ONE, &["readiness", "--on", EXAM], None);
     assert!(
         run.stdout
             .contains("follows the exam plan every day at 15 minutes a day (assumed"),
         "{}",
         run.stdout
     );
-    let run = fiches_with(
-        &scratch.path,
-        &["readiness", "--on", EXAM, "--json"],
-        &with_env,
-        None,
-    );
+    let run = with_minutes(&scratch, "1", &["readiness", "--on", EXAM, "--json"], None);
     let doc: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(doc["coverage"]["left_unseen"], 27, "{doc}");
     assert_eq!(doc["minutes_from"]["source"], "given");
     // With a minute a day the plan cannot see every card: the forecast
     // with the plan says less than with fifteen.
-    let fifteen = fiches_with(
+    let fifteen = fiches_at(
         &scratch.path,
+        DAY_ONE,
         &["readiness", "--on", EXAM, "--json"],
-        &env,
         None,
     );
     let fifteen: Value = serde_json::from_str(&fifteen.stdout).unwrap();
@@ -471,16 +414,16 @@ fn stats_and_readiness_say_when_the_minutes_cannot_cover_the_course() {
         &["stats", "--minutes", "0"],
         &["stats", "--exam", EXAM, "--minutes", "lots"],
     ] {
-        let run = fiches_with(&scratch.path, args, &env, None);
+        let run = fiches_at(&scratch.path, DAY_ONE, args, None);
         assert_eq!(run.status, 2, "{args:?}: {}", run.stderr);
         assert!(run.stderr.contains("minutes"), "{args:?}: {}", run.stderr);
     }
-    let run = fiches_with(
+    let run = fiches_at(
         &scratch.path,
+        DAY_ONE,
         &["readiness", "--on", "2026-11-30"],
-        &env,
         None,
     );
     assert_eq!(run.status, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("in the past"), "{}", run.stderr);
+    assert_contains(&run.stderr, "in the past");
 }

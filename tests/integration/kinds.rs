@@ -4,7 +4,7 @@
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
-use crate::support::{BIN, Scratch};
+use crate::support::{BIN, Scratch, assert_contains};
 
 const DECK: &str = r#"title: "Sortes"
 cards:
@@ -152,22 +152,12 @@ fn wrong_answers_propose_one_and_bad_input_asks_again() {
         ],
         Some("peut-être\nv\n\nq\n"),
     );
-    assert!(
-        run.stdout
-            .contains("Please answer v (vrai) or f (faux).\nVrai ou faux ?"),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        "Please answer v (vrai) or f (faux).\nVrai ou faux ?",
     );
-    assert!(
-        run.stdout.contains("Wrong.\nA:\n  • Faux."),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("(Enter: 1, u undo, q quit)\nSaved 1"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "Wrong.\nA:\n  • Faux.");
+    assert_contains(&run.stdout, "(Enter: 1, u undo, q quit)\nSaved 1");
 }
 
 #[test]
@@ -181,20 +171,14 @@ fn preview_shows_each_kind_and_the_right_choices() {
         None,
     );
     assert_eq!(run.status, 0, "{}", run.stderr);
-    assert!(
-        run.stdout.contains("kind: truefalse\nA:\n  • Faux.\n"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "kind: truefalse\nA:\n  • Faux.\n");
     assert!(
         run.stdout.contains("kind: choice\n    a) Les employés\n  ✓ b) Les clients les plus mécontents\n    c) Les études\n"),
         "{}",
         run.stdout
     );
-    assert!(
-        run.stdout
-            .contains("kind: match\nA:\n  • Justice procédurale → les règles\n"),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        "kind: match\nA:\n  • Justice procédurale → les règles\n",
     );
 }

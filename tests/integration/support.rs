@@ -120,3 +120,9 @@ pub fn fiches_at(dir: &Path, now: &str, args: &[&str], stdin: Option<&str>) -> R
         stdin,
     )
 }
+
+/// Fails, showing the whole of `text`, unless it holds `part`.
+#[track_caller]
+pub fn assert_contains(text: &str, part: &str) {
+    assert!(text.contains(part), "{part:?} is not in:\n{text}");
+}

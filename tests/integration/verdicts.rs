@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::support::{Scratch, fiches_at};
+use crate::support::{Scratch, assert_contains, fiches_at};
 
 const DECK: &str = r#"title: "Vrai ou faux"
 cards:
@@ -106,17 +106,11 @@ fn calibration_sets_self_ratings_against_the_grade() {
     );
     let text = fiches_at(&scratch.path, DAY_ONE, &["stats", "--calibration"], None);
     assert_eq!(text.status, 0, "{}", text.stderr);
-    assert!(
-        text.stdout
-            .contains("you rate 4 when the card was marked wrong (1 rating)"),
-        "{}",
-        text.stdout
+    assert_contains(
+        &text.stdout,
+        "you rate 4 when the card was marked wrong (1 rating)",
     );
-    assert!(
-        text.stdout.contains("(4 ratings, 1 at odds with it)"),
-        "{}",
-        text.stdout
-    );
+    assert_contains(&text.stdout, "(4 ratings, 1 at odds with it)");
 }
 
 #[test]
