@@ -64,6 +64,26 @@ impl Binding {
     }
 }
 
+/// A key shown in the footer (and listed in the help).
+const fn shown(
+    codes: &'static [KeyCode],
+    keys: &'static str,
+    help: &'static str,
+    action: Action,
+) -> Binding {
+    bind(codes, keys, help, action, true)
+}
+
+/// A key listed in the help only.
+const fn listed(
+    codes: &'static [KeyCode],
+    keys: &'static str,
+    help: &'static str,
+    action: Action,
+) -> Binding {
+    bind(codes, keys, help, action, false)
+}
+
 const fn bind(
     codes: &'static [KeyCode],
     keys: &'static str,
@@ -90,20 +110,15 @@ const fn bind_ctrl(
     action: Action,
 ) -> Binding {
     Binding {
-        codes,
-        keys,
-        help,
-        action,
-        footer: true,
         ctrl: true,
-        also_ctrl: false,
+        ..shown(codes, keys, help, action)
     }
 }
 
 /// Undo, wherever letters are not an answer: `u`, or Ctrl-U.
 const UNDO: Binding = Binding {
     also_ctrl: true,
-    ..bind(&[KeyCode::Char('u')], "u", "undo", Action::Undo, true)
+    ..shown(&[KeyCode::Char('u')], "u", "undo", Action::Undo)
 };
 
 const RATE_KEYS: &[KeyCode] = &[
@@ -118,12 +133,11 @@ const UP_KEYS: &[KeyCode] = &[KeyCode::Up, KeyCode::Char('k')];
 const DOWN_KEYS: &[KeyCode] = &[KeyCode::Down, KeyCode::Char('j')];
 
 pub const REVIEW_QUESTION: &[Binding] = &[
-    bind(
+    shown(
         &[KeyCode::Char(' '), KeyCode::Enter],
         "Space/Enter",
         "answer",
         Action::Reveal,
-        true,
     ),
     PAGE_UP,
     PAGE_DOWN,
@@ -133,59 +147,33 @@ pub const REVIEW_QUESTION: &[Binding] = &[
 ];
 
 // Bindings several review tables share.
-const SHOW_ANSWER: Binding = bind(
-    &[KeyCode::Tab],
-    "Tab",
-    "show the answer",
-    Action::Reveal,
-    true,
-);
-const LINE_UP: Binding = bind(
-    &[KeyCode::Up],
-    "↑",
-    "scroll up a line",
-    Action::LineUp,
-    false,
-);
-const LINE_DOWN: Binding = bind(
+const SHOW_ANSWER: Binding = shown(&[KeyCode::Tab], "Tab", "show the answer", Action::Reveal);
+const LINE_UP: Binding = listed(&[KeyCode::Up], "↑", "scroll up a line", Action::LineUp);
+const LINE_DOWN: Binding = listed(
     &[KeyCode::Down],
     "↓",
     "scroll down a line",
     Action::LineDown,
-    false,
 );
-const PAGE_UP: Binding = bind(
-    &[KeyCode::PageUp],
-    "PgUp",
-    "scroll up",
-    Action::PageUp,
-    false,
-);
-const PAGE_DOWN: Binding = bind(
+const PAGE_UP: Binding = listed(&[KeyCode::PageUp], "PgUp", "scroll up", Action::PageUp);
+const PAGE_DOWN: Binding = listed(
     &[KeyCode::PageDown],
     "PgDn",
     "scroll down",
     Action::PageDown,
-    false,
 );
 /// Where letters are answers, undo is Ctrl-U alone.
 const CTRL_UNDO: Binding = bind_ctrl(&[KeyCode::Char('u')], "Ctrl-U", "undo", Action::Undo);
-const HELP: Binding = bind(&[KeyCode::Char('?')], "?", "keys", Action::Help, true);
-const ESC_QUIT: Binding = bind(&[KeyCode::Esc], "Esc", "quit", Action::Quit, true);
-const QUIT: Binding = bind(QUIT_KEYS, "q/Esc", "quit", Action::Quit, true);
-const RATE: Binding = bind(RATE_KEYS, "1-5", "rate", Action::Rate, true);
+const HELP: Binding = shown(&[KeyCode::Char('?')], "?", "keys", Action::Help);
+const ESC_QUIT: Binding = shown(&[KeyCode::Esc], "Esc", "quit", Action::Quit);
+const QUIT: Binding = shown(QUIT_KEYS, "q/Esc", "quit", Action::Quit);
+const RATE: Binding = shown(RATE_KEYS, "1-5", "rate", Action::Rate);
 
 /// A graded card being answered: typed keys are the answer.
 pub const REVIEW_GRADED: &[Binding] = &[
-    bind(&[KeyCode::Enter], "Enter", "submit", Action::Confirm, true),
+    shown(&[KeyCode::Enter], "Enter", "submit", Action::Confirm),
     SHOW_ANSWER,
-    bind(
-        &[KeyCode::Backspace],
-        "Backspace",
-        "erase",
-        Action::Erase,
-        false,
-    ),
+    listed(&[KeyCode::Backspace], "Backspace", "erase", Action::Erase),
     LINE_UP,
     LINE_DOWN,
     PAGE_UP,
@@ -213,7 +201,7 @@ const TRUE_FALSE_KEYS: &[KeyCode] = &[
 
 /// A true/false card: one key answers.
 pub const REVIEW_TRUE_FALSE: &[Binding] = &[
-    bind(TRUE_FALSE_KEYS, "v/f", "vrai / faux", Action::Answer, true),
+    shown(TRUE_FALSE_KEYS, "v/f", "vrai / faux", Action::Answer),
     SHOW_ANSWER,
     LINE_UP,
     LINE_DOWN,
@@ -227,7 +215,7 @@ pub const REVIEW_TRUE_FALSE: &[Binding] = &[
 /// A graded card, answered: the rating.
 pub const REVIEW_GRADED_ANSWER: &[Binding] = &[
     RATE,
-    bind(&[KeyCode::Enter], "Enter", "confirm", Action::Confirm, true),
+    shown(&[KeyCode::Enter], "Enter", "confirm", Action::Confirm),
     PAGE_UP,
     PAGE_DOWN,
     UNDO,
@@ -237,22 +225,15 @@ pub const REVIEW_GRADED_ANSWER: &[Binding] = &[
 
 pub const REVIEW_ANSWER: &[Binding] = &[
     RATE,
-    bind(&[KeyCode::Enter], "Enter", "confirm", Action::Confirm, true),
-    bind(UP_KEYS, "↑/k", "previous answer item", Action::Up, false),
-    bind(DOWN_KEYS, "↓/j", "next answer item", Action::Down, false),
-    bind(
-        &[KeyCode::Char('x')],
-        "x",
-        "tick recalled",
-        Action::Tick,
-        true,
-    ),
-    bind(
+    shown(&[KeyCode::Enter], "Enter", "confirm", Action::Confirm),
+    listed(UP_KEYS, "↑/k", "previous answer item", Action::Up),
+    listed(DOWN_KEYS, "↓/j", "next answer item", Action::Down),
+    shown(&[KeyCode::Char('x')], "x", "tick recalled", Action::Tick),
+    listed(
         &[KeyCode::Char('t')],
         "t N",
         "tick item number N",
         Action::TickNumber,
-        false,
     ),
     PAGE_UP,
     PAGE_DOWN,
@@ -264,12 +245,11 @@ pub const REVIEW_ANSWER: &[Binding] = &[
 /// A basic card whose answer is one text: nothing to tick.
 pub const REVIEW_ANSWER_TEXT: &[Binding] = &[
     RATE,
-    bind(
+    listed(
         &[KeyCode::Enter],
         "Enter",
         "says how to rate",
         Action::Confirm,
-        false,
     ),
     PAGE_UP,
     PAGE_DOWN,
@@ -278,21 +258,14 @@ pub const REVIEW_ANSWER_TEXT: &[Binding] = &[
     QUIT,
 ];
 
-const CLOSE: Binding = bind(
+const CLOSE: Binding = shown(
     &[KeyCode::Char('q'), KeyCode::Esc, KeyCode::Enter],
     "q/Enter",
     "close",
     Action::Quit,
-    true,
 );
-const MORE_NEW: Binding = bind(
-    &[KeyCode::Char('n')],
-    "n",
-    "more new",
-    Action::MoreNew,
-    true,
-);
-const CRAM: Binding = bind(&[KeyCode::Char('c')], "c", "cram", Action::Cram, true);
+const MORE_NEW: Binding = shown(&[KeyCode::Char('n')], "n", "more new", Action::MoreNew);
+const CRAM: Binding = shown(&[KeyCode::Char('c')], "c", "cram", Action::Cram);
 
 /// The end of a session with cards still to come.
 pub const SUMMARY: &[Binding] = &[CLOSE, UNDO];
@@ -304,71 +277,50 @@ pub const SUMMARY_DAY_DONE: &[Binding] = &[MORE_NEW, CRAM, UNDO, CLOSE];
 pub const SUMMARY_CRAM: &[Binding] = &[CRAM, UNDO, CLOSE];
 
 pub const PREVIEW: &[Binding] = &[
-    bind(UP_KEYS, "↑/k", "prev", Action::Up, true),
-    bind(DOWN_KEYS, "↓/j", "next", Action::Down, true),
-    bind(&[KeyCode::PageUp], "PgUp", "page up", Action::PageUp, false),
-    bind(
-        &[KeyCode::PageDown],
-        "PgDn",
-        "page down",
-        Action::PageDown,
-        false,
-    ),
-    bind(
+    shown(UP_KEYS, "↑/k", "prev", Action::Up),
+    shown(DOWN_KEYS, "↓/j", "next", Action::Down),
+    listed(&[KeyCode::PageUp], "PgUp", "page up", Action::PageUp),
+    listed(&[KeyCode::PageDown], "PgDn", "page down", Action::PageDown),
+    listed(
         &[KeyCode::Char('g'), KeyCode::Home],
         "g",
         "first card",
         Action::First,
-        false,
     ),
-    bind(
+    listed(
         &[KeyCode::Char('G'), KeyCode::End],
         "G",
         "last card",
         Action::Last,
-        false,
     ),
-    bind(&[KeyCode::Char('/')], "/", "search", Action::Search, true),
-    bind(
-        &[KeyCode::Char('n')],
-        "n",
-        "next match",
-        Action::NextMatch,
-        true,
-    ),
-    bind(
+    shown(&[KeyCode::Char('/')], "/", "search", Action::Search),
+    shown(&[KeyCode::Char('n')], "n", "next match", Action::NextMatch),
+    listed(
         &[KeyCode::Char('N')],
         "N",
         "previous match",
         Action::PreviousMatch,
-        false,
     ),
     HELP,
-    bind(QUIT_KEYS, "q/Esc", "close", Action::Quit, true),
+    shown(QUIT_KEYS, "q/Esc", "close", Action::Quit),
 ];
 
 pub const DECKS: &[Binding] = &[
-    bind(UP_KEYS, "↑/k", "previous deck", Action::Up, false),
-    bind(DOWN_KEYS, "↓/j", "next deck", Action::Down, false),
-    bind(&[KeyCode::Enter], "Enter", "review", Action::Open, true),
-    bind(&[KeyCode::Char('p')], "p", "preview", Action::Preview, true),
-    bind(&[KeyCode::Char('s')], "s", "stats", Action::Stats, true),
+    listed(UP_KEYS, "↑/k", "previous deck", Action::Up),
+    listed(DOWN_KEYS, "↓/j", "next deck", Action::Down),
+    shown(&[KeyCode::Enter], "Enter", "review", Action::Open),
+    shown(&[KeyCode::Char('p')], "p", "preview", Action::Preview),
+    shown(&[KeyCode::Char('s')], "s", "stats", Action::Stats),
     HELP,
     QUIT,
 ];
 
 pub const STATS: &[Binding] = &[
-    bind(UP_KEYS, "↑/k", "previous deck", Action::Up, true),
-    bind(DOWN_KEYS, "↓/j", "next deck", Action::Down, true),
-    bind(
-        &[KeyCode::Char('f')],
-        "f",
-        "forecast",
-        Action::Forecast,
-        true,
-    ),
+    shown(UP_KEYS, "↑/k", "previous deck", Action::Up),
+    shown(DOWN_KEYS, "↓/j", "next deck", Action::Down),
+    shown(&[KeyCode::Char('f')], "f", "forecast", Action::Forecast),
     HELP,
-    bind(QUIT_KEYS, "q/Esc", "close", Action::Quit, true),
+    shown(QUIT_KEYS, "q/Esc", "close", Action::Quit),
 ];
 
 /// Ctrl-C arrives as a key in raw mode: it quits like `q`.
