@@ -411,7 +411,21 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::deck::{Answer, Severity, parse_deck};
+    use crate::deck::{Answer, Deck, Severity, parse_deck};
+
+    /// The deck `yaml` reads as; any error fails the test, with `context`,
+    /// the YAML and the errors.
+    #[track_caller]
+    fn loads_cleanly(yaml: &str, context: &str) -> Deck {
+        let loaded = parse_deck(Path::new("out.yaml"), yaml.as_bytes());
+        let errors: Vec<_> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{context}\n{yaml}\n{errors:?}");
+        loaded.deck.expect("a deck without errors")
+    }
 
     fn card(question: &str, answer: &[&str], line: usize) -> ConvertedCard {
         ConvertedCard {
@@ -546,16 +560,7 @@ mod tests {
         };
         let yaml = to_yaml(&deck, "Titre: « x »", Some("../in.txt"), Format::Quizlet);
         assert!(yaml.contains("\n  - q: \"Q ?\"\n    points: 2\n    a:\n      - \"x\"\n      - \"y\"\n    note: \"Autres choix : a ; b\"\n"), "{yaml}");
-        let loaded = parse_deck(Path::new("out.yaml"), yaml.as_bytes());
-        assert!(
-            loaded
-                .diagnostics
-                .iter()
-                .all(|d| d.severity != Severity::Error),
-            "{:?}\n{yaml}",
-            loaded.diagnostics
-        );
-        let parsed = loaded.deck.unwrap();
+        let parsed = loads_cleanly(&yaml, "");
         assert_eq!(parsed.title, "Titre: « x »");
         assert_eq!(parsed.source.as_deref(), Some("../in.txt"));
         // Control characters are dropped (as spaces); everything else comes through.
@@ -569,14 +574,7 @@ mod tests {
     #[test]
     fn an_empty_deck_is_still_valid_yaml() {
         let yaml = to_yaml(&ConvertedDeck::default(), "T", None, Format::Quizpage);
-        let loaded = parse_deck(Path::new("out.yaml"), yaml.as_bytes());
-        assert!(loaded.deck.is_some());
-        assert!(
-            loaded
-                .diagnostics
-                .iter()
-                .all(|d| d.severity != Severity::Error)
-        );
+        loads_cleanly(&yaml, "an empty deck");
     }
 
     /// Found by the fuzzer: an item made only of a control character came
@@ -591,15 +589,7 @@ mod tests {
             ] {
                 let conversion = convert(format, text);
                 let yaml = to_yaml(&conversion.deck, "T", None, format);
-                let loaded = parse_deck(Path::new("out.yaml"), yaml.as_bytes());
-                assert!(
-                    loaded
-                        .diagnostics
-                        .iter()
-                        .all(|d| d.severity != Severity::Error),
-                    "{format:?} {text:?}: {:?}\n{yaml}",
-                    loaded.diagnostics
-                );
+                loads_cleanly(&yaml, &format!("{format:?} {text:?}"));
             }
         }
     }
@@ -651,13 +641,7 @@ mod tests {
                     assert!(!c.answer.is_empty(), "{format:?} {text:?}");
                 }
                 let yaml = to_yaml(&conversion.deck, "T", None, format);
-                let loaded = parse_deck(Path::new("out.yaml"), yaml.as_bytes());
-                let errors: Vec<_> = loaded
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.severity == Severity::Error)
-                    .collect();
-                assert!(errors.is_empty(), "{format:?} {text:?}\n{yaml}\n{errors:?}");
+                loads_cleanly(&yaml, &format!("{format:?} {text:?}"));
             }
         }
     }
