@@ -153,11 +153,7 @@ pub fn run(store: &Store, decks: &[DeckId], json: bool, status: Status) -> Resul
     let stored = store.stored_model()?;
     let model = model_of(&stored);
     let cards = store.model_cards(decks, stored.version, false)?;
-    let logs: Vec<&[Logged]> = cards
-        .iter()
-        .filter(|c| c.start.is_none())
-        .map(|c| c.log.as_slice())
-        .collect();
+    let logs = crate::review::outlook::whole_logs(&cards);
     let calibration = readiness::calibration(&model, &logs);
     let confidence = confidence(&logs);
     let (by_ticks, unticked) = against_ticks(&store.ticked_ratings(decks)?);
@@ -184,9 +180,7 @@ pub fn run(store: &Store, decks: &[DeckId], json: bool, status: Status) -> Resul
                 at_odds,
             },
         };
-        serde_json::to_string_pretty(&document)
-            .map_err(io::Error::other)
-            .and_then(|json| writeln!(out, "{}", text::json_safe(json)))
+        super::write_json(&mut out, &document)
     } else {
         print_text(
             &mut out,

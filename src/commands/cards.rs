@@ -17,9 +17,7 @@ pub fn run(args: &CardsArgs, db: Option<&std::path::Path>) -> Result<Status, Fai
     let rows = store.card_rows(&selection.decks)?;
     let mut out = text::SafeWriter::new(io::stdout().lock());
     let written = if args.json {
-        serde_json::to_string_pretty(&rows)
-            .map_err(io::Error::other)
-            .and_then(|json| writeln!(out, "{}", text::json_safe(json)))
+        super::write_json(&mut out, &rows)
     } else {
         print_table(&mut out, &rows)
     };

@@ -116,6 +116,13 @@ pub fn written(result: io::Result<()>, what: &str, status: Status) -> Result<Sta
     }
 }
 
+/// `value` as indented JSON on `out`, nothing raw for a terminal in it.
+pub fn write_json(out: &mut impl Write, value: &impl serde::Serialize) -> io::Result<()> {
+    serde_json::to_string_pretty(value)
+        .map_err(io::Error::other)
+        .and_then(|json| writeln!(out, "{}", crate::text::json_safe(json)))
+}
+
 /// Whether the full-screen front end can run: both ends are a terminal.
 pub fn interactive() -> bool {
     io::stdin().is_terminal() && io::stdout().is_terminal()

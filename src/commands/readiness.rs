@@ -125,12 +125,7 @@ pub fn run(args: &ReadinessArgs, db: Option<&std::path::Path>) -> Result<Status,
         on,
         (Some(minutes), seconds),
     );
-    let logs: Vec<&[crate::memory::Logged]> = cards
-        .iter()
-        .filter(|c| c.start.is_none())
-        .map(|c| c.log.as_slice())
-        .collect();
-    let calibration = readiness::calibration(&model, &logs);
+    let calibration = readiness::calibration(&model, &crate::review::outlook::whole_logs(&cards));
     let coverage = (on > today)
         .then(|| exam_plan::coverage(report.cards - report.seen, today, on, minutes, seconds));
     let mut out = text::SafeWriter::new(io::stdout().lock());
@@ -160,9 +155,7 @@ pub fn run(args: &ReadinessArgs, db: Option<&std::path::Path>) -> Result<Status,
             tags: named(&report.tags),
             weakest: &report.weakest,
         };
-        serde_json::to_string_pretty(&document)
-            .map_err(io::Error::other)
-            .and_then(|json| writeln!(out, "{}", text::json_safe(json)))
+        super::write_json(&mut out, &document)
     } else {
         print_text(
             &mut out,

@@ -85,9 +85,7 @@ pub fn run(
             minutes_from: (!covers.is_empty()).then_some(minutes_from),
             coverage: &covers,
         };
-        serde_json::to_string_pretty(&document)
-            .map_err(io::Error::other)
-            .and_then(|json| writeln!(out, "{}", crate::text::json_safe(json)))
+        super::write_json(&mut out, &document)
     } else {
         print_table(&mut out, &stats, &today.format("%Y-%m-%d").to_string())
             .and_then(|()| print_coverage(&mut out, &covers, &minutes_from.words(minutes)))

@@ -72,12 +72,13 @@ pub fn stats(
             today: &'a str,
             tags: &'a [TagStats],
         }
-        serde_json::to_string_pretty(&Document {
-            today: &today_text,
-            tags: &figures,
-        })
-        .map_err(io::Error::other)
-        .and_then(|json| writeln!(out, "{}", crate::text::json_safe(json)))
+        super::write_json(
+            &mut out,
+            &Document {
+                today: &today_text,
+                tags: &figures,
+            },
+        )
     } else {
         print_tags(&mut out, &figures, &today_text)
     };

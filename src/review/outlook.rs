@@ -11,7 +11,17 @@ use super::tags::with_deck_tags;
 use crate::deck::DeckId;
 use crate::memory::readiness::{self, Calibration};
 use crate::memory::{Logged, Memory, Model, Source, memory_now, model_of};
-use crate::store::{Store, StoreError};
+use crate::store::{ModelCard, Store, StoreError};
+
+/// The logs of the cards replayed from their first review (not from a
+/// state brought in): what the calibration weighs the model on.
+pub fn whole_logs(cards: &[ModelCard]) -> Vec<&[Logged]> {
+    cards
+        .iter()
+        .filter(|c| c.start.is_none())
+        .map(|c| c.log.as_slice())
+        .collect()
+}
 
 /// A deck's cards as the forecast needs them: each one's memory now and
 /// its tags (its deck's included).
@@ -38,12 +48,7 @@ pub fn read(store: &Store, decks: &[DeckId]) -> Result<Outlook, StoreError> {
         // The whole log, for the calibration: each card replayed from its first review.
         let cards = store.model_cards(decks, stored.version, false)?;
         let deck_tags = store.deck_tags(decks)?;
-        let logs: Vec<&[Logged]> = cards
-            .iter()
-            .filter(|c| c.start.is_none())
-            .map(|c| c.log.as_slice())
-            .collect();
-        let calibration = readiness::calibration(&model, &logs);
+        let calibration = readiness::calibration(&model, &whole_logs(&cards));
         let mut out: Vec<DeckMemories> = decks
             .iter()
             .map(|deck| DeckMemories {
