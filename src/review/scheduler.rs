@@ -254,50 +254,122 @@ fn deck_fsrs_due(
 mod tests {
     use super::*;
     use crate::memory::{Logged, Model};
-    use crate::sched::{CardState, Policy, Rating};
+    use crate::sched::{CardState, Rating};
 
     fn day(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
-    /// One card rated on three days, the deck under SM-2, then FSRS, then
-    /// SM-2 again: every rating moves SM-2's state as SM-2 alone would, so
-    /// switching back gives SM-2's own due day; under FSRS the due day is
-    /// the replayed memory's.
+    fn at(day: NaiveDate) -> chrono::DateTime<chrono::FixedOffset> {
+        let text = format!("{}T09:00:00-05:00", day.format("%Y-%m-%d"));
+        chrono::DateTime::parse_from_rfc3339(&text).unwrap()
+    }
+
+    /// The one card of `deck`'s file synced as `head` says, the store's
+    /// session for `on` under the deck's own scheduler, and the card it
+    /// holds, if any.
+    fn session_on(
+        store: &mut Store,
+        file: &std::path::Path,
+        head: &str,
+        on: NaiveDate,
+    ) -> (crate::review::Session, Option<CardId>) {
+        std::fs::write(
+            file,
+            format!("title: T\n{head}cards:\n  - q: Un ?\n    a: A.\n"),
+        )
+        .unwrap();
+        store.sync(&[file.to_path_buf()], false, at(on)).unwrap();
+        let deck = DeckId::new("switch");
+        let session = crate::review::Session::start_scheduled(
+            store,
+            vec![deck],
+            at(on),
+            crate::review::Plan::Daily { new_per_day: 20 },
+            (None, None),
+            Scheduling::default(),
+        )
+        .unwrap();
+        let card = session.current(store).unwrap().map(|c| c.card.id);
+        (session, card)
+    }
+
+    fn rate(
+        store: &mut Store,
+        session: &mut crate::review::Session,
+        rating: Rating,
+        on: NaiveDate,
+    ) -> crate::store::Recorded {
+        session
+            .rate(store, rating, at(on), 8_000, None, None)
+            .unwrap()
+            .unwrap()
+    }
+
+    /// One card rated on three days through the session, its deck naming
+    /// SM-2, then FSRS, then SM-2 again: under FSRS the card comes on the
+    /// replayed memory's day, not SM-2's; every rating moves SM-2's state as
+    /// SM-2 alone would, so the deck switched back finds SM-2's own day.
     #[test]
     fn switching_sm2_to_fsrs_to_sm2_restores_sm2s_due_day() {
-        let model = Model::defaults();
+        let dir = std::env::temp_dir().join(format!("fiches-switch-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("switch.yaml");
+        let mut store = Store::in_memory().unwrap();
         let r = |v| Rating::new(v).unwrap();
-        let ratings = [("2026-11-01", 4), ("2026-11-02", 5), ("2026-11-08", 4)];
-        let only_sm2 = ratings.iter().fold(CardState::default(), |s, (d, v)| {
-            crate::sched::review(&s, r(*v), day(d))
-        });
-        // The day's policy is SM-2's whichever scheduler the deck is under.
-        let mut state = CardState::default();
-        let mut log = Vec::new();
-        let mut fsrs_days = Vec::new();
-        for (d, v) in ratings {
-            state = Policy::Normal.apply(&state, r(v), day(d)).0;
-            log.push(Logged::rated(day(d), r(v)));
-            let memory = model.replay(None, &log).unwrap();
-            fsrs_days.push(model.due_day(&memory, Retention::DEFAULT));
-        }
-        assert_eq!(state, only_sm2, "SM-2's state after FSRS is SM-2's own");
+        let first = day("2026-11-01");
+        let model = Model::defaults();
+
+        // SM-2: a 4 on the first day; SM-2 says the next day.
+        let (mut session, card) = session_on(&mut store, &file, "scheduler: sm2\n", first);
+        let card = card.expect("the new card");
+        let one = rate(&mut store, &mut session, r(4), first);
+        assert_eq!(one.next_due, Some(day("2026-11-02")));
+
+        // Switched to FSRS: not due on SM-2's day, but on the memory's.
+        let memory = model.replay(None, &[Logged::rated(first, r(4))]).unwrap();
+        let fsrs_day = model.due_day(&memory, Retention::DEFAULT);
+        assert!(fsrs_day > day("2026-11-02"), "{fsrs_day}");
+        let fsrs = "scheduler: fsrs\n";
+        let (_, none) = session_on(&mut store, &file, fsrs, day("2026-11-02"));
+        assert_eq!(none, None, "FSRS does not give SM-2's day");
+        let before = fsrs_day - chrono::Days::new(1);
+        assert_eq!(session_on(&mut store, &file, fsrs, before).1, None);
+        let (mut session, due) = session_on(&mut store, &file, fsrs, fsrs_day);
+        assert_eq!(due, Some(card), "due on FSRS's day");
+        let two = rate(&mut store, &mut session, r(5), fsrs_day);
+        let log = [Logged::rated(first, r(4)), Logged::rated(fsrs_day, r(5))];
+        let replayed = model.due_day(&model.replay(None, &log).unwrap(), Retention::DEFAULT);
+        assert_eq!(two.next_due, Some(replayed), "the session says FSRS's day");
+        // SM-2's state moved as SM-2 says, whichever scheduler was in use.
+        let sm2_day = fsrs_day + chrono::Days::new(6);
+        assert_eq!((two.after.reps, two.after.interval), (2, 6));
+        assert_eq!(two.after.due, Some(sm2_day));
+        assert_ne!(replayed, sm2_day, "the two schedulers differ here");
+
+        // Back to SM-2: its own day, as if FSRS had never scheduled the deck.
+        let sm2 = "scheduler: sm2\n";
+        let before = sm2_day - chrono::Days::new(1);
+        assert_eq!(session_on(&mut store, &file, sm2, before).1, None);
+        let deck = DeckId::new("switch");
+        let stats = deck_stats(&store, &deck, sm2_day, Scheduling::default()).unwrap();
+        assert_eq!(stats.due_today, 1, "stats read SM-2's day too");
+        let (mut session, due) = session_on(&mut store, &file, sm2, sm2_day);
+        assert_eq!(due, Some(card), "due on SM-2's day");
+        let three = rate(&mut store, &mut session, r(4), sm2_day);
+        let only_sm2 = [(first, 4), (fsrs_day, 5), (sm2_day, 4)]
+            .iter()
+            .fold(CardState::default(), |s, (d, v)| {
+                crate::sched::review(&s, r(*v), *d)
+            });
         assert_eq!(
-            state.due,
-            Some(day("2026-11-24")),
-            "the 8th + round(6 × 2.6)"
+            three.after, only_sm2,
+            "SM-2's state after FSRS is SM-2's own"
         );
-        // Under FSRS the second rating's due day came from the memory.
-        let memory = model.replay(None, &log[..2]).unwrap();
-        assert_eq!(
-            fsrs_days[1],
-            day("2026-11-02")
-                + chrono::Days::new(u64::from(
-                    model.interval(memory.stability, Retention::DEFAULT)
-                ))
-        );
-        assert_ne!(Some(fsrs_days[2]), state.due, "the two schedulers differ");
+        assert_eq!(three.next_due, only_sm2.due);
+        let stored = store.card(card).unwrap().unwrap().state;
+        assert_eq!(stored, only_sm2, "as stored");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -322,13 +322,30 @@ fn an_exam_plan_keeps_its_plan_under_fsrs() {
         "{}",
         out.stdout
     );
-    let out = run(
-        &scratch,
-        first,
-        &["review", "--plain", "--scheduler", "fsrs"],
-        Some(""),
+    // The plan's next day is the exam plan's, not FSRS's: the deck naming
+    // FSRS gets the very session a deck under SM-2 gets, the same cards and
+    // days said; FSRS alone would have none of these cards due yet.
+    let next = days[0];
+    let (sm2, sm2_first) = rated_easy("exam: \"2026-12-06\"\n", first);
+    assert_eq!(next_reviews(&sm2_first.stdout), days);
+    let asked = |out: &Run| -> Vec<String> {
+        let lines = out.stdout.lines();
+        lines
+            .filter(|l| l.starts_with("Q: "))
+            .map(String::from)
+            .collect()
+    };
+    let ratings = Some("\n4\n\n4\n\n4\n");
+    let under_fsrs = run(&scratch, next, &["review", "--plain"], ratings);
+    let under_sm2 = run(&sm2, next, &["review", "--plain"], ratings);
+    assert_eq!(asked(&under_fsrs).len(), 3, "{}", under_fsrs.stdout);
+    assert_eq!(asked(&under_fsrs), asked(&under_sm2));
+    assert_eq!(
+        next_reviews(&under_fsrs.stdout),
+        next_reviews(&under_sm2.stdout)
     );
-    assert!(!out.stdout.contains("Q: "), "{}", out.stdout);
+    let (daily, _) = rated_easy("scheduler: fsrs\n", first);
+    assert_eq!(due_today(&daily, next, &[]), 0, "FSRS alone: none due");
 }
 
 #[test]
