@@ -71,6 +71,26 @@ impl Summary {
         self.left_today == Remaining::default()
     }
 
+    /// How many of each rating, in words: "1: 0, 2: 3, …", `separator` between.
+    pub fn ratings_text(&self, separator: &str) -> String {
+        let counts: Vec<String> = self
+            .ratings
+            .iter()
+            .enumerate()
+            .map(|(i, n)| format!("{}: {n}", i + 1))
+            .collect();
+        counts.join(separator)
+    }
+
+    /// "Still to do today: 12 due, 2 to relearn, 20 new.", or "Nothing left
+    /// for today.".
+    pub fn today_text(&self) -> String {
+        match self.left_today_text() {
+            Some(left) => format!("Still to do today: {left}."),
+            None => "Nothing left for today.".to_string(),
+        }
+    }
+
     /// What is still to do today, in words: "12 due, 2 to relearn, 20 new".
     pub fn left_today_text(&self) -> Option<String> {
         let left = self.left_today;
@@ -141,12 +161,6 @@ pub fn write_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()> 
     if summary.total_ratings() == 0 {
         writeln!(out, "Session over: no cards reviewed.")?;
     } else {
-        let per_rating: Vec<String> = summary
-            .ratings
-            .iter()
-            .enumerate()
-            .map(|(i, n)| format!("{}: {n}", i + 1))
-            .collect();
         writeln!(
             out,
             "Session over: {} card{} reviewed, {} rating{} ({}).",
@@ -158,17 +172,14 @@ pub fn write_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()> 
             } else {
                 "s"
             },
-            per_rating.join(", ")
+            summary.ratings_text(", ")
         )?;
     }
     // Today first, then later days.
     if let Some(covered) = summary.covered_text() {
         writeln!(out, "{covered}")?;
     }
-    match summary.left_today_text() {
-        Some(left) => writeln!(out, "Still to do today: {left}.")?,
-        None => writeln!(out, "Nothing left for today.")?,
-    }
+    writeln!(out, "{}", summary.today_text())?;
     let tags = summary.tag_args();
     if summary.day_done() {
         if summary.more_new > 0 {

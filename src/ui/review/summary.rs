@@ -55,13 +55,10 @@ impl ReviewScreen {
             )));
             gap(&mut lines);
             if compact {
-                let counts: Vec<String> = summary
-                    .ratings
-                    .iter()
-                    .enumerate()
-                    .map(|(i, n)| format!("{}: {n}", i + 1))
-                    .collect();
-                lines.push(Line::raw(format!("Ratings given: {}", counts.join("  "))));
+                lines.push(Line::raw(format!(
+                    "Ratings given: {}",
+                    summary.ratings_text("  ")
+                )));
             } else {
                 let most = summary.ratings.iter().copied().max().unwrap_or(0).max(1);
                 let bar_width = usize::from(body.width.saturating_sub(24)).max(1);
@@ -83,10 +80,7 @@ impl ReviewScreen {
             }
             gap(&mut lines);
             // Today first, then what the keys below offer, then later days.
-            let today = match summary.left_today_text() {
-                Some(left) => format!("Still to do today: {left}."),
-                None => "Nothing left for today.".to_string(),
-            };
+            let today = summary.today_text();
             if let Some(covered) = summary.covered_text() {
                 for wrapped in wrap::wrap(&covered, width) {
                     lines.push(Line::raw(wrapped));
