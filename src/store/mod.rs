@@ -263,15 +263,37 @@ impl Store {
         sql: &str,
         decks: impl IntoIterator<Item = &'d DeckId>,
         rest: &[&dyn ToSql],
-        mut read: impl FnMut(usize, &DeckId, &rusqlite::Row<'_>) -> rusqlite::Result<T>,
+        read: impl FnMut(usize, &DeckId, &rusqlite::Row<'_>) -> rusqlite::Result<T>,
     ) -> Result<Vec<T>, StoreError> {
+        self.each_deck_bound(
+            sql,
+            decks.into_iter().enumerate(),
+            |_, deck, bound| {
+                bound.push(deck);
+                bound.extend_from_slice(rest);
+            },
+            read,
+        )
+    }
+
+    /// [`Store::each_deck`] with the values bound for each deck chosen by
+    /// `bind` (given the deck's index, as `decks` numbers it).
+    fn each_deck_bound<'d, 'v, T>(
+        &self,
+        sql: &str,
+        decks: impl IntoIterator<Item = (usize, &'d DeckId)>,
+        mut bind: impl FnMut(usize, &'d DeckId, &mut Vec<&'v dyn ToSql>),
+        mut read: impl FnMut(usize, &DeckId, &rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, StoreError>
+    where
+        'd: 'v,
+    {
         let mut statement = self.conn.prepare_cached(sql).map_err(|e| self.fail(e))?;
         let mut out = Vec::new();
-        let mut bound: Vec<&dyn ToSql> = Vec::with_capacity(rest.len() + 1);
-        for (index, deck) in decks.into_iter().enumerate() {
+        let mut bound: Vec<&dyn ToSql> = Vec::new();
+        for (index, deck) in decks {
             bound.clear();
-            bound.push(deck);
-            bound.extend_from_slice(rest);
+            bind(index, deck, &mut bound);
             let mut rows = statement
                 .query(bound.as_slice())
                 .map_err(|e| self.fail(e))?;

@@ -157,15 +157,6 @@ impl Store {
         after: Option<DueCursor>,
         limit: usize,
     ) -> Result<DuePage, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare_cached(
-                "SELECT id, due, position FROM cards
-                 WHERE deck = ?1 AND retired = 0 AND due IS NOT NULL AND due <= ?2
-                   AND (due, position, id) > (?3, ?4, ?5)
-                 ORDER BY due, position, id LIMIT ?6",
-            )
-            .map_err(|e| self.fail(e))?;
         let today = stored_day(today);
         let after_due = after.map(|c| stored_day(c.due));
         // Without a cursor, from before every day: the empty text sorts
@@ -175,27 +166,30 @@ impl Store {
             None => &"",
         };
         let sql_limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let mut rows: Vec<(NaiveDate, usize, i64, CardId)> = Vec::new();
-        for (index, deck) in decks.iter().enumerate() {
-            if decks[..index].contains(deck) {
-                continue;
-            }
-            // Where this deck's cards resume in the merged order.
-            let (position, id) = match after {
+        // Where each deck's cards resume in the merged order.
+        let resume: Vec<(i64, i64)> = (0..decks.len())
+            .map(|index| match after {
                 None => (i64::MIN, i64::MIN),
                 Some(c) if index < c.deck => (i64::MAX, i64::MAX),
                 Some(c) if index == c.deck => (c.position, c.card.get()),
                 Some(_) => (i64::MIN, i64::MIN),
-            };
-            let found = statement
-                .query_map(
-                    params![deck, today, after_due, position, id, sql_limit],
-                    |row| Ok((row.get(1)?, index, row.get(2)?, row.get(0)?)),
-                )
-                .and_then(|found| found.collect::<Result<Vec<_>, _>>())
-                .map_err(|e| self.fail(e))?;
-            rows.extend(found);
-        }
+            })
+            .collect();
+        let mut rows: Vec<(NaiveDate, usize, i64, CardId)> = self.each_deck_bound(
+            "SELECT id, due, position FROM cards
+             WHERE deck = ?1 AND retired = 0 AND due IS NOT NULL AND due <= ?2
+               AND (due, position, id) > (?3, ?4, ?5)
+             ORDER BY due, position, id LIMIT ?6",
+            decks
+                .iter()
+                .enumerate()
+                .filter(|(index, deck)| !decks[..*index].contains(deck)),
+            |index, deck, bound| {
+                let (position, id) = &resume[index];
+                bound.extend_from_slice(&[deck, &today, after_due, position, id, &sql_limit]);
+            },
+            |index, _, row| Ok((row.get(1)?, index, row.get(2)?, row.get(0)?)),
+        )?;
         rows.sort_unstable();
         rows.truncate(limit);
         let mut next = None;
@@ -232,33 +226,24 @@ impl Store {
 
     /// Up to `limit` cards never reviewed, in deck order.
     pub fn new_cards(&self, decks: &[DeckId], limit: usize) -> Result<Vec<QueueEntry>, StoreError> {
-        let mut out = Vec::new();
-        let mut statement = self
-            .conn
-            .prepare_cached(
-                "SELECT id FROM cards WHERE deck = ?1 AND retired = 0 AND due IS NULL
-                 ORDER BY position LIMIT ?2",
-            )
-            .map_err(|e| self.fail(e))?;
-        for deck in decks {
-            let left = limit.saturating_sub(out.len());
-            if left == 0 {
-                break;
-            }
-            let rows = statement
-                .query_map(
-                    params![deck, i64::try_from(left).unwrap_or(i64::MAX)],
-                    |row| row.get(0),
-                )
-                .map_err(|e| self.fail(e))?;
-            for card in rows {
-                out.push(QueueEntry {
-                    card: card.map_err(|e| self.fail(e))?,
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        // Each deck's first `limit`, the decks in turn: the first `limit` of them all.
+        let mut out = self.each_deck(
+            "SELECT id FROM cards WHERE deck = ?1 AND retired = 0 AND due IS NULL
+             ORDER BY position LIMIT ?2",
+            decks,
+            params![i64::try_from(limit).unwrap_or(i64::MAX)],
+            |_, deck, row| {
+                Ok(QueueEntry {
+                    card: row.get(0)?,
                     deck: deck.clone(),
                     due: None,
-                });
-            }
-        }
+                })
+            },
+        )?;
+        out.truncate(limit);
         Ok(out)
     }
 
