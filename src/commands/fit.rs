@@ -24,6 +24,8 @@ const CACHE_REBUILD_AFTER: i64 = 300;
 pub struct Upkeep {
     /// The fit tried, and what came of it.
     pub fit: Option<Result<Source, FitError>>,
+    /// The cards whose cached memory was written (every card's when the
+    /// cache is rebuilt whole); `None`: the cache was left alone.
     pub cached_cards: Option<usize>,
 }
 
@@ -39,14 +41,17 @@ pub fn upkeep(
     let mark = store.log_mark()?;
     let mut model = model_of(&stored);
     let behind = mark.through - stored.cached_through;
-    // The log's size bounds what a fit would rest on.
-    let count = usize::try_from(mark.count).unwrap_or(0);
+    // At most what a fit would rest on.
+    let count = store.fit_size_bound(&stored, mark)?;
     let fit_may_be_due = force || fit::fit_due(&model, count) || adjust::adjust_due(&model, count);
-    if !fit_may_be_due && behind < CACHE_REBUILD_AFTER {
-        return Ok(Upkeep {
-            fit: None,
-            cached_cards: None,
-        });
+    if !fit_may_be_due {
+        if behind < CACHE_REBUILD_AFTER {
+            return Ok(Upkeep {
+                fit: None,
+                cached_cards: None,
+            });
+        }
+        return refresh_cache(store);
     }
     let (cards, mark) = store.read_consistently(|store| {
         let decks = store.deck_ids()?;
@@ -116,9 +121,38 @@ pub fn upkeep(
         .iter()
         .filter_map(|card| memory_now(&model, card).map(|m| (card.id, m)))
         .collect();
-    let saved = store.save_memory_cache(version, mark, &states)?;
+    let all: Vec<CardLog<'_>> = cards.iter().map(|c| CardLog { log: &c.log }).collect();
+    let pairs = fit::fit_size(&all);
+    let saved = store.save_counted_memory_cache(version, mark, &states, Some(pairs))?;
     Ok(Upkeep {
         fit: tried,
+        cached_cards: saved.then_some(states.len()),
+    })
+}
+
+/// The cache brought up to date from the cards whose log changed since it
+/// was made, the others' states left as they are: what a whole rebuild
+/// gives, without reading every card's log.
+fn refresh_cache(store: &mut Store) -> Result<Upkeep, StoreError> {
+    let (stored, cards, mark, pairs) = store.read_consistently(|store| {
+        let stored = store.stored_model()?;
+        let mark = store.log_mark()?;
+        let cards = store.changed_model_cards(stored.version, stored.cached_through)?;
+        let pairs = match stored.cached_pairs {
+            Some(_) => Some(store.fit_size_bound(&stored, mark)?),
+            None => None,
+        };
+        Ok::<_, StoreError>((stored, cards, mark, pairs))
+    })?;
+    let model = model_of(&stored);
+    let states: Vec<_> = cards
+        .iter()
+        .map(|card| (card.id, memory_now(&model, card)))
+        .collect();
+    let saved =
+        store.update_memory_cache(stored.version, stored.cached_through, mark, &states, pairs)?;
+    Ok(Upkeep {
+        fit: None,
         cached_cards: saved.then_some(states.len()),
     })
 }

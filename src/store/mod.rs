@@ -80,6 +80,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0011_deck_scheduler",
         include_str!("../../migrations/0011_deck_scheduler.sql"),
     ),
+    (
+        "0012_cached_pairs",
+        include_str!("../../migrations/0012_cached_pairs.sql"),
+    ),
 ];
 
 /// Marks a database as ours ("fich"), so another program's SQLite file is
@@ -688,6 +692,7 @@ const SCHEMA_MARKS: &[(i64, &str, &str)] = &[
     (9, "student", "key"),
     (10, "reviews", "verdict"),
     (11, "decks", "scheduler"),
+    (12, "memory_model", "cached_pairs"),
 ];
 
 fn known_version() -> i64 {

@@ -128,6 +128,144 @@ fn cached_memories_are_those_of_a_full_replay_through_new_reviews_and_undo() {
     assert_eq!(memories(&store, true), full);
 }
 
+/// The cache as stored, row by row.
+fn cache_rows(db: &std::path::Path) -> Vec<(i64, i64, f64, f64, String)> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut rows = conn
+        .prepare(
+            "SELECT card, model, stability, difficulty, last_day FROM memory_states ORDER BY card",
+        )
+        .unwrap();
+    rows.query_map([], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+fn rate_with(store: &mut Store, card: CardId, value: u8, day: NaiveDate, policy: sched::Policy) {
+    store
+        .record(&fiches::store::NewReview {
+            card,
+            rating: Rating::new(value).unwrap(),
+            at: at(day),
+            day,
+            took_ms: 4000,
+            ticks: None,
+            verdict: None,
+            policy,
+        })
+        .unwrap();
+}
+
+#[test]
+fn the_cache_brought_up_to_date_between_sessions_is_the_one_a_whole_rebuild_gives() {
+    let scratch = Scratch::new();
+    let path = scratch.write("decks/m.yaml", deck(60));
+    let db = scratch.path.join("store.db");
+    let mut store = Store::open(&db).unwrap();
+    let start = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    store
+        .sync(std::slice::from_ref(&path), false, at(start))
+        .unwrap();
+    let ids: Vec<CardId> = memories(&store, false).iter().map(|(id, _)| *id).collect();
+    // Parameters fitted to a far larger log than this one: no fit is due,
+    // so the upkeep only brings the cache up to date.
+    let defaults = fiches::memory::Model::defaults();
+    store
+        .save_fitted_model(
+            defaults.weights(),
+            1_000_000,
+            "2026-11-01T09:00:00-05:00",
+            "test",
+        )
+        .unwrap();
+    let session = |store: &mut Store, first: u64| {
+        for d in first..first + 10 {
+            let day = start + Days::new(d);
+            // Cards 0..40 studied, some twice a day; 40..60 left alone.
+            for (i, id) in ids.iter().enumerate().take(40) {
+                if !(i as u64 + d).is_multiple_of(4) {
+                    let rating = 1 + u8::try_from((i as u64 * 7 + d) % 5).unwrap();
+                    rate(store, *id, rating, day);
+                    if i % 6 == 0 {
+                        rate(store, *id, 4, day);
+                    }
+                }
+            }
+        }
+    };
+    session(&mut store, 0);
+    let first = upkeep(&mut store, at(start + Days::new(10)), false, false).unwrap();
+    assert_eq!(first.fit, None);
+    assert_eq!(first.cached_cards, Some(40), "{first:?}");
+    let through = store.stored_model().unwrap().cached_through;
+    assert_eq!(through, store.log_mark().unwrap().through);
+
+    // Since: a cached rating taken back; a new card crammed (logged, never
+    // scheduled); a card with a schedule but no log, as an older store has;
+    // a card removed from its deck (retired); more study.
+    assert!(store.undo(fiches::store::ReviewId::new(through)).unwrap());
+    rate_with(
+        &mut store,
+        ids[45],
+        2,
+        start + Days::new(10),
+        sched::Policy::Cram,
+    );
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute(
+            "UPDATE cards SET reps = 2, interval = 6, due = '2026-11-12', last_day = '2026-11-06' WHERE id = ?1",
+            [ids[50].get()],
+        )
+        .unwrap();
+    }
+    let text = std::fs::read_to_string(&path).unwrap();
+    let removed = text.replace(
+        "  - id: \"m7\"\n    q: \"Question 7 ?\"\n    a: \"Réponse 7.\"\n    tags: [\"t1\"]\n",
+        "",
+    );
+    assert_ne!(removed, text);
+    std::fs::write(&path, removed).unwrap();
+    store
+        .sync(
+            std::slice::from_ref(&path),
+            false,
+            at(start + Days::new(10)),
+        )
+        .unwrap();
+    session(&mut store, 11);
+    let second = upkeep(&mut store, at(start + Days::new(21)), false, false).unwrap();
+    assert_eq!(second.fit, None);
+    // Only the cards whose log changed were replayed.
+    let replayed = second.cached_cards.unwrap();
+    assert!((30..=45).contains(&replayed), "{second:?}");
+    let brought_up_to_date = cache_rows(&db);
+    assert!(brought_up_to_date.iter().any(|row| row.0 == ids[45].get()));
+    assert!(brought_up_to_date.iter().any(|row| row.0 == ids[50].get()));
+    assert!(!brought_up_to_date.iter().any(|row| row.0 == ids[7].get()));
+
+    // The whole rebuild, from every card's whole log.
+    let stored = store.stored_model().unwrap();
+    let model = model_of(&stored);
+    let decks = store.deck_ids().unwrap();
+    let mark = store.log_mark().unwrap();
+    let states: Vec<_> = store
+        .model_cards(&decks, stored.version, false)
+        .unwrap()
+        .iter()
+        .filter_map(|card| memory_now(&model, card).map(|m| (card.id, m)))
+        .collect();
+    assert!(
+        store
+            .save_memory_cache(stored.version, mark, &states)
+            .unwrap()
+    );
+    assert_eq!(brought_up_to_date, cache_rows(&db));
+}
+
 #[test]
 fn fit_on_a_short_log_keeps_the_defaults_and_says_so() {
     let scratch = Scratch::new();
