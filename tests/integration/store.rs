@@ -65,7 +65,7 @@ fn a_new_store_is_migrated_and_reopens() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 11);
+    assert_eq!(version, 12);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
@@ -488,7 +488,7 @@ fn a_store_of_the_first_schema_is_migrated_with_its_history() {
         .unwrap()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 11);
+    assert_eq!(version, 12);
     let deck = scratch.write("deck.yaml", V1);
     let report = store.sync(&[deck], false, now()).unwrap();
     assert_eq!(
