@@ -261,13 +261,33 @@ impl SchedulingArgs {
 pub const SCHEDULER_VARIABLE: &str = "FICHES_SCHEDULER";
 pub const RETENTION_VARIABLE: &str = "FICHES_RETENTION";
 
+pub const MINUTES_VARIABLE: &str = "FICHES_MINUTES";
+
+/// FICHES_MINUTES, for the deck list (which has no `--minutes` of its own:
+/// review, stats and readiness read it through theirs).
+pub fn minutes_from_env() -> Result<Option<u32>, String> {
+    from_env_fixed(MINUTES_VARIABLE, "set it right or unset it", parse_minutes)
+}
+
 /// The variable's value, parsed; unset or empty, none.
 fn from_env<T>(
     name: &str,
     flag: &str,
     parse: fn(&str) -> Result<T, String>,
 ) -> Result<Option<T>, String> {
-    let fix = format!("set it right, unset it, or give {flag}");
+    from_env_fixed(
+        name,
+        &format!("set it right, unset it, or give {flag}"),
+        parse,
+    )
+}
+
+/// The same, `fix` saying what to do with a bad value.
+fn from_env_fixed<T>(
+    name: &str,
+    fix: &str,
+    parse: fn(&str) -> Result<T, String>,
+) -> Result<Option<T>, String> {
     match std::env::var(name) {
         Err(std::env::VarError::NotPresent) => Ok(None),
         Err(std::env::VarError::NotUnicode(_)) => {

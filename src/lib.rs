@@ -36,8 +36,10 @@ use cli::{Cli, Command};
 pub fn run(cli: Cli) -> ExitCode {
     let db = cli.store.db.as_deref();
     let result = match &cli.command {
-        None => scheduling(cli.scheduling, cli::SchedulingArgs::default())
-            .and_then(|scheduling| commands::home::run(db, scheduling)),
+        None => scheduling(cli.scheduling, cli::SchedulingArgs::default()).and_then(|scheduling| {
+            let minutes = cli::minutes_from_env().map_err(commands::Failure::usage)?;
+            commands::home::run(db, scheduling, minutes)
+        }),
         Some(command) => run_command(command, db, cli.scheduling),
     };
     match result {

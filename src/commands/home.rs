@@ -6,9 +6,11 @@ use crate::clock;
 
 use super::{Failure, Status, open_store, select_decks};
 
+/// `minutes`: FICHES_MINUTES, the minutes a day the exam forecast plans with.
 pub fn run(
     db: Option<&std::path::Path>,
     scheduling: crate::review::scheduler::Scheduling,
+    minutes: Option<u32>,
 ) -> Result<Status, Failure> {
     let now = clock::now()?;
     if super::nothing_to_show(&[], db) {
@@ -18,8 +20,13 @@ pub fn run(
     let selection = select_decks(&mut store, &[], true, now)?;
     let status = selection.status();
     let notice = super::skipped_notice(&selection.report);
-    let mut list =
-        crate::ui::intents::open_decks(&store, selection.decks, clock::study_day(now), scheduling)?;
+    let mut list = crate::ui::intents::open_decks_planned(
+        &store,
+        selection.decks,
+        clock::study_day(now),
+        scheduling,
+        minutes,
+    )?;
     if super::interactive() {
         if let Some(notice) = notice {
             list.notice(notice);

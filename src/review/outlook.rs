@@ -176,10 +176,19 @@ pub fn model_note(source: Source, calibration: &Calibration) -> String {
     )
 }
 
-/// What the deck list's exam column holds, and how far to trust it.
-pub fn exam_column_note(source: Source, calibration: &Calibration) -> String {
+/// What the deck list's exam column holds, and how far to trust it: the
+/// recall if you stop now, or with `minutes` a day (FICHES_MINUTES), the
+/// recall if the exam plan is followed at those minutes.
+pub fn exam_column_note(source: Source, calibration: &Calibration, minutes: Option<u32>) -> String {
+    let recall = match minutes {
+        None => "recall on the day if you stop now".to_string(),
+        Some(m) => format!(
+            "recall on the day if you follow the exam plan at {m} minute{} a day (FICHES_MINUTES)",
+            if m == 1 { "" } else { "s" }
+        ),
+    };
     format!(
-        "exam: days left · recall on the day if you stop now, as a model of memory predicts ({}); {}.",
+        "exam: days left · {recall}, as a model of memory predicts ({}); {}.",
         parameter_words(source),
         record_words(calibration)
     )
@@ -190,8 +199,12 @@ pub fn exam_column_note(source: Source, calibration: &Calibration) -> String {
 pub struct ExamOutlook {
     pub day: NaiveDate,
     pub days_left: i64,
-    /// Predicted recall on the exam day if nothing more is studied.
+    /// Predicted recall on the exam day: if nothing more is studied, or
+    /// with `coverage`, if the exam plan is followed at its minutes a day.
     pub recall: f64,
+    /// The minutes a day planned with (FICHES_MINUTES), and whether they see
+    /// every card of the deck before the exam.
+    pub coverage: Option<super::exam_plan::Coverage>,
 }
 
 impl ExamOutlook {
@@ -205,12 +218,56 @@ impl ExamOutlook {
             day: exam,
             days_left: (exam - today).num_days().max(0),
             recall: mean_recall(model, memories, exam),
+            coverage: None,
+        }
+    }
+
+    /// The deck's exam if its plan is followed every day until then at
+    /// `minutes` a day, a card taking `seconds_per_card`, as `readiness`
+    /// forecasts it for the deck alone.
+    pub fn planned(
+        model: &Model,
+        memories: &[Option<Memory>],
+        (today, exam): (NaiveDate, NaiveDate),
+        minutes: u32,
+        seconds_per_card: f64,
+    ) -> Self {
+        let planned = readiness::recall_with_plan(
+            model,
+            memories,
+            today,
+            exam,
+            Some(minutes),
+            seconds_per_card,
+        );
+        let unseen = memories.iter().filter(|m| m.is_none()).count();
+        ExamOutlook {
+            day: exam,
+            days_left: (exam - today).num_days().max(0),
+            recall: if planned.is_empty() {
+                0.0
+            } else {
+                planned.iter().sum::<f64>() / planned.len() as f64
+            },
+            coverage: Some(super::exam_plan::coverage(
+                unseen,
+                today,
+                exam,
+                minutes,
+                seconds_per_card,
+            )),
         }
     }
 
     /// "12 d · 74 %": days left and predicted recall on the day.
     pub fn cell(&self) -> String {
         format!("{} d · {}", self.days_left, percent(self.recall))
+    }
+
+    /// When the minutes planned with leave cards of the deck unseen by the
+    /// exam: how many, and the minutes a day that would see them.
+    pub fn warning(&self) -> Option<String> {
+        self.coverage.and_then(|c| c.warning(self.day))
     }
 }
 
@@ -296,7 +353,7 @@ mod tests {
                 .ends_with("(FSRS, fitted to your 500 reviews), not a measurement: so far it was off by 7 points for you, over 120 reviews.")
         );
         assert_eq!(
-            exam_column_note(Source::Defaults, &none),
+            exam_column_note(Source::Defaults, &none, None),
             "exam: days left · recall on the day if you stop now, as a model of memory predicts (FSRS, default parameters); there is no review yet to judge it by."
         );
         let exam = ExamOutlook::new(&Model::defaults(), &[None], day(3), day(15));

@@ -35,6 +35,8 @@ pub struct DeckRows {
 
 pub struct DeckList {
     decks: Vec<DeckId>,
+    /// The minutes a day the exam forecast is made with (FICHES_MINUTES).
+    minutes: Option<u32>,
     rows: Vec<DeckRow>,
     note: Option<String>,
     selected: usize,
@@ -44,9 +46,10 @@ pub struct DeckList {
 
 impl DeckList {
     /// The list of `decks`, with their figures (see `intents::open_decks`).
-    pub fn new(decks: Vec<DeckId>, rows: DeckRows) -> DeckList {
+    pub fn new(decks: Vec<DeckId>, rows: DeckRows, minutes: Option<u32>) -> DeckList {
         DeckList {
             decks,
+            minutes,
             rows: rows.rows,
             note: rows.note,
             selected: 0,
@@ -119,7 +122,10 @@ impl Screen for DeckList {
     }
 
     fn resumed(&mut self) -> Intent {
-        Intent::RefreshDecks(self.decks.clone())
+        Intent::RefreshDecks {
+            decks: self.decks.clone(),
+            minutes: self.minutes,
+        }
     }
 
     fn draw(&self, frame: &mut Frame<'_>, theme: Theme) {
@@ -216,6 +222,28 @@ impl Screen for DeckList {
         );
         if self.help {
             draw_help(frame, keys::DECKS, theme);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Back from a review, the list reads its figures again with the
+    /// minutes a day its exam forecast was made with.
+    #[test]
+    fn the_list_refreshes_its_forecast_at_its_minutes() {
+        let decks = vec![DeckId::new("a")];
+        for minutes in [None, Some(7)] {
+            let mut list = DeckList::new(decks.clone(), DeckRows::default(), minutes);
+            assert_eq!(
+                list.resumed(),
+                Intent::RefreshDecks {
+                    decks: decks.clone(),
+                    minutes
+                }
+            );
         }
     }
 }

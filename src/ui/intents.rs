@@ -48,8 +48,12 @@ pub enum Intent {
         path: Option<PathBuf>,
     },
     OpenStats(DeckId),
-    /// Read the deck list's figures again (a review may have changed them).
-    RefreshDecks(Vec<DeckId>),
+    /// Read the deck list's figures again (a review may have changed them),
+    /// its exam forecast at these minutes a day when given.
+    RefreshDecks {
+        decks: Vec<DeckId>,
+        minutes: Option<u32>,
+    },
 }
 
 /// What to show after a rating or an undo.
@@ -229,10 +233,11 @@ fn execute(top: &mut dyn Screen, intent: Intent, ctx: &mut Ctx<'_>) -> Result<Co
             )?;
             return Ok(Control::Open(Box::new(screen)));
         }
-        Intent::RefreshDecks(decks) => {
+        Intent::RefreshDecks { decks, minutes } => {
             if let (Some(store), Ok(now)) = (ctx.store.as_deref(), (ctx.now)()) {
+                let today = clock::study_day(now);
                 top.show(
-                    match deck_rows(store, &decks, clock::study_day(now), ctx.scheduling) {
+                    match deck_rows(store, &decks, today, (ctx.scheduling, minutes)) {
                         Ok(rows) => News::Decks(rows),
                         Err(err) => News::Message(err.to_string()),
                     },
@@ -340,15 +345,27 @@ pub fn open_decks(
     today: NaiveDate,
     scheduling: crate::review::scheduler::Scheduling,
 ) -> Result<DeckList, StoreError> {
-    let rows = deck_rows(store, &decks, today, scheduling)?;
-    Ok(DeckList::new(decks, rows))
+    open_decks_planned(store, decks, today, scheduling, None)
+}
+
+/// The deck list, its exam forecast made with `minutes` a day when given
+/// (FICHES_MINUTES): the recall if the exam plan is followed at them.
+pub fn open_decks_planned(
+    store: &Store,
+    decks: Vec<DeckId>,
+    today: NaiveDate,
+    scheduling: crate::review::scheduler::Scheduling,
+    minutes: Option<u32>,
+) -> Result<DeckList, StoreError> {
+    let rows = deck_rows(store, &decks, today, (scheduling, minutes))?;
+    Ok(DeckList::new(decks, rows, minutes))
 }
 
 fn deck_rows(
     store: &Store,
     decks: &[DeckId],
     today: NaiveDate,
-    scheduling: crate::review::scheduler::Scheduling,
+    (scheduling, minutes): (crate::review::scheduler::Scheduling, Option<u32>),
 ) -> Result<DeckRows, StoreError> {
     let exams: Vec<Option<NaiveDate>> = decks
         .iter()
@@ -358,13 +375,18 @@ fn deck_rows(
                 .map(|exam| crate::review::plan::exam_to_come(exam, today))
         })
         .collect::<Result<_, _>>()?;
-    // The model is read only when some deck has an exam to forecast.
-    let outlook = if exams.iter().any(Option::is_some) {
-        Some(outlook::read(store, decks)?)
+    // The model (and the student's time a card, when planning with
+    // minutes) is read only when some deck has an exam to forecast.
+    let (outlook, seconds_per_card) = if exams.iter().any(Option::is_some) {
+        let pace = match minutes {
+            Some(_) => Some(crate::review::pace(store, minutes)?.seconds_per_card),
+            None => None,
+        };
+        (Some(outlook::read(store, decks)?), pace)
     } else {
-        None
+        (None, None)
     };
-    let rows = decks
+    let rows: Vec<DeckRow> = decks
         .iter()
         .zip(&exams)
         .map(|(id, exam)| {
@@ -374,12 +396,16 @@ fn deck_rows(
             };
             let exam = exam.zip(outlook.as_ref()).and_then(|(exam, outlook)| {
                 let deck = outlook.decks.iter().find(|d| d.deck == *id)?;
-                Some(outlook::ExamOutlook::new(
-                    &outlook.model,
-                    &deck.memories,
-                    today,
-                    exam,
-                ))
+                Some(match minutes.zip(seconds_per_card) {
+                    Some((minutes, seconds)) => outlook::ExamOutlook::planned(
+                        &outlook.model,
+                        &deck.memories,
+                        (today, exam),
+                        minutes,
+                        seconds,
+                    ),
+                    None => outlook::ExamOutlook::new(&outlook.model, &deck.memories, today, exam),
+                })
             });
             Ok(DeckRow {
                 id: id.clone(),
@@ -392,6 +418,15 @@ fn deck_rows(
             })
         })
         .collect::<Result<_, StoreError>>()?;
-    let note = outlook.map(|o| outlook::exam_column_note(o.model.source, &o.calibration));
+    // Decks the minutes cannot cover, each named, after what the column is.
+    let note = outlook.map(|o| {
+        let mut note = outlook::exam_column_note(o.model.source, &o.calibration, minutes);
+        for row in &rows {
+            if let Some(warning) = row.exam.as_ref().and_then(|e| e.warning()) {
+                note.push_str(&format!(" {}: {warning}", row.id));
+            }
+        }
+        note
+    });
     Ok(DeckRows { rows, note })
 }

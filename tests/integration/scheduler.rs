@@ -1,5 +1,6 @@
 //! FSRS as a scheduler: `review --scheduler fsrs`, `--retention`, and
-//! `scheduler:` in a deck, with SM-2's state kept exactly under either.
+//! `scheduler:` in a deck, with SM-2's state kept exactly under either; the
+//! deck list's exam forecast at FICHES_MINUTES a day.
 
 use chrono::{Days, NaiveDate};
 use serde_json::Value;
@@ -460,4 +461,107 @@ fn sync_reports_a_changed_scheduler_retention_or_tags_and_the_dry_run_lists_them
         "{}",
         out.stdout
     );
+}
+
+/// The deck list's exam cell of `deck` and its note, with these variables.
+fn exam_cell(scratch: &Scratch, deck: &str, env: &[(&str, &str)]) -> (Run, String) {
+    let db = scratch.path.join("store.db");
+    let mut all = vec![
+        ("FICHES_DB", db.to_str().unwrap()),
+        ("FICHES_NOW", "2026-12-01T09:00:00-05:00"),
+    ];
+    all.extend_from_slice(env);
+    let out = fiches_with(&scratch.path, &[], &all, None);
+    let row = out.stdout.lines().find(|l| l.starts_with(deck));
+    let cell = row.map(|r| {
+        r.split_whitespace()
+            .skip(4)
+            .take(5)
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
+    let cell = cell.unwrap_or_else(|| panic!("{}: {}", out.stdout, out.stderr));
+    (out, cell)
+}
+
+#[test]
+fn the_deck_lists_exam_forecast_plans_with_fiches_minutes() {
+    let scratch = Scratch::new();
+    let mut deck = String::from("title: \"Gros\"\nexam: \"2026-12-08\"\ncards:\n");
+    for i in 0..120 {
+        deck.push_str(&format!("  - q: \"Question {i} ?\"\n    a: \"R{i}\"\n"));
+    }
+    scratch.write("decks/gros.yaml", deck);
+    // Without minutes: the recall if you stop now, nothing seen yet.
+    let (out, cell) = exam_cell(&scratch, "gros", &[]);
+    assert_eq!(cell, "7 d · 0 %", "{}", out.stdout);
+    assert!(out.stdout.contains("if you stop now"), "{}", out.stdout);
+    // At 5 minutes a day: the recall readiness forecasts for the deck if the
+    // exam plan is followed at them, and the cards they leave unseen.
+    let (out, cell) = exam_cell(&scratch, "gros", &[("FICHES_MINUTES", "5")]);
+    let readiness = run(
+        &scratch,
+        day("2026-12-01"),
+        &["readiness", "gros", "--minutes", "5", "--json"],
+        None,
+    );
+    let doc: Value = serde_json::from_str(&readiness.stdout).unwrap();
+    let with_plan = doc["with_plan"].as_f64().unwrap();
+    assert!(with_plan > 0.2, "{doc}");
+    assert_eq!(
+        cell,
+        format!("7 d · {:.0} %", with_plan * 100.0),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("if you follow the exam plan at 5 minutes a day (FICHES_MINUTES)"),
+        "{}",
+        out.stdout
+    );
+    let left = doc["coverage"]["left_unseen"].as_u64().unwrap();
+    assert!(left > 0, "{doc}");
+    let needed = doc["coverage"]["minutes_needed"].as_u64().unwrap();
+    assert!(
+        out.stdout.contains(&format!(
+            "gros: At 5 minutes a day, {left} cards will not be seen before 2026-12-08; {needed} minutes a day would cover them."
+        )),
+        "{}",
+        out.stdout
+    );
+    // More minutes, more recall, and every card seen.
+    let (out, more) = exam_cell(&scratch, "gros", &[("FICHES_MINUTES", "60")]);
+    let percent = |cell: &str| -> u32 {
+        cell.split(" · ")
+            .nth(1)
+            .unwrap()
+            .trim_end_matches(" %")
+            .parse()
+            .unwrap()
+    };
+    assert!(percent(&more) > percent(&cell), "{more} {cell}");
+    assert!(!out.stdout.contains("will not be seen"), "{}", out.stdout);
+    // An empty variable is none; a bad one is a usage error naming it.
+    assert_eq!(
+        exam_cell(&scratch, "gros", &[("FICHES_MINUTES", "")]).1,
+        "7 d · 0 %"
+    );
+    let db = scratch.path.join("store.db");
+    for bad in ["0", "-3", "601", "abc"] {
+        let out = fiches_with(
+            &scratch.path,
+            &[],
+            &[("FICHES_DB", db.to_str().unwrap()), ("FICHES_MINUTES", bad)],
+            None,
+        );
+        assert_eq!(out.status, 2, "{bad}: {}", out.stdout);
+        assert!(
+            out.stderr
+                .starts_with("fiches: error: FICHES_MINUTES in the environment: ")
+                && out.stderr.contains("set it right or unset it"),
+            "{bad}: {}",
+            out.stderr
+        );
+    }
 }
