@@ -25,7 +25,7 @@ impl Store {
             &[],
             |_, _, row| {
                 Ok((
-                    row.get::<_, i64>(0)?,
+                    row.get::<_, Rating>(0)?,
                     row.get::<_, String>(1)?,
                     row.get::<_, String>(2)?,
                     row.get::<_, Option<i64>>(3)?,
@@ -49,8 +49,7 @@ impl Store {
                     .unwrap_or(items)
                     .min(items);
                 Some(TickedRating {
-                    // A rating no fiches writes says nothing: left out.
-                    rating: Rating::new(u8::try_from(rating).ok()?)?,
+                    rating,
                     ticked: ticks.len(),
                     asked: asked.max(1),
                 })
