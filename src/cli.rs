@@ -85,19 +85,13 @@ pub struct StoreDecks {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check deck files for errors, for CI and for authors
-    #[command(
-        after_help = "Exit status: 0 no errors, 1 some deck has errors, 2 usage or I/O problem."
-    )]
+    #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
     /// Convert the copied text of a flashcard page into a YAML deck
-    #[command(
-        after_help = "Writes the deck on stdout (or to -o), and what was merged, skipped or left out on stderr.\nExit status: 0 deck written, 1 no card found, 2 usage or I/O problem."
-    )]
+    #[command(after_help = CONVERT_HELP)]
     Convert(ConvertArgs),
     /// Review the cards due today (and new ones), rating each 1–5
-    #[command(
-        after_help = "Exit status: 0 session over (every rating saved), 1 a deck has errors (the others are reviewed), 2 usage or I/O problem, the store deleted or replaced during the session (the ratings since are not where fiches reads them), or Esc while waiting for another fiches process writing to the store (every earlier rating saved), 128+N killed by signal N."
-    )]
+    #[command(after_help = REVIEW_HELP)]
     Review(ReviewArgs),
     /// Browse every card of a deck with its answer, without touching anyone's progress
     Preview(PreviewArgs),
@@ -112,31 +106,48 @@ pub enum Command {
     /// What you will remember on the exam day (or any day), as the model of memory predicts
     Readiness(ReadinessArgs),
     /// Copy the review store safely, even while a session is open (use this, not cp)
-    #[command(after_help = "Exit status: 0 copied, 2 usage or I/O problem.")]
+    #[command(after_help = BACKUP_HELP)]
     Backup(BackupArgs),
     /// Export decks for Anki: a package (.apkg), Anki's text format, or CSV
-    #[command(
-        after_help = "Each card becomes an Anki note whose GUID is the card's id (or derived from its deck and question), so importing again updates the notes.\nExit status: 0 written, 1 a deck had errors (left out), 2 usage or I/O problem."
-    )]
+    #[command(after_help = EXPORT_HELP)]
     Export(ExportArgs),
     /// Import an Anki package (.apkg, .colpkg) or Anki's text export as a YAML deck
-    #[command(
-        after_help = "Basic-like notes become question and answer, cloze notes `kind: cloze`; each card keeps its note's GUID as `id` and its tags. Media are not imported: each card that refers to some says so in its `note`.\nA package of several Anki decks gives one deck file, whose cards name their Anki deck in `source`; with an existing folder for -o, a deck file in it for each Anki deck, named and titled after it.\nThe deck written passes `fiches check --strict`: what it would refuse is left out, and said, on stderr, with what was read.\nExit status: 0 written (and, with --with-history, the history brought), 1 no card to import (nothing written), or a deck the review store refused to sync (its history left out), 2 usage or I/O problem, a file that is not an Anki one (nothing written), or a review store that could not be opened for --with-history (the decks are written: run again with --force)."
-    )]
+    #[command(after_help = IMPORT_HELP)]
     Import(ImportArgs),
     /// Merge students' review logs (from `fiches export --log`) into the class report
-    #[command(
-        after_help = "Per card: students, reviews, lapse rate, mean first rating, share of answer items ticked, reviews graded (a graded card is read by its verdict, not its rating); per deck and tag; the 20 hardest cards with their deck file and line.\nExit status: 0 reported, 2 a file that is not a log, or an I/O problem (nothing reported)."
-    )]
+    #[command(after_help = REPORT_HELP)]
     Report(ReportArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
-    #[command(
-        after_help = "bash: fiches completions bash > ~/.local/share/bash-completion/completions/fiches\nzsh:  fiches completions zsh > ~/.zfunc/_fiches   (with fpath+=~/.zfunc)\nfish: fiches completions fish > ~/.config/fish/completions/fiches.fish"
-    )]
+    #[command(after_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `fiches man | man -l -`
     Man,
 }
+
+/// After `fiches check --help`.
+const CHECK_HELP: &str =
+    "Exit status: 0 no errors, 1 some deck has errors, 2 usage or I/O problem.";
+
+/// After `fiches convert --help`.
+const CONVERT_HELP: &str = "Writes the deck on stdout (or to -o), and what was merged, skipped or left out on stderr.\nExit status: 0 deck written, 1 no card found, 2 usage or I/O problem.";
+
+/// After `fiches review --help`.
+const REVIEW_HELP: &str = "Exit status: 0 session over (every rating saved), 1 a deck has errors (the others are reviewed), 2 usage or I/O problem, the store deleted or replaced during the session (the ratings since are not where fiches reads them), or Esc while waiting for another fiches process writing to the store (every earlier rating saved), 128+N killed by signal N.";
+
+/// After `fiches backup --help`.
+const BACKUP_HELP: &str = "Exit status: 0 copied, 2 usage or I/O problem.";
+
+/// After `fiches export --help`.
+const EXPORT_HELP: &str = "Each card becomes an Anki note whose GUID is the card's id (or derived from its deck and question), so importing again updates the notes.\nExit status: 0 written, 1 a deck had errors (left out), 2 usage or I/O problem.";
+
+/// After `fiches import --help`.
+const IMPORT_HELP: &str = "Basic-like notes become question and answer, cloze notes `kind: cloze`; each card keeps its note's GUID as `id` and its tags. Media are not imported: each card that refers to some says so in its `note`.\nA package of several Anki decks gives one deck file, whose cards name their Anki deck in `source`; with an existing folder for -o, a deck file in it for each Anki deck, named and titled after it.\nThe deck written passes `fiches check --strict`: what it would refuse is left out, and said, on stderr, with what was read.\nExit status: 0 written (and, with --with-history, the history brought), 1 no card to import (nothing written), or a deck the review store refused to sync (its history left out), 2 usage or I/O problem, a file that is not an Anki one (nothing written), or a review store that could not be opened for --with-history (the decks are written: run again with --force).";
+
+/// After `fiches report --help`.
+const REPORT_HELP: &str = "Per card: students, reviews, lapse rate, mean first rating, share of answer items ticked, reviews graded (a graded card is read by its verdict, not its rating); per deck and tag; the 20 hardest cards with their deck file and line.\nExit status: 0 reported, 2 a file that is not a log, or an I/O problem (nothing reported).";
+
+/// After `fiches completions --help`.
+const COMPLETIONS_HELP: &str = "bash: fiches completions bash > ~/.local/share/bash-completion/completions/fiches\nzsh:  fiches completions zsh > ~/.zfunc/_fiches   (with fpath+=~/.zfunc)\nfish: fiches completions fish > ~/.config/fish/completions/fiches.fish";
 
 #[derive(Debug, clap::Args)]
 pub struct ReadinessArgs {
