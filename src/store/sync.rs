@@ -38,6 +38,14 @@ impl Store {
         })
     }
 
+    /// SQLite's count of commits other connections made to the store, as
+    /// this connection sees it: unchanged, nothing was written meanwhile.
+    pub(crate) fn data_version(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row("PRAGMA data_version", [], |row| row.get(0))
+            .map_err(|e| self.fail(e))
+    }
+
     /// The deck file synced from this canonical path, if any.
     pub(crate) fn known_file(&self, canonical: &str) -> Result<Option<KnownFile>, StoreError> {
         self.conn
@@ -141,16 +149,24 @@ impl Store {
         Ok(rows)
     }
 
-    /// What recognises a deck's cards whose text did not change; live rows first.
+    /// What recognises a deck's cards whose text did not change; live rows
+    /// first, in deck order.
     pub(crate) fn row_stamps(&self, deck: &DeckId) -> Result<Vec<RowStamp>, StoreError> {
+        // The rows are read in the table's order, over the span of row ids
+        // the deck's rows take (a deck's rows are mostly added together):
+        // read through the due index instead, a deck whose cards are due on
+        // many days is read a page per card, in random order. They are put
+        // in deck order here.
         let mut statement = self
             .conn
             .prepare_cached(
-                "SELECT id, key, text_hash, line, position, retired FROM cards WHERE deck = ?1
-                 ORDER BY retired, position, id",
+                "SELECT id, key, text_hash, line, position, retired FROM cards
+                 WHERE id BETWEEN (SELECT min(id) FROM cards WHERE deck = ?1)
+                   AND (SELECT max(id) FROM cards WHERE deck = ?1)
+                   AND +deck = ?1",
             )
             .map_err(|e| self.fail(e))?;
-        statement
+        let mut stamps = statement
             .query_map([deck], |row| {
                 Ok(RowStamp {
                     id: row.get(0)?,
@@ -162,7 +178,9 @@ impl Store {
                 })
             })
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(|e| self.fail(e))
+            .map_err(|e| self.fail(e))?;
+        stamps.sort_unstable_by_key(|s| (s.retired, s.position, s.id));
+        Ok(stamps)
     }
 
     /// Every card that has an `id`, live or retired, oldest row first.

@@ -8,7 +8,23 @@ use super::*;
 /// another deck's is left out with a diagnostic, so the store never holds
 /// two decks with one id or two cards with one id.
 pub(super) fn leave_out_conflicts(store: &Store, planned: &mut [Planned]) -> Result<(), SyncError> {
-    let mut problems: Vec<Diagnostic> = {
+    // Between the decks read in this sync: with one, there is nothing to
+    // compare (its own duplicates are its own rules').
+    let read = planned
+        .iter()
+        .filter(|p| {
+            matches!(
+                p,
+                Planned::Outcome {
+                    outcome: Outcome::Changed(_),
+                    ..
+                } | Planned::Skipped(_)
+            )
+        })
+        .count();
+    let mut problems: Vec<Diagnostic> = if read < 2 {
+        Vec::new()
+    } else {
         let ids: Vec<DeckIds<'_>> = planned
             .iter()
             .filter_map(|p| match p {

@@ -11,6 +11,7 @@
 mod conflicts;
 pub mod plan;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -123,10 +124,52 @@ struct Edited {
     path: PathBuf,
     text: String,
     source: Source,
+    /// Where the text was cut at its cards.
+    cut: Cut,
+    /// The store's data version when the stamps were read: while no other
+    /// connection commits, they, the split and the cards read still hold.
+    data_version: i64,
     /// The row stamps the edited cards were chosen with.
     stamps: Vec<RowStamp>,
+    split: Split,
     /// Edited cards read alone, by (text hash, line).
     cards: FastMap<(i64, u32), Card>,
+}
+
+/// An outline kept apart from its text: the header's end, and each card's
+/// (start, end, line).
+struct Cut {
+    header_end: usize,
+    chunks: Vec<(usize, usize, u32)>,
+}
+
+impl Cut {
+    fn of(outline: &outline::Outline<'_>) -> Cut {
+        Cut {
+            header_end: outline.header.len(),
+            chunks: outline
+                .chunks
+                .iter()
+                .map(|c| (c.start, c.start + c.text.len(), c.line))
+                .collect(),
+        }
+    }
+
+    /// The outline again, over the text it was cut from.
+    fn outline<'t>(&self, text: &'t str) -> Option<outline::Outline<'t>> {
+        let mut chunks = Vec::with_capacity(self.chunks.len());
+        for &(start, end, line) in &self.chunks {
+            chunks.push(outline::Chunk {
+                text: text.get(start..end)?,
+                start,
+                line,
+            });
+        }
+        Some(outline::Outline {
+            header: text.get(..self.header_end)?,
+            chunks,
+        })
+    }
 }
 
 /// Attempts when files change between their read and the lock.
@@ -253,6 +296,8 @@ fn read_edited(
     let Some(outline) = outline::outline(text) else {
         return Ok(None);
     };
+    // Read before the stamps: a commit in between changes it.
+    let data_version = store.data_version()?;
     let stamps = store.row_stamps(&known.deck)?;
     let Some(split) = plan::split(known, &outline, &stamps) else {
         return Ok(None);
@@ -264,7 +309,10 @@ fn read_edited(
         path: path.to_path_buf(),
         text: text.to_string(),
         source: source.clone(),
+        cut: Cut::of(&outline),
+        data_version,
         stamps,
+        split,
         cards,
     }))
 }
@@ -419,11 +467,11 @@ fn plan_one(
             touched.push((located.canonical.clone(), located.stamp.mtime));
             Ok(unchanged(&located, &known))
         }
-        Examined::Edited(edited) => match plan_edited(store, &edited)? {
-            Some(planned) => Ok(planned),
+        Examined::Edited(edited) => match plan_edited(store, edited)? {
+            Ok(planned) => Ok(planned),
             // The store changed since the file was read: read it whole,
             // from the bytes in memory.
-            None => {
+            Err(edited) => {
                 let loaded = deck::parse_deck(&edited.path, edited.text.as_bytes());
                 plan_parsed(store, loaded, edited.source)
             }
@@ -502,24 +550,44 @@ fn plan_parsed(
 }
 
 /// Plans a deck card by card, with the store as it is under the lock;
-/// `None` when it must be read whole.
-fn plan_edited(store: &Store, edited: &Edited) -> Result<Option<Planned>, SyncError> {
+/// the deck back when it must be read whole.
+fn plan_edited(
+    store: &Store,
+    mut edited: Box<Edited>,
+) -> Result<Result<Planned, Box<Edited>>, SyncError> {
     let Some(known) = store.known_file(&edited.source.canonical)? else {
-        return Ok(None);
+        return Ok(Err(edited));
     };
-    let Some(outline) = outline::outline(&edited.text) else {
-        return Ok(None);
+    let Some(outline) = edited.cut.outline(&edited.text) else {
+        return Ok(Err(edited));
     };
-    let stamps = store.row_stamps(&known.deck)?;
-    let Some(split) = plan::split(&known, &outline, &stamps) else {
-        return Ok(None);
+    // Unless another connection committed since the stamps were read, the
+    // split and the cards read before the lock still hold.
+    let reread = if store.data_version()? == edited.data_version {
+        None
+    } else {
+        let stamps = store.row_stamps(&known.deck)?;
+        let Some(split) = plan::split(&known, &outline, &stamps) else {
+            return Ok(Err(edited));
+        };
+        Some((stamps, split))
     };
-    let cards = if stamps == edited.stamps {
-        edited.cards.clone()
+    let cards_hold = reread
+        .as_ref()
+        .is_none_or(|(stamps, _)| *stamps == edited.stamps);
+    let (mut stamps, split) = match reread {
+        Some(read) => read,
+        None => (
+            std::mem::take(&mut edited.stamps),
+            std::mem::take(&mut edited.split),
+        ),
+    };
+    let cards = if cards_hold {
+        Cow::Borrowed(&edited.cards)
     } else {
         match read_cards(&edited.path, &outline, &split, &edited.cards) {
-            Some(cards) => cards,
-            None => return Ok(None),
+            Some(cards) => Cow::Owned(cards),
+            None => return Ok(Err(edited)),
         }
     };
     let mut in_order = Vec::with_capacity(split.edited.len());
@@ -527,24 +595,14 @@ fn plan_edited(store: &Store, edited: &Edited) -> Result<Option<Planned>, SyncEr
         let line = outline.chunks[position].line;
         match cards.get(&(hash, line)) {
             Some(card) => in_order.push(card.clone()),
-            None => return Ok(None),
+            None => return Ok(Err(edited)),
         }
     }
     let rows = store.rows_by_id(&plan::rows_needed(&split, &stamps))?;
-    let mut ids: Vec<(String, Pos)> = split
-        .kept
+    let edited_ids: Vec<(String, Pos)> = in_order
         .iter()
-        .filter_map(|&(position, i)| {
-            let line = outline.chunks[position].line;
-            stamps[i].key.clone().map(|k| (k, Pos::new(line, 3)))
-        })
-        .chain(
-            in_order
-                .iter()
-                .filter_map(|c| c.id.clone().map(|id| (id, c.pos))),
-        )
+        .filter_map(|c| c.id.clone().map(|id| (id, c.pos)))
         .collect();
-    ids.sort_by_key(|(_, pos)| *pos);
     let deck = plan::CardByCard {
         path: &edited.path,
         known: &known,
@@ -554,20 +612,106 @@ fn plan_edited(store: &Store, edited: &Edited) -> Result<Option<Planned>, SyncEr
         split: &split,
     };
     let Some(plan) = plan::plan_edited(deck, in_order, &rows) else {
-        return Ok(None);
+        return Ok(Err(edited));
     };
-    Ok(Some(Planned::Outcome {
+    // The kept cards' ids, taken from their stamps, no longer needed.
+    let mut ids: Vec<(String, Pos)> = split
+        .kept
+        .iter()
+        .filter_map(|&(position, i)| {
+            let line = outline.chunks[position].line;
+            stamps[i].key.take().map(|k| (k, Pos::new(line, 3)))
+        })
+        .chain(edited_ids)
+        .collect();
+    ids.sort_by_key(|(_, pos)| *pos);
+    let entries = outline.chunks.len();
+    drop(outline);
+    let Edited { path, text, .. } = *edited;
+    Ok(Ok(Planned::Outcome {
         outcome: Outcome::Changed(Box::new(plan)),
         ids,
         loaded: LoadedDeck {
-            path: edited.path.clone(),
-            text: edited.text.clone(),
+            path,
+            text,
             deck: None,
-            entries: outline.chunks.len(),
+            entries,
             card_hashes: None,
             diagnostics: Vec::new(),
         },
         rows_of: Some(known.deck.clone()),
         last_synced: Some(known.deck),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339("2026-12-02T09:00:00+01:00").unwrap()
+    }
+
+    fn deck(answers: &[&str]) -> String {
+        let mut text = String::from("title: \"T\"\ncards:\n");
+        for (i, a) in answers.iter().enumerate() {
+            text.push_str(&format!(
+                "  - id: \"c{i}\"\n    q: \"Q{i} ?\"\n    a: \"{a}\"\n"
+            ));
+        }
+        text
+    }
+
+    /// Rows without the hash of their card's text (read card by card, a
+    /// kept row keeps its hash; rewritten, it gets one again).
+    fn unhashed(db: &Path) -> i64 {
+        rusqlite::Connection::open(db)
+            .unwrap()
+            .query_row(
+                "SELECT count(*) FROM cards WHERE text_hash IS NULL",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    }
+
+    #[test]
+    fn what_was_read_before_the_lock_is_read_again_after_another_commit() {
+        let dir = std::env::temp_dir().join(format!("fiches-sync-version-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let (db, path) = (dir.join("fiches.db"), dir.join("deck.yaml"));
+        let mut store = Store::open(&db).unwrap();
+        std::fs::write(&path, deck(&["a", "b", "c", "d"])).unwrap();
+        store
+            .sync(std::slice::from_ref(&path), false, now())
+            .unwrap();
+        std::fs::write(&path, deck(&["a", "b, revu", "c", "d"])).unwrap();
+        let examine_now = |store: &Store| {
+            let located = file::locate(&path).unwrap();
+            let known = store.known_file(&located.canonical).unwrap();
+            examine(store, located, known, SyncOptions::default()).unwrap()
+        };
+        // Nothing committed in between: the stamps read first are used.
+        let examined = examine_now(&store);
+        assert!(matches!(examined, Examined::Edited(_)));
+        store.begin_sync().unwrap();
+        let report = locked(&mut store, vec![examined], SyncOptions::default(), now());
+        store.end_sync(false).unwrap();
+        assert_eq!(report.unwrap().decks[0].changes.len(), 1);
+        // Another connection commits between the read and the lock: here it
+        // forgets a kept card's hash, which only a new read of the stamps sees.
+        let examined = examine_now(&store);
+        rusqlite::Connection::open(&db)
+            .unwrap()
+            .execute("UPDATE cards SET text_hash = NULL WHERE key = 'c3'", [])
+            .unwrap();
+        store.begin_sync().unwrap();
+        let report = locked(&mut store, vec![examined], SyncOptions::default(), now()).unwrap();
+        store.end_sync(true).unwrap();
+        let changes: Vec<_> = report.decks[0].changes.iter().map(|c| &c.card).collect();
+        assert_eq!(changes, ["c1"]);
+        assert_eq!(unhashed(&db), 0);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -420,7 +420,7 @@ pub fn plan_deck(
 }
 
 /// A deck file's cards split by whether their text is as stored.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct Split {
     /// (position in the file, index of the row in the stamps) of cards
     /// whose text is unchanged.
@@ -438,19 +438,39 @@ pub fn split(known: &KnownFile, outline: &Outline<'_>, stamps: &[RowStamp]) -> O
     if known.header_hash != Some(outline.header_hash()) {
         return None;
     }
-    // Rows by the hash of their card's text; live rows first.
-    let mut by_hash: FastMap<i64, VecDeque<usize>> = FastMap::default();
+    // Rows by the hash of their card's text, live rows first: the first
+    // row of each hash not yet claimed, and each row's next of the same hash.
+    const NONE: usize = usize::MAX;
+    let mut first: FastMap<i64, (usize, usize)> = FastMap::default();
+    first.reserve(stamps.len());
+    let mut next = vec![NONE; stamps.len()];
     for (i, row) in stamps.iter().enumerate() {
         if let Some(hash) = row.text_hash {
-            by_hash.entry(hash).or_default().push_back(i);
+            match first.get_mut(&hash) {
+                Some((_, last)) => {
+                    next[*last] = i;
+                    *last = i;
+                }
+                None => {
+                    first.insert(hash, (i, i));
+                }
+            }
         }
     }
     let mut claimed = vec![false; stamps.len()];
-    let mut kept = Vec::new();
+    let mut kept = Vec::with_capacity(outline.chunks.len());
     let mut edited = Vec::new();
     for (position, chunk) in outline.chunks.iter().enumerate() {
         let hash = chunk.hash();
-        match by_hash.get_mut(&hash).and_then(VecDeque::pop_front) {
+        let found = match first.get_mut(&hash) {
+            Some((head, _)) if *head != NONE => {
+                let i = *head;
+                *head = next[i];
+                Some(i)
+            }
+            _ => None,
+        };
+        match found {
             Some(i) => {
                 claimed[i] = true;
                 kept.push((position, i));
@@ -516,16 +536,23 @@ pub fn plan_edited(
         .map(|(card, (position, _))| Fields::of(card, *position))
         .collect();
     let text_hashes: Vec<Option<i64>> = split.edited.iter().map(|(_, h)| Some(*h)).collect();
-    // Card ids stay unique: an edit that breaks that is reported by a full read.
+    // Card ids stay unique: an edit that breaks that is reported by a full
+    // read. The rows kept are distinct rows of one deck, whose ids the
+    // store's index keeps unique: only the edited cards' ids are looked up.
     let mut ids: FastSet<&str> = FastSet::default();
-    let kept_ids = split
-        .kept
-        .iter()
-        .filter_map(|(_, i)| stamps[*i].key.as_deref());
-    for id in kept_ids.chain(edited.iter().filter_map(|c| c.id.as_deref())) {
+    for id in edited.iter().filter_map(|c| c.id.as_deref()) {
         if !ids.insert(id) {
             return None;
         }
+    }
+    if !ids.is_empty()
+        && split
+            .kept
+            .iter()
+            .filter_map(|(_, i)| stamps[*i].key.as_deref())
+            .any(|id| ids.contains(id))
+    {
+        return None;
     }
     let mut changes = Vec::new();
     let mut moved = Vec::new();
