@@ -556,6 +556,166 @@ fn planning_speed() {
     );
 }
 
+/// Planning a day of a deck FSRS schedules (`scheduler: fsrs`, no exam) on
+/// 10,000 cards with 100,000 reviews: each card's FSRS due day comes from
+/// its memory, read from the cache of memory states (or replayed from its
+/// log when the cache misses), beside the 50 ms limit and SM-2's daily
+/// plan of the same store, measured in the same run.
+fn fsrs_planning_speed() {
+    use fiches::review::scheduler::{Scheduling, deck_stats};
+    use fiches::sched::Scheduler;
+    let dir = common::bench_dir("exam-planning-fsrs");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let deck = dir.join("big.yaml");
+    let text = common::deck_text(10_000).replacen("cards:\n", "scheduler: fsrs\ncards:\n", 1);
+    std::fs::write(&deck, text).unwrap();
+    let db = dir.join("s.db");
+    let start = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+    {
+        let mut store = Store::open(&db).unwrap();
+        store
+            .sync(std::slice::from_ref(&deck), false, at(start, 0.0))
+            .unwrap();
+    }
+    // 100,000 reviews, ten per card over ten weeks, in one transaction.
+    {
+        let mut conn = rusqlite::Connection::open(&db).unwrap();
+        let tx = conn.transaction().unwrap();
+        {
+            let mut insert = tx
+                .prepare(
+                    "INSERT INTO reviews (card, at, day, rating, took_ms, scheduled,
+                       before_reps, before_ease, before_interval, before_lapses,
+                       after_reps, after_ease, after_interval, before_due)
+                     VALUES (?1, ?2, ?3, ?4, 8000, 1, 0, 250, 0, 0, 1, 250, 1, ?5)",
+                )
+                .unwrap();
+            let mut rng = Rng(7);
+            for round in 0..10u64 {
+                for card in 1..=10_000i64 {
+                    let day = start + Days::new(round * 7 + (card as u64 % 7));
+                    // Mostly recalled, as a student who keeps up.
+                    let rating = [1, 3, 4, 4, 4, 5][(rng.next() % 6) as usize];
+                    let before_due = (round > 0).then(|| day.to_string());
+                    insert
+                        .execute(rusqlite::params![
+                            card,
+                            at(day, 0.0).to_rfc3339(),
+                            day.to_string(),
+                            rating,
+                            before_due
+                        ])
+                        .unwrap();
+                }
+            }
+        }
+        tx.execute(
+            "UPDATE cards SET reps = 2, interval = 6, due = '2026-11-20', last_rating = 4,
+               last_day = '2026-11-14'",
+            [],
+        )
+        .unwrap();
+        tx.commit().unwrap();
+    }
+    let mut store = Store::open(&db).unwrap();
+    let decks = store.deck_ids().unwrap();
+    let now = at(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(), 0.0);
+    let daily = Plan::Daily { new_per_day: 20 };
+    let fsrs = Scheduling::default();
+    let sm2 = Scheduling {
+        scheduler: Some(Scheduler::Sm2),
+        retention: None,
+    };
+    let session = |store: &Store, scheduling: Scheduling| {
+        Session::start_scheduled(store, decks.clone(), now, daily, (None, None), scheduling)
+            .unwrap()
+    };
+    // The deck's own `scheduler: fsrs` is what plans it: FSRS's due cards
+    // are not SM-2's (every card is due under SM-2 on this day).
+    let (under_fsrs, under_sm2) = (
+        session(&store, fsrs).remaining().due,
+        session(&store, sm2).remaining().due,
+    );
+    assert!(
+        under_fsrs > 0 && under_fsrs != under_sm2,
+        "{under_fsrs} {under_sm2}"
+    );
+    let cold = common::median(5, || {
+        session(&store, fsrs);
+    });
+    // The cache of memory states, as made between sessions.
+    let stored = store.stored_model().unwrap();
+    let model = model_of(&stored);
+    let mark = store.log_mark().unwrap();
+    let states: Vec<_> = store
+        .model_cards(&decks, stored.version, false)
+        .unwrap()
+        .iter()
+        .filter_map(|c| memory_now(&model, c).map(|m| (c.id, m)))
+        .collect();
+    assert!(
+        store
+            .save_memory_cache(stored.version, mark, &states)
+            .unwrap()
+    );
+    assert_eq!(
+        session(&store, fsrs).remaining().due,
+        under_fsrs,
+        "the cache changes no day"
+    );
+    let cached = common::median(11, || {
+        session(&store, fsrs);
+    });
+    let read = common::median(11, || {
+        let cards = store.plan_cards(&decks, stored.version).unwrap();
+        assert_eq!(cards.len(), 10_000);
+    });
+    let baseline = common::median(11, || {
+        session(&store, sm2);
+    });
+    let today = now.date_naive();
+    let figures = common::median(11, || {
+        let stats = deck_stats(&store, &decks[0], today, fsrs).unwrap();
+        assert_eq!(stats.due_today, under_fsrs);
+    });
+    let counts = common::median(11, || {
+        store.deck_stats(&decks[0], today).unwrap();
+    });
+    println!(
+        "Planning a day under FSRS (`scheduler: fsrs`), 10,000 cards, 100,000 reviews (medians):"
+    );
+    println!(
+        "  daily plan, memory states cached: {} (goal < 50 ms: {})",
+        common::ms(cached),
+        if cached.as_millis() < 50 {
+            "met"
+        } else {
+            "NOT met"
+        }
+    );
+    println!(
+        "  of which: reading the 10,000 cards' memories {}",
+        common::ms(read)
+    );
+    println!(
+        "  daily plan, no cache (every log replayed): {}",
+        common::ms(cold)
+    );
+    println!(
+        "  the deck's figures (stats, deck list), cached: {}",
+        common::ms(figures)
+    );
+    println!(
+        "  of which SM-2's counts alone (the store's deck figures): {}",
+        common::ms(counts)
+    );
+    println!(
+        "  the same store under SM-2: {} (the limit's baseline)",
+        common::ms(baseline)
+    );
+}
+
 fn main() {
     let students: u64 = std::env::var("EXAM_STUDENTS")
         .ok()
@@ -575,6 +735,7 @@ fn main() {
     if students == 0 {
         // EXAM_STUDENTS=0: the planning time alone.
         planning_speed();
+        fsrs_planning_speed();
         return;
     }
     let dir = common::bench_dir("exam-sim");
@@ -669,4 +830,5 @@ fn main() {
     println!("simulation took {:.0} s", started.elapsed().as_secs_f64());
     println!();
     planning_speed();
+    fsrs_planning_speed();
 }
