@@ -38,11 +38,11 @@ pub fn upkeep(
     show_progress: bool,
 ) -> Result<Upkeep, StoreError> {
     let stored = store.stored_model()?;
-    let mark = store.log_mark()?;
+    let through = store.latest_review()?;
     let mut model = model_of(&stored);
-    let behind = mark.through - stored.cached_through;
+    let behind = through - stored.cached_through;
     // At most what a fit would rest on.
-    let count = store.fit_size_bound(&stored, mark)?;
+    let count = store.fit_size_bound(&stored, through)?;
     let fit_may_be_due = force || fit::fit_due(&model, count) || adjust::adjust_due(&model, count);
     if !fit_may_be_due {
         if behind < CACHE_REBUILD_AFTER {
@@ -139,7 +139,7 @@ fn refresh_cache(store: &mut Store) -> Result<Upkeep, StoreError> {
         let mark = store.log_mark()?;
         let cards = store.changed_model_cards(stored.version, stored.cached_through)?;
         let pairs = match stored.cached_pairs {
-            Some(_) => Some(store.fit_size_bound(&stored, mark)?),
+            Some(_) => Some(store.fit_size_bound(&stored, mark.through)?),
             None => None,
         };
         Ok::<_, StoreError>((stored, cards, mark, pairs))

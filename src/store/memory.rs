@@ -379,19 +379,32 @@ impl Store {
         Ok(true)
     }
 
-    /// At most how many reviews up to `mark` came on a later day than their
-    /// card's previous review (what a fit would rest on, or more): the
-    /// count kept with the cache and those since, counted through the
-    /// index of each card's reviews; the whole log's size when the cache
-    /// kept no count.
-    pub fn fit_size_bound(&self, stored: &StoredModel, mark: LogMark) -> Result<usize, StoreError> {
-        let whole = usize::try_from(mark.count).unwrap_or(0);
-        let Some(pairs) = stored.cached_pairs else {
-            return Ok(whole);
+    /// The id of the latest review (0 when there is none): where the log
+    /// ends, read from the end of its table.
+    pub fn latest_review(&self) -> Result<i64, StoreError> {
+        self.conn
+            .prepare_cached("SELECT coalesce(max(id), 0) FROM reviews")
+            .and_then(|mut s| s.query_row([], |row| row.get(0)))
+            .map_err(|e| self.fail(e))
+    }
+
+    /// At most how many reviews up to the review `through` came on a later
+    /// day than their card's previous review (what a fit would rest on, or
+    /// more): the count kept with the cache and those since, counted
+    /// through the index of each card's reviews; the whole log's size when
+    /// the cache kept no count.
+    pub fn fit_size_bound(&self, stored: &StoredModel, through: i64) -> Result<usize, StoreError> {
+        let counted = stored
+            .cached_pairs
+            .filter(|_| stored.cached_through <= through);
+        let Some(pairs) = counted else {
+            let whole: i64 = self
+                .conn
+                .prepare_cached("SELECT count(*) FROM reviews WHERE id <= ?1")
+                .and_then(|mut s| s.query_row([through], |row| row.get(0)))
+                .map_err(|e| self.fail(e))?;
+            return Ok(usize::try_from(whole).unwrap_or(0));
         };
-        if stored.cached_through > mark.through {
-            return Ok(whole);
-        }
         let since: i64 = self
             .conn
             .prepare_cached(
@@ -399,7 +412,7 @@ impl Store {
                    AND r.day > (SELECT p.day FROM reviews p WHERE p.card = r.card AND p.id < r.id
                                 ORDER BY p.id DESC LIMIT 1)",
             )
-            .and_then(|mut s| s.query_row([stored.cached_through, mark.through], |row| row.get(0)))
+            .and_then(|mut s| s.query_row([stored.cached_through, through], |row| row.get(0)))
             .map_err(|e| self.fail(e))?;
         Ok(pairs.saturating_add(usize::try_from(since).unwrap_or(0)))
     }

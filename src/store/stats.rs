@@ -106,6 +106,9 @@ impl Store {
             .map_err(|e| self.fail(e))?;
         let due_next_7_days = self.due_per_day(std::slice::from_ref(deck), today, 7)?;
         let month_ago = today.checked_sub_days(Days::new(30)).unwrap_or(today);
+        // The month's reviews by their day index, then their cards: not
+        // every card of the deck with its whole log (1.6 s at 100,000
+        // cards and a million reviews, against milliseconds).
         let (reviews_today, rated, passed) = self
             .conn
             .query_row(
@@ -113,7 +116,7 @@ impl Store {
                    count(*) FILTER (WHERE r.day = ?2),
                    count(*) FILTER (WHERE r.day > ?3 AND r.scheduled = 1 AND r.before_due IS NOT NULL),
                    count(*) FILTER (WHERE r.day > ?3 AND r.scheduled = 1 AND r.before_due IS NOT NULL AND r.rating >= ?4)
-                 FROM reviews r JOIN cards c ON c.id = r.card
+                 FROM reviews r CROSS JOIN cards c ON c.id = r.card
                  WHERE c.deck = ?1 AND r.day > ?3",
                 params![deck, today, month_ago, Rating::PASS],
                 |row| Ok((count(row.get(0)?), count(row.get(1)?), count(row.get(2)?))),
