@@ -5,6 +5,7 @@
 pub mod adjust;
 pub mod fit;
 pub mod readiness;
+pub mod recalibrate;
 
 use chrono::NaiveDate;
 use fsrs::{FSRS, FSRSItem, FSRSReview, MemoryState};
