@@ -413,6 +413,8 @@ pub struct CardsArgs {
     /// A JSON array on stdout
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub scheduling: SchedulingArgs,
 }
 
 #[derive(Debug, clap::Args)]

@@ -13,7 +13,14 @@ use crate::store::CardHistory;
 
 use super::{Failure, Status, find_decks, open_store, select_decks};
 
-pub fn run(args: &ExportArgs, db: Option<&Path>) -> Result<Status, Failure> {
+/// `before`: `--scheduler` and `--retention` given before the command; with
+/// their variables, what `--with-scheduling` carries for the decks FSRS
+/// schedules.
+pub fn run(
+    args: &ExportArgs,
+    db: Option<&Path>,
+    before: crate::cli::SchedulingArgs,
+) -> Result<Status, Failure> {
     if args.log {
         return export_log(args, db);
     }
@@ -66,21 +73,33 @@ pub fn run(args: &ExportArgs, db: Option<&Path>) -> Result<Status, Failure> {
     }
 
     let now = clock::now()?;
-    let histories = if args.with_scheduling {
+    // With the schedule: each card's SM-2 state and, for a deck FSRS
+    // schedules day by day, the due day FSRS gives it (replayed).
+    let (histories, fsrs_days) = if args.with_scheduling {
+        let scheduling = crate::cli::SchedulingArgs::default()
+            .scheduling(before)
+            .map_err(Failure::usage)?;
         let mut store = open_store(db)?;
         select_decks(&mut store, &files, false, now)?;
-        let mut all = HashMap::new();
-        for deck in &decks {
-            all.insert(deck.id.clone(), store.card_histories(&deck.id)?);
-        }
-        Some(all)
+        let ids: Vec<_> = decks.iter().map(|d| d.id.clone()).collect();
+        let (all, days) = store.read_consistently(|store| {
+            let mut all = HashMap::new();
+            for deck in &decks {
+                all.insert(deck.id.clone(), store.card_histories(&deck.id)?);
+            }
+            let today = clock::study_day(now);
+            let days = crate::review::scheduler::fsrs_days(store, &ids, today, scheduling)?;
+            Ok::<_, crate::store::StoreError>((all, days))
+        })?;
+        (Some(all), days)
     } else {
-        None
+        (None, HashMap::new())
     };
 
     let mut names: Vec<String> = Vec::new();
     let mut notes: Vec<Note> = Vec::new();
     let mut reviewed = 0usize;
+    let mut by_fsrs = 0usize;
     let mut ratings = 0usize;
     for deck in &decks {
         let mut name = anki::export::deck_name(&deck.title);
@@ -97,9 +116,11 @@ pub fn run(args: &ExportArgs, db: Option<&Path>) -> Result<Status, Failure> {
                     None => h.key.is_none() && h.qnorm == card.normalized_question,
                 });
                 if let Some(found) = found {
-                    let schedule = schedule(found);
+                    let fsrs_due = fsrs_days.get(&found.card).copied();
+                    let schedule = schedule(found, fsrs_due);
                     if schedule.due.is_some() {
                         reviewed += 1;
+                        by_fsrs += usize::from(fsrs_due.is_some());
                     }
                     ratings += schedule.reviews.len();
                     note.schedule = Some(schedule);
@@ -150,6 +171,11 @@ pub fn run(args: &ExportArgs, db: Option<&Path>) -> Result<Status, Failure> {
             plural(reviewed),
             plural(ratings)
         ));
+        if by_fsrs > 0 {
+            summary.push_str(&format!(
+                " ({by_fsrs} of the cards on the due day FSRS gives, their decks' scheduler)"
+            ));
+        }
     }
     let _ = writeln!(
         crate::text::SafeWriter::new(io::stderr().lock()),
@@ -162,7 +188,11 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn schedule(history: &CardHistory) -> Schedule {
+/// The card's schedule for Anki: SM-2's state, unless FSRS schedules its
+/// deck (`fsrs_due`): then FSRS's due day, with the interval from the last
+/// review to it, and SM-2's ease, repetitions and lapses (Anki holds one
+/// schedule a card).
+fn schedule(history: &CardHistory, fsrs_due: Option<chrono::NaiveDate>) -> Schedule {
     let mut seen = false;
     let reviews = history
         .reviews
@@ -181,9 +211,17 @@ fn schedule(history: &CardHistory) -> Schedule {
             }
         })
         .collect();
+    let last_day = history.reviews.last().map(|r| r.day);
+    let (due, interval) = match (fsrs_due, last_day) {
+        (Some(due), Some(last)) => {
+            let days = u32::try_from((due - last).num_days()).unwrap_or(0);
+            (Some(due), days.max(1))
+        }
+        _ => (history.due, history.interval),
+    };
     Schedule {
-        due: history.due,
-        interval: history.interval,
+        due,
+        interval,
         ease: history.ease,
         reps: history.reps,
         lapses: history.lapses,

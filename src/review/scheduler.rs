@@ -97,6 +97,24 @@ pub fn fsrs_due(store: &Store, decks: &[(DeckId, Retention)]) -> Result<Vec<Fsrs
         .collect())
 }
 
+/// The decks of `decks` FSRS schedules and no exam plan is to come for
+/// (those keep their plan's, SM-2's, days), with their retention.
+pub fn daily_fsrs_decks(
+    store: &Store,
+    decks: &[DeckId],
+    today: NaiveDate,
+    scheduling: Scheduling,
+) -> Result<Vec<(DeckId, Retention)>, StoreError> {
+    let mut daily = Vec::with_capacity(decks.len());
+    for deck in decks {
+        let own = store.exam_day(std::slice::from_ref(deck))?;
+        if super::plan::exam_to_come(own, today).is_none() {
+            daily.push(deck.clone());
+        }
+    }
+    scheduling.fsrs_decks(store, &daily)
+}
+
 /// Each seen card's FSRS due day, of the decks of `decks` FSRS schedules
 /// and no exam plan is to come for (those keep their plan's, SM-2's, days).
 pub fn fsrs_days(
@@ -105,14 +123,7 @@ pub fn fsrs_days(
     today: NaiveDate,
     scheduling: Scheduling,
 ) -> Result<std::collections::HashMap<CardId, NaiveDate>, StoreError> {
-    let mut daily = Vec::with_capacity(decks.len());
-    for deck in decks {
-        let own = store.exam_day(std::slice::from_ref(deck))?;
-        if super::plan::exam_to_come(own, today).is_none() {
-            daily.push(deck.clone());
-        }
-    }
-    let fsrs = scheduling.fsrs_decks(store, &daily)?;
+    let fsrs = daily_fsrs_decks(store, decks, today, scheduling)?;
     Ok(fsrs_due(store, &fsrs)?
         .into_iter()
         .map(|f| (f.card, f.due))

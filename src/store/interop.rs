@@ -13,6 +13,7 @@ use crate::sched::Rating;
 /// by `key` (its `id`) or by its question as compared.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CardHistory {
+    pub card: CardId,
     pub key: Option<String>,
     pub qnorm: String,
     pub due: Option<NaiveDate>,
@@ -56,6 +57,7 @@ impl Store {
                 Ok((
                     row.get::<_, CardId>(0)?,
                     CardHistory {
+                        card: row.get(0)?,
                         key: row.get(1)?,
                         qnorm: row.get(2)?,
                         due: row.get(3)?,

@@ -565,3 +565,98 @@ fn the_deck_lists_exam_forecast_plans_with_fiches_minutes() {
         );
     }
 }
+
+/// The Anki cards of a package: (due day as days from the collection's
+/// creation, interval, ease in thousandths), in card order.
+fn anki_cards(package: &std::path::Path, scratch: &Scratch) -> Vec<(i64, i64, i64)> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(package).unwrap()).unwrap();
+    let mut bytes = Vec::new();
+    archive
+        .by_name("collection.anki2")
+        .unwrap()
+        .read_to_end(&mut bytes)
+        .unwrap();
+    let collection = scratch.write("collection.anki2", bytes);
+    let conn = rusqlite::Connection::open(collection).unwrap();
+    let mut cards = conn
+        .prepare("SELECT due, ivl, factor FROM cards WHERE type = 2 ORDER BY id")
+        .unwrap();
+    cards
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn cards_and_the_anki_export_show_the_due_day_fsrs_gives_and_keep_sm2s_state() {
+    let first = day("2026-12-01");
+    let (scratch, out) = rated_easy("scheduler: fsrs\n", first);
+    let fsrs_day = next_reviews(&out.stdout)[0];
+    let next = first + Days::new(1);
+    assert_eq!(due_today(&scratch, fsrs_day, &[]), 3);
+    let cards = |extra: &[&str]| -> Vec<Value> {
+        let mut args = vec!["cards", "--json"];
+        args.extend_from_slice(extra);
+        let doc: Value = serde_json::from_str(&run(&scratch, next, &args, None).stdout).unwrap();
+        doc.as_array().unwrap().clone()
+    };
+    let sm2_day = next.format("%Y-%m-%d").to_string();
+    let shown = fsrs_day.format("%Y-%m-%d").to_string();
+    for card in cards(&[]) {
+        assert_eq!(card["scheduler"], "fsrs", "{card}");
+        assert_eq!(card["due"], shown.as_str(), "the day FSRS gives: {card}");
+        // SM-2's state as it stands: n 1, one day, its own due day.
+        assert_eq!(card["sm2_due"], sm2_day.as_str(), "{card}");
+        assert_eq!(
+            (card["reps"].as_u64(), card["interval"].as_u64()),
+            (Some(1), Some(1))
+        );
+    }
+    // Asked for SM-2, its day, as review and stats would take it.
+    for card in cards(&["--scheduler", "sm2"]) {
+        assert_eq!(card["scheduler"], "sm2", "{card}");
+        assert_eq!(card["due"], sm2_day.as_str(), "{card}");
+        assert_eq!(card["sm2_due"], sm2_day.as_str(), "{card}");
+    }
+    let table = run(&scratch, next, &["cards"], None).stdout;
+    let first_row = table
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>();
+    assert_eq!(first_row[4..6], [shown.as_str(), "fsrs"], "{table}");
+    assert!(table.contains("n, EF and days stay SM-2's"), "{table}");
+
+    // The Anki package carries FSRS's day, the interval from the rating to
+    // it, and SM-2's ease (2.6 after a 5), counted from the export day.
+    let export = |args: &[&str]| {
+        let out = run(&scratch, next, args, None);
+        (
+            out.stderr,
+            anki_cards(&scratch.path.join("cours.apkg"), &scratch),
+        )
+    };
+    let (said, exported) = export(&["export", "-o", "cours.apkg", "--with-scheduling"]);
+    let from_export = (fsrs_day - next).num_days();
+    let interval = (fsrs_day - first).num_days();
+    assert_eq!(exported, vec![(from_export, interval, 2600); 3], "{said}");
+    assert!(
+        said.contains("(3 of the cards on the due day FSRS gives"),
+        "{said}"
+    );
+    // Put back on SM-2 (before the command), SM-2's own schedule.
+    let (said, exported) = export(&[
+        "--scheduler",
+        "sm2",
+        "export",
+        "-o",
+        "cours.apkg",
+        "--force",
+        "--with-scheduling",
+    ]);
+    assert_eq!(exported, vec![(0, 1, 2600); 3], "{said}");
+    assert!(!said.contains("FSRS"), "{said}");
+}
