@@ -97,7 +97,12 @@ impl Screen for DeckList {
             Action::Down => {
                 self.selected = (self.selected + 1).min(self.rows.len().saturating_sub(1));
             }
-            Action::Open => return Intent::OpenReview(row.id),
+            Action::Open => {
+                return Intent::OpenReview {
+                    deck: row.id,
+                    minutes: self.minutes,
+                };
+            }
             Action::Preview => {
                 return Intent::OpenPreview {
                     deck: row.id,
@@ -230,13 +235,34 @@ impl Screen for DeckList {
 mod tests {
     use super::*;
 
-    /// Back from a review, the list reads its figures again with the
-    /// minutes a day its exam forecast was made with.
+    /// The review it opens holds its minutes (FICHES_MINUTES), and back
+    /// from it the list reads its figures again with the minutes a day its
+    /// exam forecast was made with.
     #[test]
-    fn the_list_refreshes_its_forecast_at_its_minutes() {
+    fn the_list_reviews_and_refreshes_its_forecast_at_its_minutes() {
+        use ratatui::crossterm::event::{KeyCode, KeyModifiers};
         let decks = vec![DeckId::new("a")];
+        let rows = DeckRows {
+            rows: vec![DeckRow {
+                id: DeckId::new("a"),
+                title: "A".into(),
+                path: None,
+                cards: 1,
+                new: 1,
+                due_today: 0,
+                exam: None,
+            }],
+            note: None,
+        };
         for minutes in [None, Some(7)] {
-            let mut list = DeckList::new(decks.clone(), DeckRows::default(), minutes);
+            let mut list = DeckList::new(decks.clone(), rows.clone(), minutes);
+            assert_eq!(
+                list.handle(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+                Intent::OpenReview {
+                    deck: DeckId::new("a"),
+                    minutes
+                }
+            );
             assert_eq!(
                 list.resumed(),
                 Intent::RefreshDecks {

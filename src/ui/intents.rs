@@ -40,8 +40,12 @@ pub enum Intent {
     MoreNew,
     /// Nothing left today: every card, weakest first, schedule untouched.
     Cram,
-    /// Review a deck's day.
-    OpenReview(DeckId),
+    /// Review a deck's day, holding about `minutes` of work when given
+    /// (FICHES_MINUTES, as `review --minutes`).
+    OpenReview {
+        deck: DeckId,
+        minutes: Option<u32>,
+    },
     /// Preview a deck from the file it was synced from.
     OpenPreview {
         deck: DeckId,
@@ -191,7 +195,7 @@ fn execute(top: &mut dyn Screen, intent: Intent, ctx: &mut Ctx<'_>) -> Result<Co
             let news = News::Replanned(next(session, store)?);
             top.show(news);
         }
-        Intent::OpenReview(deck) => {
+        Intent::OpenReview { deck, minutes } => {
             let store = ctx.store.as_deref().ok_or(UiError::NoStore)?;
             let now = (ctx.now)()?;
             let session = Session::start_scheduled(
@@ -201,7 +205,7 @@ fn execute(top: &mut dyn Screen, intent: Intent, ctx: &mut Ctx<'_>) -> Result<Co
                 crate::review::Plan::Daily {
                     new_per_day: DEFAULT_NEW_PER_DAY,
                 },
-                (None, None),
+                (minutes, None),
                 ctx.scheduling,
             )?;
             return Ok(Control::Open(Box::new(open_review(session, store)?)));
