@@ -75,11 +75,15 @@ pub fn print(out: &mut impl Write, report: &SyncReport, dry_run: bool) -> io::Re
             headline.push_str(&format!(" (deck id was `{old}`; its history follows)"));
         }
         writeln!(out, "{headline}")?;
+        // One line each, whatever a title or a tag holds.
         for edit in &deck.deck_edited {
             writeln!(
                 out,
                 "  {:<8} {}: {} -> {}",
-                "deck", edit.field, edit.was, edit.now
+                "deck",
+                edit.field,
+                crate::text::one_line(&edit.was),
+                crate::text::one_line(&edit.now)
             )?;
         }
         for change in &deck.changes {

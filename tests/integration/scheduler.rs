@@ -461,6 +461,25 @@ fn sync_reports_a_changed_scheduler_retention_or_tags_and_the_dry_run_lists_them
         "{}",
         out.stdout
     );
+    // A line break in a title or a tag cannot forge a line of the report.
+    scratch.write(
+        "decks/trois.yaml",
+        format!(
+            "scheduler: sm2\nretention: 0.80\ntags: [\"a\\nb\"]\n{}",
+            DECK.replace("Trois\"", "Cinq\\nSix\"")
+        ),
+    );
+    let out = run(&scratch, first, &["sync"], None);
+    let lines: Vec<&str> = out.stdout.lines().skip(1).collect();
+    assert_eq!(
+        lines,
+        [
+            "  deck     title: Quatre -> Cinq\\nSix",
+            "  deck     tags: none -> a\\nb"
+        ],
+        "{}",
+        out.stdout
+    );
 }
 
 /// The deck list's exam cell of `deck` and its note, with these variables.
