@@ -23,7 +23,9 @@ use fiches::deck::DeckId;
 use fiches::memory::adjust::{Knobs, adjust_some};
 use fiches::memory::fit::CardLog;
 use fiches::memory::readiness::{self, forecast_correction};
-use fiches::memory::recalibrate::{Prediction, Spreads, predictions, recalibrate};
+use fiches::memory::recalibrate::{
+    Prediction, Spreads, predictions, recalibrate, recalibrate_checked,
+};
 use fiches::memory::{Grade, Memory, Model, Source, memory_now, model_of};
 use fiches::review::exam_plan::{PlanCard, exam_day};
 use fiches::review::{Plan, Session};
@@ -213,8 +215,10 @@ enum Tried {
     HardAsGood,
     /// The model in use, its curve recalibrated to the log's outcomes
     /// (predictions at `min_elapsed` days or more), the mean over
-    /// plausible shifts when `mean_over`.
+    /// plausible shifts when `mean_over`; checked on the latest fifth
+    /// first when `checked`.
     Recal {
+        checked: bool,
         spreads: Spreads,
         mean_over: bool,
         min_elapsed: f64,
@@ -223,6 +227,7 @@ enum Tried {
 
 fn recal(shift: f64, scale: f64, decay: f64, mean_over: bool, min_elapsed: f64) -> Tried {
     Tried::Recal {
+        checked: min_elapsed < 0.0,
         spreads: Spreads {
             shift,
             scale: scale.abs(),
@@ -231,7 +236,7 @@ fn recal(shift: f64, scale: f64, decay: f64, mean_over: bool, min_elapsed: f64) 
             by_grade: scale < 0.0,
         },
         mean_over,
-        min_elapsed,
+        min_elapsed: min_elapsed.abs(),
     }
 }
 
@@ -245,9 +250,14 @@ fn tried_list() -> Vec<(String, Tried)> {
         ),
     ];
     list.push(("hard as good".to_string(), Tried::HardAsGood));
-    // EXAM_TRY="shift,scale,decay,mean,min;...": recalibrations to compare.
+    // EXAM_TRY="shift,scale,decay,mean,min;...": recalibrations of the
+    // model in use to compare, each the spreads of its priors (0: not
+    // changed; a negative scale: one for each grade of the last review),
+    // 1 to take the mean over plausible shifts, and the fewest days
+    // elapsed of the predictions it learns from (negative: checked first
+    // on the latest fifth of them).
     let spec = std::env::var("EXAM_TRY").unwrap_or_else(|_| {
-        "0.5,0,0,0,1;0.5,0,0,1,1;0,0.5,0.5,0,1;0,-0.5,0,0,1;0,-1,0.5,0,1".into()
+        "0.5,0,0,0,1;0.5,0,0,1,1;0,0.5,0.5,0,1;0,-0.5,0,0,1;0,-0.5,0.3,0,-1".into()
     });
     for one in spec.split(';').filter(|s| !s.is_empty()) {
         let v: Vec<f64> = one.split(',').map(|x| x.trim().parse().unwrap()).collect();
@@ -287,6 +297,7 @@ fn tried_forecast(store: &Store, decks: &[DeckId], exam: NaiveDate, tried: Tried
         Tried::Recal {
             spreads,
             min_elapsed,
+            checked,
             ..
         } => {
             let full: Vec<&[fiches::memory::Logged]> = logs.iter().map(|c| c.log).collect();
@@ -294,7 +305,11 @@ fn tried_forecast(store: &Store, decks: &[DeckId], exam: NaiveDate, tried: Tried
                 .into_iter()
                 .filter(|p| p.elapsed >= min_elapsed)
                 .collect();
-            let k = recalibrate(&model, &preds, spreads);
+            let k = if checked {
+                recalibrate_checked(&model, &preds, spreads)
+            } else {
+                recalibrate(&model, &preds, spreads)
+            };
             if std::env::var_os("EXAM_DIAG").is_some() {
                 let hard: Vec<&Prediction> =
                     preds.iter().filter(|p| p.previous == Grade::HARD).collect();

@@ -17,6 +17,8 @@ pub struct Prediction {
     /// The grade of the review before, which gave that stability.
     pub previous: Grade,
     pub recalled: bool,
+    /// The day of the review.
+    pub day: NaiveDate,
 }
 
 /// Each review on a later day than the card's previous one, as `model`
@@ -33,6 +35,7 @@ pub fn predictions(model: &Model, logs: &[&[Logged]]) -> Vec<Prediction> {
                     stability: f64::from(m.stability),
                     previous,
                     recalled: entry.grade() != Grade::AGAIN,
+                    day: entry.day,
                 });
             }
             memory = model.extend(memory, std::slice::from_ref(entry));
@@ -136,6 +139,57 @@ fn log_likelihood(predictions: &[Prediction], c: &Correction) -> f64 {
             if p.recalled { r.ln() } else { (1.0 - r).ln() }
         })
         .sum()
+}
+
+/// The log likelihood of each prediction under a correction.
+fn each_likelihood(predictions: &[Prediction], c: &Correction) -> Vec<f64> {
+    predictions
+        .iter()
+        .map(|p| {
+            let r = c
+                .point(p.elapsed, p.stability, p.previous, c.shift)
+                .clamp(1e-4, 1.0 - 1e-4);
+            if p.recalled { r.ln() } else { (1.0 - r).ln() }
+        })
+        .collect()
+}
+
+/// [`recalibrate`], checked first: made without the latest fifth of the
+/// predictions, it must predict those no worse than no correction (by
+/// more than the noise of the paired difference); else no correction.
+pub fn recalibrate_checked(
+    model: &Model,
+    predictions: &[Prediction],
+    spreads: Spreads,
+) -> Correction {
+    let mut days: Vec<NaiveDate> = predictions.iter().map(|p| p.day).collect();
+    days.sort_unstable();
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let keep = (days.len() as f64 * 0.2).ceil() as usize;
+    let Some(split) = days
+        .len()
+        .checked_sub(keep)
+        .and_then(|i| days.get(i))
+        .copied()
+    else {
+        return Correction::none(model);
+    };
+    let (before, after): (Vec<Prediction>, Vec<Prediction>) =
+        predictions.iter().partition(|p| p.day < split);
+    if before.is_empty() || after.is_empty() {
+        return Correction::none(model);
+    }
+    let checked = recalibrate(model, &before, spreads);
+    let ours = each_likelihood(&after, &checked);
+    let theirs = each_likelihood(&after, &Correction::none(model));
+    let differences: Vec<f64> = ours.iter().zip(&theirs).map(|(a, b)| a - b).collect();
+    let n = differences.len() as f64;
+    let mean = differences.iter().sum::<f64>() / n;
+    let variance = differences.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / n;
+    if mean < -(variance / n).sqrt() {
+        return Correction::none(model);
+    }
+    recalibrate(model, predictions, spreads)
 }
 
 /// Which parts of the curve a recalibration may change, and the spread of
@@ -243,6 +297,7 @@ mod tests {
                 stability: 2.0,
                 previous,
                 recalled: i < recalled,
+                day: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
             }));
         }
         out
@@ -286,6 +341,19 @@ mod tests {
         let on = NaiveDate::from_ymd_opt(2026, 12, 8).unwrap();
         let expected = model.recall_after(7.0, 4.0);
         assert!((correction.recall(&memory, Grade::HARD, on, false) - expected).abs() < 0.01);
+    }
+
+    #[test]
+    fn a_check_without_later_predictions_gives_no_change() {
+        let model = Model::defaults();
+        // All on one day: nothing before the latest fifth to learn from.
+        let predictions = outcomes(&model, Grade::HARD, 2.0, 100);
+        let checked = recalibrate_checked(&model, &predictions, SCALE_ONLY);
+        assert_eq!(checked, Correction::none(&model));
+        assert_eq!(
+            recalibrate_checked(&model, &[], SCALE_ONLY),
+            Correction::none(&model)
+        );
     }
 
     #[test]
