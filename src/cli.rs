@@ -159,8 +159,9 @@ pub struct ReadinessArgs {
     /// Figures by deck or by tag (the JSON has both)
     #[arg(long, value_enum, default_value_t = ReadinessBy::Deck)]
     pub by: ReadinessBy,
-    /// The minutes a day the plan is followed with (1–600)
-    #[arg(long, value_name = "N", env = "FICHES_MINUTES", value_parser = parse_minutes)]
+    /// The minutes a day the plan is followed with (1–600) [default:
+    /// $FICHES_MINUTES, else your usual time, from the log]
+    #[arg(long, value_name = "N", value_parser = parse_minutes)]
     pub minutes: Option<u32>,
     /// Only the cards carrying this tag, their own or their deck's (repeat
     /// for several: a card with any of them)
@@ -219,8 +220,8 @@ pub struct ReviewArgs {
     #[arg(long)]
     pub cram: bool,
     /// Hold about N minutes of work, estimated from your own time per card
-    /// (1–600)
-    #[arg(long, value_name = "N", env = "FICHES_MINUTES", value_parser = parse_minutes)]
+    /// (1–600) [default: $FICHES_MINUTES, else no bound]
+    #[arg(long, value_name = "N", value_parser = parse_minutes)]
     pub minutes: Option<u32>,
     /// Only the cards carrying this tag, their own or their deck's (repeat
     /// for several: a card with any of them)
@@ -274,10 +275,20 @@ pub const RETENTION_VARIABLE: &str = "FICHES_RETENTION";
 
 pub const MINUTES_VARIABLE: &str = "FICHES_MINUTES";
 
-/// FICHES_MINUTES, for the deck list (which has no `--minutes` of its own:
-/// review, stats and readiness read it through theirs).
+/// FICHES_MINUTES, for the deck list (which has no `--minutes` of its own).
 pub fn minutes_from_env() -> Result<Option<u32>, String> {
     from_env_fixed(MINUTES_VARIABLE, "set it right or unset it", parse_minutes)
+}
+
+/// `--minutes` as given, else FICHES_MINUTES, for review, stats and
+/// readiness. The variable is read here, not by clap, so that it follows the
+/// rule of the other variables: empty is as unset, and a bad value is an
+/// error naming the variable (clap's would name `--minutes`, not typed).
+pub fn minutes_or_env(given: Option<u32>) -> Result<Option<u32>, String> {
+    match given {
+        Some(minutes) => Ok(Some(minutes)),
+        None => from_env(MINUTES_VARIABLE, "--minutes", parse_minutes),
+    }
 }
 
 /// The variable's value, parsed; unset or empty, none.
@@ -399,8 +410,9 @@ pub struct StatsArgs {
     #[arg(long = "tag", value_name = "TAG", conflicts_with_all = ["exam", "calibration"])]
     pub tags: Vec<String>,
     /// The minutes a day you study, to say whether they see every card
-    /// before the exam (1–600) [default: your usual time, from the log]
-    #[arg(long, value_name = "N", env = "FICHES_MINUTES", value_parser = parse_minutes)]
+    /// before the exam (1–600) [default: $FICHES_MINUTES, else your usual
+    /// time, from the log]
+    #[arg(long, value_name = "N", value_parser = parse_minutes)]
     pub minutes: Option<u32>,
     #[command(flatten)]
     pub scheduling: SchedulingArgs,

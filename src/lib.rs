@@ -33,14 +33,14 @@ use std::process::ExitCode;
 use cli::{Cli, Command};
 
 /// Runs a parsed command line and returns the process exit status.
-pub fn run(cli: Cli) -> ExitCode {
+pub fn run(mut cli: Cli) -> ExitCode {
     let db = cli.store.db.as_deref();
-    let result = match &cli.command {
+    let result = match &mut cli.command {
         None => scheduling(cli.scheduling, cli::SchedulingArgs::default()).and_then(|scheduling| {
             let minutes = cli::minutes_from_env().map_err(commands::Failure::usage)?;
             commands::home::run(db, scheduling, minutes)
         }),
-        Some(command) => run_command(command, db, cli.scheduling),
+        Some(command) => minutes(command).and_then(|()| run_command(command, db, cli.scheduling)),
     };
     match result {
         Ok(status) => status.into(),
@@ -66,6 +66,19 @@ fn scheduling(
     before: cli::SchedulingArgs,
 ) -> Result<review::scheduler::Scheduling, commands::Failure> {
     arg.scheduling(before).map_err(commands::Failure::usage)
+}
+
+/// `--minutes` of the commands that take it, else FICHES_MINUTES; a bad
+/// variable is a usage error naming it.
+fn minutes(command: &mut Command) -> Result<(), commands::Failure> {
+    let minutes = match command {
+        Command::Review(args) => &mut args.minutes,
+        Command::Stats(args) => &mut args.minutes,
+        Command::Readiness(args) => &mut args.minutes,
+        _ => return Ok(()),
+    };
+    *minutes = cli::minutes_or_env(*minutes).map_err(commands::Failure::usage)?;
+    Ok(())
 }
 
 fn run_command(

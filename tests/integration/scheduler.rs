@@ -679,3 +679,103 @@ fn cards_and_the_anki_export_show_the_due_day_fsrs_gives_and_keep_sm2s_state() {
     assert_eq!(exported, vec![(0, 1, 2600); 3], "{said}");
     assert!(!said.contains("FSRS"), "{said}");
 }
+
+/// FICHES_MINUTES follows the rule of the other variables for review, stats
+/// and readiness as for the deck list: empty is as unset, a bad value stops
+/// with exit 2 naming the variable, `--minutes` wins over it.
+#[test]
+fn fiches_minutes_is_read_alike_by_every_command() {
+    let scratch = Scratch::new();
+    let mut deck = String::from("title: \"Gros\"\nexam: \"2026-12-10\"\ncards:\n");
+    for i in 0..60 {
+        deck.push_str(&format!("  - q: \"Question {i} ?\"\n    a: \"R{i}\"\n"));
+    }
+    scratch.write("decks/gros.yaml", deck);
+    let db = scratch.path.join("store.db");
+    let with = |args: &[&str], minutes: Option<&str>| {
+        let mut env = vec![
+            ("FICHES_DB", db.to_str().unwrap()),
+            ("FICHES_NOW", "2026-12-01T09:00:00-05:00"),
+        ];
+        env.extend(minutes.map(|m| ("FICHES_MINUTES", m)));
+        fiches_with(&scratch.path, args, &env, None)
+    };
+    let commands: [&[&str]; 4] = [
+        &["stats", "--exam", "2026-12-10", "--json"],
+        &["readiness", "gros", "--json"],
+        &["review", "--plain", "gros"],
+        &["review", "--plain", "gros", "--exam", "2026-12-10"],
+    ];
+    for args in commands {
+        let unset = with(args, None);
+        assert_eq!(unset.status, 0, "{args:?}: {}", unset.stderr);
+        // A CI script exporting an empty variable: as unset.
+        let empty = with(args, Some(""));
+        assert_eq!(empty.status, 0, "{args:?}: {}", empty.stderr);
+        assert_eq!(empty.stdout, unset.stdout, "{args:?}");
+        // A value: as --minutes.
+        let mut flag = args.to_vec();
+        flag.extend(["--minutes", "1"]);
+        assert_eq!(
+            with(args, Some("1")).stdout,
+            with(&flag, None).stdout,
+            "{args:?}"
+        );
+        // --minutes over the variable, even a bad one.
+        let over = with(&flag, Some("abc"));
+        assert_eq!(over.status, 0, "{args:?}: {}", over.stderr);
+        assert_eq!(over.stdout, with(&flag, None).stdout, "{args:?}");
+        // A bad value names the variable, never the flag not typed.
+        for bad in ["0", "-3", "601", "abc", " "] {
+            let out = with(args, Some(bad));
+            assert_eq!(out.status, 2, "{args:?} {bad:?}: {}", out.stdout);
+            assert!(
+                out.stderr
+                    .starts_with("fiches: error: FICHES_MINUTES in the environment: ")
+                    && out.stderr.contains("give --minutes")
+                    && !out.stderr.contains("invalid value"),
+                "{args:?} {bad:?}: {}",
+                out.stderr
+            );
+        }
+        // A bad flag names the flag.
+        let mut bad_flag = args.to_vec();
+        bad_flag.extend(["--minutes", "abc"]);
+        let out = with(&bad_flag, None);
+        assert_eq!(out.status, 2, "{args:?}");
+        assert!(out.stderr.contains("'--minutes <N>'"), "{}", out.stderr);
+        assert!(!out.stderr.contains("FICHES_MINUTES"), "{}", out.stderr);
+    }
+    // The plan holds the variable's minutes: 1 minute a day cannot cover 60
+    // cards in 9 days, and says so.
+    let doc: Value =
+        serde_json::from_str(&with(&["readiness", "gros", "--json"], Some("1")).stdout).unwrap();
+    assert_eq!(doc["minutes_a_day"], 1, "{doc}");
+    assert_eq!(doc["minutes_from"]["source"], "given", "{doc}");
+    // FICHES_SCHEDULER and FICHES_RETENTION: the same rule.
+    for (name, bad, flag) in [
+        ("FICHES_SCHEDULER", "x", "--scheduler"),
+        ("FICHES_RETENTION", "x", "--retention"),
+    ] {
+        let env = |value| {
+            vec![
+                ("FICHES_DB", db.to_str().unwrap()),
+                ("FICHES_NOW", "2026-12-01T09:00:00-05:00"),
+                (name, value),
+            ]
+        };
+        let args = ["review", "--plain", "gros"];
+        let empty = fiches_with(&scratch.path, &args, &env(""), None);
+        assert_eq!(empty.status, 0, "{name}: {}", empty.stderr);
+        assert_eq!(empty.stdout, with(&args, None).stdout, "{name}");
+        let out = fiches_with(&scratch.path, &args, &env(bad), None);
+        assert_eq!(out.status, 2, "{name}");
+        assert!(
+            out.stderr
+                .starts_with(&format!("fiches: error: {name} in the environment: "))
+                && out.stderr.contains(&format!("give {flag}")),
+            "{name}: {}",
+            out.stderr
+        );
+    }
+}
