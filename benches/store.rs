@@ -271,6 +271,10 @@ fn next_card(dir: &Path, db: &Path, decks: &[PathBuf]) {
     ours.sort();
     theirs.sort();
     let (fiches, settled) = (ours[ours.len() / 2], theirs[theirs.len() / 2]);
+    // And timed apart, 500 of each in a row, to tell whether commits to
+    // the two files in turn slow each other.
+    let fiches_apart = common::median(500, &mut step);
+    let settled_apart = common::median(500, || bare_commit(&bare));
     // WAL pages a rating writes: the WAL emptied, then 50 ratings.
     let frames = |pragma: &str| -> i64 {
         other
@@ -295,6 +299,12 @@ fn next_card(dir: &Path, db: &Path, decks: &[PathBuf]) {
         common::ms(growing),
         verdict(ratio <= 1.3),
         verdict(fiches.as_secs_f64() * 1000.0 <= anki)
+    );
+    println!(
+        "the same timed apart (500 ratings, then 500 bare commits): {} vs {}: {:.2}×",
+        common::ms(fiches_apart),
+        common::ms(settled_apart),
+        fiches_apart.as_secs_f64() / settled_apart.as_secs_f64()
     );
 }
 
