@@ -22,10 +22,6 @@ use fiches::commands::fit::upkeep;
 use fiches::deck::DeckId;
 use fiches::memory::adjust::{Knobs, adjust_some};
 use fiches::memory::fit::CardLog;
-use fiches::memory::readiness::{self, forecast_correction};
-use fiches::memory::recalibrate::{
-    Prediction, Spreads, predictions, recalibrate, recalibrate_checked,
-};
 use fiches::memory::{Grade, Memory, Model, Source, memory_now, model_of};
 use fiches::review::exam_plan::{PlanCard, exam_day};
 use fiches::review::{Plan, Session};
@@ -162,7 +158,7 @@ struct Outcome {
     unseen: usize,
     minutes_a_day: f64,
     eve_error: Option<f64>,
-    /// The same for each of [`tried_list`].
+    /// The same for each of [`TRIED`].
     eve_tried: Vec<f64>,
 }
 
@@ -188,167 +184,45 @@ fn course(dir: &std::path::Path, exam: Option<NaiveDate>) -> std::path::PathBuf 
     path
 }
 
-/// The model's forecast for the exam day, as `readiness` gives it (the
-/// curve recalibrated to the log).
+/// The model's forecast for the exam day, as `readiness` gives it.
 fn forecast(store: &Store, decks: &[DeckId], exam: NaiveDate) -> f64 {
     let stored = store.stored_model().unwrap();
     let model = model_of(&stored);
     let cards = store.model_cards(decks, stored.version, false).unwrap();
-    let memories: Vec<Option<Memory>> = cards.iter().map(|c| memory_now(&model, c)).collect();
-    let correction = forecast_correction(&model, &cards);
-    readiness::forecast(&correction, &cards, &memories, exam)
+    cards
         .iter()
+        .map(|c| memory_now(&model, c).map_or(0.0, |m| model.recall(&m, exam)))
         .sum::<f64>()
         / cards.len() as f64
 }
 
-/// A forecast tried in the same run, on the same log.
-#[derive(Clone, Copy)]
-enum Tried {
-    /// The crate's default parameters alone (as before adjustments).
-    Defaults,
-    /// The model in use, not recalibrated (as before recalibration).
-    InUse,
-    /// An adjustment with these knobs, made after the eve.
-    Knobs(Knobs),
-    /// The same with every rating 3 read as 4 (Hard as Good).
-    HardAsGood,
-    /// The model in use, its curve recalibrated to the log's outcomes
-    /// (predictions at `min_elapsed` days or more), the mean over
-    /// plausible shifts when `mean_over`; checked on the latest fifth
-    /// first when `checked`.
-    Recal {
-        checked: bool,
-        spreads: Spreads,
-        mean_over: bool,
-        min_elapsed: f64,
-    },
-}
+/// Forecasts tried in the same run, on the same log: the crate's default
+/// parameters alone (as before adjustments), and adjustments of other
+/// choices of knobs than the one in use.
+const TRIED: [(&str, Option<Knobs>); 6] = [
+    ("the defaults alone", None),
+    ("all the knobs, adjusted after the eve", Some(Knobs::ALL)),
+    ("decay only", Some(Knobs(0x80))),
+    ("decay, first stabilities", Some(Knobs(0x83))),
+    ("decay, first and lapse stabilities", Some(Knobs(0x8b))),
+    ("those and the growth", Some(Knobs(0x8f))),
+];
 
-fn recal(shift: f64, scale: f64, decay: f64, mean_over: bool, min_elapsed: f64) -> Tried {
-    Tried::Recal {
-        checked: min_elapsed < 0.0,
-        spreads: Spreads {
-            shift,
-            scale: scale.abs(),
-            decay,
-            // A negative scale spread: one scale by the last grade.
-            by_grade: scale < 0.0,
-        },
-        mean_over,
-        min_elapsed: min_elapsed.abs(),
-    }
-}
-
-fn tried_list() -> Vec<(String, Tried)> {
-    let mut list = vec![
-        ("the defaults alone".to_string(), Tried::Defaults),
-        ("not recalibrated".to_string(), Tried::InUse),
-        (
-            "all the knobs, adjusted after the eve".to_string(),
-            Tried::Knobs(Knobs::ALL),
-        ),
-    ];
-    list.push(("hard as good".to_string(), Tried::HardAsGood));
-    // EXAM_TRY="shift,scale,decay,mean,min;...": recalibrations of the
-    // model in use to compare, each the spreads of its priors (0: not
-    // changed; a negative scale: one for each grade of the last review),
-    // 1 to take the mean over plausible shifts, and the fewest days
-    // elapsed of the predictions it learns from (negative: checked first
-    // on the latest fifth of them).
-    let spec = std::env::var("EXAM_TRY").unwrap_or_else(|_| {
-        "0.5,0,0,0,1;0.5,0,0,1,1;0,0.5,0.5,0,1;0,-0.5,0,0,1;0,-0.5,0.3,0,-1".into()
-    });
-    for one in spec.split(';').filter(|s| !s.is_empty()) {
-        let v: Vec<f64> = one.split(',').map(|x| x.trim().parse().unwrap()).collect();
-        list.push((
-            format!("recal[{one}]"),
-            recal(v[0], v[1], v[2], v[3] != 0.0, v[4]),
-        ));
-    }
-    list
-}
-
-/// The forecast for the exam day by `tried`.
-fn tried_forecast(store: &Store, decks: &[DeckId], exam: NaiveDate, tried: Tried) -> f64 {
-    let mut cards = store.model_cards(decks, -1, false).unwrap();
-    if matches!(tried, Tried::HardAsGood) {
-        for c in &mut cards {
-            for l in &mut c.log {
-                if l.rating.value() == 3 {
-                    l.rating = Rating::new(4).unwrap();
-                }
-            }
-        }
-    }
+/// The forecast for the exam day with `knobs` adjusted to the log (the
+/// defaults when there are none, or the adjustment is refused).
+fn tried_forecast(store: &Store, decks: &[DeckId], exam: NaiveDate, knobs: Option<Knobs>) -> f64 {
+    let cards = store.model_cards(decks, -1, false).unwrap();
     let logs: Vec<CardLog<'_>> = cards
         .iter()
         .filter(|c| c.start.is_none() && !c.log.is_empty())
         .map(|c| CardLog { log: &c.log })
         .collect();
-    let model = match tried {
-        Tried::Defaults => Model::defaults(),
-        Tried::InUse => model_of(&store.stored_model().unwrap()),
-        Tried::Knobs(k) => adjust_some(&logs, k).ok().unwrap_or_default(),
-        Tried::HardAsGood => adjust_some(&logs, Knobs::ALL).ok().unwrap_or_default(),
-        Tried::Recal { .. } => model_of(&store.stored_model().unwrap()),
-    };
-    let correction = match tried {
-        Tried::Recal {
-            spreads,
-            min_elapsed,
-            checked,
-            ..
-        } => {
-            let full: Vec<&[fiches::memory::Logged]> = logs.iter().map(|c| c.log).collect();
-            let preds: Vec<Prediction> = predictions(&model, &full)
-                .into_iter()
-                .filter(|p| p.elapsed >= min_elapsed)
-                .collect();
-            let k = if checked {
-                recalibrate_checked(&model, &preds, spreads)
-            } else {
-                recalibrate(&model, &preds, spreads)
-            };
-            if std::env::var_os("EXAM_DIAG").is_some() {
-                let hard: Vec<&Prediction> =
-                    preds.iter().filter(|p| p.previous == Grade::HARD).collect();
-                let pass = hard.iter().filter(|p| p.recalled).count();
-                let predicted: f64 = hard
-                    .iter()
-                    .map(|p| model.recall_after(p.elapsed, p.stability as f32))
-                    .sum();
-                println!(
-                    "    correction {:?} decay {:.2}; after Hard: {} predictions, {pass} passed, {predicted:.1} predicted",
-                    k.scales.map(|x| (x * 100.0).round() / 100.0),
-                    k.decay,
-                    hard.len()
-                );
-            }
-            Some(k)
-        }
-        _ => None,
-    };
-    let mean_over = matches!(
-        tried,
-        Tried::Recal {
-            mean_over: true,
-            ..
-        }
-    );
+    let model = knobs
+        .and_then(|k| adjust_some(&logs, k).ok())
+        .unwrap_or_default();
     cards
         .iter()
-        .map(|c| {
-            memory_now(&model, c).map_or(0.0, |m| match &correction {
-                Some(k) => k.recall(
-                    &m,
-                    c.log.last().map_or(Grade::GOOD, |l| l.grade()),
-                    exam,
-                    mean_over,
-                ),
-                None => model.recall(&m, exam),
-            })
-        })
+        .map(|c| memory_now(&model, c).map_or(0.0, |m| model.recall(&m, exam)))
         .sum::<f64>()
         / cards.len() as f64
 }
@@ -366,73 +240,32 @@ fn diagnose(
     let stored = store.stored_model().unwrap();
     let model = model_of(&stored);
     let cards = store.model_cards(decks, stored.version, false).unwrap();
-    let memories: Vec<Option<Memory>> = cards.iter().map(|c| memory_now(&model, c)).collect();
-    let correction = forecast_correction(&model, &cards);
-    let forecasts = readiness::forecast(&correction, &cards, &memories, exam);
     let mut groups = [(0usize, 0.0, 0.0); 4];
-    for (i, c) in cards.iter().enumerate() {
-        let memory = memories[i];
+    for c in &cards {
+        let memory = memory_now(&model, c);
         let truth = student.recall(index(c.id), exam);
         let g = match (memory, c.log.last()) {
             (None, _) => 3,
             (Some(m), Some(last)) if m.last_day == eve => usize::from(last.rating.value() < 3),
             _ => 2,
         };
-        let forecast = forecasts[i];
+        let forecast = memory.map_or(0.0, |m| model.recall(&m, exam));
         groups[g].0 += 1;
         groups[g].1 += truth / CARDS as f64 * 100.0;
         groups[g].2 += (forecast - truth) / CARDS as f64 * 100.0;
     }
     let mut line = format!(
-        "  hidden decay {:.2}, the model's {:.2} ({}), the forecast's {:.2}, its stability scales {:?} on {} predictions |",
+        "  hidden decay {:.2}, the model's {:.2} ({}) |",
         student.memory.weights()[20],
         model.weights()[20],
         match model.source {
             Source::Fitted { reviews } => format!("fitted to {reviews} reviews"),
             Source::Adjusted { reviews } => format!("adjusted to {reviews} reviews"),
             Source::Defaults => "defaults".into(),
-        },
-        correction.decay,
-        correction.scales.map(|x| (x.exp() * 100.0).round() / 100.0),
-        correction.reviews
+        }
     );
     if let Some(last) = &stored.last_fit_result {
         line.push_str(&format!(" latest fit: {last} |"));
-    }
-    // The earlier cards by their last rating.
-    let mut by_rating = [(0usize, 0.0, 0.0); 6];
-    for (i, c) in cards.iter().enumerate() {
-        let memory = memories[i];
-        if let (Some(m), Some(last)) = (memory, c.log.last())
-            && m.last_day != eve
-        {
-            let truth = student.recall(index(c.id), exam);
-            let r = usize::from(last.rating.value());
-            if r == 3 && std::env::var_os("EXAM_DIAG_CARDS").is_some() {
-                let h = student.cards[index(c.id)].unwrap();
-                let ratings: Vec<String> = c
-                    .log
-                    .iter()
-                    .map(|l| format!("{}:{}", (l.day - eve).num_days(), l.rating.value()))
-                    .collect();
-                println!(
-                    "    card S {:.1} D {:.1} R {:.2} | hidden S {:.1} D {:.1} R {:.2} | {}",
-                    m.stability,
-                    m.difficulty,
-                    forecasts[i],
-                    h.stability,
-                    h.difficulty,
-                    truth,
-                    ratings.join(" ")
-                );
-            }
-            by_rating[r].0 += 1;
-            by_rating[r].1 += truth / CARDS as f64 * 100.0;
-            by_rating[r].2 += (forecasts[i] - truth) / CARDS as f64 * 100.0;
-        }
-    }
-    for (r, (n, truth, error)) in by_rating.iter().enumerate().skip(1) {
-        line.push_str(&format!(" last {r}: {n} {truth:.1} {error:+.1} |"));
     }
     let names = ["eve, recalled", "eve, forgotten", "earlier", "never seen"];
     for (name, (n, truth, error)) in names.iter().zip(groups) {
@@ -554,21 +387,10 @@ fn run(strategy: Strategy, seed: u64, days: u64, minutes: u32, dir: &std::path::
             }
             eve_error = Some((forecast(&store, &decks, exam) - truth).abs());
             if strategy == Strategy::ExamPlan {
-                eve_tried = tried_list()
+                eve_tried = TRIED
                     .iter()
-                    .map(|(_, t)| tried_forecast(&store, &decks, exam, *t) - truth)
+                    .map(|(_, knobs)| (tried_forecast(&store, &decks, exam, *knobs) - truth).abs())
                     .collect();
-                if std::env::var_os("EXAM_DIAG").is_some() {
-                    let e = eve_error.unwrap_or(0.0) * 100.0;
-                    let each: Vec<String> = eve_tried
-                        .iter()
-                        .map(|x| format!("{:+.1}", x * 100.0))
-                        .collect();
-                    println!("  in use {e:.1}; tried {}", each.join(" "));
-                }
-                for x in &mut eve_tried {
-                    *x = x.abs();
-                }
             }
         }
     }
@@ -947,7 +769,7 @@ fn main() {
                 let mean = errors.iter().sum::<f64>() / errors.len() as f64 * 100.0;
                 let worst = errors.iter().copied().fold(0.0, f64::max) * 100.0;
                 worst_eve = worst_eve.max(worst);
-                let tried: Vec<String> = tried_list()
+                let tried: Vec<String> = TRIED
                     .iter()
                     .enumerate()
                     .map(|(i, (name, _))| {

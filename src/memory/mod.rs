@@ -5,7 +5,6 @@
 pub mod adjust;
 pub mod fit;
 pub mod readiness;
-pub mod recalibrate;
 
 use chrono::NaiveDate;
 use fsrs::{FSRS, FSRSItem, FSRSReview, MemoryState};

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::recalibrate::{self, Correction};
 use super::{Grade, Logged, Memory, Model, Source, days_between};
 use crate::review::exam_plan::{self, PlanCard};
 use crate::store::ModelCard;
@@ -130,22 +129,6 @@ pub fn recall_with_plan(
     minutes: Option<u32>,
     seconds_per_card: f64,
 ) -> Vec<f64> {
-    planned_recall(model, memories, today, on, minutes, seconds_per_card)
-        .iter()
-        .zip(memories)
-        .map(|(p, m)| p.unwrap_or_else(|| m.map_or(0.0, |m| model.recall(&m, on))))
-        .collect()
-}
-
-/// [`recall_with_plan`] for the cards the plan reviews, `None` for the others.
-fn planned_recall(
-    model: &Model,
-    memories: &[Option<Memory>],
-    today: NaiveDate,
-    on: NaiveDate,
-    minutes: Option<u32>,
-    seconds_per_card: f64,
-) -> Vec<Option<f64>> {
     let mut memories: Vec<Option<Memory>> = memories.to_vec();
     let mut last: Vec<Option<LastReview>> = vec![None; memories.len()];
     let mut day = today;
@@ -175,54 +158,13 @@ fn planned_recall(
         }
     }
     let at = |m: Option<Memory>| m.map_or(0.0, |m| model.recall(&m, on));
-    last.iter()
-        .map(|last| {
-            last.map(|(chance, good, again)| chance * at(good) + (1.0 - chance) * at(again))
+    memories
+        .iter()
+        .zip(&last)
+        .map(|(m, last)| match last {
+            Some((chance, good, again)) => chance * at(*good) + (1.0 - chance) * at(*again),
+            None => at(*m),
         })
-        .collect()
-}
-
-/// How far the forecast's curve is recalibrated to the student's outcomes:
-/// a stability scale for each grade of a card's last review (spread of the
-/// prior, in natural log) and the curve's decay (in the log of the decay).
-pub const FORECAST_SPREADS: recalibrate::Spreads = recalibrate::Spreads {
-    shift: 0.0,
-    scale: 0.5,
-    decay: 0.3,
-    by_grade: true,
-};
-
-/// The correction of the forecast's curve the cards' logs support (each
-/// card replayed from its first review; a card whose log starts later is
-/// left out), none without predictions to learn from.
-pub fn forecast_correction(model: &Model, cards: &[ModelCard]) -> Correction {
-    let logs: Vec<&[Logged]> = cards
-        .iter()
-        .filter(|c| c.start.is_none() && c.cached.is_none())
-        .map(|c| c.log.as_slice())
-        .collect();
-    let predictions = recalibrate::predictions(model, &logs);
-    recalibrate::recalibrate(model, &predictions, FORECAST_SPREADS)
-}
-
-/// The grade of a card's last review in its log (Good for a card whose
-/// log is empty: an older store's).
-fn last_grade(card: &ModelCard) -> Grade {
-    card.log.last().map_or(Grade::GOOD, Logged::grade)
-}
-
-/// Each card's forecast recall on `on` if nothing more is studied (0 for a
-/// card never seen): the model's memory, the curve recalibrated.
-pub fn forecast(
-    correction: &Correction,
-    cards: &[ModelCard],
-    memories: &[Option<Memory>],
-    on: NaiveDate,
-) -> Vec<f64> {
-    cards
-        .iter()
-        .zip(memories)
-        .map(|(card, m)| m.map_or(0.0, |m| correction.recall(&m, last_grade(card), on, false)))
         .collect()
 }
 
@@ -236,15 +178,11 @@ pub fn readiness(
     on: NaiveDate,
     plan: (Option<u32>, f64),
 ) -> Readiness {
-    let correction = forecast_correction(model, cards);
-    let alone = forecast(&correction, cards, memories, on);
-    // The plan's simulation runs on the model; a card it does not review
-    // keeps the recalibrated forecast.
-    let planned: Vec<f64> = planned_recall(model, memories, today, on, plan.0, plan.1)
+    let alone: Vec<f64> = memories
         .iter()
-        .zip(&alone)
-        .map(|(p, a)| p.unwrap_or(*a))
+        .map(|m| m.map_or(0.0, |m| model.recall(&m, on)))
         .collect();
+    let planned = recall_with_plan(model, memories, today, on, plan.0, plan.1);
     let mut decks: Vec<(String, Vec<usize>)> = Vec::new();
     let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, card) in cards.iter().enumerate() {
