@@ -194,6 +194,27 @@ pub fn decode<'b>(path: &Path, bytes: &'b [u8]) -> Result<&'b str, Diagnostic> {
             ));
         }
     };
+    checked(path, text)
+}
+
+/// [`decode`], the text taking over the bytes rather than copying them.
+pub fn decode_owned(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    let mut text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            return Err(decode(path, err.as_bytes()).err().unwrap_or_else(|| {
+                Diagnostic::error(path, Pos::new(1, 1), "file is not UTF-8 text")
+            }));
+        }
+    };
+    let start = text.len() - checked(path, &text)?.len();
+    text.drain(..start);
+    Ok(text)
+}
+
+/// The checks after UTF-8: the text without its byte-order mark, unless it
+/// holds a NUL byte.
+fn checked<'t>(path: &Path, text: &'t str) -> Result<&'t str, Diagnostic> {
     // Decks saved on Windows often start with a byte-order mark.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if let Some(at) = text.find('\0') {

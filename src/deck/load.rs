@@ -45,7 +45,10 @@ const PLACEHOLDERS: &[&str] = &["-", "…", "...", "todo", "?", "tbd"];
 /// regular file) are the caller's to report.
 pub fn read_deck(path: &Path) -> io::Result<LoadedDeck> {
     let read = file::read(path)?;
-    Ok(loaded_from(path, &read.contents))
+    Ok(match read.contents {
+        file::Contents::Bytes { bytes, .. } => parse_deck_owned(path, bytes),
+        too_big => loaded_from(path, &too_big),
+    })
 }
 
 /// The deck in bytes read by [`file::read`].
@@ -70,17 +73,49 @@ pub fn parse_deck(path: &Path, bytes: &[u8]) -> LoadedDeck {
     parse_deck_with(path, bytes, PARALLEL_FROM_BYTES)
 }
 
+/// [`parse_deck`] of bytes it takes: the deck's text is then those bytes,
+/// not a copy of them.
+pub fn parse_deck_owned(path: &Path, bytes: Vec<u8>) -> LoadedDeck {
+    match file::decode_owned(path, bytes) {
+        Ok(text) => parse_text(path, text),
+        Err(diagnostic) => {
+            let mut loaded = LoadedDeck::empty(path);
+            loaded.diagnostics.push(diagnostic);
+            loaded
+        }
+    }
+}
+
+/// Checks a deck's text, decoded by [`file::decode_owned`].
+pub fn parse_text(path: &Path, text: String) -> LoadedDeck {
+    let (mut loaded, keep_text) = parse_decoded(path, &text, PARALLEL_FROM_BYTES);
+    if keep_text {
+        loaded.text = text;
+    }
+    loaded
+}
+
 /// `parts_from`: the size from which a deck is parsed in parts.
 fn parse_deck_with(path: &Path, bytes: &[u8], parts_from: usize) -> LoadedDeck {
-    let mut loaded = LoadedDeck::empty(path);
     let text = match file::decode(path, bytes) {
         Ok(text) => text,
         Err(diagnostic) => {
+            let mut loaded = LoadedDeck::empty(path);
             loaded.diagnostics.push(diagnostic);
             return loaded;
         }
     };
-    let original = text;
+    let (mut loaded, keep_text) = parse_decoded(path, text, parts_from);
+    if keep_text {
+        loaded.text = text.to_string();
+    }
+    loaded
+}
+
+/// The deck read from its decoded text, and whether the text is to be kept
+/// with it (not when the deck is refused before parsing).
+fn parse_decoded(path: &Path, text: &str, parts_from: usize) -> (LoadedDeck, bool) {
+    let mut loaded = LoadedDeck::empty(path);
     let (written, cleaned) = written_controls(path, text);
     let text: &str = &cleaned;
     // Big decks are cut at their cards once, for all that follows.
@@ -103,9 +138,8 @@ fn parse_deck_with(path: &Path, bytes: &[u8], parts_from: usize) -> LoadedDeck {
                 outline.chunks.len()
             ),
         ));
-        return loaded;
+        return (loaded, false);
     }
-    loaded.text = original.to_string();
     loaded.card_hashes = outline.as_ref().map(CardHashes::of);
     let parts = match &outline {
         Some(outline) if text.len() >= parts_from => read_in_parts(path, text, outline),
@@ -140,7 +174,7 @@ fn parse_deck_with(path: &Path, bytes: &[u8], parts_from: usize) -> LoadedDeck {
     loaded.diagnostics.extend(written);
     // In file order; the sort is stable, so each place keeps its order.
     loaded.diagnostics.sort_by_key(|d| d.pos);
-    loaded
+    (loaded, true)
 }
 
 /// One card's text, cut from its deck by [`super::outline`], read on its
@@ -244,14 +278,22 @@ fn read_in_parts(
             .collect()
     });
     let mut all = CardsRead {
-        cards: Vec::with_capacity(outline.chunks.len()),
+        cards: Vec::new(),
         entries: 0,
         errors: 0,
         diagnostics: Vec::new(),
     };
     for part in parts {
         let part = part?;
-        all.cards.extend(part.cards);
+        // The first part's cards grow into all of them (a large block
+        // grows in place): the cards are not held twice while gathered.
+        if all.cards.is_empty() {
+            all.cards = part.cards;
+            all.cards
+                .reserve_exact(outline.chunks.len().saturating_sub(all.cards.len()));
+        } else {
+            all.cards.extend(part.cards);
+        }
         all.entries += part.entries;
         all.errors += part.errors;
         all.diagnostics.extend(part.diagnostics);

@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 pub use diag::{Diagnostic, Severity};
 pub use file::{Found, MAX_DECK_BYTES, find_decks, is_deck_name};
 pub use kind::{CardKind, choice_letter, count_blanks};
-pub use load::{MAX_CARDS, card_from_text, loaded_from, parse_deck, read_deck};
+pub use load::{
+    MAX_CARDS, card_from_text, loaded_from, parse_deck, parse_deck_owned, parse_text, read_deck,
+};
 pub use rules::{DeckIds, cross_check, cross_check_ids};
 pub use yaml::Pos;
 

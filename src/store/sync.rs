@@ -325,12 +325,11 @@ impl Store {
                         .execute(params![m.row, m.line, m.position])
                         .map_err(fail)?;
                 }
-                for planned in &plan.cards {
-                    let card = &planned.card;
-                    let fields = &planned.fields;
+                for (card, planned) in plan.cards.iter().zip(&plan.planned) {
                     let Some(row) = planned.write() else {
                         continue;
                     };
+                    let fields = &planned.fields(card);
                     write_card
                         .execute(params![
                             row,

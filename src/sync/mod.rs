@@ -251,17 +251,30 @@ fn examine(
     let source = source_of(&located, hash);
     if let Some(known) = &known
         && !options.full
+        && known.hash == hash
+        && known.stamp.size == located.stamp.size
     {
-        if known.hash == hash && known.stamp.size == located.stamp.size {
-            return Ok(Examined::Touched(located, known.clone()));
-        }
-        if store.reads_edited_cards_only()
-            && let Some(edited) = read_edited(store, &located.path, &bytes, known, &source)?
-        {
-            return Ok(Examined::Edited(Box::new(edited)));
-        }
+        return Ok(Examined::Touched(located, known.clone()));
     }
-    let loaded = deck::parse_deck(&located.path, &bytes);
+    // The text takes over the bytes: the deck is held once.
+    let text = match file::decode_owned(&located.path, bytes) {
+        Ok(text) => text,
+        Err(diagnostic) => {
+            let mut loaded = LoadedDeck::empty(&located.path);
+            loaded.diagnostics.push(diagnostic);
+            return Ok(Examined::Parsed(Box::new(loaded), source));
+        }
+    };
+    let text = match &known {
+        Some(known) if !options.full && store.reads_edited_cards_only() => {
+            match read_edited(store, &located.path, text, known, &source)? {
+                Ok(edited) => return Ok(Examined::Edited(Box::new(edited))),
+                Err(text) => text,
+            }
+        }
+        _ => text,
+    };
+    let loaded = deck::parse_text(&located.path, text);
     Ok(Examined::Parsed(Box::new(loaded), source))
 }
 
@@ -281,35 +294,34 @@ fn source_of(located: &Located, hash: i64) -> Source {
     }
 }
 
-/// The edited cards of a deck synced before, read alone; `None` when the
-/// whole file must be read.
+/// The edited cards of a deck synced before, read alone; the text back
+/// when the whole file must be read.
 fn read_edited(
     store: &Store,
     path: &Path,
-    bytes: &[u8],
+    text: String,
     known: &KnownFile,
     source: &Source,
-) -> Result<Option<Edited>, StoreError> {
-    let Ok(text) = file::decode(path, bytes) else {
-        return Ok(None);
-    };
-    let Some(outline) = outline::outline(text) else {
-        return Ok(None);
+) -> Result<Result<Edited, String>, StoreError> {
+    let Some(outline) = outline::outline(&text) else {
+        return Ok(Err(text));
     };
     // Read before the stamps: a commit in between changes it.
     let data_version = store.data_version()?;
     let stamps = store.row_stamps(&known.deck)?;
     let Some(split) = plan::split(known, &outline, &stamps) else {
-        return Ok(None);
+        return Ok(Err(text));
     };
     let Some(cards) = read_cards(path, &outline, &split, &FastMap::default()) else {
-        return Ok(None);
+        return Ok(Err(text));
     };
-    Ok(Some(Edited {
+    let cut = Cut::of(&outline);
+    drop(outline);
+    Ok(Ok(Edited {
         path: path.to_path_buf(),
-        text: text.to_string(),
+        text,
         source: source.clone(),
-        cut: Cut::of(&outline),
+        cut,
         data_version,
         stamps,
         split,
@@ -472,8 +484,10 @@ fn plan_one(
             // The store changed since the file was read: read it whole,
             // from the bytes in memory.
             Err(edited) => {
-                let loaded = deck::parse_deck(&edited.path, edited.text.as_bytes());
-                plan_parsed(store, loaded, edited.source)
+                let Edited {
+                    path, text, source, ..
+                } = *edited;
+                plan_parsed(store, deck::parse_text(&path, text), source)
             }
         },
         Examined::Parsed(loaded, source) => plan_parsed(store, *loaded, source),

@@ -220,8 +220,10 @@ pub struct Plan {
     /// The deck's scheduler and retention; written with the exam day.
     pub scheduler: Option<Scheduler>,
     pub retention: Option<Retention>,
-    /// Cards read from the file.
-    pub cards: Vec<PlannedCard>,
+    /// Cards read from the file, and beside them (one for one) what the
+    /// store will do with each: apart, so that the cards are never moved.
+    pub cards: Vec<Card>,
+    pub planned: Vec<PlannedCard>,
     /// Rows whose card text is unchanged, but whose place in the file moved
     /// or which come back from retirement.
     pub moved: Vec<Moved>,
@@ -234,8 +236,9 @@ impl Plan {
     pub fn claimed_ids(&self) -> Vec<(&str, u32)> {
         self.cards
             .iter()
-            .filter(|p| p.claims_new_id)
-            .filter_map(|p| p.card.id.as_deref().map(|id| (id, p.card.pos.line)))
+            .zip(&self.planned)
+            .filter(|(_, p)| p.claims_new_id)
+            .filter_map(|(c, _)| c.id.as_deref().map(|id| (id, c.pos.line)))
             .chain(self.moved.iter().filter_map(|m| {
                 m.restored_key
                     .as_deref()
@@ -254,8 +257,8 @@ pub struct Retiring {
 
 #[derive(Debug)]
 pub struct PlannedCard {
-    pub card: Card,
-    pub fields: Fields,
+    /// The card's place in the deck.
+    pub position: usize,
     pub continues: Option<Continues>,
     pub text_hash: Option<i64>,
     /// The card has an `id` its deck does not hold live yet.
@@ -263,6 +266,12 @@ pub struct PlannedCard {
 }
 
 impl PlannedCard {
+    /// What the store holds of it beyond its own fields, made when it is
+    /// written (not held for every card of a deck at once).
+    pub fn fields(&self, card: &Card) -> Fields {
+        Fields::of(card, self.position)
+    }
+
     /// What to write: `None` when the row is as it should be; `Some(None)`
     /// for a new row, `Some(Some(row))` for a row rewritten.
     pub fn write(&self) -> Option<Option<i64>> {
@@ -376,26 +385,15 @@ pub fn plan_deck(
         Some(h) => h.cards.into_iter().map(Some).collect(),
         None => vec![None; deck.cards.len()],
     };
-    let fields: Vec<Fields> = deck
-        .cards
-        .iter()
-        .enumerate()
-        .map(|(position, card)| Fields::of(card, position))
-        .collect();
+    let positions: Vec<usize> = (0..deck.cards.len()).collect();
     let deck_edited = stored
         .fields
         .as_ref()
         .map(|f| deck_edits(f, &DeckFields::of(&deck)))
         .unwrap_or_default();
-    let mut matched = match_cards(&deck.cards, &fields, &text_hashes, &stored.rows);
+    let mut matched = match_cards(&deck.cards, &positions, &text_hashes, &stored.rows);
     mark_lines_taken(&mut matched.changes, deck.cards.iter().map(|c| c.pos.line));
-    let cards = planned_cards(
-        deck.cards,
-        fields,
-        matched.continues,
-        text_hashes,
-        &matched.claims,
-    );
+    let planned = planned_cards(positions, matched.continues, text_hashes, &matched.claims);
     Plan {
         sync: DeckSync {
             deck: deck.id,
@@ -413,7 +411,8 @@ pub fn plan_deck(
         tags: deck.tags,
         scheduler: deck.scheduler,
         retention: deck.retention,
-        cards,
+        cards: deck.cards,
+        planned,
         moved: Vec::new(),
         retire: matched.retire,
     }
@@ -530,11 +529,7 @@ pub fn plan_edited(
         stamps,
         split,
     } = deck;
-    let fields: Vec<Fields> = edited
-        .iter()
-        .zip(&split.edited)
-        .map(|(card, (position, _))| Fields::of(card, *position))
-        .collect();
+    let positions: Vec<usize> = split.edited.iter().map(|(position, _)| *position).collect();
     let text_hashes: Vec<Option<i64>> = split.edited.iter().map(|(_, h)| Some(*h)).collect();
     // Card ids stay unique: an edit that breaks that is reported by a full
     // read. The rows kept are distinct rows of one deck, whose ids the
@@ -588,17 +583,11 @@ pub fn plan_edited(
         .filter(|&(i, row)| !split.claimed[i] && (!row.retired || !split.edited.is_empty()))
         .filter_map(|(_, row)| rows.get(&row.id).cloned())
         .collect();
-    let matched = match_cards(&edited, &fields, &text_hashes, &unclaimed);
+    let matched = match_cards(&edited, &positions, &text_hashes, &unclaimed);
     changes.extend(matched.changes);
     changes.sort_by_key(|c| (c.kind, c.line));
     mark_lines_taken(&mut changes, outline.chunks.iter().map(|c| c.line));
-    let cards = planned_cards(
-        edited,
-        fields,
-        matched.continues,
-        text_hashes,
-        &matched.claims,
-    );
+    let planned = planned_cards(positions, matched.continues, text_hashes, &matched.claims);
     Some(Plan {
         sync: DeckSync {
             deck: known.deck.clone(),
@@ -619,7 +608,8 @@ pub fn plan_edited(
         tags: Vec::new(),
         scheduler: None,
         retention: None,
-        cards,
+        cards: edited,
+        planned,
         moved,
         retire: matched.retire,
     })
@@ -658,11 +648,11 @@ pub fn carry_moved_cards(outcomes: &mut [Outcome], elsewhere: &FastMap<String, K
             continue;
         };
         let deck = plan.sync.deck.clone();
-        for planned in &mut plan.cards {
+        for (card, planned) in plan.cards.iter().zip(plan.planned.iter_mut()) {
             if planned.continues.is_some() {
                 continue;
             }
-            let Some(key) = planned.card.id.as_deref() else {
+            let Some(key) = card.id.as_deref() else {
                 continue;
             };
             let (row, from) = match leaving.get(key) {
@@ -756,22 +746,19 @@ pub fn ids_taken<'p>(
 
 /// The cards read from a file, each with what the store will do with it.
 fn planned_cards(
-    cards: Vec<Card>,
-    fields: Vec<Fields>,
+    positions: Vec<usize>,
     continues: Vec<Option<Continues>>,
     text_hashes: Vec<Option<i64>>,
     claims: &[bool],
 ) -> Vec<PlannedCard> {
-    cards
+    positions
         .into_iter()
-        .zip(fields)
         .zip(continues)
         .zip(text_hashes)
         .zip(claims)
         .map(
-            |((((card, fields), continues), text_hash), &claims_new_id)| PlannedCard {
-                card,
-                fields,
+            |(((position, continues), text_hash), &claims_new_id)| PlannedCard {
+                position,
                 continues,
                 text_hash,
                 claims_new_id,
@@ -862,7 +849,7 @@ struct Matched {
 /// Rows left over are retired.
 fn match_cards(
     cards: &[Card],
-    fields: &[Fields],
+    positions: &[usize],
     text_hashes: &[Option<i64>],
     rows: &[Row],
 ) -> Matched {
@@ -943,7 +930,7 @@ fn match_cards(
             }
             Some(i) => {
                 let row = &rows[i];
-                let fields = &fields[c];
+                let fields = &Fields::of(card, positions[c]);
                 if row.retired {
                     changes.push(Change {
                         kind: ChangeKind::Restored,
@@ -1056,7 +1043,7 @@ mod tests {
                     .unwrap()
                     .retired = true;
             }
-            for p in &plan.cards {
+            for (card, p) in plan.cards.iter().zip(&plan.planned) {
                 let Some(id) = p.write() else { continue };
                 let id = id.unwrap_or_else(|| {
                     self.next += 1;
@@ -1064,20 +1051,20 @@ mod tests {
                 });
                 let row = Row {
                     id,
-                    key: p.card.id.clone(),
-                    qnorm: p.card.normalized_question.clone(),
-                    question: p.card.question.clone(),
-                    answer: p.fields.answer.clone(),
-                    points: p.card.points.map(i64::from),
-                    tags: p.fields.tags.clone(),
-                    note: p.card.note.clone(),
-                    source: p.card.source.clone(),
-                    line: i64::from(p.card.pos.line),
-                    position: p.fields.position,
+                    key: card.id.clone(),
+                    qnorm: card.normalized_question.clone(),
+                    question: card.question.clone(),
+                    answer: p.fields(card).answer.clone(),
+                    points: card.points.map(i64::from),
+                    tags: p.fields(card).tags.clone(),
+                    note: card.note.clone(),
+                    source: card.source.clone(),
+                    line: i64::from(card.pos.line),
+                    position: p.fields(card).position,
                     retired: false,
                     text_hash: p.text_hash,
-                    kind: p.fields.kind.clone(),
-                    ask: p.card.ask.map(i64::from),
+                    kind: p.fields(card).kind.clone(),
+                    ask: card.ask.map(i64::from),
                 };
                 match self.rows.iter_mut().find(|x| x.id == id) {
                     Some(old) => *old = row,
@@ -1231,7 +1218,7 @@ mod tests {
         let plan = rows.sync(swapped);
         assert!(changes(&plan).is_empty());
         assert!(
-            plan.cards
+            plan.planned
                 .iter()
                 .all(|p| p.continues.is_some_and(|c| c.stale))
         );
@@ -1369,7 +1356,10 @@ mod tests {
             panic!()
         };
         assert!(from.retire.is_empty(), "the row is not retired: it moves");
-        assert_eq!(to.cards[0].continues, Some(Continues { row, stale: true }));
+        assert_eq!(
+            to.planned[0].continues,
+            Some(Continues { row, stale: true })
+        );
         assert_eq!(
             changes(to),
             vec![(ChangeKind::Moved, "c1 (from deck a)".into())]
@@ -1404,7 +1394,7 @@ mod tests {
             panic!()
         };
         assert_eq!(
-            to.cards[0].continues,
+            to.planned[0].continues,
             Some(Continues {
                 row: 7,
                 stale: true

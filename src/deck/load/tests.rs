@@ -317,3 +317,24 @@ fn deck_id_defaults_to_file_stem() {
     let loaded = parse_deck(Path::new("decks/ch1-approche.yml"), GOOD.as_bytes());
     assert_eq!(loaded.deck.unwrap().id, DeckId("ch1-approche".into()));
 }
+
+/// A deck read from bytes it takes is the deck read from a borrowed copy:
+/// text, cards, hashes and every diagnostic (bad UTF-8, a byte-order mark,
+/// a NUL byte included), on every input of the corpus.
+#[test]
+fn bytes_taken_read_as_bytes_lent() {
+    let mut inputs = crate::deck::outline::tests::corpus(100);
+    inputs.push(b"\xef\xbb\xbftitle: T\ncards:\n  - q: A\n    a: B\n".to_vec());
+    inputs.push(b"title: T\ncards:\n  - q: A\xff\n    a: B\n".to_vec());
+    inputs.push(b"title: T\ncards:\n  - q: A\0\n    a: B\n".to_vec());
+    for bytes in inputs {
+        let path = Path::new("t.yaml");
+        let lent = parse_deck(path, &bytes);
+        let taken = parse_deck_owned(path, bytes.clone());
+        assert_eq!(taken.text, lent.text, "{bytes:?}");
+        assert_eq!(taken.deck, lent.deck, "{bytes:?}");
+        assert_eq!(taken.diagnostics, lent.diagnostics, "{bytes:?}");
+        assert_eq!(taken.card_hashes, lent.card_hashes, "{bytes:?}");
+        assert_eq!(taken.entries, lent.entries, "{bytes:?}");
+    }
+}
