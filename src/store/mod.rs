@@ -5,6 +5,7 @@
 pub mod anki;
 mod interop;
 mod memory;
+mod memory_cache;
 mod ratings;
 mod review;
 mod stats;
