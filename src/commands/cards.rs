@@ -27,9 +27,9 @@ struct Shown {
     ef: f64,
     interval: u32,
     /// The day the card comes back under `scheduler`.
-    due: Option<String>,
+    due: Option<chrono::NaiveDate>,
     scheduler: Scheduler,
-    sm2_due: Option<String>,
+    sm2_due: Option<chrono::NaiveDate>,
     lapses: u32,
     last_rating: Option<Rating>,
     retired: bool,
@@ -58,7 +58,7 @@ pub fn run(
             let fsrs_due = days.get(&row.card).filter(|_| under_fsrs && !row.retired);
             Shown {
                 card: row.card,
-                due: fsrs_due.map_or_else(|| row.due.clone(), |d| Some(d.to_string())),
+                due: fsrs_due.copied().or(row.due),
                 scheduler: if under_fsrs {
                     Scheduler::Fsrs
                 } else {
@@ -122,10 +122,10 @@ fn print_table(out: &mut impl Write, rows: &[Shown]) -> io::Result<()> {
     )?;
     for (row, name) in rows.iter().zip(&names) {
         let question: String = text::one_line(&row.question).chars().take(60).collect();
-        let due = row
-            .due
-            .as_deref()
-            .unwrap_or(if row.retired { "retired" } else { "new" });
+        let due = row.due.map_or_else(
+            || if row.retired { "retired" } else { "new" }.to_string(),
+            |d| d.to_string(),
+        );
         let last = row
             .last_rating
             .map_or_else(|| "-".to_string(), |r| r.to_string());

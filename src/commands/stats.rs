@@ -97,7 +97,7 @@ pub fn run(
 /// exam day before it (the decks sharing a day share the minutes).
 #[derive(Debug, Clone, serde::Serialize)]
 struct ExamCoverage {
-    exam: String,
+    exam: NaiveDate,
     decks: Vec<String>,
     #[serde(flatten)]
     coverage: Coverage,
@@ -113,25 +113,24 @@ fn exam_coverage(
 ) -> Result<(u32, MinutesFrom, Vec<ExamCoverage>), Failure> {
     let pace = store.read_consistently(|store| crate::review::pace(store, given))?;
     let (seconds, minutes, from) = (pace.seconds_per_card, pace.minutes, pace.minutes_from);
-    let mut by_day: BTreeMap<String, (Vec<String>, usize)> = BTreeMap::new();
+    let mut by_day: BTreeMap<NaiveDate, (Vec<String>, usize)> = BTreeMap::new();
     for Standing { deck, exam, .. } in stats {
         if let Some(exam) = exam {
-            let entry = by_day.entry(exam.date.clone()).or_default();
+            let entry = by_day.entry(exam.date).or_default();
             entry.0.push(deck.deck.to_string());
             entry.1 += exam.unseen;
         }
     }
     let covers = by_day
         .into_iter()
-        .filter_map(|(date, (decks, unseen))| {
-            let exam = NaiveDate::parse_from_str(&date, "%Y-%m-%d").ok()?;
+        .map(|(exam, (decks, unseen))| {
             let coverage = exam_plan::coverage(unseen, today, exam, minutes, seconds);
-            Some(ExamCoverage {
+            ExamCoverage {
                 warning: coverage.warning(exam),
-                exam: date,
+                exam,
                 decks,
                 coverage,
-            })
+            }
         })
         .collect();
     Ok((minutes, from, covers))

@@ -25,7 +25,7 @@ pub struct Standing {
 /// Where a deck stands against its exam.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExamStats {
-    pub date: String,
+    pub date: NaiveDate,
     /// Study days before the exam, today included.
     pub days_left: i64,
     /// Cards never reviewed yet.
@@ -41,7 +41,7 @@ pub struct ExamStats {
 impl ExamStats {
     pub fn new(figures: ExamFigures, today: NaiveDate, exam: NaiveDate) -> ExamStats {
         ExamStats {
-            date: exam.format("%Y-%m-%d").to_string(),
+            date: exam,
             days_left: (exam - today).num_days().max(0),
             unseen: figures.unseen,
             known: figures.known,

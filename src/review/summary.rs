@@ -313,13 +313,7 @@ impl Session {
             .into_iter()
             .filter(|row| !row.retired && only.contains(&row.card))
             .collect();
-        let due_on = |row: &crate::store::CardRow| {
-            fsrs_day.get(&row.card).copied().or_else(|| {
-                row.due
-                    .as_deref()
-                    .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-            })
-        };
+        let due_on = |row: &crate::store::CardRow| fsrs_day.get(&row.card).copied().or(row.due);
         let relearning: HashSet<CardId> = store
             .relearning_on(&self.decks, self.day)?
             .iter()

@@ -136,10 +136,7 @@ pub fn tag_stats(
         .filter(|r| !r.retired && members.contains(&r.card))
     {
         stats.cards += 1;
-        let due = row
-            .due
-            .as_deref()
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        let due = row.due;
         match due {
             None => stats.new += 1,
             Some(_) if row.reps >= 2 => stats.review += 1,
@@ -280,7 +277,7 @@ mod tests {
             reps,
             ef: 2.5,
             interval: 1,
-            due: due.map(str::to_string),
+            due: due.map(|d| d.parse().expect("a test's day")),
             lapses: 0,
             last_rating: None,
             retired,

@@ -54,7 +54,7 @@ pub struct CardRow {
     pub reps: u32,
     pub ef: f64,
     pub interval: u32,
-    pub due: Option<String>,
+    pub due: Option<NaiveDate>,
     pub lapses: u32,
     pub last_rating: Option<Rating>,
     pub retired: bool,

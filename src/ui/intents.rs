@@ -294,11 +294,7 @@ pub fn open_stats_scheduled(
     {
         let one = std::slice::from_ref(deck);
         // Readiness by tag on the exam day, or today without one.
-        let on = stats
-            .exam
-            .as_ref()
-            .and_then(|e| NaiveDate::parse_from_str(&e.date, "%Y-%m-%d").ok())
-            .unwrap_or(today);
+        let on = stats.exam.as_ref().map(|e| e.date).unwrap_or(today);
         let mine = outlook.decks.iter().find(|d| d.deck == *deck);
         let by_tag = mine
             .map(|d| outlook::recall_by_tag(&outlook.model, d, on))
