@@ -222,41 +222,41 @@ impl ExamOutlook {
         }
     }
 
-    /// The deck's exam if its plan is followed every day until then at
-    /// `minutes` a day, a card taking `seconds_per_card`, as `readiness`
-    /// forecasts it for the deck alone.
+    /// The exams of decks sharing one exam day if their plan is followed
+    /// every day until then at `minutes` a day, a card taking
+    /// `seconds_per_card`: one plan for all their cards, the minutes shared
+    /// between them, as `readiness` forecasts these decks together. One
+    /// outlook for each deck, in order; the coverage is the decks' together.
     pub fn planned(
         model: &Model,
-        memories: &[Option<Memory>],
+        decks: &[&[Option<Memory>]],
         (today, exam): (NaiveDate, NaiveDate),
         minutes: u32,
         seconds_per_card: f64,
-    ) -> Self {
-        let planned = readiness::recall_with_plan(
-            model,
-            memories,
-            today,
-            exam,
-            Some(minutes),
-            seconds_per_card,
-        );
-        let unseen = memories.iter().filter(|m| m.is_none()).count();
-        ExamOutlook {
-            day: exam,
-            days_left: (exam - today).num_days().max(0),
-            recall: if planned.is_empty() {
-                0.0
-            } else {
-                planned.iter().sum::<f64>() / planned.len() as f64
-            },
-            coverage: Some(super::exam_plan::coverage(
-                unseen,
-                today,
-                exam,
-                minutes,
-                seconds_per_card,
-            )),
-        }
+    ) -> Vec<Self> {
+        let all: Vec<Option<Memory>> = decks.iter().flat_map(|d| d.iter().copied()).collect();
+        let planned =
+            readiness::recall_with_plan(model, &all, today, exam, Some(minutes), seconds_per_card);
+        let unseen = all.iter().filter(|m| m.is_none()).count();
+        let coverage = super::exam_plan::coverage(unseen, today, exam, minutes, seconds_per_card);
+        let mut rest = planned.as_slice();
+        decks
+            .iter()
+            .map(|deck| {
+                let (mine, after) = rest.split_at(deck.len().min(rest.len()));
+                rest = after;
+                ExamOutlook {
+                    day: exam,
+                    days_left: (exam - today).num_days().max(0),
+                    recall: if mine.is_empty() {
+                        0.0
+                    } else {
+                        mine.iter().sum::<f64>() / mine.len() as f64
+                    },
+                    coverage: Some(coverage),
+                }
+            })
+            .collect()
     }
 
     /// "12 d · 74 %": days left and predicted recall on the day.

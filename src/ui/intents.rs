@@ -386,27 +386,23 @@ fn deck_rows(
     } else {
         (None, None)
     };
+    let outlooks = exam_outlooks(
+        outlook.as_ref(),
+        decks,
+        &exams,
+        today,
+        minutes.zip(seconds_per_card),
+    );
     let rows: Vec<DeckRow> = decks
         .iter()
         .zip(&exams)
-        .map(|(id, exam)| {
+        .zip(outlooks)
+        .map(|((id, exam), outlook)| {
             let stats = match exam {
                 Some(_) => store.deck_stats(id, today)?,
                 None => crate::review::scheduler::deck_stats(store, id, today, scheduling)?,
             };
-            let exam = exam.zip(outlook.as_ref()).and_then(|(exam, outlook)| {
-                let deck = outlook.decks.iter().find(|d| d.deck == *id)?;
-                Some(match minutes.zip(seconds_per_card) {
-                    Some((minutes, seconds)) => outlook::ExamOutlook::planned(
-                        &outlook.model,
-                        &deck.memories,
-                        (today, exam),
-                        minutes,
-                        seconds,
-                    ),
-                    None => outlook::ExamOutlook::new(&outlook.model, &deck.memories, today, exam),
-                })
-            });
+            let exam = outlook;
             Ok(DeckRow {
                 id: id.clone(),
                 title: stats.title,
@@ -418,15 +414,78 @@ fn deck_rows(
             })
         })
         .collect::<Result<_, StoreError>>()?;
-    // Decks the minutes cannot cover, each named, after what the column is.
+    // Decks the minutes cannot cover, after what the column is: those of one
+    // exam day named together, as their plan shares the minutes.
     let note = outlook.map(|o| {
         let mut note = outlook::exam_column_note(o.model.source, &o.calibration, minutes);
+        let mut short: Vec<(String, Vec<String>)> = Vec::new();
         for row in &rows {
             if let Some(warning) = row.exam.as_ref().and_then(|e| e.warning()) {
-                note.push_str(&format!(" {}: {warning}", row.id));
+                match short.iter_mut().find(|(w, _)| *w == warning) {
+                    Some((_, ids)) => ids.push(row.id.to_string()),
+                    None => short.push((warning, vec![row.id.to_string()])),
+                }
             }
+        }
+        for (warning, ids) in short {
+            note.push_str(&format!(" {}: {warning}", ids.join(", ")));
         }
         note
     });
     Ok(DeckRows { rows, note })
+}
+
+/// Each deck's exam outlook, `None` without an exam to come. With minutes
+/// (and the student's seconds a card), the decks of one exam day are
+/// planned together, sharing the minutes as a review of them all does and
+/// as `readiness` forecasts them.
+fn exam_outlooks(
+    outlook: Option<&outlook::Outlook>,
+    decks: &[DeckId],
+    exams: &[Option<NaiveDate>],
+    today: NaiveDate,
+    planned: Option<(u32, f64)>,
+) -> Vec<Option<outlook::ExamOutlook>> {
+    let mut out: Vec<Option<outlook::ExamOutlook>> = vec![None; decks.len()];
+    let Some(outlook) = outlook else {
+        return out;
+    };
+    let memories = |id: &DeckId| {
+        outlook
+            .decks
+            .iter()
+            .find(|d| d.deck == *id)
+            .map(|d| d.memories.as_slice())
+    };
+    for (i, (id, exam)) in decks.iter().zip(exams).enumerate() {
+        let (Some(exam), None) = (exam, &out[i]) else {
+            continue;
+        };
+        match planned {
+            None => {
+                out[i] = memories(id)
+                    .map(|m| outlook::ExamOutlook::new(&outlook.model, m, today, *exam));
+            }
+            Some((minutes, seconds)) => {
+                // This deck and the later ones of the same exam day.
+                let together: Vec<(usize, &[Option<crate::memory::Memory>])> = (i..decks.len())
+                    .filter(|&j| exams[j] == Some(*exam))
+                    .filter_map(|j| memories(&decks[j]).map(|m| (j, m)))
+                    .collect();
+                let shares: Vec<&[Option<crate::memory::Memory>]> =
+                    together.iter().map(|(_, m)| *m).collect();
+                let planned = outlook::ExamOutlook::planned(
+                    &outlook.model,
+                    &shares,
+                    (today, *exam),
+                    minutes,
+                    seconds,
+                );
+                for ((j, _), one) in together.iter().zip(planned) {
+                    out[*j] = Some(one);
+                }
+            }
+        }
+    }
+    out
 }

@@ -779,3 +779,76 @@ fn fiches_minutes_is_read_alike_by_every_command() {
         );
     }
 }
+
+/// Decks sharing an exam day share the minutes in the deck list's forecast,
+/// as a review of them all does: each deck's cell is the recall readiness
+/// forecasts for it with those decks together, not with the deck alone.
+#[test]
+fn the_deck_list_plans_decks_of_one_exam_day_together() {
+    let scratch = Scratch::new();
+    for (name, title, count) in [("un", "Un", 40), ("deux", "Deux", 50)] {
+        let mut deck = format!("title: \"{title}\"\nexam: \"2026-12-10\"\ncards:\n");
+        for i in 0..count {
+            deck.push_str(&format!("  - q: \"{name} {i} ?\"\n    a: \"R{i}\"\n"));
+        }
+        scratch.write(&format!("decks/{name}.yaml"), deck);
+    }
+    // A few reviews of the first deck, a week before (too few to time a
+    // card by: 12 seconds assumed, so 2 minutes a day cannot show them all).
+    run(
+        &scratch,
+        day("2026-11-24"),
+        &["review", "--plain", "un", "--new", "6"],
+        Some(&"\n4\n".repeat(6)),
+    );
+    let today = day("2026-12-01");
+    let with_plan = |decks: &[&str]| -> Vec<f64> {
+        let mut args = vec!["readiness", "--minutes", "2", "--json"];
+        args.extend_from_slice(decks);
+        let doc: Value = serde_json::from_str(&run(&scratch, today, &args, None).stdout).unwrap();
+        doc["decks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["with_plan"].as_f64().unwrap())
+            .collect()
+    };
+    // Readiness of both decks in the store's order, the list's and a
+    // review's (the plan shows new cards deck after deck).
+    let together = with_plan(&["deux", "un"]);
+    let alone = [with_plan(&["deux"])[0], with_plan(&["un"])[0]];
+    // Sharing 2 minutes a day leaves each deck less than it would have alone.
+    assert!(
+        together[0] < alone[0] && together[1] < alone[1],
+        "{together:?} {alone:?}"
+    );
+    let doc: Value = serde_json::from_str(
+        &run(
+            &scratch,
+            today,
+            &["readiness", "--minutes", "2", "--json"],
+            None,
+        )
+        .stdout,
+    )
+    .unwrap();
+    let left = doc["coverage"]["left_unseen"].as_u64().unwrap();
+    assert!(left > 0, "{doc}");
+    for (deck, recall) in ["deux", "un"].iter().zip(&together) {
+        let (out, cell) = exam_cell(&scratch, deck, &[("FICHES_MINUTES", "2")]);
+        assert_eq!(
+            cell,
+            format!("9 d · {:.0} %", recall * 100.0),
+            "{}",
+            out.stdout
+        );
+        // The cards the minutes leave unseen are the two decks' together.
+        assert!(
+            out.stdout.contains(&format!(
+                "deux, un: At 2 minutes a day, {left} cards will not be seen before 2026-12-10;"
+            )),
+            "{}",
+            out.stdout
+        );
+    }
+}
