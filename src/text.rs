@@ -102,6 +102,7 @@ fn push_visible(out: &mut String, c: char) {
         '\u{1b}' => out.push_str("\\e"),
         '\r' => out.push_str("\\r"),
         '\n' => out.push_str("\\n"),
+        '\t' => out.push_str("\\t"),
         '\0' => out.push_str("\\0"),
         _ => {
             use std::fmt::Write as _;
@@ -133,9 +134,10 @@ pub fn shown(text: &str) -> Cow<'_, str> {
 }
 
 /// Like [`shown`], for text that must stay on one line (a diagnostic, a
-/// table cell): line breaks are shown as `\n` too, so no text forges a line.
+/// table cell): line breaks are shown as `\n` too, so no text forges a line,
+/// and tabs as `\t`, so none moves what follows it to another column.
 pub fn one_line(text: &str) -> Cow<'_, str> {
-    escape_where(text, |c| c == '\n' || is_unsafe(c))
+    escape_where(text, |c| c == '\n' || c == '\t' || is_unsafe(c))
 }
 
 /// JSON from serde_json, with the characters it leaves raw inside strings
@@ -233,7 +235,7 @@ mod tests {
             shown("a\u{1b}]0;x\u{7}b\rc\u{9b}d\u{202e}e\u{7f}\nf\tg"),
             "a\\e]0;x\\u{7}b\\rc\\u{9b}d\\u{202e}e\\u{7f}\nf\tg"
         );
-        assert_eq!(one_line("a\nb"), "a\\nb");
+        assert_eq!(one_line("a\nb\tc"), "a\\nb\\tc");
         assert!(matches!(shown("Qualité perçue ?"), Cow::Borrowed(_)));
         for c in [
             '\u{2066}', '\u{2069}', '\u{202a}', '\u{85}', '\u{8}', '\u{b}',

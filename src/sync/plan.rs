@@ -182,20 +182,34 @@ pub fn deck_edits(stored: &DeckFields, now: &DeckFields) -> Vec<DeckEdit> {
             .as_ref()
             .map_or_else(|| "none".to_string(), ToString::to_string)
     }
+    // Listed with commas; each tag quoted when one holds a comma or spaces
+    // at its ends, so that ["a, b"] and ["a", "b"] read apart.
     fn tags(tags: &[String]) -> String {
+        let plain = tags
+            .iter()
+            .all(|t| !t.is_empty() && !t.contains(',') && t.trim() == t);
         if tags.is_empty() {
             "none".to_string()
-        } else {
+        } else if plain {
             tags.join(", ")
+        } else {
+            let quoted: Vec<String> = tags.iter().map(|t| format!("\"{t}\"")).collect();
+            quoted.join(", ")
         }
     }
     let both =
         |field, was: String, now: String| (was != now).then_some(DeckEdit { field, was, now });
+    // The tags are compared as lists, not as the text that shows them.
+    let tag_edit = (stored.tags != now.tags).then(|| DeckEdit {
+        field: "tags",
+        was: tags(&stored.tags),
+        now: tags(&now.tags),
+    });
     [
         both("title", stored.title.clone(), now.title.clone()),
         both("exam", shown(&stored.exam), shown(&now.exam)),
         both("order", shown(&stored.order), shown(&now.order)),
-        both("tags", tags(&stored.tags), tags(&now.tags)),
+        tag_edit,
         both("scheduler", shown(&stored.scheduler), shown(&now.scheduler)),
         both("retention", shown(&stored.retention), shown(&now.retention)),
     ]

@@ -480,6 +480,31 @@ fn sync_reports_a_changed_scheduler_retention_or_tags_and_the_dry_run_lists_them
         "{}",
         out.stdout
     );
+    // Tags are compared as lists: one tag "a, b" then two, a and b, is a
+    // change, shown so that the two read apart; a tab is shown as \t.
+    let tagged = |tags: &str| {
+        format!(
+            "scheduler: sm2\nretention: 0.80\ntags: {tags}\n{}",
+            DECK.replace("Trois\"", "Cinq\\nSix\"")
+        )
+    };
+    for (tags, line) in [
+        ("[\"a, b\"]", "  deck     tags: a\\nb -> \"a, b\""),
+        ("[\"a\", \"b\"]", "  deck     tags: \"a, b\" -> a, b"),
+        ("[\"a\", \"b\\tc\"]", "  deck     tags: a, b -> a, b\\tc"),
+    ] {
+        scratch.write("decks/trois.yaml", tagged(tags));
+        let dry = run(&scratch, first, &["sync", "--dry-run"], None);
+        assert!(
+            dry.stdout.lines().any(|l| l == line),
+            "{tags}: {}",
+            dry.stdout
+        );
+        let out = run(&scratch, first, &["sync"], None);
+        let lines: Vec<&str> = out.stdout.lines().skip(1).collect();
+        assert_eq!(lines, [line], "{tags}: {}", out.stdout);
+        assert!(!out.stdout.contains('\t'), "{}", out.stdout);
+    }
 }
 
 /// The deck list's exam cell of `deck` and its note, with these variables.
