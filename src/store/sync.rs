@@ -9,7 +9,7 @@ use super::{Store, StoreError};
 use crate::deck::DeckId;
 use crate::deck::file::Stamp;
 use crate::hash::FastMap;
-use crate::sync::plan::{DeckFields, KeyedRow, KnownFile, Outcome, Row, RowStamp};
+use crate::sync::plan::{ChangeKind, DeckFields, KeyedRow, KnownFile, Outcome, Row, RowStamp};
 
 const ROW_COLUMNS: &str =
     "id, key, qnorm, question, answer, points, tags, note, source, line, position,
@@ -351,6 +351,16 @@ impl Store {
                         .map_err(fail)?;
                 }
             }
+        }
+        // A card back from retirement brings back reviews that the count a
+        // fit would rest on (kept with the memory cache, over live cards)
+        // left out: the next upkeep counts the whole log again.
+        let restored = outcomes.iter().any(|outcome| {
+            matches!(outcome, Outcome::Changed(plan) if plan.sync.count(ChangeKind::Restored) > 0)
+        });
+        if restored {
+            tx.execute("UPDATE memory_model SET cached_pairs = NULL", [])
+                .map_err(fail)?;
         }
         tx.execute_batch("PRAGMA cache_size = -2000").map_err(fail)
     }

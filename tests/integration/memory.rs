@@ -547,3 +547,71 @@ fn calibration_sets_self_ratings_against_the_points_ticked() {
         text.stdout
     );
 }
+
+/// A card retired when the cache was made, and its reviews with it, comes
+/// back by sync: the count a fit rests on is made afresh, so a fit its
+/// reviews make due is tried at the next upkeep.
+#[test]
+fn a_card_back_from_retirement_counts_again_towards_a_fit() {
+    let scratch = Scratch::new();
+    let path = scratch.write("decks/m.yaml", deck(10));
+    let db = scratch.path.join("store.db");
+    let mut store = Store::open(&db).unwrap();
+    let start = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+    store
+        .sync(std::slice::from_ref(&path), false, at(start))
+        .unwrap();
+    let ids: Vec<CardId> = memories(&store, false).iter().map(|(id, _)| *id).collect();
+    // Card m7 reviewed on enough days to make an adjustment due.
+    let days = fiches::memory::adjust::MIN_REVIEWS_TO_ADJUST as u64 + 5;
+    for d in 0..days {
+        rate(
+            &mut store,
+            ids[7],
+            3 + u8::try_from(d % 3).unwrap(),
+            start + Days::new(d),
+        );
+    }
+    // m7 removed from its deck; the upkeep counts the live cards' reviews:
+    // too few, nothing to fit, the count kept with the cache.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let removed = text.replace(
+        "  - id: \"m7\"\n    q: \"Question 7 ?\"\n    a: \"Réponse 7.\"\n    tags: [\"t1\"]\n",
+        "",
+    );
+    assert_ne!(removed, text);
+    let today = start + Days::new(days);
+    std::fs::write(&path, removed).unwrap();
+    store
+        .sync(std::slice::from_ref(&path), false, at(today))
+        .unwrap();
+    upkeep(&mut store, at(today), false, false).unwrap();
+    assert_eq!(store.stored_model().unwrap().cached_pairs, Some(0));
+    let idle = upkeep(&mut store, at(today), false, false).unwrap();
+    assert_eq!(idle.fit, None, "{idle:?}");
+    // m7 back: its reviews count again, and the next upkeep tries the fit.
+    std::fs::write(&path, &text).unwrap();
+    let report = store
+        .sync(std::slice::from_ref(&path), false, at(today))
+        .unwrap();
+    assert_eq!(
+        report.decks[0].count(fiches::sync::plan::ChangeKind::Restored),
+        1,
+        "{report:?}"
+    );
+    let after = upkeep(&mut store, at(today), false, false).unwrap();
+    assert!(after.fit.is_some(), "{after:?}");
+    let cards: Vec<_> = {
+        let stored = store.stored_model().unwrap();
+        let decks = store.deck_ids().unwrap();
+        store.model_cards(&decks, stored.version, false).unwrap()
+    };
+    let logs: Vec<fiches::memory::fit::CardLog<'_>> = cards
+        .iter()
+        .map(|c| fiches::memory::fit::CardLog { log: &c.log })
+        .collect();
+    assert_eq!(
+        store.stored_model().unwrap().cached_pairs,
+        Some(fiches::memory::fit::fit_size(&logs))
+    );
+}
