@@ -68,9 +68,17 @@ Environment:
 /// `--db`, for the commands that use the review store.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct StoreArg {
-    /// The review store [default: $XDG_DATA_HOME/fiches/fiches.db or ~/.local/share/fiches/fiches.db]
-    #[arg(long, env = "FICHES_DB", value_name = "PATH")]
+    /// The review store, else FICHES_DB [default: $XDG_DATA_HOME/fiches/fiches.db or ~/.local/share/fiches/fiches.db]
+    #[arg(long, value_name = "PATH")]
     pub db: Option<PathBuf>,
+}
+
+/// FICHES_DB, the store when no `--db` is given; unset or empty, none (a
+/// path need not be UTF-8, so it is taken as it is).
+pub fn db_from_env() -> Option<PathBuf> {
+    std::env::var_os("FICHES_DB")
+        .filter(|value| !value.is_empty())
+        .map(PathBuf::from)
 }
 
 /// `--db` and the decks a command reads from the store.

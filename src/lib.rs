@@ -34,7 +34,9 @@ use cli::{Cli, Command};
 
 /// Runs a parsed command line and returns the process exit status.
 pub fn run(mut cli: Cli) -> ExitCode {
-    let db = cli.store.db.as_deref();
+    // --db after the command, else before it, else FICHES_DB.
+    let from_env = cli::db_from_env();
+    let db = cli.store.db.as_deref().or(from_env.as_deref());
     let result = match &mut cli.command {
         None => scheduling(cli.scheduling, cli::SchedulingArgs::default()).and_then(|scheduling| {
             let minutes = cli::minutes_from_env().map_err(commands::Failure::usage)?;

@@ -877,3 +877,39 @@ fn the_deck_list_plans_decks_of_one_exam_day_together() {
         );
     }
 }
+
+#[test]
+fn fiches_db_is_the_store_unless_a_flag_names_another_and_empty_is_unset() {
+    let scratch = Scratch::new();
+    scratch.write(
+        "decks/d.yaml",
+        "title: \"D\"\ncards:\n  - q: \"Q ?\"\n    a: \"R\"\n",
+    );
+    let from_env = scratch.path.join("env.db");
+    let from_flag = scratch.path.join("flag.db");
+    let env = |db: &str| vec![("FICHES_DB", db.to_string())];
+    let run = |args: &[&str], db: &str| {
+        let vars = env(db);
+        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        fiches_with(&scratch.path, args, &vars, None)
+    };
+    // The variable alone chooses the store.
+    let synced = run(&["sync"], from_env.to_str().unwrap());
+    assert_eq!(synced.status, 0, "{}", synced.stderr);
+    assert!(from_env.exists());
+    // A flag, before the command or after it, wins over the variable.
+    for args in [
+        ["--db", from_flag.to_str().unwrap(), "sync"],
+        ["sync", "--db", from_flag.to_str().unwrap()],
+    ] {
+        std::fs::remove_file(&from_flag).ok();
+        let flagged = run(&args, scratch.path.join("other.db").to_str().unwrap());
+        assert_eq!(flagged.status, 0, "{args:?}: {}", flagged.stderr);
+        assert!(from_flag.exists(), "{args:?}");
+        assert!(!scratch.path.join("other.db").exists(), "{args:?}");
+    }
+    // Empty, as unset: the default store under XDG_DATA_HOME, no usage error.
+    let empty = run(&["sync"], "");
+    assert_eq!(empty.status, 0, "{}", empty.stderr);
+    assert!(scratch.path.join(".xdg-data/fiches/fiches.db").exists());
+}
