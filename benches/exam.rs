@@ -403,17 +403,21 @@ fn run(strategy: Strategy, seed: u64, days: u64, minutes: u32, dir: &std::path::
     }
 }
 
-fn planning_speed() {
-    let dir = common::bench_dir("exam-planning");
-    let _ = std::fs::remove_dir_all(&dir);
-    let deck = common::write_deck(&dir, "big.yaml", 10_000);
+/// The store both planning measurements run on: `deck` synced on 2026-09-01,
+/// then 100,000 reviews (ten per card over ten weeks, rated by `rating`)
+/// written in one transaction, every card due on 2026-11-20.
+fn reviewed_store(
+    dir: &std::path::Path,
+    deck: &std::path::Path,
+    seed: u64,
+    mut rating: impl FnMut(&mut Rng) -> i64,
+) -> std::path::PathBuf {
     let db = dir.join("s.db");
     let start = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
-    let exam = NaiveDate::from_ymd_opt(2026, 12, 15).unwrap();
     {
         let mut store = Store::open(&db).unwrap();
         store
-            .sync(std::slice::from_ref(&deck), false, at(start, 0.0))
+            .sync(&[deck.to_path_buf()], false, at(start, 0.0))
             .unwrap();
     }
     // 100,000 reviews, ten per card over ten weeks, written in one transaction.
@@ -429,11 +433,11 @@ fn planning_speed() {
                      VALUES (?1, ?2, ?3, ?4, 8000, 1, 0, 250, 0, 0, 1, 250, 1, ?5)",
                 )
                 .unwrap();
-            let mut rng = Rng(42);
+            let mut rng = Rng(seed);
             for round in 0..10u64 {
                 for card in 1..=10_000i64 {
                     let day = start + Days::new(round * 7 + (card as u64 % 7));
-                    let rating = 1 + (rng.next() % 5) as i64;
+                    let rating = rating(&mut rng);
                     let before_due = (round > 0).then(|| day.to_string());
                     insert
                         .execute(rusqlite::params![
@@ -455,6 +459,15 @@ fn planning_speed() {
         .unwrap();
         tx.commit().unwrap();
     }
+    db
+}
+
+fn planning_speed() {
+    let dir = common::bench_dir("exam-planning");
+    let _ = std::fs::remove_dir_all(&dir);
+    let deck = common::write_deck(&dir, "big.yaml", 10_000);
+    let exam = NaiveDate::from_ymd_opt(2026, 12, 15).unwrap();
+    let db = reviewed_store(&dir, &deck, 42, |rng| 1 + (rng.next() % 5) as i64);
     let mut store = Store::open(&db).unwrap();
     let decks = store.deck_ids().unwrap();
     let now = at(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(), 0.0);
@@ -570,54 +583,10 @@ fn fsrs_planning_speed() {
     let deck = dir.join("big.yaml");
     let text = common::deck_text(10_000).replacen("cards:\n", "scheduler: fsrs\ncards:\n", 1);
     std::fs::write(&deck, text).unwrap();
-    let db = dir.join("s.db");
-    let start = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
-    {
-        let mut store = Store::open(&db).unwrap();
-        store
-            .sync(std::slice::from_ref(&deck), false, at(start, 0.0))
-            .unwrap();
-    }
-    // 100,000 reviews, ten per card over ten weeks, in one transaction.
-    {
-        let mut conn = rusqlite::Connection::open(&db).unwrap();
-        let tx = conn.transaction().unwrap();
-        {
-            let mut insert = tx
-                .prepare(
-                    "INSERT INTO reviews (card, at, day, rating, took_ms, scheduled,
-                       before_reps, before_ease, before_interval, before_lapses,
-                       after_reps, after_ease, after_interval, before_due)
-                     VALUES (?1, ?2, ?3, ?4, 8000, 1, 0, 250, 0, 0, 1, 250, 1, ?5)",
-                )
-                .unwrap();
-            let mut rng = Rng(7);
-            for round in 0..10u64 {
-                for card in 1..=10_000i64 {
-                    let day = start + Days::new(round * 7 + (card as u64 % 7));
-                    // Mostly recalled, as a student who keeps up.
-                    let rating = [1, 3, 4, 4, 4, 5][(rng.next() % 6) as usize];
-                    let before_due = (round > 0).then(|| day.to_string());
-                    insert
-                        .execute(rusqlite::params![
-                            card,
-                            at(day, 0.0).to_rfc3339(),
-                            day.to_string(),
-                            rating,
-                            before_due
-                        ])
-                        .unwrap();
-                }
-            }
-        }
-        tx.execute(
-            "UPDATE cards SET reps = 2, interval = 6, due = '2026-11-20', last_rating = 4,
-               last_day = '2026-11-14'",
-            [],
-        )
-        .unwrap();
-        tx.commit().unwrap();
-    }
+    // Mostly recalled, as a student who keeps up.
+    let db = reviewed_store(&dir, &deck, 7, |rng| {
+        [1, 3, 4, 4, 4, 5][(rng.next() % 6) as usize]
+    });
     let mut store = Store::open(&db).unwrap();
     let decks = store.deck_ids().unwrap();
     let now = at(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(), 0.0);
