@@ -3,13 +3,16 @@
 //! one transaction. Only SQL here; the files are read before, elsewhere.
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
+use rusqlite::config::DbConfig;
 use rusqlite::{OptionalExtension, params};
 
 use super::{Store, StoreError};
-use crate::deck::DeckId;
 use crate::deck::file::Stamp;
+use crate::deck::{Card, CardKind, DeckId};
 use crate::hash::FastMap;
-use crate::sync::plan::{ChangeKind, DeckFields, KeyedRow, KnownFile, Outcome, Row, RowStamp};
+use crate::sync::plan::{
+    ChangeKind, DeckFields, KeyedRow, KnownFile, Outcome, Plan, PlannedCard, Row, RowStamp,
+};
 
 const ROW_COLUMNS: &str =
     "id, key, qnorm, question, answer, points, tags, note, source, line, position,
@@ -325,8 +328,10 @@ impl Store {
                         .execute(params![m.row, m.line, m.position])
                         .map_err(fail)?;
                 }
+                // Rows rewritten first, with the triggers that keep the
+                // per-day counts; the new rows after them (below).
                 for (card, planned) in plan.cards.iter().zip(&plan.planned) {
-                    let Some(row) = planned.write() else {
+                    let Some(Some(row)) = planned.write() else {
                         continue;
                     };
                     let fields = &planned.fields(card);
@@ -352,6 +357,11 @@ impl Store {
                 }
             }
         }
+        for outcome in outcomes {
+            if let Outcome::Changed(plan) = outcome {
+                insert_new_rows(tx, plan).map_err(fail)?;
+            }
+        }
         // A card back from retirement brings back reviews that the count a
         // fit would rest on (kept with the memory cache, over live cards)
         // left out: the next upkeep counts the whole log again.
@@ -364,6 +374,104 @@ impl Store {
         }
         tx.execute_batch("PRAGMA cache_size = -2000").map_err(fail)
     }
+}
+
+/// New rows written by one statement: SQLite keeps the table's and the
+/// indexes' cursors open from one row to the next, and a row or an index
+/// entry that goes at the end (a new id, the due index's next place) is
+/// placed there without a search from the root.
+const NEW_ROWS_AT_ONCE: usize = 64;
+
+/// What a new row binds; its id is left to SQLite, its SM-2 state to the
+/// columns' defaults.
+const NEW_ROW_COLUMNS: &str = "deck, key, qnorm, question, answer, points, tags, note, source, line, position, text_hash, kind, ask";
+const NEW_ROW_VALUES: usize = 14;
+
+/// Writes a deck's new rows (in deck order, so their ids follow it) with
+/// plain inserts, the triggers off, and then adds them to the per-day
+/// counts (`card_counts`, what the insert trigger keeps) once for all.
+///
+/// With its trigger, each insert opened a statement journal (a copy of
+/// every page it touched, to undo a failing trigger) and extracted the
+/// kind from the row's JSON. The triggers are off for this connection
+/// only, and only while these inserts run: on again whatever they give.
+fn insert_new_rows(tx: &rusqlite::Connection, plan: &Plan) -> rusqlite::Result<()> {
+    let mut new = plan
+        .cards
+        .iter()
+        .zip(&plan.planned)
+        .filter(|(_, planned)| planned.write() == Some(None))
+        .peekable();
+    if new.peek().is_none() {
+        return Ok(());
+    }
+    tx.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
+    let inserted = insert_rows(tx, &plan.sync.deck, new);
+    let on = tx.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, true);
+    let [basic, graded] = inserted?;
+    on?;
+    // New rows are never due (`due` NULL: the day '') and live; graded
+    // unless basic, as the trigger tells them apart.
+    let mut count = tx.prepare_cached(
+        "INSERT INTO card_counts (deck, due, graded, cards) VALUES (?1, '', ?2, ?3)
+         ON CONFLICT DO UPDATE SET cards = cards + excluded.cards",
+    )?;
+    for (is_graded, cards) in [(false, basic), (true, graded)] {
+        if cards > 0 {
+            count.execute(params![&plan.sync.deck, is_graded, cards])?;
+        }
+    }
+    Ok(())
+}
+
+/// Inserts the rows, [`NEW_ROWS_AT_ONCE`] a statement; how many were
+/// basic and how many graded.
+fn insert_rows<'c>(
+    tx: &rusqlite::Connection,
+    deck: &DeckId,
+    rows: impl Iterator<Item = (&'c Card, &'c PlannedCard)>,
+) -> rusqlite::Result<[i64; 2]> {
+    let statement = |rows: usize| {
+        let one = format!("({})", vec!["?"; NEW_ROW_VALUES].join(", "));
+        format!(
+            "INSERT INTO cards ({NEW_ROW_COLUMNS}) VALUES {}",
+            vec![one; rows].join(", ")
+        )
+    };
+    let full = statement(NEW_ROWS_AT_ONCE);
+    let mut counts = [0i64; 2];
+    let mut batch: Vec<(&Card, &PlannedCard)> = Vec::with_capacity(NEW_ROWS_AT_ONCE);
+    let mut rows = rows.peekable();
+    while rows.peek().is_some() {
+        batch.clear();
+        batch.extend(rows.by_ref().take(NEW_ROWS_AT_ONCE));
+        let mut insert = if batch.len() == NEW_ROWS_AT_ONCE {
+            tx.prepare_cached(&full)?
+        } else {
+            tx.prepare_cached(&statement(batch.len()))?
+        };
+        for (i, (card, planned)) in batch.iter().enumerate() {
+            let fields = planned.fields(card);
+            counts[usize::from(!matches!(card.kind, CardKind::Basic))] += 1;
+            let at = i * NEW_ROW_VALUES;
+            insert.raw_bind_parameter(at + 1, deck)?;
+            insert.raw_bind_parameter(at + 2, &card.id)?;
+            insert.raw_bind_parameter(at + 3, &card.normalized_question)?;
+            insert.raw_bind_parameter(at + 4, &card.question)?;
+            insert.raw_bind_parameter(at + 5, &fields.answer)?;
+            insert.raw_bind_parameter(at + 6, card.points)?;
+            insert.raw_bind_parameter(at + 7, &fields.tags)?;
+            insert.raw_bind_parameter(at + 8, &card.note)?;
+            insert.raw_bind_parameter(at + 9, &card.source)?;
+            insert.raw_bind_parameter(at + 10, card.pos.line)?;
+            insert.raw_bind_parameter(at + 11, fields.position)?;
+            insert.raw_bind_parameter(at + 12, planned.text_hash)?;
+            insert.raw_bind_parameter(at + 13, &fields.kind)?;
+            insert.raw_bind_parameter(at + 14, card.ask)?;
+        }
+        insert.raw_execute()?;
+    }
+    Ok(counts)
 }
 
 fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
@@ -384,4 +492,110 @@ fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         kind: row.get(13)?,
         ask: row.get(14)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn now() -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339("2026-12-02T09:00:00+01:00").unwrap()
+    }
+
+    /// `cards` cards, every third one true or false; `skip` left out.
+    fn deck(cards: usize, skip: &[usize]) -> String {
+        let mut text = String::from("title: \"Compté\"\ncards:\n");
+        for i in (0..cards).filter(|i| !skip.contains(i)) {
+            text.push_str(&format!("  - id: \"c{i}\"\n"));
+            if i % 3 == 0 {
+                text.push_str(&format!(
+                    "    kind: truefalse\n    q: \"Vrai ou faux {i} ?\"\n    answer: true\n"
+                ));
+            } else {
+                text.push_str(&format!(
+                    "    q: \"Question {i} ?\"\n    a: \"Réponse {i}\"\n"
+                ));
+            }
+        }
+        text
+    }
+
+    /// Rows of `card_counts`: deck, due day, graded, cards.
+    type Counts = Vec<(String, String, i64, i64)>;
+
+    /// The per-day counts as kept, and as counted afresh from the cards.
+    fn counts(store: &Store) -> (Counts, Counts) {
+        let read = |sql: &str| -> Counts {
+            let mut statement = store.conn.prepare(sql).unwrap();
+            statement
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        (
+            read("SELECT deck, due, graded, cards FROM card_counts WHERE cards > 0 ORDER BY 1, 2, 3"),
+            read(
+                "SELECT deck, coalesce(due, ''), json_extract(kind, '$.kind') IS NOT 'basic', count(*)
+                 FROM cards WHERE retired = 0 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+            ),
+        )
+    }
+
+    fn sync(store: &mut Store, path: &PathBuf, text: &str) {
+        std::fs::write(path, text).unwrap();
+        store
+            .sync(std::slice::from_ref(path), false, now())
+            .unwrap();
+    }
+
+    #[test]
+    fn new_rows_inserted_together_are_counted_as_the_trigger_counts_them() {
+        let dir = std::env::temp_dir().join(format!("fiches-store-sync-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("deck.yaml");
+        let mut store = Store::open(&dir.join("fiches.db")).unwrap();
+        // More than one statement's rows, and a last statement of fewer.
+        let cards = 2 * NEW_ROWS_AT_ONCE + 7;
+        sync(&mut store, &path, &deck(cards, &[]));
+        let (kept, counted) = counts(&store);
+        assert_eq!(kept, counted);
+        assert_eq!(counted.iter().map(|c| c.3).sum::<i64>(), cards as i64);
+        assert_eq!(counted.len(), 2, "{counted:?}");
+        // Rows in deck order: their ids follow the cards.
+        let keys: Vec<String> = {
+            let mut statement = store
+                .conn
+                .prepare("SELECT key FROM cards ORDER BY id")
+                .unwrap();
+            statement
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        let expected: Vec<String> = (0..cards).map(|i| format!("c{i}")).collect();
+        assert_eq!(keys, expected);
+        // Cards removed, one back, new ones: retired, restored, inserted.
+        sync(&mut store, &path, &deck(cards + 70, &[1, 3, 4]));
+        sync(&mut store, &path, &deck(cards + 75, &[1, 4]));
+        let (kept, counted) = counts(&store);
+        assert_eq!(kept, counted);
+        assert_eq!(
+            counted.iter().map(|c| c.3).sum::<i64>(),
+            (cards + 73) as i64
+        );
+        // The triggers are on again once the sync is over: a card given a
+        // due day moves in the counts.
+        store
+            .conn
+            .execute("UPDATE cards SET due = '2026-12-05' WHERE key = 'c2'", [])
+            .unwrap();
+        let (kept, counted) = counts(&store);
+        assert_eq!(kept, counted);
+        assert!(kept.iter().any(|c| c.1 == "2026-12-05"), "{kept:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
