@@ -1,6 +1,9 @@
 //! Fitting the model's parameters to a student's own log. Slow (seconds),
 //! so it never runs inside a session: between sessions, or on `fiches fit`.
 
+use std::collections::BTreeMap;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -15,6 +18,10 @@ pub const MIN_REVIEWS_TO_FIT: usize = 400;
 
 /// A fitted model is refitted once the log has grown by this share.
 pub const REFIT_GROWTH: f64 = 0.25;
+
+/// At most this many reviews (training items) a fit trains on; a larger
+/// log is fitted on a sample of its cards (see [`Sample`]).
+pub const FIT_SAMPLE_CAP: usize = 60_000;
 
 /// The log of one card whose first review is in the log (a card that came
 /// from an older store, with its early reviews missing, teaches a fit
@@ -107,36 +114,70 @@ pub fn fit_due(current: &Model, reviews: usize) -> bool {
 pub fn fit(
     current: &Model,
     cards: &[CardLog<'_>],
-    mut progress: impl FnMut(usize, usize),
+    progress: impl FnMut(usize, usize) + Send,
 ) -> Result<Model, FitError> {
-    let have = fit_size(cards);
+    fit_items(current, fit_size(cards), || training_items(cards), progress)
+}
+
+/// [`fit`] on a [`Sample`] of the log: the fitted model says it rests on
+/// the whole log's reviews (what a refit's growth is counted from).
+pub fn fit_sample(
+    current: &Model,
+    sample: &Sample,
+    progress: impl FnMut(usize, usize) + Send,
+) -> Result<Model, FitError> {
+    fit_items(
+        current,
+        sample.size,
+        || training_items(&sample.logs()),
+        progress,
+    )
+}
+
+/// The fit itself, to `have` reviews; the training items are made by
+/// `items` each time they are needed (for the fit, then for each model's
+/// loss), so only one copy of them is held at a time.
+fn fit_items(
+    current: &Model,
+    have: usize,
+    items: impl Fn() -> Vec<FSRSItem>,
+    mut progress: impl FnMut(usize, usize) + Send,
+) -> Result<Model, FitError> {
     if have < MIN_REVIEWS_TO_FIT {
         return Err(FitError::TooShort {
             have,
             need: MIN_REVIEWS_TO_FIT,
         });
     }
-    let items = training_items(cards);
     let state = CombinedProgressState::new_shared();
     let input = ComputeParametersInput {
-        train_set: items.clone(),
+        train_set: items(),
         progress: Some(Arc::clone(&state)),
         ..ComputeParametersInput::default()
     };
-    let worker = std::thread::spawn(move || {
+    // The fit runs on this thread, so that the memory it frees is this
+    // thread's to use again (for the cache rebuilt after it); its progress
+    // is watched from beside it.
+    let finished = AtomicBool::new(false);
+    let outcome = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            while !finished.load(Ordering::Acquire) {
+                if let Some((done, total)) = read_progress(&state) {
+                    progress(done, total);
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        });
         // The crate may panic on data it did not expect: a failed fit, not a crash.
-        std::panic::catch_unwind(|| fsrs::compute_parameters(input))
+        let outcome =
+            std::panic::catch_unwind(AssertUnwindSafe(|| fsrs::compute_parameters(input)));
+        finished.store(true, Ordering::Release);
+        outcome
     });
-    while !worker.is_finished() {
-        if let Some((done, total)) = read_progress(&state) {
-            progress(done, total);
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let weights = match worker.join() {
-        Ok(Ok(Ok(weights))) => weights,
-        Ok(Ok(Err(err))) => return Err(FitError::Failed(err.to_string())),
-        _ => {
+    let weights = match outcome {
+        Ok(Ok(weights)) => weights,
+        Ok(Err(err)) => return Err(FitError::Failed(err.to_string())),
+        Err(_) => {
             return Err(FitError::Failed(
                 "the fitting code stopped unexpectedly".into(),
             ));
@@ -147,7 +188,7 @@ pub fn fit(
     let loss = |model: &Model| {
         fsrs::FSRS::new(model.weights())
             .ok()
-            .and_then(|f| f.evaluate(items.clone(), |_| true).ok())
+            .and_then(|f| f.evaluate(items(), |_| true).ok())
             .map(|e| e.log_loss)
     };
     match (loss(&fitted), loss(current)) {
@@ -165,6 +206,103 @@ pub fn fit(
             "they cannot be evaluated on the log".into(),
         )),
     }
+}
+
+/// Where a card comes in the order the store lists cards (its deck's
+/// place, then its own in the deck): training items of the same day keep
+/// this order.
+pub type Place = (usize, i64);
+
+/// The logs a fit trains on: every card's, or, when the log is larger
+/// than [`FIT_SAMPLE_CAP`] reviews to fit on, those of a sample of the
+/// cards, the same whatever order they are offered in: the cards whose
+/// key hashes lowest, as many as the cap holds.
+#[derive(Debug, Default)]
+pub struct Sample {
+    /// The kept cards' logs, in their places' order.
+    cards: Vec<Vec<Logged>>,
+    /// Reviews a fit on the whole log would rest on.
+    pub size: usize,
+    /// Of those, the ones the kept cards' logs hold.
+    pub kept: usize,
+}
+
+impl Sample {
+    /// The kept cards' logs, as [`fit`] and the adjustment read them.
+    pub fn logs(&self) -> Vec<CardLog<'_>> {
+        self.cards.iter().map(|log| CardLog { log }).collect()
+    }
+}
+
+/// Builds a [`Sample`] from cards offered one at a time, holding no more
+/// than the cap's worth of logs.
+pub struct SampleBuilder {
+    cap: usize,
+    size: usize,
+    held_pairs: usize,
+    /// By (hash of the key, key): the cards kept so far.
+    held: BTreeMap<(u64, i64), (Place, usize, Vec<Logged>)>,
+    /// The lowest hash dropped: no card hashing at or above it is kept.
+    cut: Option<(u64, i64)>,
+}
+
+impl SampleBuilder {
+    pub fn new(cap: usize) -> Self {
+        SampleBuilder {
+            cap,
+            size: 0,
+            held_pairs: 0,
+            held: BTreeMap::new(),
+            cut: None,
+        }
+    }
+
+    /// Offers a card's whole log (its first review included); `key`
+    /// identifies the card, and chooses whether it is kept.
+    pub fn offer(&mut self, key: i64, place: Place, log: Vec<Logged>) {
+        let pairs = fit_size(&[CardLog { log: &log }]);
+        self.size += pairs;
+        if pairs == 0 {
+            return;
+        }
+        let rank = (mix(key), key);
+        if self.cut.is_some_and(|cut| rank >= cut) {
+            return;
+        }
+        self.held.insert(rank, (place, pairs, log));
+        self.held_pairs += pairs;
+        while self.held_pairs > self.cap {
+            let Some((rank, (_, pairs, _))) = self.held.pop_last() else {
+                break;
+            };
+            self.held_pairs -= pairs;
+            self.cut = Some(rank);
+        }
+    }
+
+    pub fn finish(self) -> Sample {
+        let mut cards: Vec<(Place, Vec<Logged>)> = self
+            .held
+            .into_values()
+            .map(|(place, _, log)| (place, log))
+            .collect();
+        cards.sort_by_key(|(place, _)| *place);
+        Sample {
+            cards: cards.into_iter().map(|(_, log)| log).collect(),
+            size: self.size,
+            kept: self.held_pairs,
+        }
+    }
+}
+
+/// A card's key mixed into a hash (SplitMix64's finalizer: a bijection,
+/// so two cards never tie), for a sample that does not follow the order
+/// cards were made in.
+fn mix(key: i64) -> u64 {
+    let mut z = u64::from_ne_bytes(key.to_ne_bytes()).wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 fn read_progress(state: &Mutex<CombinedProgressState>) -> Option<(usize, usize)> {
@@ -282,6 +420,107 @@ mod tests {
                 assert!(model.weights().iter().all(|w| w.is_finite()));
             }
             // A fit that does not beat the defaults is refused, and says why.
+            Err(FitError::NotBetter { fitted, current }) => assert!(fitted > current),
+            Err(other) => panic!("{other}"),
+        }
+    }
+
+    /// `cards` logs of a student who forgets after about a week: a first
+    /// review, then `reviews` more every 1–12 days.
+    fn consistent_logs(cards: usize, reviews: usize, mut seed: u64) -> Vec<Vec<Logged>> {
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        (0..cards)
+            .map(|_| {
+                let mut day = u32::try_from(next() % 30).unwrap();
+                let mut log = vec![entry(day, 4)];
+                for _ in 0..reviews {
+                    let gap = 1 + u32::try_from(next() % 12).unwrap();
+                    day += gap;
+                    let pass = next() % 100 < u64::from(100 - gap * 5);
+                    log.push(entry(day, if pass { 4 } else { 1 }));
+                    if next().is_multiple_of(4) {
+                        // A same-day repeat: in the log, not an item.
+                        log.push(entry(day, 4));
+                    }
+                }
+                log
+            })
+            .collect()
+    }
+
+    /// The order the store offers cards in (by id) is not their places'.
+    fn offered(logs: &[Vec<Logged>], cap: usize, order: impl Iterator<Item = usize>) -> Sample {
+        let mut builder = SampleBuilder::new(cap);
+        for at in order {
+            let key = i64::try_from(at).unwrap() * 7 + 3;
+            let place = (at % 2, i64::try_from(at / 2).unwrap());
+            builder.offer(key, place, logs[at].clone());
+        }
+        builder.finish()
+    }
+
+    /// Cards in their places' order: deck (at % 2), then position.
+    fn in_places(logs: &[Vec<Logged>]) -> Vec<CardLog<'_>> {
+        let mut order: Vec<usize> = (0..logs.len()).collect();
+        order.sort_by_key(|&at| (at % 2, at / 2));
+        order
+            .into_iter()
+            .map(|at| CardLog { log: &logs[at] })
+            .collect()
+    }
+
+    #[test]
+    fn under_the_cap_the_sample_is_the_whole_log_and_fits_the_same_parameters() {
+        let logs = consistent_logs(150, 6, 7);
+        let whole = in_places(&logs);
+        let sample = offered(&logs, FIT_SAMPLE_CAP, (0..logs.len()).rev());
+        assert_eq!(sample.size, 900);
+        assert_eq!(sample.kept, 900);
+        assert_eq!(
+            training_items(&sample.logs()),
+            training_items(&whole),
+            "the same items in the same order"
+        );
+        let from_sample = fit_sample(&Model::defaults(), &sample, |_, _| {});
+        let from_whole = fit(&Model::defaults(), &whole, |_, _| {});
+        assert_eq!(
+            from_sample.map(|m| *m.weights()),
+            from_whole.map(|m| *m.weights())
+        );
+    }
+
+    #[test]
+    fn over_the_cap_a_sample_of_whole_cards_is_kept_whatever_the_order_offered() {
+        let logs = consistent_logs(400, 6, 11);
+        let cap = 1000;
+        let forward = offered(&logs, cap, 0..logs.len());
+        let backward = offered(&logs, cap, (0..logs.len()).rev());
+        assert_eq!(forward.size, 2400);
+        assert_eq!(backward.size, 2400);
+        assert_eq!(forward.cards, backward.cards);
+        assert_eq!(fit_size(&forward.logs()), forward.kept);
+        // As many cards as the cap holds: one more would not fit.
+        assert!(
+            forward.kept <= cap && forward.kept > cap - 6,
+            "{}",
+            forward.kept
+        );
+        // Whole logs of cards, in their places' order.
+        let places: Vec<&[Logged]> = in_places(&logs).into_iter().map(|c| c.log).collect();
+        let mut at = 0;
+        for log in &forward.cards {
+            while places[at] != log.as_slice() {
+                at += 1;
+            }
+        }
+        // The fit says it rests on the whole log.
+        match fit_sample(&Model::defaults(), &forward, |_, _| {}) {
+            Ok(model) => assert_eq!(model.source, Source::Fitted { reviews: 2400 }),
             Err(FitError::NotBetter { fitted, current }) => assert!(fitted > current),
             Err(other) => panic!("{other}"),
         }
