@@ -9,8 +9,10 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::cli::FitArgs;
 use crate::clock;
+use crate::deck::DeckId;
+use crate::hash::FastMap;
 use crate::memory::adjust;
-use crate::memory::fit::{self, CardLog, FitError};
+use crate::memory::fit::{self, CardLog, FitError, SampleBuilder};
 use crate::memory::{Source, memory_now, model_of};
 use crate::store::{Store, StoreError};
 
@@ -53,28 +55,36 @@ pub fn upkeep(
         }
         return refresh_cache(store);
     }
-    let (cards, mark) = store.read_consistently(|store| {
-        let decks = store.deck_ids()?;
-        Ok::<_, StoreError>((
-            store.model_cards(&decks, stored.version, false)?,
-            store.log_mark()?,
-        ))
+    // The logs a fit rests on (cards whose first review is in the log),
+    // read card by card: the whole log's count, and the logs of a sample
+    // of cards when they are more than a fit needs.
+    let sample = store.read_consistently(|store| {
+        let places: FastMap<DeckId, usize> = store
+            .deck_ids()?
+            .into_iter()
+            .enumerate()
+            .map(|(place, deck)| (deck, place))
+            .collect();
+        let mut sample = SampleBuilder::new(fit::FIT_SAMPLE_CAP);
+        store.each_model_card(|card| {
+            if card.start.is_none() && !card.log.is_empty() {
+                let place = places.get(&card.deck).copied().unwrap_or(usize::MAX);
+                sample.offer(card.id.get(), (place, card.position), card.log);
+            }
+            Ok::<_, StoreError>(())
+        })?;
+        Ok::<_, StoreError>(sample.finish())
     })?;
     let mut version = stored.version;
     let mut tried = None;
-    let logs: Vec<CardLog<'_>> = cards
-        .iter()
-        .filter(|c| c.start.is_none() && !c.log.is_empty())
-        .map(|c| CardLog { log: &c.log })
-        .collect();
-    let size = fit::fit_size(&logs);
+    let size = sample.size;
     let full = fit::fit_due(&model, size) || (force && size >= fit::MIN_REVIEWS_TO_FIT);
     if full || force || adjust::adjust_due(&model, size) {
         let at = now.to_rfc3339();
         let result = if full {
             let started = Instant::now();
             let mut bar = ProgressLine::new(show_progress);
-            let result = fit::fit(&model, &logs, |done, total| {
+            let result = fit::fit_sample(&model, &sample, |done, total| {
                 if started.elapsed().as_secs_f64() > 1.0 {
                     bar.show(done, total);
                 }
@@ -82,8 +92,9 @@ pub fn upkeep(
             bar.finish();
             result
         } else {
-            // A fraction of a second: no progress bar.
-            adjust::adjust(&logs)
+            // A fraction of a second: no progress bar. Under the size of a
+            // full fit, the sample is the whole log.
+            adjust::adjust(&sample.logs())
         };
         match result {
             Ok(fitted) => {
@@ -91,11 +102,16 @@ pub fn upkeep(
                     Source::Fitted { reviews } | Source::Adjusted { reviews } => reviews,
                     Source::Defaults => 0,
                 };
+                let on = if full && sample.kept < sample.size {
+                    format!(" (trained on a sample of {} of them)", sample.kept)
+                } else {
+                    String::new()
+                };
                 store.save_fitted_model(
                     fitted.weights(),
                     reviews,
                     &at,
-                    &format!("{} to {reviews} reviews", done_words(fitted.source)),
+                    &format!("{} to {reviews} reviews{on}", done_words(fitted.source)),
                 )?;
                 version = store.stored_model()?.version;
                 tried = Some(Ok(fitted.source));
@@ -117,12 +133,22 @@ pub fn upkeep(
             }
         }
     }
-    let states: Vec<_> = cards
-        .iter()
-        .filter_map(|card| memory_now(&model, card).map(|m| (card.id, m)))
-        .collect();
-    let all: Vec<CardLog<'_>> = cards.iter().map(|c| CardLog { log: &c.log }).collect();
-    let pairs = fit::fit_size(&all);
+    drop(sample);
+    // The cache rebuilt whole with the model now in use, card by card,
+    // with the exact count a fit would rest on.
+    let (states, mark, pairs) = store.read_consistently(|store| {
+        let mark = store.log_mark()?;
+        let mut states = Vec::with_capacity(store.cards_in_play()?);
+        let mut pairs = 0;
+        store.each_model_card(|card| {
+            pairs += fit::fit_size(&[CardLog { log: &card.log }]);
+            if let Some(memory) = memory_now(&model, &card) {
+                states.push((card.id, memory));
+            }
+            Ok::<_, StoreError>(())
+        })?;
+        Ok::<_, StoreError>((states, mark, pairs))
+    })?;
     let saved = store.save_counted_memory_cache(version, mark, &states, Some(pairs))?;
     Ok(Upkeep {
         fit: tried,

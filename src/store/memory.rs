@@ -365,6 +365,79 @@ impl Store {
         self.attach_logs(cards, through)
     }
 
+    /// How many cards [`Store::each_model_card`] walks.
+    pub fn cards_in_play(&self) -> Result<usize, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT count(*) FROM cards WHERE retired = 0 AND deck IN (SELECT id FROM decks)",
+            )
+            .and_then(|mut s| s.query_row([], |row| row.get::<_, i64>(0)))
+            .map(|n| usize::try_from(n).unwrap_or(0))
+            .map_err(|e| self.fail(e))
+    }
+
+    /// Every card in play, one at a time in the order of their ids, with
+    /// its whole log and where it starts from, as [`Store::model_cards`]
+    /// reads them without the cache (questions, tags and lines left
+    /// empty), handed to `each` as it is read: the cards and the log are
+    /// walked side by side, the log through its index by card, so no more
+    /// than one card's log is held.
+    pub fn each_model_card<E: From<StoreError>>(
+        &self,
+        mut each: impl FnMut(ModelCard) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut cards = self
+            .conn
+            .prepare_cached(
+                "SELECT id, deck, position, reps, ease, interval, due, lapses, last_rating, last_day
+                 FROM cards WHERE retired = 0 AND deck IN (SELECT id FROM decks) ORDER BY id",
+            )
+            .map_err(|e| self.fail(e))?;
+        let mut logs = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {LOG_COLUMNS} FROM reviews INDEXED BY reviews_by_card ORDER BY card, id"
+            ))
+            .map_err(|e| self.fail(e))?;
+        let mut card_rows = cards.query([]).map_err(|e| self.fail(e))?;
+        let mut log_rows = logs.query([]).map_err(|e| self.fail(e))?;
+        let mut next_log = || -> Result<Option<LogRow>, StoreError> {
+            match log_rows.next().map_err(|e| self.fail(e))? {
+                Some(row) => log_row(row).map(Some).map_err(|e| self.fail(e)),
+                None => Ok(None),
+            }
+        };
+        let mut pending = next_log()?;
+        while let Some(row) = card_rows.next().map_err(|e| self.fail(e))? {
+            let mut card = ModelCard {
+                id: row.get(0).map_err(|e| self.fail(e))?,
+                deck: row.get(1).map_err(|e| self.fail(e))?,
+                position: row.get(2).map_err(|e| self.fail(e))?,
+                line: 0,
+                question: String::new(),
+                tags: Vec::new(),
+                state: state_from(row, 3).map_err(|e| self.fail(e))?,
+                cached: None,
+                start: None,
+                log: Vec::new(),
+            };
+            // The reviews of cards not in play (retired) are passed over.
+            while pending.as_ref().is_some_and(|r| r.card < card.id) {
+                pending = next_log()?;
+            }
+            while let Some(review) = pending.take_if(|r| r.card == card.id) {
+                if card.log.is_empty() {
+                    card.start = review.before;
+                }
+                card.log.push(review.logged);
+                pending = next_log()?;
+            }
+            start_from_schedule(&mut card);
+            each(card)?;
+        }
+        Ok(())
+    }
+
     /// Each card's log since the cache (`through`; all of it for a card the
     /// cache misses), and where a card with no usable log starts from.
     fn attach_logs(

@@ -615,3 +615,91 @@ fn a_card_back_from_retirement_counts_again_towards_a_fit() {
         Some(fiches::memory::fit::fit_size(&logs))
     );
 }
+
+/// The model's cards read one at a time, side by side with the log, are
+/// those read whole (retired cards left out); and the upkeep's fit, from
+/// those, gives the parameters a fit of every card's log read whole gives.
+#[test]
+fn the_fit_read_card_by_card_gives_the_parameters_of_the_whole_log() {
+    let scratch = Scratch::new();
+    let first = scratch.write("decks/a.yaml", deck(70));
+    let second = scratch.write("decks/b.yaml", deck(60).replace("id: \"m", "id: \"n"));
+    let decks = [first.clone(), second];
+    let mut store = Store::open(&scratch.path.join("store.db")).unwrap();
+    let start = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    store.sync(&decks, false, at(start)).unwrap();
+    let ids: Vec<CardId> = memories(&store, false).iter().map(|(id, _)| *id).collect();
+    assert_eq!(ids.len(), 130);
+    // Reviews on five days a card for 120 cards (480 to fit on), the day
+    // order across cards not their order, a same-day repeat now and then.
+    for round in 0..5u64 {
+        for (i, id) in ids.iter().enumerate().take(120) {
+            let day = start + Days::new(round * 9 + (i as u64 * 5) % 7);
+            let rating = if (i as u64 + round).is_multiple_of(4) {
+                2
+            } else {
+                4
+            };
+            rate(&mut store, *id, rating, day);
+            if i.is_multiple_of(11) {
+                rate(&mut store, *id, 4, day);
+            }
+        }
+    }
+    // A reviewed card retired: its log is no longer the fit's.
+    let text = std::fs::read_to_string(&first).unwrap();
+    let removed = text.replace(
+        "  - id: \"m5\"\n    q: \"Question 5 ?\"\n    a: \"Réponse 5.\"\n    tags: [\"t2\"]\n",
+        "",
+    );
+    assert_ne!(removed, text);
+    std::fs::write(&first, removed).unwrap();
+    let today = start + Days::new(50);
+    store.sync(&decks, false, at(today)).unwrap();
+
+    let stored = store.stored_model().unwrap();
+    let deck_ids = store.deck_ids().unwrap();
+    let whole = store.model_cards(&deck_ids, stored.version, false).unwrap();
+    let mut streamed = Vec::new();
+    store
+        .each_model_card(|card| {
+            streamed.push(card);
+            Ok::<_, fiches::store::StoreError>(())
+        })
+        .unwrap();
+    let seen = |c: &fiches::store::ModelCard| {
+        (
+            c.id,
+            c.deck.clone(),
+            c.position,
+            c.state,
+            c.start,
+            c.log.clone(),
+        )
+    };
+    let mut expected: Vec<_> = whole.iter().map(seen).collect();
+    expected.sort_by_key(|c| c.0);
+    assert_eq!(streamed.iter().map(seen).collect::<Vec<_>>(), expected);
+    assert_eq!(streamed.len(), 129);
+
+    let logs: Vec<fiches::memory::fit::CardLog<'_>> = whole
+        .iter()
+        .filter(|c| c.start.is_none() && !c.log.is_empty())
+        .map(|c| fiches::memory::fit::CardLog { log: &c.log })
+        .collect();
+    assert_eq!(fiches::memory::fit::fit_size(&logs), 476);
+    let direct = fiches::memory::fit::fit(&model_of(&stored), &logs, |_, _| {});
+    let done = upkeep(&mut store, at(today), false, false).unwrap();
+    let after = store.stored_model().unwrap();
+    match direct {
+        Ok(model) => {
+            assert_eq!(done.fit, Some(Ok(model.source)));
+            assert_eq!(after.parameters.as_deref(), Some(&model.weights()[..]));
+        }
+        Err(err) => {
+            assert_eq!(done.fit, Some(Err(err)));
+            assert_eq!(after.parameters, None);
+        }
+    }
+    assert_eq!(after.cached_pairs, Some(476));
+}
