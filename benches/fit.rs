@@ -168,12 +168,16 @@ fn one_fit(cap: usize) {
     let took = started.elapsed();
     let (peak, _) = memory_kib();
     let kept = sample.kept;
+    let held: usize = fit::training_items(&sample.logs())
+        .iter()
+        .map(|item| item.reviews.len())
+        .sum();
     drop(sample);
     let whole: Vec<CardLog<'_>> = logs.iter().map(|log| CardLog { log }).collect();
     let items = fit::training_items(&whole);
     let shown: Vec<String> = fitted.weights().iter().map(|w| w.to_string()).collect();
     println!(
-        "{kept} {:.2} {:.2} {:.6} {}",
+        "{kept} {held} {:.2} {:.2} {:.6} {}",
         took.as_secs_f64(),
         peak.saturating_sub(before) as f64 / 1024.0,
         log_loss(&fitted, &items),
@@ -195,8 +199,9 @@ fn main() {
     let whole: Vec<CardLog<'_>> = logs.iter().map(|log| CardLog { log }).collect();
     let size = fit::fit_size(&whole);
     let items = fit::training_items(&whole);
+    let held: usize = items.iter().map(|item| item.reviews.len()).sum();
     println!(
-        "log: {} cards, {} reviews, {size} to fit on",
+        "log: {} cards, {} reviews, {size} to fit on, whose training items hold {held} reviews",
         logs.len(),
         logs.iter().map(Vec::len).sum::<usize>()
     );
@@ -207,8 +212,8 @@ fn main() {
         log_loss(&Model::defaults(), &items)
     );
     drop(items);
-    let mut caps = vec![10_000, 30_000, 60_000, 100_000, 200_000];
-    caps.retain(|&cap| cap < size);
+    let mut caps = vec![50_000, 100_000, 250_000, 500_000, 1_000_000];
+    caps.retain(|&cap| cap < held);
     caps.push(usize::MAX);
     let relative = |a: &[f32], b: &[f32]| -> Vec<f32> {
         a.iter()
@@ -225,7 +230,7 @@ fn main() {
         assert!(out.status.success(), "the fit capped at {cap} failed");
         let line = String::from_utf8(out.stdout).unwrap();
         let fields: Vec<&str> = line.split_whitespace().collect();
-        let weights: Vec<f32> = fields[4].split(',').map(|w| w.parse().unwrap()).collect();
+        let weights: Vec<f32> = fields[5].split(',').map(|w| w.parse().unwrap()).collect();
         let apart = whole_fit.as_ref().map_or(0.0, |w| {
             relative(&weights, w).into_iter().fold(0.0, f32::max)
         });
@@ -237,8 +242,8 @@ fn main() {
             format!("cap {cap}")
         };
         println!(
-            "{label}: trained on {} reviews, {} s, peak {} MiB above the log held; log loss on the whole log {}; largest relative gap to the whole fit's weights {apart:.3}; relative RMS gap to the hidden weights {hidden_gap:.3}",
-            fields[0], fields[1], fields[2], fields[3]
+            "{label}: trained on {} reviews (items holding {}), {} s, peak {} MiB above the log held; log loss on the whole log {}; largest relative gap to the whole fit's weights {apart:.3}; relative RMS gap to the hidden weights {hidden_gap:.3}",
+            fields[0], fields[1], fields[2], fields[3], fields[4]
         );
         let shown: Vec<String> = weights.iter().map(|w| format!("{w:.3}")).collect();
         println!("  weights [{}]", shown.join(", "));

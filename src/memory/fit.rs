@@ -19,9 +19,12 @@ pub const MIN_REVIEWS_TO_FIT: usize = 400;
 /// A fitted model is refitted once the log has grown by this share.
 pub const REFIT_GROWTH: f64 = 0.25;
 
-/// At most this many reviews (training items) a fit trains on; a larger
-/// log is fitted on a sample of its cards (see [`Sample`]).
-pub const FIT_SAMPLE_CAP: usize = 60_000;
+/// At most this many reviews the training items of a fit hold between
+/// them (an item holds its card's log up to the review it is for, so a
+/// card of n reviews a day apart makes items of 2, 3, … n reviews); a
+/// larger log is fitted on a sample of its cards (see [`Sample`]). What a
+/// fit holds in memory grows with this count.
+pub const FIT_SAMPLE_CAP: usize = 250_000;
 
 /// The log of one card whose first review is in the log (a card that came
 /// from an older store, with its early reviews missing, teaches a fit
@@ -213,10 +216,10 @@ fn fit_items(
 /// this order.
 pub type Place = (usize, i64);
 
-/// The logs a fit trains on: every card's, or, when the log is larger
-/// than [`FIT_SAMPLE_CAP`] reviews to fit on, those of a sample of the
-/// cards, the same whatever order they are offered in: the cards whose
-/// key hashes lowest, as many as the cap holds.
+/// The logs a fit trains on: every card's, or, when their training items
+/// would hold more than [`FIT_SAMPLE_CAP`] reviews, those of a sample of
+/// the cards, the same whatever order they are offered in: the cards
+/// whose key hashes lowest, as many as the cap holds.
 #[derive(Debug, Default)]
 pub struct Sample {
     /// The kept cards' logs, in their places' order.
@@ -234,14 +237,27 @@ impl Sample {
     }
 }
 
+/// A card kept in a sample being built.
+struct Held {
+    place: Place,
+    /// Its reviews to fit on.
+    pairs: usize,
+    /// The reviews its training items hold.
+    weight: usize,
+    log: Vec<Logged>,
+}
+
 /// Builds a [`Sample`] from cards offered one at a time, holding no more
 /// than the cap's worth of logs.
 pub struct SampleBuilder {
     cap: usize,
     size: usize,
     held_pairs: usize,
-    /// By (hash of the key, key): the cards kept so far.
-    held: BTreeMap<(u64, i64), (Place, usize, Vec<Logged>)>,
+    /// The reviews the kept cards' training items hold.
+    held_weight: usize,
+    /// By (hash of the key, key): the cards kept so far, each with its
+    /// reviews to fit on and its items' reviews.
+    held: BTreeMap<(u64, i64), Held>,
     /// The lowest hash dropped: no card hashing at or above it is kept.
     cut: Option<(u64, i64)>,
 }
@@ -252,6 +268,7 @@ impl SampleBuilder {
             cap,
             size: 0,
             held_pairs: 0,
+            held_weight: 0,
             held: BTreeMap::new(),
             cut: None,
         }
@@ -260,7 +277,7 @@ impl SampleBuilder {
     /// Offers a card's whole log (its first review included); `key`
     /// identifies the card, and chooses whether it is kept.
     pub fn offer(&mut self, key: i64, place: Place, log: Vec<Logged>) {
-        let pairs = fit_size(&[CardLog { log: &log }]);
+        let (pairs, weight) = items_held(&log);
         self.size += pairs;
         if pairs == 0 {
             return;
@@ -269,13 +286,23 @@ impl SampleBuilder {
         if self.cut.is_some_and(|cut| rank >= cut) {
             return;
         }
-        self.held.insert(rank, (place, pairs, log));
+        self.held.insert(
+            rank,
+            Held {
+                place,
+                pairs,
+                weight,
+                log,
+            },
+        );
         self.held_pairs += pairs;
-        while self.held_pairs > self.cap {
-            let Some((rank, (_, pairs, _))) = self.held.pop_last() else {
+        self.held_weight += weight;
+        while self.held_weight > self.cap {
+            let Some((rank, dropped)) = self.held.pop_last() else {
                 break;
             };
-            self.held_pairs -= pairs;
+            self.held_pairs -= dropped.pairs;
+            self.held_weight -= dropped.weight;
             self.cut = Some(rank);
         }
     }
@@ -284,7 +311,7 @@ impl SampleBuilder {
         let mut cards: Vec<(Place, Vec<Logged>)> = self
             .held
             .into_values()
-            .map(|(place, _, log)| (place, log))
+            .map(|held| (held.place, held.log))
             .collect();
         cards.sort_by_key(|(place, _)| *place);
         Sample {
@@ -293,6 +320,14 @@ impl SampleBuilder {
             kept: self.held_pairs,
         }
     }
+}
+
+/// A card's reviews to fit on, and the reviews its training items hold.
+fn items_held(log: &[Logged]) -> (usize, usize) {
+    log.windows(2)
+        .enumerate()
+        .filter(|(_, pair)| pair[1].day > pair[0].day)
+        .fold((0, 0), |(pairs, held), (at, _)| (pairs + 1, held + at + 2))
 }
 
 /// A card's key mixed into a hash (SplitMix64's finalizer: a bijection,
@@ -497,7 +532,8 @@ mod tests {
     #[test]
     fn over_the_cap_a_sample_of_whole_cards_is_kept_whatever_the_order_offered() {
         let logs = consistent_logs(400, 6, 11);
-        let cap = 1000;
+        // Items of 2 to 7 reviews, 27 a card, up to 42 with same-day repeats.
+        let cap = 5000;
         let forward = offered(&logs, cap, 0..logs.len());
         let backward = offered(&logs, cap, (0..logs.len()).rev());
         assert_eq!(forward.size, 2400);
@@ -505,11 +541,12 @@ mod tests {
         assert_eq!(forward.cards, backward.cards);
         assert_eq!(fit_size(&forward.logs()), forward.kept);
         // As many cards as the cap holds: one more would not fit.
-        assert!(
-            forward.kept <= cap && forward.kept > cap - 6,
-            "{}",
-            forward.kept
-        );
+        let held: usize = training_items(&forward.logs())
+            .iter()
+            .map(|item| item.reviews.len())
+            .sum();
+        assert!(held <= cap && held > cap - 42, "{held}");
+        assert!(forward.kept < 2400, "{}", forward.kept);
         // Whole logs of cards, in their places' order.
         let places: Vec<&[Logged]> = in_places(&logs).into_iter().map(|c| c.log).collect();
         let mut at = 0;
