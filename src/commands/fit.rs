@@ -13,13 +13,16 @@ use crate::deck::DeckId;
 use crate::hash::FastMap;
 use crate::memory::adjust;
 use crate::memory::fit::{self, CardLog, FitError, SampleBuilder};
-use crate::memory::{Source, memory_now, model_of};
-use crate::store::{Store, StoreError};
+use crate::memory::{Memory, Source, memory_now, model_of};
+use crate::store::{CardId, Store, StoreError};
 
 use super::{Failure, Status, open_store};
 
 /// The cache is rebuilt between sessions once this many reviews are newer.
 const CACHE_REBUILD_AFTER: i64 = 300;
+
+/// Memory states a piece, when the whole cache is rebuilt.
+const STATES_PIECE: usize = 2048;
 
 /// What an upkeep did.
 #[derive(Debug, Clone, PartialEq)]
@@ -138,21 +141,30 @@ pub fn upkeep(
     // with the exact count a fit would rest on.
     let (states, mark, pairs) = store.read_consistently(|store| {
         let mark = store.log_mark()?;
-        let mut states = Vec::with_capacity(store.cards_in_play()?);
+        // In small pieces, which the memory the fit freed can hold.
+        let mut states: Vec<Vec<(CardId, Memory)>> = Vec::new();
         let mut pairs = 0;
         store.each_model_card(|card| {
             pairs += fit::fit_size(&[CardLog { log: &card.log }]);
             if let Some(memory) = memory_now(&model, &card) {
-                states.push((card.id, memory));
+                match states.last_mut() {
+                    Some(piece) if piece.len() < STATES_PIECE => piece.push((card.id, memory)),
+                    _ => {
+                        let mut piece = Vec::with_capacity(STATES_PIECE);
+                        piece.push((card.id, memory));
+                        states.push(piece);
+                    }
+                }
             }
             Ok::<_, StoreError>(())
         })?;
         Ok::<_, StoreError>((states, mark, pairs))
     })?;
-    let saved = store.save_counted_memory_cache(version, mark, &states, Some(pairs))?;
+    let saved =
+        store.save_counted_memory_cache(version, mark, states.iter().flatten(), Some(pairs))?;
     Ok(Upkeep {
         fit: tried,
-        cached_cards: saved.then_some(states.len()),
+        cached_cards: saved.then_some(states.iter().map(Vec::len).sum()),
     })
 }
 

@@ -365,17 +365,6 @@ impl Store {
         self.attach_logs(cards, through)
     }
 
-    /// How many cards [`Store::each_model_card`] walks.
-    pub fn cards_in_play(&self) -> Result<usize, StoreError> {
-        self.conn
-            .prepare_cached(
-                "SELECT count(*) FROM cards WHERE retired = 0 AND deck IN (SELECT id FROM decks)",
-            )
-            .and_then(|mut s| s.query_row([], |row| row.get::<_, i64>(0)))
-            .map(|n| usize::try_from(n).unwrap_or(0))
-            .map_err(|e| self.fail(e))
-    }
-
     /// Every card in play, one at a time in the order of their ids, with
     /// its whole log and where it starts from, as [`Store::model_cards`]
     /// reads them without the cache (questions, tags and lines left

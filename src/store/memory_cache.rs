@@ -78,11 +78,11 @@ impl Store {
     /// [`Store::save_memory_cache`], with `pairs`: how many of the reviews
     /// read came on a later day than their card's previous one, at most
     /// (see [`StoredModel::cached_pairs`]).
-    pub fn save_counted_memory_cache(
+    pub fn save_counted_memory_cache<'a>(
         &mut self,
         version: i64,
         mark: LogMark,
-        states: &[(CardId, Memory)],
+        states: impl IntoIterator<Item = &'a (CardId, Memory)>,
         pairs: Option<usize>,
     ) -> Result<bool, StoreError> {
         let path = self.path.clone();
