@@ -7,6 +7,8 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
+mod events;
+
 /// A 1-based position in a deck file, counted in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Pos {
@@ -92,6 +94,15 @@ fn options() -> serde_saphyr::Options {
 
 /// Parses one YAML document. `text` must not start with a byte-order mark.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+    if let Some(node) = events::parse_common(text) {
+        return Ok(node);
+    }
+    parse_full(text)
+}
+
+/// [`parse`] through serde-saphyr's deserializer alone: what
+/// [`events::parse_common`] must give whenever it gives anything.
+fn parse_full(text: &str) -> Result<Node, SyntaxError> {
     let result: Result<Option<Node>, serde_saphyr::Error> =
         serde_saphyr::from_str_with_options(text, options());
     match result {
