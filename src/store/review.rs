@@ -4,6 +4,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rusqlite::{OptionalExtension, Row, params};
 
+use super::types::Day;
 pub use super::types::{CardId, ReviewId};
 use super::{Store, StoreError};
 use crate::deck::{Answer, CardKind, DeckId};
@@ -103,10 +104,10 @@ pub(super) fn state_from(row: &Row<'_>, first: usize) -> rusqlite::Result<CardSt
         reps: row.get(first)?,
         ease: row.get(first + 1)?,
         interval: row.get(first + 2)?,
-        due: row.get(first + 3)?,
+        due: row.get::<_, Option<Day>>(first + 3)?.map(|d| d.0),
         lapses: row.get(first + 4)?,
         last_rating: row.get(first + 5)?,
-        last_day: row.get(first + 6)?,
+        last_day: row.get::<_, Option<Day>>(first + 6)?.map(|d| d.0),
     })
 }
 
@@ -114,6 +115,11 @@ pub(super) fn state_from(row: &Row<'_>, first: usize) -> rusqlite::Result<CardSt
 /// in order.
 pub(super) fn stored_day(day: NaiveDate) -> NaiveDate {
     day.min(crate::sched::last_day())
+}
+
+/// [`stored_day`] as the rating binds it.
+fn day_of(day: NaiveDate) -> Day {
+    Day(stored_day(day))
 }
 
 /// Counts read from the store, added up.
@@ -452,7 +458,7 @@ impl Store {
         } = *review;
         let path = self.path.clone();
         let fail = |err: rusqlite::Error| super::classify(&path, err);
-        let tx = self.immediate()?;
+        let tx = self.kept_immediate()?;
         // Kept prepared for the session, as every statement of a rating.
         let before = tx
             .prepare_cached(STATE_OF_CARD)
@@ -471,7 +477,7 @@ impl Store {
         .and_then(|mut s| s.execute(params![
                 card,
                 at.to_rfc3339(),
-                stored_day(day),
+                day_of(day),
                 rating,
                 i64::try_from(took_ms).unwrap_or(i64::MAX),
                 scheduled,
@@ -479,14 +485,14 @@ impl Store {
                 before.reps,
                 before.ease,
                 before.interval,
-                before.due.map(stored_day),
+                before.due.map(day_of),
                 before.lapses,
                 before.last_rating,
-                before.last_day.map(stored_day),
+                before.last_day.map(day_of),
                 after.reps,
                 after.ease,
                 after.interval,
-                after.due.map(stored_day),
+                after.due.map(day_of),
                 verdict,
             ]))
         .map_err(fail)?;
@@ -560,7 +566,7 @@ impl Store {
 /// same-day repeat keeps the due day, so neither rewrites the due index
 /// entry and the due counts (pages the commit would write for nothing).
 fn update_state(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &rusqlite::Connection,
     card: CardId,
     before: &CardState,
     after: &CardState,
@@ -582,16 +588,12 @@ fn update_state(
         after.interval,
         after.lapses,
         after.last_rating,
-        after.last_day.map(stored_day),
+        after.last_day.map(day_of),
     ])?;
     Ok(())
 }
 
-fn write_state(
-    tx: &rusqlite::Transaction<'_>,
-    card: CardId,
-    state: &CardState,
-) -> rusqlite::Result<()> {
+fn write_state(tx: &rusqlite::Connection, card: CardId, state: &CardState) -> rusqlite::Result<()> {
     tx.prepare_cached(
         "UPDATE cards SET reps = ?2, ease = ?3, interval = ?4, due = ?5, lapses = ?6,
            last_rating = ?7, last_day = ?8 WHERE id = ?1",
@@ -601,10 +603,10 @@ fn write_state(
         state.reps,
         state.ease,
         state.interval,
-        state.due.map(stored_day),
+        state.due.map(day_of),
         state.lapses,
         state.last_rating,
-        state.last_day.map(stored_day),
+        state.last_day.map(day_of),
     ])?;
     Ok(())
 }

@@ -1,9 +1,11 @@
 //! How the program's own types are written in the store: each converts
 //! itself at the SQL boundary (ToSql/FromSql), so no query formats, parses
-//! or falls back by hand. Days go through rusqlite's chrono support
-//! (`YYYY-MM-DD`); a value the store holds that is out of range is an
+//! or falls back by hand. Days are `YYYY-MM-DD`, as rusqlite's chrono
+//! support writes them ([`Day`] reads and writes the days of a rating the
+//! same way, faster); a value the store holds that is out of range is an
 //! error, never silently replaced.
 
+use chrono::{Datelike, NaiveDate};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
 use crate::deck::{CardKind, DeckId};
@@ -153,6 +155,61 @@ impl FromSql for Ease {
     }
 }
 
+/// A day as rusqlite's chrono support stores it, `YYYY-MM-DD`, without
+/// chrono's format machinery: a rating and the card shown next read and
+/// write half a dozen days, and parsing them through `%F` was a tenth of
+/// their instructions. The same text is written for the same day, and the
+/// same text reads as a day (what is not the plain ten-byte form is left
+/// to chrono, and so is a year past 9999).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Day(pub NaiveDate);
+
+impl ToSql for Day {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        let day = &self.0;
+        let year = match u32::try_from(day.year()) {
+            Ok(year) if year <= 9999 => year,
+            _ => return day.to_sql(),
+        };
+        let mut text = String::with_capacity(10);
+        for (value, digits) in [(year, 4), (day.month(), 2), (day.day(), 2)] {
+            if !text.is_empty() {
+                text.push('-');
+            }
+            for place in (0..digits).rev() {
+                let digit = (value / 10u32.pow(place)) % 10;
+                text.push(char::from_digit(digit, 10).unwrap_or('0'));
+            }
+        }
+        Ok(ToSqlOutput::from(text))
+    }
+}
+
+impl FromSql for Day {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        if let ValueRef::Text(text) = value
+            && let Some(day) = plain_day(text)
+        {
+            return Ok(Day(day));
+        }
+        NaiveDate::column_result(value).map(Day)
+    }
+}
+
+/// `YYYY-MM-DD` with every digit in place, when it names a day.
+fn plain_day(text: &[u8]) -> Option<NaiveDate> {
+    let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = text else {
+        return None;
+    };
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0u32, |n, &b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        })
+    };
+    let year = i32::try_from(number(&[y0, y1, y2, y3])?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(&[m0, m1])?, number(&[d0, d1])?)
+}
+
 /// A card's kind as the `cards.kind` column holds it: JSON tagged by
 /// `kind`, as migration 0004 defined it (version 1 of the format). The
 /// store owns this format apart from the deck's types, so that changing
@@ -219,16 +276,25 @@ impl From<StoredKind> for CardKind {
     }
 }
 
+/// A basic card's kind as the store writes it.
+const BASIC_KIND: &str = r#"{"kind":"basic"}"#;
+
 /// A card kind as the store writes it.
 pub fn kind_text(kind: &CardKind) -> String {
-    serde_json::to_string(&StoredKind::from(kind)).unwrap_or_else(|_| "{\"kind\":\"basic\"}".into())
+    serde_json::to_string(&StoredKind::from(kind)).unwrap_or_else(|_| BASIC_KIND.into())
 }
 
 /// The card kind in column `index`: a kind this version does not know is
 /// an error (the store is newer or damaged), never read as a basic card.
 pub(super) fn stored_kind(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<CardKind> {
-    let text: String = row.get(index)?;
-    serde_json::from_str::<StoredKind>(&text)
+    let text = row.get_ref(index)?.as_str().map_err(|err| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(err))
+    })?;
+    // Most cards are basic, stored as exactly this text: no JSON to parse.
+    if text == BASIC_KIND {
+        return Ok(CardKind::Basic);
+    }
+    serde_json::from_str::<StoredKind>(text)
         .map(CardKind::from)
         .map_err(|err| {
             rusqlite::Error::FromSqlConversionFailure(
@@ -270,6 +336,72 @@ mod tests {
         assert_eq!(round_trip(&retention), retention);
         let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
         assert_eq!(round_trip(&day), day);
+    }
+
+    /// A day is written as rusqlite's chrono support writes it, and what
+    /// reads as a day through chrono reads as the same day (and what
+    /// does not, does not).
+    #[test]
+    fn days_are_written_and_read_as_chrono_does() {
+        let conn = Connection::open_in_memory().unwrap();
+        // Every day of two years, then a day every 109 years or so.
+        let from = |year, step| {
+            let mut day = NaiveDate::from_ymd_opt(year, 1, 1);
+            std::iter::from_fn(move || {
+                let this = day?;
+                day = this.checked_add_days(chrono::Days::new(step));
+                Some(this)
+            })
+        };
+        let days = from(2026, 1).take(731).chain(from(1, 39_901));
+        let edges = [0, 999, 1000, 9999, 10000, -1, 262_000]
+            .into_iter()
+            .flat_map(|y| {
+                [(1, 1), (12, 31), (2, 29)]
+                    .into_iter()
+                    .filter_map(move |(m, d)| NaiveDate::from_ymd_opt(y, m, d))
+            });
+        for day in days.chain(edges) {
+            let ours: String = conn
+                .query_row("SELECT ?1", [Day(day)], |row| row.get(0))
+                .unwrap();
+            let chrono: String = conn
+                .query_row("SELECT ?1", [day], |row| row.get(0))
+                .unwrap();
+            assert_eq!(ours, chrono);
+            assert_eq!(round_trip(&Day(day)), Day(day));
+        }
+        let read = |sql: &str| {
+            (
+                conn.query_row(sql, [], |row| row.get::<_, Day>(0))
+                    .ok()
+                    .map(|d| d.0),
+                conn.query_row(sql, [], |row| row.get::<_, NaiveDate>(0))
+                    .ok(),
+            )
+        };
+        for text in [
+            "'2026-12-02'",
+            "'0000-01-01'",
+            "'2026-02-29'",
+            "'2024-02-29'",
+            "'2026-13-01'",
+            "'2026-1-05'",
+            "'2026-01-5'",
+            "' 2026-01-05'",
+            "'2026-01-05 '",
+            "'2026/01/05'",
+            "'+2026-01-05'",
+            "'12026-01-05'",
+            "'2026-01-0a'",
+            "''",
+            "20260105",
+            "NULL",
+            "x'323032362d30312d3035'",
+        ] {
+            let (ours, chrono) = read(&format!("SELECT {text}"));
+            assert_eq!(ours, chrono, "{text}");
+        }
     }
 
     #[test]
