@@ -85,6 +85,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0012_cached_pairs",
         include_str!("../../migrations/0012_cached_pairs.sql"),
     ),
+    (
+        "0013_cheaper_rating_checks",
+        include_str!("../../migrations/0013_cheaper_rating_checks.sql"),
+    ),
 ];
 
 /// Marks a database as ours ("fich"), so another program's SQLite file is
@@ -423,7 +427,9 @@ impl Store {
                 .prepare(
                     "SELECT t.name, c.name FROM sqlite_schema t, pragma_table_info(t.name) c
                      WHERE t.type = 'table'
-                       AND t.name IN ('cards', 'reviews', 'decks', 'memory_model', 'card_counts', 'student')",
+                       AND t.name IN ('cards', 'reviews', 'decks', 'memory_model', 'card_counts', 'student')
+                     UNION ALL
+                     SELECT 'trigger', name FROM sqlite_schema WHERE type = 'trigger'",
                 )
                 .map_err(|e| self.fail(e))?;
             let mut rows = statement.query([]).map_err(|e| self.fail(e))?;
@@ -741,7 +747,8 @@ fn file_identity_of(_: &std::fs::Metadata) -> Option<(u64, u64)> {
 }
 
 /// A column each migration adds, to tell what a store has had: (the
-/// version that adds it, table, column).
+/// version that adds it, table, column); or, for a migration that adds no
+/// column, a trigger it adds (table `trigger`).
 const SCHEMA_MARKS: &[(i64, &str, &str)] = &[
     (1, "cards", "question"),
     (1, "reviews", "rating"),
@@ -756,6 +763,7 @@ const SCHEMA_MARKS: &[(i64, &str, &str)] = &[
     (10, "reviews", "verdict"),
     (11, "decks", "scheduler"),
     (12, "memory_model", "cached_pairs"),
+    (13, "trigger", "card_counts_follow"),
 ];
 
 fn known_version() -> i64 {

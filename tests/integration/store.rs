@@ -65,7 +65,7 @@ fn a_new_store_is_migrated_and_reopens() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 12);
+    assert_eq!(version, 13);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
@@ -488,7 +488,7 @@ fn a_store_of_the_first_schema_is_migrated_with_its_history() {
         .unwrap()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 12);
+    assert_eq!(version, 13);
     let deck = scratch.write("deck.yaml", V1);
     let report = store.sync(&[deck], false, now()).unwrap();
     assert_eq!(
@@ -501,6 +501,105 @@ fn a_store_of_the_first_schema_is_migrated_with_its_history() {
     assert_eq!(
         store.review_log(CardId::new(1)).unwrap(),
         vec![(fiches::sched::Rating::new(5).unwrap(), true)]
+    );
+}
+
+/// Migration 13 rewrites the check on a review's verdict as comparisons,
+/// in the table's definition: the log is kept, the same verdicts are
+/// accepted and refused, and inserting a review no longer builds a
+/// temporary index. The per-day counts still follow a card's due day.
+#[test]
+fn a_store_of_version_12_keeps_its_log_and_its_checks_when_migrated() {
+    let scratch = Scratch::new();
+    let path = scratch.path.join("v12.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .collect();
+        files.sort();
+        for file in &files[..12] {
+            conn.execute_batch(&std::fs::read_to_string(file).unwrap())
+                .unwrap();
+        }
+        conn.execute_batch(
+            "PRAGMA user_version = 12; PRAGMA application_id = 1718182760;
+             INSERT INTO decks (id, title, path, position, synced_at) VALUES ('deck', 'Deck', '', 1, '2026-11-01T09:00:00-04:00');
+             INSERT INTO cards (deck, key, qnorm, question, answer, line, position, reps, ease, interval, due, last_rating, last_day)
+               VALUES ('deck', 'a', 'question a', 'Question A ?', '\"Réponse A.\"', 4, 0, 3, 260, 15, '2026-11-20', 2, '2026-11-05');
+             INSERT INTO reviews (card, at, day, rating, took_ms, scheduled, before_reps, before_ease, before_interval,
+               before_lapses, after_reps, after_ease, after_interval, after_due, verdict)
+               VALUES (1, '2026-11-05T09:00:00-05:00', '2026-11-05', 2, 900, 1, 2, 250, 6, 0, 3, 260, 15, '2026-11-20', 'wrong');",
+        )
+        .unwrap();
+    }
+    drop(Store::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 13);
+    let table: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'reviews'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        table.contains("CHECK (verdict = 'right' OR verdict = 'partly' OR verdict = 'wrong')")
+            && !table.contains("verdict IN"),
+        "{table}"
+    );
+    let verdict: String = conn
+        .query_row("SELECT verdict FROM reviews WHERE id = 1", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(verdict, "wrong");
+    let insert = |verdict: &str| {
+        conn.execute(
+            &format!(
+                "INSERT INTO reviews (card, at, day, rating, took_ms, scheduled, before_reps, before_ease,
+                   before_interval, before_lapses, after_reps, after_ease, after_interval, verdict)
+                 VALUES (1, '2026-12-01T09:00:00-05:00', '2026-12-01', 4, 900, 0, 3, 260, 15, 0, 3, 260, 15, {verdict})"
+            ),
+            [],
+        )
+    };
+    for accepted in ["'right'", "'partly'", "'wrong'", "NULL"] {
+        assert!(insert(accepted).is_ok(), "{accepted} refused");
+    }
+    for refused in ["'juste'", "'Right'", "''", "1"] {
+        assert!(insert(refused).is_err(), "{refused} accepted");
+    }
+    let ops: Vec<String> = conn
+        .prepare(
+            "EXPLAIN INSERT INTO reviews (card, at, day, rating, took_ms, scheduled, before_reps,
+               before_ease, before_interval, before_lapses, after_reps, after_ease, after_interval, verdict)
+             VALUES (1, '', '', 4, 0, 0, 0, 250, 0, 0, 0, 250, 0, ?1)",
+        )
+        .unwrap()
+        .query_map([Option::<String>::None], |r| r.get(1))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(!ops.iter().any(|op| op == "OpenEphemeral"), "{ops:?}");
+    // The counts follow the card from its due day to another.
+    conn.execute("UPDATE cards SET due = '2026-12-10' WHERE id = 1", [])
+        .unwrap();
+    let counts: Vec<(String, i64)> = conn
+        .prepare(
+            "SELECT due, cards FROM card_counts WHERE deck = 'deck' AND graded = 0 ORDER BY due",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        counts,
+        vec![("2026-11-20".to_string(), 0), ("2026-12-10".to_string(), 1)]
     );
 }
 

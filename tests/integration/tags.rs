@@ -213,6 +213,7 @@ fn a_store_from_before_deck_tags_learns_them_at_the_next_sync() {
              ALTER TABLE reviews DROP COLUMN verdict;
              ALTER TABLE decks DROP COLUMN scheduler; ALTER TABLE decks DROP COLUMN retention;
              ALTER TABLE memory_model DROP COLUMN cached_pairs;
+             DROP TRIGGER card_counts_follow;
              PRAGMA user_version = 7;",
         )
         .unwrap();
