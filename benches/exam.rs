@@ -9,7 +9,8 @@
 //! ratings and times in the log, as with a real student.
 //!
 //! Run: `cargo bench --bench exam` (EXAM_STUDENTS=N for more students,
-//! EXAM_SEED=N for other ones).
+//! EXAM_SEED=N for other ones, EXAM_SCENARIOS=0,1 for some of the
+//! scenarios only, without the planning time).
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -197,29 +198,34 @@ fn forecast(store: &Store, decks: &[DeckId], exam: NaiveDate) -> f64 {
 }
 
 /// Forecasts tried in the same run, on the same log: the crate's default
-/// parameters alone (as before adjustments), and adjustments of other
-/// choices of knobs than the one in use.
-const TRIED: [(&str, Option<Knobs>); 6] = [
-    ("the defaults alone", None),
-    ("all the knobs, adjusted after the eve", Some(Knobs::ALL)),
-    ("decay only", Some(Knobs(0x80))),
-    ("decay, first stabilities", Some(Knobs(0x83))),
-    ("decay, first and lapse stabilities", Some(Knobs(0x8b))),
-    ("those and the growth", Some(Knobs(0x8f))),
+/// parameters alone (as before adjustments), and the knobs adjusted once
+/// more after the eve.
+#[derive(Clone, Copy)]
+enum Tried {
+    Defaults,
+    AfterTheEve,
+}
+
+const TRIED: [(&str, Tried); 2] = [
+    ("the defaults alone", Tried::Defaults),
+    ("the knobs adjusted after the eve", Tried::AfterTheEve),
 ];
 
-/// The forecast for the exam day with `knobs` adjusted to the log (the
-/// defaults when there are none, or the adjustment is refused).
-fn tried_forecast(store: &Store, decks: &[DeckId], exam: NaiveDate, knobs: Option<Knobs>) -> f64 {
+/// The forecast for the exam day by `tried` (the defaults when the log is
+/// too short to adjust; a full fit in use is kept).
+fn tried_forecast(store: &Store, decks: &[DeckId], exam: NaiveDate, tried: Tried) -> f64 {
     let cards = store.model_cards(decks, -1, false).unwrap();
     let logs: Vec<CardLog<'_>> = cards
         .iter()
         .filter(|c| c.start.is_none() && !c.log.is_empty())
         .map(|c| CardLog { log: &c.log })
         .collect();
-    let model = knobs
-        .and_then(|k| adjust_some(&logs, k).ok())
-        .unwrap_or_default();
+    let in_use = model_of(&store.stored_model().unwrap());
+    let model = match tried {
+        Tried::Defaults => Model::defaults(),
+        _ if matches!(in_use.source, Source::Fitted { .. }) => in_use,
+        Tried::AfterTheEve => adjust_some(&logs, Knobs::ALL).unwrap_or_default(),
+    };
     cards
         .iter()
         .map(|c| memory_now(&model, c).map_or(0.0, |m| model.recall(&m, exam)))
@@ -274,6 +280,37 @@ fn diagnose(
         ));
     }
     println!("{line}");
+    // The cards reviewed before the eve, by their last rating and whether
+    // they ever lapsed.
+    let mut by = std::collections::BTreeMap::new();
+    for c in &cards {
+        let Some(m) = memory_now(&model, c) else {
+            continue;
+        };
+        if m.last_day == eve {
+            continue;
+        }
+        let last = c.log.last().unwrap().rating.value();
+        let lapsed = c.log.iter().any(|l| l.rating.value() < 3);
+        let e = by
+            .entry((last, lapsed, c.log.len().min(4)))
+            .or_insert((0usize, 0.0, 0.0));
+        let truth = student.recall(index(c.id), exam);
+        e.0 += 1;
+        e.1 += truth;
+        e.2 += (model.recall(&m, exam) - truth) / CARDS as f64 * 100.0;
+    }
+    let parts: Vec<String> = by
+        .iter()
+        .map(|((r, l, n), (k, t, e))| {
+            format!(
+                "r{r}{}n{n} {k}: {:.2} {e:+.1}",
+                if *l { "L" } else { "" },
+                t / *k as f64
+            )
+        })
+        .collect();
+    println!("    {}", parts.join(" | "));
 }
 
 fn run(strategy: Strategy, seed: u64, days: u64, minutes: u32, dir: &std::path::Path) -> Outcome {
@@ -389,7 +426,7 @@ fn run(strategy: Strategy, seed: u64, days: u64, minutes: u32, dir: &std::path::
             if strategy == Strategy::ExamPlan {
                 eve_tried = TRIED
                     .iter()
-                    .map(|(_, knobs)| (tried_forecast(&store, &decks, exam, *knobs) - truth).abs())
+                    .map(|(_, tried)| tried_forecast(&store, &decks, exam, *tried) - truth)
                     .collect();
             }
         }
@@ -707,11 +744,17 @@ fn main() {
         fsrs_planning_speed();
         return;
     }
-    let dir = common::bench_dir("exam-sim");
+    let dir = common::bench_dir(&format!("exam-sim-{first_seed}"));
     let started = Instant::now();
     let mut worst_eve: f64 = 0.0;
     println!("{CARDS}-card course, {students} simulated students per scenario");
-    for (name, days, minutes) in scenarios {
+    let only: Option<Vec<usize>> = std::env::var("EXAM_SCENARIOS")
+        .ok()
+        .map(|s| s.split(',').filter_map(|x| x.parse().ok()).collect());
+    for (k, (name, days, minutes)) in scenarios.into_iter().enumerate() {
+        if only.as_ref().is_some_and(|o| !o.contains(&k)) {
+            continue;
+        }
         println!();
         println!("## {name}");
         println!(
@@ -742,7 +785,15 @@ fn main() {
                     .iter()
                     .enumerate()
                     .map(|(i, (name, _))| {
-                        let errors: Vec<f64> = outcomes.iter().map(|o| o.eve_tried[i]).collect();
+                        let errors: Vec<f64> =
+                            outcomes.iter().map(|o| o.eve_tried[i].abs()).collect();
+                        if std::env::var_os("EXAM_DIAG").is_some() {
+                            let signed: Vec<String> = outcomes
+                                .iter()
+                                .map(|o| format!("{:+.1}", o.eve_tried[i] * 100.0))
+                                .collect();
+                            println!("  {name}: {}", signed.join(" "));
+                        }
                         format!(
                             "{name}: {:.1} (worst {:.1})",
                             errors.iter().sum::<f64>() / errors.len() as f64 * 100.0,
@@ -797,6 +848,9 @@ fn main() {
         if worst_eve <= 5.0 { "met" } else { "NOT met" }
     );
     println!("simulation took {:.0} s", started.elapsed().as_secs_f64());
+    if only.is_some() {
+        return;
+    }
     println!();
     planning_speed();
     fsrs_planning_speed();
