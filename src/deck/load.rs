@@ -301,6 +301,22 @@ fn read_in_parts(
     Some((root, all))
 }
 
+/// Whether `text` holds a character [`written_controls`] reports, looked
+/// for byte by byte: every such character is an ASCII control or DEL, or
+/// starts with the byte 0xC2 (C1 controls) or 0xE2 (bidi controls), which
+/// only ever start a character.
+fn has_written_controls(text: &str) -> bool {
+    text.bytes().enumerate().any(|(at, byte)| match byte {
+        b'\t' | b'\n' | b'\r' => false,
+        0..=0x1f | 0x7f => true,
+        0xc2 | 0xe2 => text
+            .get(at..)
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(text::is_unsafe),
+        _ => false,
+    })
+}
+
 /// The most characters reported one by one in a file.
 const MAX_CONTROLS_REPORTED: usize = 100;
 
@@ -309,7 +325,7 @@ const MAX_CONTROLS_REPORTED: usize = 100;
 /// text with those YAML refuses to read raw made spaces, so that the rest of
 /// the file is still checked with exact positions.
 fn written_controls<'t>(path: &Path, text: &'t str) -> (Vec<Diagnostic>, Cow<'t, str>) {
-    if !text.chars().any(|c| c != '\r' && text::is_unsafe(c)) {
+    if !has_written_controls(text) {
         return (Vec::new(), Cow::Borrowed(text));
     }
     let mut found = Vec::new();
@@ -751,8 +767,10 @@ impl Checker<'_> {
 
     /// The rules between cards of the deck: unique ids, distinct questions.
     fn across_cards(&mut self, cards: Vec<Card>) -> Vec<Card> {
-        let mut ids: FastMap<&str, Pos> = FastMap::default();
-        let mut questions: FastMap<&str, Pos> = FastMap::default();
+        let mut ids: FastMap<&str, Pos> =
+            FastMap::with_capacity_and_hasher(cards.len(), Default::default());
+        let mut questions: FastMap<&str, Pos> =
+            FastMap::with_capacity_and_hasher(cards.len(), Default::default());
         let mut problems = Vec::new();
         for card in &cards {
             if let Some(id) = &card.id {

@@ -338,3 +338,21 @@ fn bytes_taken_read_as_bytes_lent() {
         assert_eq!(taken.entries, lent.entries, "{bytes:?}");
     }
 }
+
+/// The byte-by-byte look for controls finds what a look at each character
+/// finds: every character of the first planes, alone and between others.
+#[test]
+fn controls_are_found_byte_by_byte_as_char_by_char() {
+    let by_char = |text: &str| text.chars().any(|c| c != '\r' && text::is_unsafe(c));
+    let mut found = 0;
+    for code in (0..0x3000u32).chain(0xfe00..0x1_0100) {
+        let Some(c) = char::from_u32(code) else {
+            continue;
+        };
+        for text in [c.to_string(), format!("é{c}"), format!("{c}éx")] {
+            assert_eq!(has_written_controls(&text), by_char(&text), "{code:x}");
+        }
+        found += usize::from(has_written_controls(&c.to_string()));
+    }
+    assert_eq!(found, 9 + 20 + 1 + 32 + 5 + 4);
+}
