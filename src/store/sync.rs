@@ -438,40 +438,54 @@ fn insert_rows<'c>(
             vec![one; rows].join(", ")
         )
     };
-    let full = statement(NEW_ROWS_AT_ONCE);
+    // One statement for every full run of rows, kept bound from one run
+    // to the next; the last, shorter run has its own.
+    let mut full = tx.prepare_cached(&statement(NEW_ROWS_AT_ONCE))?;
     let mut counts = [0i64; 2];
     let mut batch: Vec<(&Card, &PlannedCard)> = Vec::with_capacity(NEW_ROWS_AT_ONCE);
     let mut rows = rows.peekable();
     while rows.peek().is_some() {
         batch.clear();
         batch.extend(rows.by_ref().take(NEW_ROWS_AT_ONCE));
-        let mut insert = if batch.len() == NEW_ROWS_AT_ONCE {
-            tx.prepare_cached(&full)?
-        } else {
-            tx.prepare_cached(&statement(batch.len()))?
-        };
-        for (i, (card, planned)) in batch.iter().enumerate() {
-            let fields = planned.fields(card);
+        for (card, _) in &batch {
             counts[usize::from(!matches!(card.kind, CardKind::Basic))] += 1;
-            let at = i * NEW_ROW_VALUES;
-            insert.raw_bind_parameter(at + 1, deck)?;
-            insert.raw_bind_parameter(at + 2, &card.id)?;
-            insert.raw_bind_parameter(at + 3, &card.normalized_question)?;
-            insert.raw_bind_parameter(at + 4, &card.question)?;
-            insert.raw_bind_parameter(at + 5, &fields.answer)?;
-            insert.raw_bind_parameter(at + 6, card.points)?;
-            insert.raw_bind_parameter(at + 7, &fields.tags)?;
-            insert.raw_bind_parameter(at + 8, &card.note)?;
-            insert.raw_bind_parameter(at + 9, &card.source)?;
-            insert.raw_bind_parameter(at + 10, card.pos.line)?;
-            insert.raw_bind_parameter(at + 11, fields.position)?;
-            insert.raw_bind_parameter(at + 12, planned.text_hash)?;
-            insert.raw_bind_parameter(at + 13, &fields.kind)?;
-            insert.raw_bind_parameter(at + 14, card.ask)?;
         }
-        insert.raw_execute()?;
+        if batch.len() == NEW_ROWS_AT_ONCE {
+            bind_rows(&mut full, deck, &batch)?;
+            full.raw_execute()?;
+        } else {
+            let mut last = tx.prepare(&statement(batch.len()))?;
+            bind_rows(&mut last, deck, &batch)?;
+            last.raw_execute()?;
+        }
     }
     Ok(counts)
+}
+
+fn bind_rows(
+    insert: &mut rusqlite::Statement<'_>,
+    deck: &DeckId,
+    rows: &[(&Card, &PlannedCard)],
+) -> rusqlite::Result<()> {
+    for (i, (card, planned)) in rows.iter().enumerate() {
+        let fields = planned.fields(card);
+        let at = i * NEW_ROW_VALUES;
+        insert.raw_bind_parameter(at + 1, deck)?;
+        insert.raw_bind_parameter(at + 2, &card.id)?;
+        insert.raw_bind_parameter(at + 3, &card.normalized_question)?;
+        insert.raw_bind_parameter(at + 4, &card.question)?;
+        insert.raw_bind_parameter(at + 5, &fields.answer)?;
+        insert.raw_bind_parameter(at + 6, card.points)?;
+        insert.raw_bind_parameter(at + 7, &fields.tags)?;
+        insert.raw_bind_parameter(at + 8, &card.note)?;
+        insert.raw_bind_parameter(at + 9, &card.source)?;
+        insert.raw_bind_parameter(at + 10, card.pos.line)?;
+        insert.raw_bind_parameter(at + 11, fields.position)?;
+        insert.raw_bind_parameter(at + 12, planned.text_hash)?;
+        insert.raw_bind_parameter(at + 13, &fields.kind)?;
+        insert.raw_bind_parameter(at + 14, card.ask)?;
+    }
+    Ok(())
 }
 
 fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
