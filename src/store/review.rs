@@ -194,7 +194,7 @@ impl Store {
                 let (position, id) = &resume[index];
                 bound.extend_from_slice(&[deck, &today, after_due, position, id, &sql_limit]);
             },
-            |index, _, row| Ok((row.get(1)?, index, row.get(2)?, row.get(0)?)),
+            |index, _, row| Ok((row.get::<_, Day>(1)?.0, index, row.get(2)?, row.get(0)?)),
         )?;
         rows.sort_unstable();
         rows.truncate(limit);
