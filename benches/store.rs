@@ -1,7 +1,8 @@
 //! The review store against the physical limits of this machine, each
 //! figure beside its limit measured in the same run: the first card shown
 //! vs the bare process start, the next card with its committed answer vs a
-//! bare SQLite one-row commit with the same durability on a settled WAL, a
+//! bare SQLite one-row commit with the same durability on a settled WAL
+//! (and beside it a bare commit of as many pages as a rating writes), a
 //! session's cost per card at several queue sizes, sync throughput and
 //! peak memory.
 //!
@@ -232,6 +233,45 @@ fn bare_commit(conn: &rusqlite::Connection) {
         .expect("insert");
 }
 
+/// Rows of the many-page store: 16 to a page, 4,096 pages.
+const WIDE_ROWS: i64 = 65_536;
+
+/// A store like [`bare_store`]'s whose commits each write `PAGES` pages
+/// (rows 16 pages apart), settled: what a commit of as many pages as a
+/// rating writes costs by itself, with hardly any work to find them.
+fn wide_store(path: &Path, page_size: i64) -> rusqlite::Connection {
+    let _ = std::fs::remove_file(path);
+    let conn = rusqlite::Connection::open(path).expect("open");
+    let pad = page_size / 16 - 16;
+    conn.execute_batch(&format!(
+        "PRAGMA page_size = {page_size}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
+         CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER NOT NULL, pad BLOB NOT NULL);
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {WIDE_ROWS})
+         INSERT INTO t SELECT i, 0, zeroblob({pad}) FROM n;"
+    ))
+    .expect("setup");
+    let mut round = 0;
+    for _ in 0..1_000 {
+        wide_commit(&conn, &mut round);
+    }
+    conn
+}
+
+/// Pages a commit of [`wide_store`] writes: a rating's, rounded up.
+const PAGES: i64 = 8;
+
+fn wide_commit(conn: &rusqlite::Connection, round: &mut i64) {
+    *round += 1;
+    let tx = conn.unchecked_transaction().expect("begin");
+    for page in 0..PAGES {
+        let id = (*round * 17 + page * 16 * 16 * 31) % WIDE_ROWS + 1;
+        tx.prepare_cached("UPDATE t SET v = v + 1 WHERE id = ?1")
+            .and_then(|mut s| s.execute([id]))
+            .expect("update");
+    }
+    tx.commit().expect("commit");
+}
+
 /// The next card read and its answer committed, through the session, on
 /// the 200,000-card store whose WAL has settled, against the bare commit
 /// on a settled WAL: the two timed in turn, a card then a bare commit, so
@@ -263,14 +303,19 @@ fn next_card(dir: &Path, db: &Path, decks: &[PathBuf]) {
         f();
         start.elapsed()
     };
-    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    let wide = wide_store(&dir.join("wide.db"), page_size);
+    let mut round = 0;
+    let (mut ours, mut theirs, mut wider) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..500 {
         ours.push(timed(&mut step));
         theirs.push(timed(&mut || bare_commit(&bare)));
+        wider.push(timed(&mut || wide_commit(&wide, &mut round)));
     }
     ours.sort();
     theirs.sort();
+    wider.sort();
     let (fiches, settled) = (ours[ours.len() / 2], theirs[theirs.len() / 2]);
+    let pages_alone = wider[wider.len() / 2];
     // And timed apart, 500 of each in a row, to tell whether commits to
     // the two files in turn slow each other.
     let fiches_apart = common::median(500, &mut step);
@@ -299,6 +344,12 @@ fn next_card(dir: &Path, db: &Path, decks: &[PathBuf]) {
         common::ms(growing),
         verdict(ratio <= 1.3),
         verdict(fiches.as_secs_f64() * 1000.0 <= anki)
+    );
+    println!(
+        "a bare commit of {PAGES} pages, timed in turn with both: {} ({:.2}× the one-row commit; the rating is {:.2}× it)",
+        common::ms(pages_alone),
+        pages_alone.as_secs_f64() / settled.as_secs_f64(),
+        fiches.as_secs_f64() / pages_alone.as_secs_f64()
     );
     println!(
         "the same timed apart (500 ratings, then 500 bare commits): {} vs {}: {:.2}×",
