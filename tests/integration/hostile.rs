@@ -101,6 +101,21 @@ fn a_ten_megabyte_line_works() {
     assert_works(&scratch.write("long.yaml", long), 1);
 }
 
+/// A card whose answer is a mapping of 300,000 keys (6.7 MB) is diagnosed
+/// in bounded time: its keys are not each compared with all the earlier ones
+/// (which took minutes even in a release build).
+#[test]
+fn a_wide_mapping_is_diagnosed() {
+    let scratch = Scratch::new();
+    let mut text = String::with_capacity(8_000_000);
+    text.push_str("title: T\ncards:\n  - q: Q\n    a:\n");
+    for i in 0..300_000 {
+        text.push_str(&format!("      k{i}: v{i}\n"));
+    }
+    let file = scratch.write("wide.yaml", text);
+    assert_diagnosed(&file, "5:7: error: `a` must be text, found a mapping");
+}
+
 #[test]
 fn a_million_cards_are_refused_before_parsing() {
     let scratch = Scratch::new();

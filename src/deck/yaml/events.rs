@@ -5,7 +5,8 @@
 //! Only what decks commonly hold is read here: untagged scalars without
 //! anchors, block and flow lists and mappings whose keys are plain text,
 //! one document. Anything else (a tag, an anchor or alias, a key that is
-//! not text, a repeated key, a merge key, a scalar whose type is not
+//! not text, a repeated key, a merge key, a mapping of more keys than
+//! decks use, a scalar whose type is not
 //! plain to see, deep nesting, a parser error) gives `None`, and the
 //! document is parsed again by serde-saphyr, which reports it exactly as
 //! before. When a tree is given, it is the one serde-saphyr gives, node
@@ -26,6 +27,12 @@ const MAX_EVENTS: usize = 1_000_000;
 
 /// Text in scalars beyond this is left to the full parse (and its budget).
 const MAX_SCALAR_BYTES: usize = 32 * 1024 * 1024;
+
+/// Keys of one mapping beyond this are left to the full parse: each new
+/// key is compared with the earlier ones, which stays cheap only while a
+/// mapping is as small as a deck's mappings are (a card has a handful of
+/// fields), and a mapping of many thousand keys would make it quadratic.
+const MAX_KEYS: usize = 64;
 
 /// A list or mapping being read, with where it starts.
 enum Open {
@@ -111,6 +118,9 @@ pub(super) fn parse_common(text: &str) -> Option<Node> {
                     let Value::Str(name) = &node.value else {
                         return None;
                     };
+                    if entries.len() >= MAX_KEYS {
+                        return None;
+                    }
                     let repeated = entries
                         .iter()
                         .any(|(k, _)| matches!(&k.value, Value::Str(n) if n == name));
@@ -302,5 +312,45 @@ mod tests {
             ]
         );
         assert_eq!(items[1].pos, Pos::new(2, 8));
+    }
+
+    /// A mapping as wide as decks' mappings are is read from the events; one
+    /// key wider, or 100,000 keys wide, is left to the full parse (which
+    /// reads it without comparing each key with all the earlier ones).
+    #[test]
+    fn a_wide_mapping_is_left_to_the_full_parse() {
+        let mapping = |keys: usize| {
+            let mut text = String::from("cards:\n  - q: Q\n    a:\n");
+            for i in 0..keys {
+                text.push_str(&format!("      k{i}: v{i}\n"));
+            }
+            text
+        };
+        let widest = mapping(MAX_KEYS);
+        assert!(parse_common(&widest).is_some());
+        assert_eq!(
+            parse_common(&widest),
+            super::super::parse_full(&widest).ok()
+        );
+        assert_eq!(parse_common(&mapping(MAX_KEYS + 1)), None);
+        let wide = mapping(100_000);
+        assert_eq!(parse_common(&wide), None);
+        let Ok(Node {
+            value: Value::Map(root),
+            ..
+        }) = super::super::parse(&wide)
+        else {
+            panic!("the full parse did not read it");
+        };
+        let Value::Seq(cards) = &root[0].1.value else {
+            panic!("no cards");
+        };
+        let Value::Map(card) = &cards[0].value else {
+            panic!("not a card");
+        };
+        let Value::Map(answer) = &card[1].1.value else {
+            panic!("not a mapping");
+        };
+        assert_eq!(answer.len(), 100_000);
     }
 }
