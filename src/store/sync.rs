@@ -405,9 +405,9 @@ fn insert_new_rows(tx: &rusqlite::Connection, plan: &Plan) -> rusqlite::Result<(
     if new.peek().is_none() {
         return Ok(());
     }
-    tx.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
+    let triggers = TriggersOff::new(tx)?;
     let inserted = insert_rows(tx, &plan.sync.deck, new);
-    let on = tx.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, true);
+    let on = triggers.on();
     let [basic, graded] = inserted?;
     on?;
     // New rows are never due (`due` NULL: the day '') and live; graded
@@ -422,6 +422,41 @@ fn insert_new_rows(tx: &rusqlite::Connection, plan: &Plan) -> rusqlite::Result<(
         }
     }
     Ok(())
+}
+
+/// The triggers switched off for one connection until [`TriggersOff::on`],
+/// or until dropped, should the code between panic: the connection is
+/// never left without them.
+struct TriggersOff<'c> {
+    conn: &'c rusqlite::Connection,
+    off: bool,
+}
+
+impl<'c> TriggersOff<'c> {
+    fn new(conn: &'c rusqlite::Connection) -> rusqlite::Result<Self> {
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
+        Ok(Self { conn, off: true })
+    }
+
+    /// The triggers on again, and whether that failed.
+    fn on(mut self) -> rusqlite::Result<()> {
+        self.conn
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, true)?;
+        self.off = false;
+        Ok(())
+    }
+}
+
+impl Drop for TriggersOff<'_> {
+    fn drop(&mut self) {
+        if self.off {
+            // Nothing to report to from here: a failure to switch them on
+            // again was reported by `on`, and a panic is under way.
+            let _ = self
+                .conn
+                .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, true);
+        }
+    }
 }
 
 /// Inserts the rows, [`NEW_ROWS_AT_ONCE`] a statement; how many were
@@ -611,5 +646,62 @@ mod tests {
         assert_eq!(kept, counted);
         assert!(kept.iter().any(|c| c.1 == "2026-12-05"), "{kept:?}");
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Whether the connection's triggers are on.
+    fn triggers_on(conn: &rusqlite::Connection) -> bool {
+        conn.db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER)
+            .unwrap()
+    }
+
+    #[test]
+    fn the_triggers_are_on_again_after_a_failed_insert() {
+        let dir =
+            std::env::temp_dir().join(format!("fiches-store-sync-failed-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("deck.yaml");
+        let mut store = Store::open(&dir.join("fiches.db")).unwrap();
+        sync(&mut store, &path, &deck(10, &[]));
+        // Two new cards which an index forbids to be in the same deck: the
+        // second one's insert fails, and the whole sync with it.
+        store
+            .conn
+            .execute_batch("CREATE UNIQUE INDEX apart ON cards(deck) WHERE key IN ('c10', 'c11')")
+            .unwrap();
+        let mut text = deck(10, &[]);
+        for i in [10, 11] {
+            text.push_str(&format!(
+                "  - id: \"c{i}\"\n    q: \"Q{i} ?\"\n    a: \"R{i}\"\n"
+            ));
+        }
+        std::fs::write(&path, text).unwrap();
+        let failed = store.sync(std::slice::from_ref(&path), false, now());
+        assert!(failed.is_err(), "the sync did not fail");
+        store.conn.execute_batch("DROP INDEX apart").unwrap();
+        assert!(triggers_on(&store.conn));
+        // A card given a due day moves in the counts.
+        store
+            .conn
+            .execute("UPDATE cards SET due = '2026-12-05' WHERE key = 'c2'", [])
+            .unwrap();
+        let (kept, counted) = counts(&store);
+        assert_eq!(kept, counted);
+        assert!(kept.iter().any(|c| c.1 == "2026-12-05"), "{kept:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_triggers_are_on_again_after_a_panic_while_they_are_off() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _triggers = TriggersOff::new(&conn).unwrap();
+            assert!(!triggers_on(&conn));
+            panic!("a panic between the inserts");
+        }));
+        assert!(panicked.is_err());
+        assert!(triggers_on(&conn));
+        TriggersOff::new(&conn).unwrap().on().unwrap();
+        assert!(triggers_on(&conn));
     }
 }
