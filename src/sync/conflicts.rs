@@ -85,6 +85,33 @@ pub(super) fn leave_out_conflicts(store: &Store, planned: &mut [Planned]) -> Res
                 })
                 .cloned(),
         };
+        // The id another file of this sync was last synced under and now
+        // leaves: both decks would be written from that id's rows.
+        let leaving = planned.iter().find_map(|q| match q {
+            Planned::Outcome {
+                outcome: Outcome::Changed(other),
+                ..
+            } if other.sync.renamed_from.as_ref() == Some(&plan.sync.deck)
+                && other.sync.path != plan.sync.path =>
+            {
+                Some(other)
+            }
+            _ => None,
+        });
+        if let Some(other) = leaving {
+            problems.push(Diagnostic::error(
+                &plan.sync.path,
+                Pos::new(1, 1),
+                format!(
+                    "deck id `{}` is still held by {}, which now says `id: {}`: this deck waits until {} is synced under its new id; sync again then",
+                    plan.sync.deck,
+                    other.sync.path.display(),
+                    other.sync.deck,
+                    other.sync.path.display()
+                ),
+            ));
+            continue;
+        }
         if let Some(other) = other {
             problems.push(Diagnostic::error(
                 &plan.sync.path,

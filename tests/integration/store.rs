@@ -772,3 +772,57 @@ fn a_stored_value_no_fiches_writes_is_a_damaged_store_not_a_guess() {
         .unwrap();
     damage("UPDATE cards SET ease = 12 WHERE id = ?1");
 }
+
+/// A deck's file takes another id while a new file takes the one it
+/// leaves, in one sync: the new file is left out with a diagnostic naming
+/// both files (both would be written from the one id's rows), the renamed
+/// deck keeps its history under its new id, and the next sync adds the
+/// new file's cards as new ones.
+#[test]
+fn a_deck_taking_the_id_another_deck_leaves_waits_for_the_rename() {
+    use crate::support::{assert_contains, fiches_at};
+    const NOW: &str = "2026-12-02T09:00:00+01:00";
+    let scratch = Scratch::new();
+    let dir = &scratch.path;
+    let b_cards = "  - {id: \"b1\", q: \"Question B1 ?\", a: \"R\"}\n  - {id: \"b2\", q: \"Question B2 ?\", a: \"R\"}\n";
+    scratch.write("b.yaml", format!("title: B\nid: \"x\"\ncards:\n{b_cards}"));
+    let first = fiches_at(dir, NOW, &["sync", "b.yaml"], None);
+    assert_eq!(first.status, 0, "{}", first.stderr);
+    let review = fiches_at(dir, NOW, &["review", "--plain"], Some("\n4\n\n4\n"));
+    assert_eq!(review.status, 0, "{}", review.stderr);
+    scratch.write("b.yaml", format!("title: B\nid: \"y\"\ncards:\n{b_cards}"));
+    scratch.write(
+        "a.yaml",
+        "title: A\nid: \"x\"\ncards:\n  - {id: \"a1\", q: \"Question A1 ?\", a: \"R\"}\n",
+    );
+    // Each card: its deck and how many reviews it has.
+    let cards = || -> Vec<(String, String, i64)> {
+        let conn = rusqlite::Connection::open(dir.join("store.db")).unwrap();
+        let mut statement = conn
+            .prepare(
+                "SELECT c.key, c.deck, count(r.id) FROM cards c LEFT JOIN reviews r ON r.card = c.id
+                 WHERE c.retired = 0 GROUP BY c.id ORDER BY c.key",
+            )
+            .unwrap();
+        statement
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let swap = fiches_at(dir, NOW, &["sync", "a.yaml", "b.yaml"], None);
+    assert_eq!(swap.status, 1, "{}", swap.stderr);
+    assert!(!swap.stderr.contains("FOREIGN KEY"), "{}", swap.stderr);
+    assert_contains(
+        &swap.stderr,
+        "a.yaml:1:1: error: deck id `x` is still held by b.yaml, which now says `id: y`: this deck waits until b.yaml is synced under its new id; sync again then",
+    );
+    let row = |key: &str, deck: &str, reviews: i64| (key.to_string(), deck.to_string(), reviews);
+    assert_eq!(cards(), vec![row("b1", "y", 1), row("b2", "y", 1)]);
+    let again = fiches_at(dir, NOW, &["sync", "a.yaml", "b.yaml"], None);
+    assert_eq!(again.status, 0, "{}", again.stderr);
+    assert_eq!(
+        cards(),
+        vec![row("a1", "x", 0), row("b1", "y", 1), row("b2", "y", 1)]
+    );
+}
