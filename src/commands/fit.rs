@@ -96,7 +96,8 @@ pub fn upkeep(
             result
         } else {
             // A fraction of a second: no progress bar. Under the size of a
-            // full fit, the sample is the whole log.
+            // full fit the sample is the whole log, unless same-day repeats
+            // make its items hold more than the cap (fit::sample_floor).
             adjust::adjust(&sample.logs())
         };
         match result {

@@ -38,6 +38,14 @@ pub struct CardLog<'a> {
 pub enum FitError {
     #[error("the log is too short to fit ({have} reviews after a first one; {need} needed)")]
     TooShort { have: usize, need: usize },
+    #[error(
+        "the sample of the log a fit can hold is too small ({kept} of its {size} reviews after a first one; {need} needed): its cards have too many reviews on the same day"
+    )]
+    SampleTooSmall {
+        kept: usize,
+        size: usize,
+        need: usize,
+    },
     #[error("the fit failed: {0}")]
     Failed(String),
     #[error("the fit gave parameters that are not usable: {0}")]
@@ -129,6 +137,13 @@ pub fn fit_sample(
     sample: &Sample,
     progress: impl FnMut(usize, usize) + Send,
 ) -> Result<Model, FitError> {
+    if sample.size >= MIN_REVIEWS_TO_FIT && sample.kept < MIN_REVIEWS_TO_FIT {
+        return Err(FitError::SampleTooSmall {
+            kept: sample.kept,
+            size: sample.size,
+            need: MIN_REVIEWS_TO_FIT,
+        });
+    }
     fit_items(
         current,
         sample.size,
@@ -217,12 +232,17 @@ fn fit_items(
 pub type Place = (usize, i64);
 
 /// The logs a fit trains on: every card's, or, when their training items
-/// would hold more than [`FIT_SAMPLE_CAP`] reviews, those of a sample of
-/// the cards, the same whatever order they are offered in: the cards
-/// whose key hashes lowest, as many as the cap holds.
+/// would hold more than [`FIT_SAMPLE_CAP`] reviews, a sample the same
+/// whatever order the cards are offered in. Cards are ranked by the hash
+/// of their key, and their items taken in that order (each card's from its
+/// first review on) for as long as they fit the cap: the cards ranked
+/// lowest whole, then the first reviews of the card at the cut. A card
+/// too long to fit whole still gives its first reviews, so the sample
+/// never shrinks to a handful of reviews: see [`sample_floor`].
 #[derive(Debug, Default)]
 pub struct Sample {
-    /// The kept cards' logs, in their places' order.
+    /// The kept cards' logs, in their places' order (the card at the cut
+    /// up to its last review kept).
     cards: Vec<Vec<Logged>>,
     /// Reviews a fit on the whole log would rest on.
     pub size: usize,
@@ -236,6 +256,21 @@ impl Sample {
         self.cards.iter().map(|log| CardLog { log }).collect()
     }
 }
+
+/// The least reviews to fit on a sample under `cap` keeps when the log
+/// holds more and no card has two reviews on a day: its items stop at the
+/// first that does not fit, so with p reviews kept (items of 2 to p + 1
+/// reviews, p(p + 3)/2 at most) the cap is below p(p + 3)/2 + p + 2, and
+/// a cap of n(n + 3)/2 keeps n or more.
+pub const fn sample_floor(cap: usize) -> usize {
+    let mut n = 0;
+    while (n + 1) * (n + 4) / 2 <= cap {
+        n += 1;
+    }
+    n
+}
+
+const _: () = assert!(sample_floor(FIT_SAMPLE_CAP) >= MIN_REVIEWS_TO_FIT);
 
 /// A card kept in a sample being built.
 struct Held {
@@ -258,7 +293,8 @@ pub struct SampleBuilder {
     /// By (hash of the key, key): the cards kept so far, each with its
     /// reviews to fit on and its items' reviews.
     held: BTreeMap<(u64, i64), Held>,
-    /// The lowest hash dropped: no card hashing at or above it is kept.
+    /// The card at the cut, cut short or left out: no card ranked above it
+    /// is kept.
     cut: Option<(u64, i64)>,
 }
 
@@ -297,13 +333,30 @@ impl SampleBuilder {
         );
         self.held_pairs += pairs;
         self.held_weight += weight;
+        // The items past the cap come off the end: whole cards, then the
+        // latest reviews of the one left at the cut.
         while self.held_weight > self.cap {
-            let Some((rank, dropped)) = self.held.pop_last() else {
+            let Some(mut last) = self.held.last_entry() else {
                 break;
             };
-            self.held_pairs -= dropped.pairs;
-            self.held_weight -= dropped.weight;
-            self.cut = Some(rank);
+            self.cut = Some(*last.key());
+            let room = self
+                .cap
+                .saturating_sub(self.held_weight - last.get().weight);
+            let card = last.get_mut();
+            self.held_pairs -= card.pairs;
+            self.held_weight -= card.weight;
+            let (pairs, weight, len) = items_within(&card.log, room);
+            if pairs == 0 {
+                last.remove();
+            } else {
+                card.log.truncate(len);
+                card.log.shrink_to_fit();
+                card.pairs = pairs;
+                card.weight = weight;
+                self.held_pairs += pairs;
+                self.held_weight += weight;
+            }
         }
     }
 
@@ -328,6 +381,23 @@ fn items_held(log: &[Logged]) -> (usize, usize) {
         .enumerate()
         .filter(|(_, pair)| pair[1].day > pair[0].day)
         .fold((0, 0), |(pairs, held), (at, _)| (pairs + 1, held + at + 2))
+}
+
+/// Of a card's first training items, as many as hold no more than `room`
+/// reviews between them: their count, the reviews they hold, and the
+/// length of the log up to the last of them.
+fn items_within(log: &[Logged], room: usize) -> (usize, usize, usize) {
+    let mut kept = (0, 0, 0);
+    for (at, pair) in log.windows(2).enumerate() {
+        if pair[1].day > pair[0].day {
+            let weight = kept.1 + at + 2;
+            if weight > room {
+                break;
+            }
+            kept = (kept.0 + 1, weight, at + 2);
+        }
+    }
+    kept
 }
 
 /// A card's key mixed into a hash (SplitMix64's finalizer: a bijection,
@@ -529,37 +599,164 @@ mod tests {
         );
     }
 
+    /// The reviews the training items of `sample` hold.
+    fn held(sample: &Sample) -> usize {
+        training_items(&sample.logs())
+            .iter()
+            .map(|item| item.reviews.len())
+            .sum()
+    }
+
+    /// The cards' training items in the order a sample takes them (by the
+    /// hash of the key [`offered`] gives them), each with what it holds.
+    fn ranked_items(logs: &[Vec<Logged>]) -> Vec<(usize, usize)> {
+        let mut order: Vec<usize> = (0..logs.len()).collect();
+        order.sort_by_key(|&at| {
+            let key = i64::try_from(at).unwrap() * 7 + 3;
+            (mix(key), key)
+        });
+        order
+            .into_iter()
+            .flat_map(|at| {
+                let log = &logs[at];
+                (1..log.len())
+                    .filter(move |&i| log[i].day > log[i - 1].day)
+                    .map(move |i| (at, i + 1))
+            })
+            .collect()
+    }
+
+    /// A sample is the longest run of the ranked items that fits the cap:
+    /// what it holds is within the cap, one more item would not be, and
+    /// each card kept is its log up to the last item kept.
+    fn assert_longest_run(logs: &[Vec<Logged>], cap: usize, sample: &Sample) {
+        let items = ranked_items(logs);
+        let mut weight = 0;
+        let mut taken = 0;
+        while taken < items.len() && weight + items[taken].1 <= cap {
+            weight += items[taken].1;
+            taken += 1;
+        }
+        assert_eq!(held(sample), weight);
+        assert_eq!(sample.kept, taken);
+        assert_eq!(fit_size(&sample.logs()), taken);
+        if taken < items.len() {
+            assert!(weight + items[taken].1 > cap);
+        }
+        // A card whose items are all kept is kept whole.
+        let last_item = |at: usize| {
+            items
+                .iter()
+                .rev()
+                .find(|(card, _)| *card == at)
+                .map(|i| i.1)
+        };
+        let mut expected: Vec<(Place, &[Logged])> = Vec::new();
+        for &(at, len) in &items[..taken] {
+            let place = (at % 2, i64::try_from(at / 2).unwrap());
+            let log = if last_item(at) == Some(len) {
+                &logs[at][..]
+            } else {
+                &logs[at][..len]
+            };
+            match expected.last_mut() {
+                Some((p, kept)) if *p == place => *kept = log,
+                _ => expected.push((place, log)),
+            }
+        }
+        expected.sort_by_key(|(place, _)| *place);
+        let expected: Vec<&[Logged]> = expected.into_iter().map(|(_, log)| log).collect();
+        let got: Vec<&[Logged]> = sample.cards.iter().map(Vec::as_slice).collect();
+        assert_eq!(got, expected, "the kept logs, in their places' order");
+    }
+
     #[test]
-    fn over_the_cap_a_sample_of_whole_cards_is_kept_whatever_the_order_offered() {
+    fn over_the_cap_the_sample_is_the_ranked_items_that_fit_whatever_the_order_offered() {
         let logs = consistent_logs(400, 6, 11);
-        // Items of 2 to 7 reviews, 27 a card, up to 42 with same-day repeats.
         let cap = 5000;
         let forward = offered(&logs, cap, 0..logs.len());
         let backward = offered(&logs, cap, (0..logs.len()).rev());
         assert_eq!(forward.size, 2400);
         assert_eq!(backward.size, 2400);
         assert_eq!(forward.cards, backward.cards);
-        assert_eq!(fit_size(&forward.logs()), forward.kept);
-        // As many cards as the cap holds: one more would not fit.
-        let held: usize = training_items(&forward.logs())
-            .iter()
-            .map(|item| item.reviews.len())
-            .sum();
-        assert!(held <= cap && held > cap - 42, "{held}");
         assert!(forward.kept < 2400, "{}", forward.kept);
-        // Whole logs of cards, in their places' order.
-        let places: Vec<&[Logged]> = in_places(&logs).into_iter().map(|c| c.log).collect();
-        let mut at = 0;
-        for log in &forward.cards {
-            while places[at] != log.as_slice() {
-                at += 1;
-            }
-        }
+        assert_longest_run(&logs, cap, &forward);
         // The fit says it rests on the whole log.
         match fit_sample(&Model::defaults(), &forward, |_, _| {}) {
             Ok(model) => assert_eq!(model.source, Source::Fitted { reviews: 2400 }),
             Err(FitError::NotBetter { fitted, current }) => assert!(fitted > current),
             Err(other) => panic!("{other}"),
         }
+    }
+
+    #[test]
+    fn a_card_heavier_than_the_cap_gives_its_first_reviews() {
+        // Cards of 6 reviews, and every tenth of 150 on different days:
+        // 11,475 reviews in its items, more than the cap.
+        let mut logs = consistent_logs(300, 6, 5);
+        let long = consistent_logs(30, 150, 9);
+        for (at, mut log) in long.into_iter().enumerate() {
+            log.dedup_by_key(|entry| entry.day);
+            logs[at * 10] = log;
+        }
+        let cap = 5000;
+        let forward = offered(&logs, cap, 0..logs.len());
+        let backward = offered(&logs, cap, (0..logs.len()).rev());
+        assert_eq!(forward.cards, backward.cards);
+        assert_longest_run(&logs, cap, &forward);
+        // The log of a single long card: its first reviews, as many as fit.
+        let alone = offered(&logs[..1], cap, 0..1);
+        assert_eq!(alone.size, 150);
+        assert_longest_run(&logs[..1], cap, &alone);
+        assert!(alone.kept >= sample_floor(cap), "{}", alone.kept);
+    }
+
+    #[test]
+    fn when_every_card_is_heavier_than_the_cap_the_fit_still_has_enough() {
+        let cap = MIN_REVIEWS_TO_FIT * (MIN_REVIEWS_TO_FIT + 3) / 2;
+        assert_eq!(sample_floor(cap), MIN_REVIEWS_TO_FIT);
+        // 20 cards of 500 reviews on different days: 125,750 reviews each
+        // in their items.
+        let logs: Vec<Vec<Logged>> = consistent_logs(20, 500, 3)
+            .into_iter()
+            .map(|mut log| {
+                log.dedup_by_key(|entry| entry.day);
+                log
+            })
+            .collect();
+        let sample = offered(&logs, cap, 0..logs.len());
+        assert_eq!(sample.size, 10_000);
+        assert!(sample.kept >= MIN_REVIEWS_TO_FIT, "{}", sample.kept);
+        assert_longest_run(&logs, cap, &sample);
+        match fit_sample(&Model::defaults(), &sample, |_, _| {}) {
+            Ok(model) => assert_eq!(model.source, Source::Fitted { reviews: 10_000 }),
+            Err(FitError::NotBetter { fitted, current }) => assert!(fitted > current),
+            Err(other) => panic!("{other}"),
+        }
+    }
+
+    #[test]
+    fn a_sample_too_small_to_fit_says_so() {
+        // A cap far below what a fit needs: 50 cards of 20 reviews.
+        let logs = consistent_logs(50, 20, 13);
+        let sample = offered(&logs, 100, 0..logs.len());
+        assert!(sample.kept > 0 && sample.kept < MIN_REVIEWS_TO_FIT);
+        assert_eq!(
+            fit_sample(&Model::defaults(), &sample, |_, _| {}).unwrap_err(),
+            FitError::SampleTooSmall {
+                kept: sample.kept,
+                size: sample.size,
+                need: MIN_REVIEWS_TO_FIT
+            }
+        );
+        // A log too short to fit is too short, whatever the sample.
+        let short = offered(&logs[..10], 100, 0..10);
+        assert_eq!(
+            fit_sample(&Model::defaults(), &short, |_, _| {}).unwrap_err(),
+            FitError::TooShort {
+                have: short.size,
+                need: MIN_REVIEWS_TO_FIT
+            }
+        );
     }
 }
