@@ -121,16 +121,6 @@ pub fn upkeep(
                 tried = Some(Ok(fitted.source));
                 model = fitted;
             }
-            // An adjustment refused on the latest reviews says the earlier
-            // one, made on less, is no safer: back to the defaults.
-            Err(err @ FitError::WorseOnLatest { .. })
-                if matches!(model.source, Source::Adjusted { .. }) =>
-            {
-                store.save_default_model(&at, &format!("{err}; back to the default parameters"))?;
-                version = store.stored_model()?.version;
-                model = crate::memory::Model::defaults();
-                tried = Some(Err(err));
-            }
             Err(err) => {
                 store.note_fit(&at, &format!("{err}; {} kept", in_use(model.source)))?;
                 tried = Some(Err(err));

@@ -54,10 +54,6 @@ pub enum FitError {
         "the fitted parameters predict this log worse than the ones in use (log loss {fitted:.4} against {current:.4})"
     )]
     NotBetter { fitted: f32, current: f32 },
-    #[error(
-        "adjusted without your latest reviews, the parameters predict those worse than the defaults (log loss {adjusted:.4} against {defaults:.4})"
-    )]
-    WorseOnLatest { adjusted: f64, defaults: f64 },
 }
 
 impl From<ModelError> for FitError {
