@@ -42,6 +42,17 @@ pub fn upkeep(
     force: bool,
     show_progress: bool,
 ) -> Result<Upkeep, StoreError> {
+    upkeep_capped(store, now, force, show_progress, fit::FIT_SAMPLE_CAP)
+}
+
+/// [`upkeep`], a fit's sample capped at `cap` reviews in its items.
+fn upkeep_capped(
+    store: &mut Store,
+    now: DateTime<FixedOffset>,
+    force: bool,
+    show_progress: bool,
+    cap: usize,
+) -> Result<Upkeep, StoreError> {
     let stored = store.stored_model()?;
     let through = store.latest_review()?;
     let mut model = model_of(&stored);
@@ -68,7 +79,7 @@ pub fn upkeep(
             .enumerate()
             .map(|(place, deck)| (deck, place))
             .collect();
-        let mut sample = SampleBuilder::new(fit::FIT_SAMPLE_CAP);
+        let mut sample = SampleBuilder::new(cap);
         store.each_model_card(|card| {
             if card.start.is_none() && !card.log.is_empty() {
                 let place = places.get(&card.deck).copied().unwrap_or(usize::MAX);
@@ -122,7 +133,19 @@ pub fn upkeep(
                 model = fitted;
             }
             Err(err) => {
-                store.note_fit(&at, &format!("{err}; {} kept", in_use(model.source)))?;
+                // A fit trained on a sample says so, refused or not.
+                let on = match err {
+                    FitError::Failed(_) | FitError::Absurd(_) | FitError::NotBetter { .. }
+                        if full && sample.kept < sample.size =>
+                    {
+                        format!(
+                            " (trained on a sample of {} of {} reviews)",
+                            sample.kept, sample.size
+                        )
+                    }
+                    _ => String::new(),
+                };
+                store.note_fit(&at, &format!("{err}{on}; {} kept", in_use(model.source)))?;
                 tried = Some(Err(err));
             }
         }
@@ -278,4 +301,89 @@ pub fn run(args: &FitArgs, db: Option<&std::path::Path>) -> Result<Status, Failu
         writeln!(out, "{text}")
     };
     super::written(written, "the fit", Status::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sched::{Policy, Rating};
+    use crate::store::NewReview;
+    use chrono::{Days, NaiveDate};
+
+    fn at(day: NaiveDate) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(&format!("{day}T09:00:00-05:00")).unwrap()
+    }
+
+    /// A store of 60 cards, each rated on 9 different days: 480 reviews
+    /// to fit on, 2,640 in their training items.
+    fn store_with_log() -> (Store, NaiveDate) {
+        let dir = std::env::temp_dir().join(format!("fiches-fit-sample-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("m.yaml");
+        let mut text = String::from("title: M\ncards:\n");
+        for i in 0..60 {
+            text.push_str(&format!("  - q: \"Q{i} ?\"\n    a: \"R{i}.\"\n"));
+        }
+        std::fs::write(&file, text).unwrap();
+        let mut store = Store::in_memory().unwrap();
+        let start = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        store.sync(&[file], false, at(start)).unwrap();
+        let decks = store.deck_ids().unwrap();
+        let stored = store.stored_model().unwrap();
+        let ids: Vec<CardId> = store
+            .model_cards(&decks, stored.version, false)
+            .unwrap()
+            .iter()
+            .map(|card| card.id)
+            .collect();
+        assert_eq!(ids.len(), 60);
+        let mut last = start;
+        for (n, gap) in [0u64, 1, 3, 6, 10, 15, 21, 28, 36].into_iter().enumerate() {
+            last = start + Days::new(gap);
+            for (i, id) in ids.iter().enumerate() {
+                let value = if (i + n) % 5 == 0 { 1 } else { 4 };
+                store
+                    .record(&NewReview {
+                        card: *id,
+                        rating: Rating::new(value).unwrap(),
+                        at: at(last),
+                        day: last,
+                        took_ms: 4000,
+                        ticks: None,
+                        verdict: None,
+                        policy: Policy::Normal,
+                    })
+                    .unwrap();
+            }
+        }
+        (store, last)
+    }
+
+    #[test]
+    fn a_fit_over_the_cap_says_it_trained_on_a_sample() {
+        let (mut store, last) = store_with_log();
+        let done = upkeep_capped(&mut store, at(last), true, false, 2400).unwrap();
+        assert!(
+            matches!(
+                done.fit,
+                Some(Ok(Source::Fitted { reviews: 480 }) | Err(FitError::NotBetter { .. }))
+            ),
+            "{:?}",
+            done.fit
+        );
+        let note = store.stored_model().unwrap().last_fit_result.unwrap();
+        let kept: usize = note
+            .split("trained on a sample of ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{note}"));
+        assert!(kept >= fit::MIN_REVIEWS_TO_FIT, "{note}");
+        assert!(kept < 480, "{note}");
+        // Under the cap, the note names no sample.
+        let (mut store, last) = store_with_log();
+        upkeep(&mut store, at(last), true, false).unwrap();
+        let note = store.stored_model().unwrap().last_fit_result.unwrap();
+        assert!(!note.contains("sample"), "{note}");
+    }
 }
