@@ -196,24 +196,6 @@ impl Store {
         tx.commit().map_err(fail)
     }
 
-    /// Back to the crate's default parameters: a new model version, so
-    /// every cached state is replayed again with them.
-    pub fn save_default_model(&mut self, at: &str, result: &str) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let fail = |err: rusqlite::Error| super::classify(&path, err);
-        let tx = self.immediate()?;
-        tx.execute(
-            "UPDATE memory_model SET version = version + 1, parameters = NULL, fitted_reviews = 0,
-               fitted_at = NULL, last_fit_at = ?1, last_fit_result = ?2, cached_through = 0,
-               cached_pairs = NULL
-             WHERE id = 1",
-            params![at, result],
-        )
-        .map_err(fail)?;
-        tx.execute("DELETE FROM memory_states", []).map_err(fail)?;
-        tx.commit().map_err(fail)
-    }
-
     /// Notes a fit that was not kept, and why.
     pub fn note_fit(&mut self, at: &str, result: &str) -> Result<(), StoreError> {
         self.conn
