@@ -474,8 +474,13 @@ fn report_skipped(report: &SyncReport) {
             loaded,
             errors,
             &format!(
-                "{}; fix it (fiches check shows the errors)",
-                left_out(skipped)
+                "{}; {}",
+                left_out(skipped),
+                if skipped.between_decks {
+                    "what to do is said above"
+                } else {
+                    "fix it (fiches check shows the errors)"
+                }
             ),
         );
     }
@@ -502,6 +507,19 @@ pub fn skipped_notice(report: &SyncReport) -> Option<String> {
                 .filter(|d| d.severity == deck::Severity::Error)
                 .count();
             let path = crate::text::shown(&skipped.loaded.path.display().to_string()).into_owned();
+            if skipped.between_decks {
+                // `fiches check` on the file alone would find nothing: say
+                // the clash itself.
+                let clash = skipped
+                    .loaded
+                    .diagnostics
+                    .iter()
+                    .rev()
+                    .find(|d| d.severity == deck::Severity::Error)
+                    .map(|d| crate::text::shown(&d.message).into_owned())
+                    .unwrap_or_default();
+                return format!("{path} is left out: {clash}.");
+            }
             format!(
                 "{path} has {errors} error{}: {}; `fiches check {path}` shows them.",
                 if errors == 1 { "" } else { "s" },
@@ -555,4 +573,44 @@ pub fn sync_files(
         Status::Problems
     };
     Ok((report, status))
+}
+
+#[cfg(test)]
+mod notice_tests {
+    use std::path::Path;
+
+    use super::skipped_notice;
+    use crate::deck::{Diagnostic, LoadedDeck, Pos};
+    use crate::sync::{SkippedDeck, SyncReport};
+
+    fn skipped(between_decks: bool) -> SyncReport {
+        let path = Path::new("a.yaml");
+        let mut loaded = LoadedDeck::empty(path);
+        loaded.diagnostics.push(Diagnostic::error(
+            path,
+            Pos::new(1, 1),
+            "deck id `x` is still held by b.yaml\u{1b}[2J",
+        ));
+        SyncReport {
+            decks: Vec::new(),
+            skipped: vec![SkippedDeck {
+                loaded,
+                last_synced: None,
+                between_decks,
+            }],
+        }
+    }
+
+    #[test]
+    fn a_deck_left_out_for_a_clash_is_told_the_clash_not_sent_to_check() {
+        let notice = skipped_notice(&skipped(true)).unwrap_or_default();
+        assert!(notice.contains("is still held by b.yaml"), "{notice}");
+        assert!(!notice.contains("fiches check"), "{notice}");
+        assert!(!notice.contains('\u{1b}'), "escaped: {notice}");
+        let notice = skipped_notice(&skipped(false)).unwrap_or_default();
+        assert!(
+            notice.contains("`fiches check a.yaml` shows them"),
+            "{notice}"
+        );
+    }
 }

@@ -230,6 +230,7 @@ fn leave_out(planned: &mut [Planned], problems: Vec<Diagnostic>) {
                 *p = Planned::Skipped(SkippedDeck {
                     loaded,
                     last_synced: last_synced.clone(),
+                    between_decks: true,
                 });
             }
         }

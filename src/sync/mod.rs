@@ -41,6 +41,9 @@ pub struct SkippedDeck {
     pub loaded: LoadedDeck,
     /// The deck as last synced from this file, if it ever was.
     pub last_synced: Option<DeckId>,
+    /// Left out for a clash with another deck (an id), not for an error
+    /// of its own: `fiches check` on the file alone finds nothing.
+    pub between_decks: bool,
 }
 
 impl SyncReport {
@@ -504,12 +507,14 @@ fn plan_parsed(
         return Ok(Planned::Skipped(SkippedDeck {
             loaded,
             last_synced,
+            between_decks: false,
         }));
     }
     let Some(deck) = loaded.deck.take() else {
         return Ok(Planned::Skipped(SkippedDeck {
             loaded,
             last_synced,
+            between_decks: false,
         }));
     };
     let fields = store.deck_fields(&deck.id)?;

@@ -817,6 +817,9 @@ fn a_deck_taking_the_id_another_deck_leaves_waits_for_the_rename() {
         &swap.stderr,
         "a.yaml:1:1: error: deck id `x` is still held by b.yaml, which now says `id: y`: this deck waits until b.yaml is synced under its new id; sync again then",
     );
+    // Checking a.yaml alone finds nothing: the advice is the diagnostic's.
+    assert_contains(&swap.stderr, "what to do is said above");
+    assert!(!swap.stderr.contains("fiches check"), "{}", swap.stderr);
     let row = |key: &str, deck: &str, reviews: i64| (key.to_string(), deck.to_string(), reviews);
     assert_eq!(cards(), vec![row("b1", "y", 1), row("b2", "y", 1)]);
     let again = fiches_at(dir, NOW, &["sync", "a.yaml", "b.yaml"], None);
