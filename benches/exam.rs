@@ -29,26 +29,9 @@ use fiches::review::{Plan, Session};
 use fiches::sched::{Policy, Rating};
 use fiches::store::{CardId, NewReview, Store};
 
+use common::Rng;
+
 const CARDS: usize = 200;
-
-/// A small random number generator (xorshift), seeded per student.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn uniform(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn normal(&mut self) -> f64 {
-        let (u, v) = (self.uniform().max(1e-12), self.uniform());
-        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-    }
-}
 
 /// A simulated student: their hidden memory model and pace.
 struct Student {

@@ -13,6 +13,8 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod common;
+
 use std::time::Instant;
 
 use chrono::{Days, NaiveDate};
@@ -21,20 +23,7 @@ use fiches::memory::{Logged, Model};
 use fiches::sched::Rating;
 use fsrs::{DEFAULT_PARAMETERS, FSRS, MemoryState};
 
-/// A small random number generator (xorshift).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn uniform(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+use common::Rng;
 
 /// The hidden student's weights: the defaults, a few moved.
 fn student_weights() -> Vec<f32> {
