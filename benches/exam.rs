@@ -27,7 +27,7 @@ use fiches::memory::{Grade, Memory, Model, Source, memory_now, model_of};
 use fiches::review::exam_plan::{PlanCard, exam_day};
 use fiches::review::{Plan, Session};
 use fiches::sched::{Policy, Rating};
-use fiches::store::{CardId, NewReview, Store};
+use fiches::store::{CardId, NewReview, Store, StoredModel};
 
 use common::Rng;
 
@@ -423,6 +423,26 @@ fn run(strategy: Strategy, seed: u64, days: u64, minutes: u32, dir: &std::path::
     }
 }
 
+/// The cache of memory states, as made between sessions; the model it
+/// was made with.
+fn cache_memory_states(store: &mut Store, decks: &[DeckId]) -> (StoredModel, Model) {
+    let stored = store.stored_model().unwrap();
+    let model = model_of(&stored);
+    let mark = store.log_mark().unwrap();
+    let states: Vec<_> = store
+        .model_cards(decks, stored.version, false)
+        .unwrap()
+        .iter()
+        .filter_map(|c| memory_now(&model, c).map(|m| (c.id, m)))
+        .collect();
+    assert!(
+        store
+            .save_memory_cache(stored.version, mark, &states)
+            .unwrap()
+    );
+    (stored, model)
+}
+
 /// The store both planning measurements run on: `deck` synced on 2026-09-01,
 /// then 100,000 reviews (ten per card over ten weeks, rated by `rating`)
 /// written in one transaction, every card due on 2026-11-20.
@@ -503,21 +523,7 @@ fn planning_speed() {
             assert!(s.remaining().due > 0);
         })
     };
-    // The cache of memory states, as made between sessions.
-    let stored = store.stored_model().unwrap();
-    let model = model_of(&stored);
-    let mark = store.log_mark().unwrap();
-    let states: Vec<_> = store
-        .model_cards(&decks, stored.version, false)
-        .unwrap()
-        .iter()
-        .filter_map(|c| memory_now(&model, c).map(|m| (c.id, m)))
-        .collect();
-    assert!(
-        store
-            .save_memory_cache(stored.version, mark, &states)
-            .unwrap()
-    );
+    let (stored, model) = cache_memory_states(&mut store, &decks);
     if once {
         let s = Session::start_timed(&store, decks.clone(), now, plan, Some(30)).unwrap();
         assert!(s.remaining().due > 0);
@@ -633,21 +639,7 @@ fn fsrs_planning_speed() {
     let cold = common::median(5, || {
         session(&store, fsrs);
     });
-    // The cache of memory states, as made between sessions.
-    let stored = store.stored_model().unwrap();
-    let model = model_of(&stored);
-    let mark = store.log_mark().unwrap();
-    let states: Vec<_> = store
-        .model_cards(&decks, stored.version, false)
-        .unwrap()
-        .iter()
-        .filter_map(|c| memory_now(&model, c).map(|m| (c.id, m)))
-        .collect();
-    assert!(
-        store
-            .save_memory_cache(stored.version, mark, &states)
-            .unwrap()
-    );
+    let (stored, _) = cache_memory_states(&mut store, &decks);
     assert_eq!(
         session(&store, fsrs).remaining().due,
         under_fsrs,
