@@ -4,6 +4,7 @@
 
 pub mod anki;
 mod interop;
+mod log;
 mod memory;
 mod memory_cache;
 mod ratings;
@@ -88,6 +89,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0013_cheaper_rating_checks",
         include_str!("../../migrations/0013_cheaper_rating_checks.sql"),
+    ),
+    (
+        "0014_log_without_indexes",
+        include_str!("../../migrations/0014_log_without_indexes.sql"),
     ),
 ];
 
@@ -764,6 +769,7 @@ const SCHEMA_MARKS: &[(i64, &str, &str)] = &[
     (11, "decks", "scheduler"),
     (12, "memory_model", "cached_pairs"),
     (13, "trigger", "card_counts_follow"),
+    (14, "reviews", "prev"),
 ];
 
 fn known_version() -> i64 {
