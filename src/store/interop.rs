@@ -73,15 +73,16 @@ impl Store {
             .map_err(|e| self.fail(e))?;
         let mut log = self
             .conn
-            .prepare_cached(&super::log::card_reviews(
-                "at, day, rating, took_ms, scheduled, ticks, before_reps, before_interval,
-                 after_interval, after_ease",
-            ))
+            .prepare_cached(
+                "SELECT at, day, rating, took_ms, scheduled, ticks, before_reps, before_interval,
+                        after_interval, after_ease
+                 FROM reviews WHERE card = ?1 ORDER BY id",
+            )
             .map_err(|e| self.fail(e))?;
         let mut out = Vec::with_capacity(rows.len());
         for (id, mut card) in rows {
             card.reviews = log
-                .query_map(params![id, 0], |row| {
+                .query_map(params![id], |row| {
                     let at: String = row.get(0)?;
                     let ticks: Option<String> = row.get(5)?;
                     Ok(LoggedReview {
@@ -203,7 +204,7 @@ impl Store {
             };
             let logged: i64 = tx
                 .query_row(
-                    "SELECT count(*) FROM cards WHERE id = ?1 AND last_review IS NOT NULL",
+                    "SELECT count(*) FROM reviews WHERE card = ?1",
                     [card],
                     |r| r.get(0),
                 )

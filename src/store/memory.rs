@@ -367,7 +367,7 @@ impl Store {
         let mut logs = self
             .conn
             .prepare_cached(&format!(
-                "SELECT {LOG_COLUMNS} FROM reviews ORDER BY card, id"
+                "SELECT {LOG_COLUMNS} FROM reviews INDEXED BY reviews_by_card ORDER BY card, id"
             ))
             .map_err(|e| self.fail(e))?;
         let mut card_rows = cards.query([]).map_err(|e| self.fail(e))?;
@@ -464,11 +464,13 @@ impl Store {
         if !whole.is_empty() {
             let mut one = self
                 .conn
-                .prepare_cached(&super::log::card_reviews(LOG_COLUMNS))
+                .prepare_cached(&format!(
+                    "SELECT {LOG_COLUMNS} FROM reviews WHERE card = ?1 ORDER BY id"
+                ))
                 .map_err(|e| self.fail(e))?;
             for at in whole {
                 let rows = one
-                    .query_map(params![cards[at].id, 0], log_row)
+                    .query_map([cards[at].id], log_row)
                     .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
                     .map_err(|e| self.fail(e))?;
                 for row in rows {
@@ -489,11 +491,8 @@ impl Store {
         let mut statement = self
             .conn
             .prepare_cached(
-                "WITH latest AS (SELECT day, first_review FROM review_days ORDER BY day DESC LIMIT ?1)
-                 SELECT sum(min(max(took_ms, 0), ?2)) FROM reviews
-                 WHERE id >= (SELECT min(first_review) FROM latest)
-                   AND day IN (SELECT day FROM latest)
-                 GROUP BY day ORDER BY day DESC",
+                "SELECT sum(min(max(took_ms, 0), ?2)) FROM reviews
+                 GROUP BY day ORDER BY day DESC LIMIT ?1",
             )
             .map_err(|e| self.fail(e))?;
         statement
@@ -600,9 +599,11 @@ impl Store {
         };
         let rows = self
             .conn
-            .prepare_cached(&super::log::card_reviews(LOG_COLUMNS))
+            .prepare_cached(&format!(
+                "SELECT {LOG_COLUMNS} FROM reviews WHERE card = ?1 ORDER BY id"
+            ))
             .and_then(|mut s| {
-                s.query_map(params![card, 0], log_row)
+                s.query_map([card], log_row)
                     .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             })
             .map_err(|e| self.fail(e))?;

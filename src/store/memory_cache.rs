@@ -181,8 +181,8 @@ impl Store {
 
     /// At most how many reviews up to the review `through` came on a later
     /// day than their card's previous review (what a fit would rest on, or
-    /// more): the count kept with the cache and those since, each set
-    /// against the review before it on its card's chain; the whole log's size when
+    /// more): the count kept with the cache and those since, counted
+    /// through the index of each card's reviews; the whole log's size when
     /// the cache kept no count.
     pub fn fit_size_bound(&self, stored: &StoredModel, through: i64) -> Result<usize, StoreError> {
         let counted = stored
@@ -200,7 +200,8 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT count(*) FROM reviews r WHERE r.id > ?1 AND r.id <= ?2
-                   AND r.day > (SELECT p.day FROM reviews p WHERE p.id = r.prev)",
+                   AND r.day > (SELECT p.day FROM reviews p WHERE p.card = r.card AND p.id < r.id
+                                ORDER BY p.id DESC LIMIT 1)",
             )
             .and_then(|mut s| s.query_row([stored.cached_through, through], |row| row.get(0)))
             .map_err(|e| self.fail(e))?;
@@ -237,7 +238,7 @@ impl Store {
                        AND NOT EXISTS (SELECT 1 FROM memory_states m
                                        WHERE m.card = c.id AND m.model = ?1)
                        AND (c.due IS NOT NULL
-                            OR c.last_review IS NOT NULL)",
+                            OR EXISTS (SELECT 1 FROM reviews r WHERE r.card = c.id))",
                 )
                 .map_err(|e| self.fail(e))?;
             let mut rows = missing.query([version]).map_err(|e| self.fail(e))?;
@@ -259,7 +260,9 @@ impl Store {
             .map_err(|e| self.fail(e))?;
         let mut log_since = self
             .conn
-            .prepare_cached(&super::log::card_reviews(LOG_COLUMNS))
+            .prepare_cached(&format!(
+                "SELECT {LOG_COLUMNS} FROM reviews WHERE card = ?1 AND id > ?2 ORDER BY id"
+            ))
             .map_err(|e| self.fail(e))?;
         let mut cards = Vec::with_capacity(changed.len());
         for id in changed {

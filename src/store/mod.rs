@@ -4,7 +4,6 @@
 
 pub mod anki;
 mod interop;
-mod log;
 mod memory;
 mod memory_cache;
 mod ratings;
@@ -89,10 +88,6 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0013_cheaper_rating_checks",
         include_str!("../../migrations/0013_cheaper_rating_checks.sql"),
-    ),
-    (
-        "0014_log_without_indexes",
-        include_str!("../../migrations/0014_log_without_indexes.sql"),
     ),
 ];
 
@@ -769,7 +764,6 @@ const SCHEMA_MARKS: &[(i64, &str, &str)] = &[
     (11, "decks", "scheduler"),
     (12, "memory_model", "cached_pairs"),
     (13, "trigger", "card_counts_follow"),
-    (14, "reviews", "prev"),
 ];
 
 fn known_version() -> i64 {

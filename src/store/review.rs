@@ -333,12 +333,10 @@ impl Store {
         day: NaiveDate,
     ) -> Result<Vec<QueueEntry>, StoreError> {
         // A card's last day is that of a rating in the log: the day's
-        // ratings (from the day's first id) lead to the cards, not every
-        // card of the deck read to find them.
+        // ratings (by their index) lead to the cards, not every card of
+        // the deck read to find them.
         self.entries_of_each_deck(
-            "SELECT c.id, c.due FROM (SELECT DISTINCT card FROM reviews
-                                      WHERE day = ?2
-                                        AND id >= (SELECT first_review FROM review_days WHERE day = ?2)) r
+            "SELECT c.id, c.due FROM (SELECT DISTINCT card FROM reviews WHERE day = ?2) r
              CROSS JOIN cards c ON c.id = r.card
              WHERE c.deck = ?1 AND c.retired = 0 AND c.last_day = ?2 AND c.last_rating < ?3
              ORDER BY c.position",
@@ -376,8 +374,7 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT count(*) FROM reviews
-                 WHERE day = ?1 AND scheduled = 1 AND before_due IS NULL
-                   AND id >= (SELECT first_review FROM review_days WHERE day = ?1)",
+                 WHERE day = ?1 AND scheduled = 1 AND before_due IS NULL",
             )
             .and_then(|mut s| s.query_row([stored_day(day)], |row| row.get(0)))
             .map_err(|e| self.fail(e))?;
@@ -398,9 +395,8 @@ impl Store {
     /// How many new cards of these decks were first reviewed on `day`.
     pub fn introduced_on(&self, decks: &[DeckId], day: NaiveDate) -> Result<usize, StoreError> {
         let counts = self.each_deck(
-            "SELECT count(*) FROM reviews r CROSS JOIN cards c ON c.id = r.card
-             WHERE c.deck = ?1 AND r.day = ?2 AND r.scheduled = 1 AND r.before_due IS NULL
-               AND r.id >= (SELECT first_review FROM review_days WHERE day = ?2)",
+            "SELECT count(*) FROM reviews r JOIN cards c ON c.id = r.card
+             WHERE c.deck = ?1 AND r.day = ?2 AND r.scheduled = 1 AND r.before_due IS NULL",
             decks,
             params![stored_day(day)],
             |_, _, row| row.get(0),
@@ -528,7 +524,7 @@ impl Store {
             .query_row(
                 "SELECT card, before_reps, before_ease, before_interval, before_due, before_lapses,
                    before_last_rating, before_last_day,
-                   (SELECT last_review FROM cards WHERE id = r.card)
+                   (SELECT max(id) FROM reviews WHERE card = r.card)
                  FROM reviews r WHERE id = ?1",
                 [review],
                 |row| {

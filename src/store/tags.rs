@@ -73,10 +73,8 @@ impl Store {
     ) -> Result<Vec<RecentRating>, StoreError> {
         self.each_deck(
             "SELECT r.card, r.day, r.rating, r.scheduled = 1 AND r.before_due IS NOT NULL
-             FROM reviews r CROSS JOIN cards c ON c.id = r.card
-             WHERE c.deck = ?1 AND r.day > ?2
-               AND r.id >= (SELECT min(first_review) FROM review_days WHERE day > ?2)
-             ORDER BY r.id",
+             FROM reviews r JOIN cards c ON c.id = r.card
+             WHERE c.deck = ?1 AND r.day > ?2 ORDER BY r.id",
             decks,
             params![since],
             |_, _, row| {

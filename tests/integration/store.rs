@@ -65,7 +65,7 @@ fn a_new_store_is_migrated_and_reopens() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 14);
+    assert_eq!(version, 13);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
@@ -488,7 +488,7 @@ fn a_store_of_the_first_schema_is_migrated_with_its_history() {
         .unwrap()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 14);
+    assert_eq!(version, 13);
     let deck = scratch.write("deck.yaml", V1);
     let report = store.sync(&[deck], false, now()).unwrap();
     assert_eq!(
@@ -540,7 +540,7 @@ fn a_store_of_version_12_keeps_its_log_and_its_checks_when_migrated() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 14);
+    assert_eq!(version, 13);
     let table: String = conn
         .query_row(
             "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'reviews'",
@@ -828,245 +828,4 @@ fn a_deck_taking_the_id_another_deck_leaves_waits_for_the_rename() {
         cards(),
         vec![row("a1", "x", 0), row("b1", "y", 1), row("b2", "y", 1)]
     );
-}
-
-/// The log's reviews as a scan of the whole table finds them: what the
-/// chains and the days' first ids (migration 14) must agree with.
-fn log_by_scan(conn: &rusqlite::Connection, card: CardId) -> Vec<(Rating, bool)> {
-    conn.prepare("SELECT rating, scheduled FROM reviews WHERE card = ?1 ORDER BY id")
-        .unwrap()
-        .query_map([card.get()], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
-}
-
-/// Every day with a review has a row, no other day has one, and no review
-/// of a day has an id below its day's first.
-fn assert_days_agree(conn: &rusqlite::Connection) {
-    let rows = |sql: &str| -> Vec<(String, i64)> {
-        conn.prepare(sql)
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
-    };
-    let marks = rows("SELECT day, first_review FROM review_days ORDER BY day");
-    let lowest = rows("SELECT day, min(id) FROM reviews GROUP BY day ORDER BY day");
-    assert_eq!(
-        marks.iter().map(|m| &m.0).collect::<Vec<_>>(),
-        lowest.iter().map(|m| &m.0).collect::<Vec<_>>(),
-        "days with a review"
-    );
-    for ((day, first), (_, min)) in marks.iter().zip(&lowest) {
-        assert!(first <= min, "{day}: first {first}, a review {min}");
-    }
-}
-
-/// Migration 14 replaces the log's two indexes by a chain through each
-/// card's reviews and the first id of each day: a store of version 13
-/// keeps every card's log, in order, and every day's reviews, also when
-/// its clock once went back a day.
-#[test]
-fn a_store_of_version_13_finds_its_reviews_without_the_log_indexes() {
-    let scratch = Scratch::new();
-    let path = scratch.path.join("v13.db");
-    {
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
-        let mut files: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|entry| entry.unwrap().path())
-            .collect();
-        files.sort();
-        for file in &files[..13] {
-            conn.execute_batch(&std::fs::read_to_string(file).unwrap())
-                .unwrap();
-        }
-        conn.execute_batch(
-            "PRAGMA user_version = 13; PRAGMA application_id = 1718182760;
-             INSERT INTO decks (id, title, path, position, synced_at) VALUES ('deck', 'Deck', '', 1, '2026-11-01T09:00:00-04:00');",
-        )
-        .unwrap();
-        for card in 0..3 {
-            conn.execute(
-                "INSERT INTO cards (deck, key, qnorm, question, answer, line, position, due)
-                 VALUES ('deck', ?1, ?1, ?1, '\"R.\"', ?2, ?2, '2026-11-20')",
-                rusqlite::params![format!("q{card}"), card + 1],
-            )
-            .unwrap();
-        }
-        // Cards 1 to 3 in turn; the fifth day is logged before the fourth.
-        let days = [
-            "2026-11-01",
-            "2026-11-02",
-            "2026-11-03",
-            "2026-11-05",
-            "2026-11-04",
-        ];
-        for (i, day) in (0_i64..).zip(days.iter().cycle().take(12)) {
-            conn.execute(
-                "INSERT INTO reviews (card, at, day, rating, took_ms, scheduled, before_reps, before_ease,
-                   before_interval, before_lapses, after_reps, after_ease, after_interval)
-                 VALUES (?1, '2026-11-01T09:00:00-05:00', ?2, ?3, 900, ?4, 0, 250, 0, 0, 0, 250, 0)",
-                rusqlite::params![i % 3 + 1, day, i % 5 + 1, i % 2],
-            )
-            .unwrap();
-        }
-    }
-    let before: Vec<Vec<(Rating, bool)>> = {
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        (1..=3)
-            .map(|c| log_by_scan(&conn, CardId::new(c)))
-            .collect()
-    };
-    let store = Store::open(&path).unwrap();
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(version, 14);
-    let indexes: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM sqlite_schema WHERE name IN ('reviews_by_card', 'reviews_by_day')",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(indexes, 0);
-    for card in 1..=3 {
-        let log = store.review_log(CardId::new(card)).unwrap();
-        assert_eq!(log.len(), 4);
-        assert_eq!(
-            log,
-            before[usize::try_from(card - 1).unwrap()],
-            "card {card}"
-        );
-    }
-    assert_days_agree(&conn);
-    let deck = [fiches::deck::DeckId::new("deck")];
-    let on = |d: u32| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
-    // Ratings 1–5 over the 5 days to the 5th: every review, the 4th's too.
-    assert_eq!(
-        store
-            .ratings_since(&deck, on(5), 5)
-            .unwrap()
-            .iter()
-            .sum::<usize>(),
-        12
-    );
-    // The 4th alone (logged after the 5th): reviews 5 and 10.
-    assert_eq!(
-        store.ratings_since(&deck, on(4), 1).unwrap(),
-        [0, 0, 0, 0, 2]
-    );
-}
-
-/// A long run of ratings and undos, on days going forward and, at times,
-/// back: after each, every card's log read through its chain is the log a
-/// scan finds, the days' first ids agree with the log, and what is read
-/// by day (ratings since a day, new cards introduced on a day, study time
-/// by day) is what a scan of the whole log gives.
-#[test]
-fn ratings_and_undos_on_any_days_keep_the_chains_and_the_days_right() {
-    let scratch = Scratch::new();
-    let db = scratch.path.join("s.db");
-    let mut store = Store::open(&db).unwrap();
-    let deck = scratch.write("deck.yaml", V1);
-    store.sync(&[deck], false, now()).unwrap();
-    let decks = store.deck_ids().unwrap();
-    let cards: Vec<CardId> = store
-        .card_rows(&decks)
-        .unwrap()
-        .iter()
-        .map(|r| r.card)
-        .collect();
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-    let mut next = |n: u64| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed % n
-    };
-    let mut day = day();
-    let mut latest: Vec<fiches::store::ReviewId> = Vec::new();
-    for step in 0..300 {
-        match next(10) {
-            0 => day = day.pred_opt().unwrap(),
-            1..=3 => day = day.succ_opt().unwrap(),
-            _ => {}
-        }
-        if next(5) == 0
-            && let Some(review) = latest.pop()
-        {
-            store.undo(review).unwrap();
-        } else {
-            let card = cards[usize::try_from(next(3)).unwrap()];
-            let recorded = store
-                .record(&fiches::store::NewReview {
-                    card,
-                    rating: Rating::new(u8::try_from(next(5)).unwrap() + 1).unwrap(),
-                    at: now(),
-                    day,
-                    took_ms: 500 + next(5_000),
-                    ticks: None,
-                    verdict: None,
-                    policy: sched::Policy::Normal,
-                })
-                .unwrap();
-            latest.push(recorded.review);
-        }
-        for &card in &cards {
-            assert_eq!(
-                store.review_log(card).unwrap(),
-                log_by_scan(&conn, card),
-                "step {step}"
-            );
-        }
-        assert_days_agree(&conn);
-        let count = |sql: &str, d: NaiveDate| -> usize {
-            conn.query_row(sql, [d.to_string()], |r| r.get::<_, i64>(0))
-                .map(|n| usize::try_from(n).unwrap())
-                .unwrap()
-        };
-        for back in 0..3 {
-            let d = day - chrono::Days::new(back);
-            assert_eq!(
-                store.introduced_on(&decks, d).unwrap(),
-                count(
-                    "SELECT count(*) FROM reviews WHERE day = ?1 AND scheduled = 1 AND before_due IS NULL",
-                    d
-                ),
-                "step {step}, {d}"
-            );
-            assert_eq!(
-                store
-                    .ratings_since(&decks, d, 2)
-                    .unwrap()
-                    .iter()
-                    .sum::<usize>(),
-                count(
-                    "SELECT count(*) FROM reviews WHERE day > date(?1, '-2 days') AND day <= ?1",
-                    d
-                ),
-                "step {step}, {d}"
-            );
-        }
-        let times: Vec<u64> = conn
-            .prepare(
-                "SELECT sum(min(took_ms, 3000)) FROM reviews GROUP BY day ORDER BY day DESC LIMIT 4",
-            )
-            .unwrap()
-            .query_map([], |r| r.get::<_, i64>(0))
-            .unwrap()
-            .map(|t| u64::try_from(t.unwrap()).unwrap())
-            .collect();
-        assert_eq!(
-            store.study_time_by_day(4, 3000).unwrap(),
-            times,
-            "step {step}"
-        );
-    }
 }

@@ -214,11 +214,6 @@ fn a_store_from_before_deck_tags_learns_them_at_the_next_sync() {
              ALTER TABLE decks DROP COLUMN scheduler; ALTER TABLE decks DROP COLUMN retention;
              ALTER TABLE memory_model DROP COLUMN cached_pairs;
              DROP TRIGGER card_counts_follow;
-             DROP TRIGGER reviews_chain; DROP TRIGGER reviews_unchain_inner;
-             DROP TRIGGER reviews_unchain_latest; DROP TABLE review_days;
-             ALTER TABLE reviews DROP COLUMN prev; ALTER TABLE cards DROP COLUMN last_review;
-             CREATE INDEX reviews_by_card ON reviews(card, id);
-             CREATE INDEX reviews_by_day ON reviews(day);
              PRAGMA user_version = 7;",
         )
         .unwrap();
